@@ -1,0 +1,7 @@
+/**
+ * The embedded default of d2v-streams: an in-process KRaft Kafka broker ({@link io.d2vstreams.devstack.EmbeddedKafkaBroker}),
+ * a Confluent-API-compatible schema registry on it ({@link io.d2vstreams.devstack.EmbeddedSchemaRegistry}), and both
+ * together on one data directory ({@link io.d2vstreams.devstack.DevStack}). Everything under {@code internal} may
+ * change without notice.
+ */
+package io.d2vstreams.devstack;
