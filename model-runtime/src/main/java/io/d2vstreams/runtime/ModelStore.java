@@ -1,0 +1,373 @@
+package io.d2vstreams.runtime;
+
+import io.d2vstreams.runtime.internal.Json;
+import io.d2vstreams.runtime.internal.ManifestCodec;
+import io.d2vstreams.runtime.internal.ProbeCheck;
+import io.d2vstreams.runtime.internal.Sha256;
+import io.d2vstreams.runtime.internal.onnx.OnnxWeights;
+import io.d2vstreams.runtime.internal.text.ByteLevelBpeTokenizer;
+import io.d2vstreams.runtime.internal.text.Data2VecTextGraph;
+import io.d2vstreams.runtime.internal.text.TextEncoder;
+import io.d2vstreams.runtime.internal.text.TextWeights;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Model versions on disk: {@code <root>/<modality>/v<version>/} with a {@code manifest.json}
+ * (SHA-256 of every other file) beside the model files. A version is written into a temporary
+ * folder and renamed into place in one step, so readers never see half a version, and it is
+ * never modified afterwards. Loading verifies every checksum and runs a probe batch before the
+ * encoder may serve.
+ */
+public final class ModelStore {
+
+    /** The ONNX graph of a version. */
+    public static final String MODEL_FILE = "model.onnx";
+    /** Hugging Face style model config. */
+    public static final String CONFIG_FILE = "config.json";
+    /** Hugging Face tokenizers file (text models). */
+    public static final String TOKENIZER_FILE = "tokenizer.json";
+    /** Family name of the seeded text default. */
+    public static final String DEFAULT_TEXT_NAME = "data2vec-text-tiny";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelStore.class);
+    private static final Pattern VERSION_DIR = Pattern.compile("v([1-9][0-9]{0,8})");
+    private static final int MAX_VERSION_RACES = 16;
+    /** Mixed scripts, an empty text and a longer one: exercises byte-level BPE and padding. */
+    private static final List<String> TEXT_PROBE = List.of(
+            "data2vec learns contextualised targets.",
+            "",
+            "Grüße aus Köln — 東京 🙂, and a somewhat longer sentence so the probe batch needs padding.");
+
+    /** Writes the files of a new version into an empty folder (everything but the manifest). */
+    @FunctionalInterface
+    public interface VersionWriter {
+        void writeTo(Path directory) throws IOException;
+    }
+
+    private final Path root;
+    private final Clock clock;
+
+    public ModelStore(Path root) {
+        this(root, Clock.systemUTC());
+    }
+
+    ModelStore(Path root, Clock clock) {
+        this.root = Objects.requireNonNull(root, "root");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Every complete version of the modality, oldest first. */
+    public List<ModelManifest> versions(Modality m) {
+        Path dir = root.resolve(m.folderName());
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<ModelManifest> out = new ArrayList<>();
+        try (Stream<Path> children = Files.list(dir)) {
+            for (Path child : (Iterable<Path>) children::iterator) {
+                Matcher match = VERSION_DIR.matcher(child.getFileName().toString());
+                if (match.matches() && Files.isRegularFile(child.resolve(ManifestCodec.FILE))) {
+                    readListed(child, m, Integer.parseInt(match.group(1))).ifPresent(out::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list model versions in " + dir, e);
+        }
+        out.sort(Comparator.comparingInt(ModelManifest::version));
+        return List.copyOf(out);
+    }
+
+    public Optional<ModelManifest> latest(Modality m) {
+        List<ModelManifest> all = versions(m);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    /** The version {@code version} of the modality. */
+    public Optional<ModelManifest> version(Modality m, int version) {
+        Path dir = root.resolve(m.folderName()).resolve("v" + version);
+        return Files.isRegularFile(dir.resolve(ManifestCodec.FILE)) ? Optional.of(readManifest(dir)) : Optional.empty();
+    }
+
+    /**
+     * Generates the seeded tiny encoder of the modality as the next version. The same seed gives
+     * byte-identical model files (and so identical checksums); another seed, other weights.
+     *
+     * @throws UnsupportedOperationException for modalities whose default does not exist yet
+     */
+    public ModelManifest initDefault(Modality m, long seed) {
+        return switch (m) {
+            case TEXT -> addText(DEFAULT_TEXT_NAME,
+                    TextEncoderConfig.tiny(ByteLevelBpeTokenizer.VOCAB_SIZE),
+                    TextWeights.seeded(TextEncoderConfig.tiny(ByteLevelBpeTokenizer.VOCAB_SIZE), seed),
+                    ByteLevelBpeTokenizer.json());
+            case IMAGE, AUDIO -> throw new UnsupportedOperationException(
+                    "no seeded default for " + m + " models yet: only TEXT can be initialised in this version");
+        };
+    }
+
+    /**
+     * Writes a data2vec text encoder (weights under Hugging Face names) as the next TEXT version:
+     * {@code model.onnx}, {@code config.json}, {@code tokenizer.json}.
+     *
+     * @throws IllegalArgumentException when the weights do not fit the config
+     */
+    public ModelManifest addText(String name, TextEncoderConfig config, TensorBundle weights, byte[] tokenizerJson) {
+        byte[] onnx = Data2VecTextGraph.write(config, weights);
+        Map<String, Object> hfConfig = config.toHuggingFace();
+        byte[] configJson = Json.write(hfConfig);
+        return addVersion(Modality.TEXT, name, config.hiddenSize(), hfConfig, dir -> {
+            Files.write(dir.resolve(MODEL_FILE), onnx);
+            Files.write(dir.resolve(CONFIG_FILE), configJson);
+            Files.write(dir.resolve(TOKENIZER_FILE), tokenizerJson);
+        });
+    }
+
+    /**
+     * Adds the next version of a modality: {@code writer} fills a fresh folder, the store hashes
+     * every file, writes the manifest, syncs, and renames the folder into place atomically. If
+     * another process takes the same version number first, the next free one is used.
+     */
+    public synchronized ModelManifest addVersion(Modality m, String name, int dim, Map<String, Object> config,
+            VersionWriter writer) {
+        Path modalityDir = root.resolve(m.folderName());
+        Path tmp = modalityDir.resolve(".tmp-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(tmp);
+            writer.writeTo(tmp);
+            Map<String, String> sha = hashAndSync(tmp);
+            long now = clock.millis();
+            int version = latest(m).map(ModelManifest::version).orElse(0) + 1;
+            for (int attempt = 0; attempt < MAX_VERSION_RACES; attempt++, version++) {
+                Path target = modalityDir.resolve("v" + version);
+                ModelManifest manifest = new ModelManifest(m, name, version, dim, sha, config, target, now);
+                writeSynced(tmp.resolve(ManifestCodec.FILE), ManifestCodec.write(manifest));
+                if (Files.exists(target)) {
+                    continue;
+                }
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+                    continue; // another writer took this version between our check and our rename
+                }
+                syncDirectory(modalityDir);
+                LOG.info("event=model_version_added modality={} model={} version={} dim={} digest={}",
+                        m, name, version, dim, manifest.digest());
+                return manifest;
+            }
+            throw new IOException("gave up after " + MAX_VERSION_RACES + " version numbers were taken concurrently");
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new UncheckedIOException("the model store at " + root + " needs a file system with atomic rename", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a new " + m + " version under " + modalityDir, e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    /**
+     * Opens a text encoder for a version after checking it: every file's SHA-256, a model that
+     * loads with the inputs and output a text encoder needs, and a probe batch that yields
+     * {@code dim}-long finite vectors.
+     *
+     * @throws ModelLoadException with the reason, when any check fails
+     */
+    public Encoder<String> loadText(ModelManifest manifest, EncoderOptions options) {
+        Objects.requireNonNull(options, "options");
+        ModelId id = manifest.id();
+        if (manifest.modality() != Modality.TEXT) {
+            throw new ModelLoadException(id, "is a " + manifest.modality() + " model, not a TEXT one");
+        }
+        Map<String, byte[]> files = verifiedFiles(manifest, List.of(MODEL_FILE, CONFIG_FILE, TOKENIZER_FILE));
+        TextEncoderConfig config;
+        try {
+            config = TextEncoderConfig.fromHuggingFace(Json.readObject(files.get(CONFIG_FILE)));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ModelLoadException(id, CONFIG_FILE + " is not a usable text config: " + e.getMessage(), e);
+        }
+        if (config.hiddenSize() != manifest.dim()) {
+            throw new ModelLoadException(id, "wrong output size: " + CONFIG_FILE + " says hidden_size "
+                    + config.hiddenSize() + ", the manifest says dim " + manifest.dim());
+        }
+        TextEncoder encoder;
+        try {
+            encoder = TextEncoder.open(id, config, files.get(MODEL_FILE), files.get(TOKENIZER_FILE), options);
+        } catch (Exception e) {
+            throw new ModelLoadException(id, "failed to load: " + e.getMessage(), e);
+        }
+        Optional<String> problem = ProbeCheck.problem(encoder, TEXT_PROBE, manifest.dim());
+        if (problem.isPresent()) {
+            encoder.close();
+            throw new ModelLoadException(id, problem.get());
+        }
+        LOG.info("event=model_loaded modality=TEXT model={} version={} dim={} device={} max_tokens={}",
+                id.name(), id.version(), manifest.dim(), encoder.device(), config.maxTokens());
+        return encoder;
+    }
+
+    /**
+     * The weights of a version under their Hugging Face names, read from its checksum-verified
+     * {@code model.onnx}: where the trainer continues from.
+     *
+     * @throws ModelLoadException when a checksum does not match or the model is unreadable
+     */
+    public TensorBundle readWeights(ModelManifest manifest) {
+        byte[] model = verifiedFiles(manifest, List.of(MODEL_FILE)).get(MODEL_FILE);
+        try {
+            return OnnxWeights.read(model);
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException(manifest.id(), MODEL_FILE + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks the SHA-256 of every file the manifest lists, and returns the contents of the
+     * {@code needed} ones from the very bytes that were hashed, so a file cannot change between
+     * the check and the load.
+     */
+    private static Map<String, byte[]> verifiedFiles(ModelManifest manifest, List<String> needed) {
+        ModelId id = manifest.id();
+        for (String file : needed) {
+            if (!manifest.sha256ByFile().containsKey(file)) {
+                throw new ModelLoadException(id, "manifest lists no " + file);
+            }
+        }
+        Map<String, byte[]> contents = new HashMap<>();
+        for (Map.Entry<String, String> e : manifest.sha256ByFile().entrySet()) {
+            String file = e.getKey();
+            Path path = manifest.directory().resolve(file).normalize();
+            if (!path.getParent().equals(manifest.directory().normalize())) {
+                throw new ModelLoadException(id, "manifest names a file outside its folder: " + file);
+            }
+            String actual;
+            try {
+                if (needed.contains(file)) {
+                    byte[] bytes = Files.readAllBytes(path);
+                    contents.put(file, bytes);
+                    actual = Sha256.of(bytes);
+                } else {
+                    actual = Sha256.of(path);
+                }
+            } catch (NoSuchFileException ex) {
+                throw new ModelLoadException(id, "file " + file + " is missing", ex);
+            } catch (IOException ex) {
+                throw new ModelLoadException(id, "cannot read " + file + ": " + ex.getMessage(), ex);
+            }
+            if (!actual.equalsIgnoreCase(e.getValue())) {
+                throw new ModelLoadException(id, "checksum mismatch for " + file + ": manifest says sha256 "
+                        + e.getValue() + ", file has " + actual);
+            }
+        }
+        return contents;
+    }
+
+    /**
+     * A listed version's manifest; one that is unreadable or disagrees with its folder is left
+     * out with a WARN, so one damaged version does not hide the others.
+     */
+    private static Optional<ModelManifest> readListed(Path dir, Modality m, int version) {
+        try {
+            ModelManifest manifest = readManifest(dir);
+            if (manifest.modality() == m && manifest.version() == version) {
+                return Optional.of(manifest);
+            }
+            LOG.warn("event=model_version_skipped path={} reason=\"manifest says {} v{}\"",
+                    dir, manifest.modality(), manifest.version());
+        } catch (UncheckedIOException e) {
+            LOG.warn("event=model_version_skipped path={} reason=\"{}\"", dir, e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    private static ModelManifest readManifest(Path dir) {
+        try {
+            return ManifestCodec.read(Files.readAllBytes(dir.resolve(ManifestCodec.FILE)), dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the manifest of " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** SHA-256 of every file in the folder, each flushed to disk first. */
+    private static Map<String, String> hashAndSync(Path dir) throws IOException {
+        Map<String, String> sha = new TreeMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (name.equals(ManifestCodec.FILE)) {
+                    continue;
+                }
+                if (!Files.isRegularFile(f)) {
+                    throw new IOException("a model version holds only plain files, found " + name);
+                }
+                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+                sha.put(name, Sha256.of(f));
+            }
+        }
+        return sha;
+    }
+
+    private static void writeSynced(Path file, byte[] bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(ByteBuffer.wrap(bytes));
+            ch.force(true);
+        }
+    }
+
+    /** Makes the rename durable (POSIX: fsync the parent folder); a no-op where unsupported. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.debug("directory fsync not supported for {}: {}", dir, e.toString());
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    LOG.warn("event=tmp_cleanup_failed path={} error=\"{}\"", p, e.toString());
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("event=tmp_cleanup_failed path={} error=\"{}\"", dir, e.toString());
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.d2vstreams.runtime.internal.onnx;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import io.d2vstreams.runtime.Device;
+import io.d2vstreams.runtime.EncoderOptions;
+import io.d2vstreams.runtime.ModelId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Opens ONNX Runtime sessions from {@link EncoderOptions}: threads, optimisation, CUDA with CPU fall back. */
+public final class OrtSessions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OrtSessions.class);
+
+    private OrtSessions() {}
+
+    /** What was opened and where it actually runs (CUDA may have fallen back to CPU). */
+    public record Opened(OrtSession session, Device device) {}
+
+    /**
+     * Opens a session over the model bytes (already checksum-verified by the caller, so the
+     * file cannot change between the check and the load). The environment is ONNX Runtime's
+     * process-wide singleton, which ONNX Runtime itself releases at JVM exit.
+     */
+    public static Opened open(OrtEnvironment env, byte[] model, EncoderOptions options, ModelId id) throws OrtException {
+        try (SessionOptions so = new SessionOptions()) {
+            so.setIntraOpNumThreads(options.intraOpThreads());
+            so.setInterOpNumThreads(options.interOpThreads());
+            so.setOptimizationLevel(optLevel(options.optimizationLevel()));
+            Device device = Device.CPU;
+            if (options.device() == Device.CUDA) {
+                try {
+                    so.addCUDA(0);
+                    device = Device.CUDA;
+                } catch (OrtException | LinkageError e) {
+                    // The CPU build (artifact onnxruntime) has no CUDA provider, and a GPU build
+                    // fails here without a driver; serving on CPU beats not serving.
+                    LOG.warn("event=cuda_unavailable model={} v{} fallback=CPU reason=\"{}\"",
+                            id.name(), id.version(), e.getMessage());
+                }
+            }
+            return new Opened(env.createSession(model, so), device);
+        }
+    }
+
+    static OptLevel optLevel(EncoderOptions.OptimizationLevel level) {
+        return switch (level) {
+            case NONE -> OptLevel.NO_OPT;
+            case BASIC -> OptLevel.BASIC_OPT;
+            case EXTENDED -> OptLevel.EXTENDED_OPT;
+            case ALL -> OptLevel.ALL_OPT;
+        };
+    }
+}

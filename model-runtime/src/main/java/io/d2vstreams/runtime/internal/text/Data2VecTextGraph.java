@@ -1,0 +1,181 @@
+package io.d2vstreams.runtime.internal.text;
+
+import static io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder.FLOAT;
+import static io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder.INT64;
+import static io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder.attr;
+
+import io.d2vstreams.runtime.TensorBundle;
+import io.d2vstreams.runtime.TextEncoderConfig;
+import io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes Hugging Face's {@code Data2VecTextModel} (RoBERTa layout, post-LayerNorm; Baevski et
+ * al. 2022, "data2vec", §3 uses the BERT/RoBERTa encoder for text) as an ONNX graph:
+ * {@code input_ids}, {@code attention_mask} (int64 [batch, sequence]) → {@code last_hidden_state}
+ * (float [batch, sequence, hidden]). Initializers carry Hugging Face's parameter names and
+ * shapes, so the weights of a transformers checkpoint drop in unchanged.
+ *
+ * <p>The forward pass follows {@code modeling_data2vec_text.py}: word + position + token type 0
+ * embeddings, LayerNorm; then per layer self-attention with the additive mask
+ * {@code (1 - mask) * finfo(float32).min}, {@code attention.output} dense + residual + LayerNorm,
+ * {@code intermediate} dense + exact GELU, {@code output} dense + residual + LayerNorm.
+ */
+public final class Data2VecTextGraph {
+
+    public static final String INPUT_IDS = "input_ids";
+    public static final String ATTENTION_MASK = "attention_mask";
+    public static final String LAST_HIDDEN_STATE = "last_hidden_state";
+
+    private static final String BATCH = "batch";
+    private static final String SEQUENCE = "sequence";
+
+    private final OnnxGraphBuilder g = new OnnxGraphBuilder("data2vec_text");
+    private final TextEncoderConfig c;
+    private final TensorBundle w;
+
+    private Data2VecTextGraph(TextEncoderConfig config, TensorBundle weights) {
+        this.c = config;
+        this.w = weights;
+    }
+
+    /**
+     * The serialised ONNX model for these weights.
+     *
+     * @throws IllegalArgumentException when a weight is missing or misshapen for the config
+     */
+    public static byte[] write(TextEncoderConfig config, TensorBundle weights) {
+        TextWeights.requireMatches(config, weights);
+        Data2VecTextGraph graph = new Data2VecTextGraph(config, weights);
+        graph.build();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("model_type", TextEncoderConfig.MODEL_TYPE);
+        metadata.put("hidden_size", Integer.toString(config.hiddenSize()));
+        return graph.g.toBytes("d2v-streams", "1", metadata);
+    }
+
+    private void build() {
+        for (TextWeights.Spec s : TextWeights.specs(c)) {
+            TensorBundle.Tensor t = w.get(s.name());
+            g.initializer(s.name(), t.shape(), t.data());
+        }
+        String ids = g.input(INPUT_IDS, INT64, BATCH, SEQUENCE);
+        String mask = g.input(ATTENTION_MASK, INT64, BATCH, SEQUENCE);
+        constants();
+
+        String hidden = embeddings(ids);
+        String additiveMask = additiveMask(mask);
+        for (int i = 0; i < c.numHiddenLayers(); i++) {
+            hidden = layer(i, hidden, additiveMask);
+        }
+        g.node(LAST_HIDDEN_STATE, "Identity", List.of(hidden));
+        g.output(LAST_HIDDEN_STATE, FLOAT, BATCH, SEQUENCE, c.hiddenSize());
+    }
+
+    private void constants() {
+        g.int64Scalar("const.pad_id", c.padTokenId());
+        g.int64Scalar("const.zero_i64", 0);
+        g.int64Scalar("const.axis1", 1);
+        g.int64Vector("const.mask_axes", 1, 2);
+        g.int64Vector("const.split_heads", 0, 0, c.numAttentionHeads(), c.headSize());
+        g.int64Vector("const.merge_heads", 0, 0, c.hiddenSize());
+        g.floatScalar("const.one", 1f);
+        g.floatScalar("const.half", 0.5f);
+        g.floatScalar("const.sqrt2", (float) Math.sqrt(2.0));
+        g.floatScalar("const.attention_scale", (float) Math.sqrt(c.headSize()));
+        // transformers builds the extended mask as (1 - mask) * torch.finfo(dtype).min.
+        g.floatScalar("const.mask_min", -Float.MAX_VALUE);
+    }
+
+    /**
+     * Word + position + token-type-0 embeddings, then LayerNorm. Positions follow RoBERTa's
+     * {@code create_position_ids_from_input_ids}: real tokens count up from
+     * {@code padding_idx + 1} ({@code cumsum(ids != pad) * (ids != pad) + pad}), padding keeps
+     * {@code padding_idx}, so a text's positions do not depend on how much padding follows it.
+     */
+    private String embeddings(String ids) {
+        g.node("emb.is_pad", "Equal", List.of(ids, "const.pad_id"));
+        g.node("emb.not_pad", "Not", List.of("emb.is_pad"));
+        g.node("emb.not_pad_i64", "Cast", List.of("emb.not_pad"), attr("to", (long) INT64));
+        g.node("emb.cumsum", "CumSum", List.of("emb.not_pad_i64", "const.axis1"));
+        g.node("emb.cumsum_real", "Mul", List.of("emb.cumsum", "emb.not_pad_i64"));
+        g.node("emb.position_ids", "Add", List.of("emb.cumsum_real", "const.pad_id"));
+
+        g.node("emb.words", "Gather", List.of(TextWeights.WORD, ids));
+        g.node("emb.positions", "Gather", List.of(TextWeights.POSITION, "emb.position_ids"));
+        // token_type_ids default to zeros in Data2VecTextEmbeddings: one row, broadcast.
+        g.node("emb.token_type", "Gather", List.of(TextWeights.TOKEN_TYPE, "const.zero_i64"));
+        g.node("emb.words_types", "Add", List.of("emb.words", "emb.token_type"));
+        g.node("emb.sum", "Add", List.of("emb.words_types", "emb.positions"));
+        return layerNorm("emb.out", "emb.sum", TextWeights.EMB_LN);
+    }
+
+    /** [batch, seq] int64 mask → [batch, 1, 1, seq] float, 0 where attended, float min where not. */
+    private String additiveMask(String mask) {
+        g.node("mask.float", "Cast", List.of(mask), attr("to", (long) FLOAT));
+        g.node("mask.inverted", "Sub", List.of("const.one", "mask.float"));
+        g.node("mask.additive", "Mul", List.of("mask.inverted", "const.mask_min"));
+        return g.node("mask.extended", "Unsqueeze", List.of("mask.additive", "const.mask_axes"));
+    }
+
+    private String layer(int i, String x, String additiveMask) {
+        String p = TextWeights.layer(i);
+        String q = linear(p + "attention.self.query", x);
+        String k = linear(p + "attention.self.key", x);
+        String v = linear(p + "attention.self.value", x);
+        // [b, s, h] → [b, heads, s, head_size]; keys go straight to [b, heads, head_size, s].
+        String qh = g.node(p + "attention.self.q_heads", "Transpose",
+                List.of(g.node(p + "attention.self.q_split", "Reshape", List.of(q, "const.split_heads"))),
+                attr("perm", new long[] {0, 2, 1, 3}));
+        String kt = g.node(p + "attention.self.k_heads_t", "Transpose",
+                List.of(g.node(p + "attention.self.k_split", "Reshape", List.of(k, "const.split_heads"))),
+                attr("perm", new long[] {0, 2, 3, 1}));
+        String vh = g.node(p + "attention.self.v_heads", "Transpose",
+                List.of(g.node(p + "attention.self.v_split", "Reshape", List.of(v, "const.split_heads"))),
+                attr("perm", new long[] {0, 2, 1, 3}));
+        g.node(p + "attention.self.scores_raw", "MatMul", List.of(qh, kt));
+        g.node(p + "attention.self.scores_scaled", "Div", List.of(p + "attention.self.scores_raw", "const.attention_scale"));
+        g.node(p + "attention.self.scores", "Add", List.of(p + "attention.self.scores_scaled", additiveMask));
+        g.node(p + "attention.self.probs", "Softmax", List.of(p + "attention.self.scores"), attr("axis", -1L));
+        g.node(p + "attention.self.context_heads", "MatMul", List.of(p + "attention.self.probs", vh));
+        g.node(p + "attention.self.context_t", "Transpose", List.of(p + "attention.self.context_heads"),
+                attr("perm", new long[] {0, 2, 1, 3}));
+        String context = g.node(p + "attention.self.context", "Reshape",
+                List.of(p + "attention.self.context_t", "const.merge_heads"));
+
+        String attnDense = linear(p + "attention.output.dense", context);
+        g.node(p + "attention.output.residual", "Add", List.of(attnDense, x));
+        String attnOut = layerNorm(p + "attention.output.out", p + "attention.output.residual", p + "attention.output.LayerNorm");
+
+        String inter = gelu(p + "intermediate.gelu", linear(p + "intermediate.dense", attnOut));
+        String outDense = linear(p + "output.dense", inter);
+        g.node(p + "output.residual", "Add", List.of(outDense, attnOut));
+        return layerNorm(p + "output.out", p + "output.residual", p + "output.LayerNorm");
+    }
+
+    /**
+     * {@code nn.Linear}: x · Wᵀ + b with W kept in PyTorch's [out, in] layout under its
+     * Hugging Face name; ONNX Runtime folds the constant Transpose away when it optimises.
+     */
+    private String linear(String module, String x) {
+        String wt = g.node(module + ".weight_t", "Transpose", List.of(module + ".weight"), attr("perm", new long[] {1, 0}));
+        g.node(module + ".matmul", "MatMul", List.of(x, wt));
+        return g.node(module, "Add", List.of(module + ".matmul", module + ".bias"));
+    }
+
+    private String layerNorm(String name, String x, String module) {
+        return g.node(name, "LayerNormalization", List.of(x, module + ".weight", module + ".bias"),
+                attr("axis", -1L), attr("epsilon", (float) c.layerNormEps()));
+    }
+
+    /** Exact GELU, {@code hidden_act="gelu"}: 0.5·x·(1 + erf(x/√2)); ONNX gained a Gelu op only in opset 20. */
+    private String gelu(String name, String x) {
+        g.node(name + ".scaled", "Div", List.of(x, "const.sqrt2"));
+        g.node(name + ".erf", "Erf", List.of(name + ".scaled"));
+        g.node(name + ".erf_plus_one", "Add", List.of(name + ".erf", "const.one"));
+        g.node(name + ".x_half", "Mul", List.of(x, "const.half"));
+        return g.node(name, "Mul", List.of(name + ".x_half", name + ".erf_plus_one"));
+    }
+}
