@@ -1,0 +1,99 @@
+package io.d2vstreams.runtime.preprocess;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Typed reads from a Hugging Face {@code preprocessor_config.json}. Keys we do not know are
+ * ignored (those files carry many); a key we know with a value of the wrong shape fails at once
+ * with the file, the key, the value and what was expected.
+ */
+final class ConfigJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Path file;
+    private final JsonNode root;
+
+    private ConfigJson(Path file, JsonNode root) {
+        this.file = file;
+        this.root = root;
+    }
+
+    static ConfigJson read(Path file) throws IOException {
+        JsonNode root = MAPPER.readTree(file.toFile());
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException(file + ": expected a JSON object at the top level");
+        }
+        return new ConfigJson(file, root);
+    }
+
+    /** The value of {@code key}, or null when absent or JSON null. */
+    JsonNode node(String key) {
+        JsonNode n = root.get(key);
+        return n == null || n.isNull() ? null : n;
+    }
+
+    boolean bool(String key, boolean dflt) {
+        JsonNode n = node(key);
+        if (n == null) {
+            return dflt;
+        }
+        if (!n.isBoolean()) {
+            throw invalid(key, n, "true or false");
+        }
+        return n.booleanValue();
+    }
+
+    int integer(String key, int dflt) {
+        JsonNode n = node(key);
+        return n == null ? dflt : integer(key, n);
+    }
+
+    int integer(String key, JsonNode n) {
+        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+            throw invalid(key, n, "an integer");
+        }
+        return n.intValue();
+    }
+
+    double number(String key, double dflt) {
+        JsonNode n = node(key);
+        if (n == null) {
+            return dflt;
+        }
+        if (!n.isNumber()) {
+            throw invalid(key, n, "a number");
+        }
+        return n.doubleValue();
+    }
+
+    /** Three numbers, one per RGB channel; a single number means the same for all three. */
+    float[] rgbTriple(String key, float[] dflt) {
+        JsonNode n = node(key);
+        if (n == null) {
+            return dflt;
+        }
+        if (n.isNumber()) {
+            float v = n.floatValue();
+            return new float[] {v, v, v};
+        }
+        if (!n.isArray() || n.size() != 3) {
+            throw invalid(key, n, "3 numbers (R, G, B)");
+        }
+        float[] out = new float[3];
+        for (int i = 0; i < 3; i++) {
+            if (!n.get(i).isNumber()) {
+                throw invalid(key, n, "3 numbers (R, G, B)");
+            }
+            out[i] = n.get(i).floatValue();
+        }
+        return out;
+    }
+
+    IllegalArgumentException invalid(String key, JsonNode value, String expected) {
+        return new IllegalArgumentException(file + ": key '" + key + "' is " + value + "; expected " + expected);
+    }
+}
