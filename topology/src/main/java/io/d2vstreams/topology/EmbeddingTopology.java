@@ -1,0 +1,80 @@
+package io.d2vstreams.topology;
+
+import io.d2vstreams.avro.Embedding;
+import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.topology.internal.BatchEncoder;
+import io.d2vstreams.topology.internal.BufferedRecordSerde;
+import io.d2vstreams.topology.internal.EmbeddingRecordFactory;
+import io.d2vstreams.topology.internal.EventDecoder;
+import io.d2vstreams.topology.internal.MicroBatchProcessor;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The embedding topology: per modality, {@code d2v.events.<m>} → decode, validate, micro-batch
+ * → encode → {@code d2v.embeddings.<m>}, with refusals to {@code d2v.dlq}. Nodes and stores are
+ * named after the modality ({@code text-events}, {@code embed-text}, {@code text-batch-buffer},
+ * {@code text-embeddings}, {@code text-dead-letters}) so descriptions, metrics and logs read
+ * like the flow diagram.
+ */
+public final class EmbeddingTopology {
+    private EmbeddingTopology() {
+    }
+
+    /** What one modality's path needs, apart from the topic names. */
+    public record ModalityPath(Modality modality, BatchPolicy batch, EventDecoder decoder, BatchEncoder encoder) {
+    }
+
+    public static String sourceName(Modality modality) {
+        return lower(modality) + "-events";
+    }
+
+    public static String processorName(Modality modality) {
+        return "embed-" + lower(modality);
+    }
+
+    public static String bufferStoreName(Modality modality) {
+        return lower(modality) + "-batch-buffer";
+    }
+
+    public static String embeddingsSinkName(Modality modality) {
+        return lower(modality) + "-embeddings";
+    }
+
+    public static String deadLettersSinkName(Modality modality) {
+        return lower(modality) + "-dead-letters";
+    }
+
+    /** Adds one modality's path to {@code topology}. */
+    public static Topology addPath(Topology topology, Topics topics, ModalityPath path,
+                                   Serializer<Embedding> embeddingSerializer) {
+        Modality modality = path.modality();
+        String source = sourceName(modality);
+        String processor = processorName(modality);
+        String store = bufferStoreName(modality);
+        String embeddingsSink = embeddingsSinkName(modality);
+        String deadLettersSink = deadLettersSinkName(modality);
+
+        topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events(modality));
+        topology.addProcessor(processor, () -> new MicroBatchProcessor(store, path.batch(), path.decoder(),
+                path.encoder(), new EmbeddingRecordFactory(modality), embeddingsSink, deadLettersSink), source);
+        // In memory for speed, logged for safety: the changelog is what makes the buffer crash-safe.
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(store),
+                Serdes.Long(), new BufferedRecordSerde()).withLoggingEnabled(Map.of()), processor);
+        topology.addSink(embeddingsSink, topics.embeddings(modality), new StringSerializer(), embeddingSerializer, processor);
+        topology.addSink(deadLettersSink, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(), processor);
+        return topology;
+    }
+
+    private static String lower(Modality modality) {
+        return modality.name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,220 @@
+package io.d2vstreams.topology;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The embedding pipeline's settings, parsed and validated once at start-up. Each key's name,
+ * default and documentation live together in {@link #DEFINITION}; anything that is not one of
+ * our keys is handed to the Kafka clients untouched, so SASL, TLS and tuning settings pass
+ * through. A bad value fails fast with the key, the value and what was expected.
+ */
+public final class PipelineConfig {
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    private static final String BOOTSTRAP_SERVERS_DOC = "Kafka cluster to read events from and write embeddings to.";
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    private static final String SCHEMA_REGISTRY_URL_DOC = "Confluent-compatible Schema Registry base URL (comma-separated for several).";
+    public static final String APPLICATION_ID = "application.id";
+    private static final String APPLICATION_ID_DOC = "Kafka Streams application id: the consumer group and the prefix of internal topics.";
+    public static final String TOPIC_PREFIX = "topic.prefix";
+    private static final String TOPIC_PREFIX_DOC = "Prefix of every topic the product owns (d2v.events.text, ...).";
+    public static final String TOPIC_PARTITIONS = "topic.partitions";
+    private static final String TOPIC_PARTITIONS_DOC = "Partitions of the topics created at start-up when missing; more partitions allow more pipeline instances.";
+    public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
+    private static final String TOPIC_REPLICATION_FACTOR_DOC = "Replication factor of created topics; -1 takes the broker's default.";
+    public static final String MODEL_STORE_DIR = "model.store.dir";
+    private static final String MODEL_STORE_DIR_DOC = "Directory of the model store (one sub-directory per modality and version).";
+    public static final String MODEL_SEED = "model.seed";
+    private static final String MODEL_SEED_DOC = "Seed of the tiny default encoder generated when the store has no version of a modality.";
+    public static final String TEXT_BATCH_MAX_SIZE = "text.batch.max.size";
+    private static final String TEXT_BATCH_MAX_SIZE_DOC = "Most text records encoded in one batch.";
+    public static final String TEXT_BATCH_MAX_WAIT_MS = "text.batch.max.wait.ms";
+    private static final String TEXT_BATCH_MAX_WAIT_MS_DOC = "Longest a buffered text record waits for its batch to fill; bounds latency when traffic is light.";
+    public static final String TEXT_MAX_CHARS = "text.max.chars";
+    private static final String TEXT_MAX_CHARS_DOC = "Texts longer than this many characters are dead-lettered as TEXT_TOO_LONG.";
+    public static final String ENCODER_THREADS = "encoder.threads";
+    private static final String ENCODER_THREADS_DOC = "ONNX Runtime intra-op threads per encoder; 0 lets ONNX Runtime choose.";
+    public static final String STREAM_THREADS = "num.stream.threads";
+    private static final String STREAM_THREADS_DOC = "Kafka Streams threads in this instance.";
+    public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+    private static final String PROCESSING_GUARANTEE_DOC = "Kafka Streams processing guarantee; exactly_once_v2 gives one output per input across crashes.";
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
+            .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://localhost:8081", Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
+            .define(APPLICATION_ID, Type.STRING, "d2v-pipeline", Importance.HIGH, APPLICATION_ID_DOC)
+            .define(TOPIC_PREFIX, Type.STRING, Topics.DEFAULT_PREFIX, Importance.MEDIUM, TOPIC_PREFIX_DOC)
+            .define(TOPIC_PARTITIONS, Type.INT, 3, Range.atLeast(1), Importance.MEDIUM, TOPIC_PARTITIONS_DOC)
+            .define(TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.MEDIUM, TOPIC_REPLICATION_FACTOR_DOC)
+            .define(MODEL_STORE_DIR, Type.STRING, "d2v-data/models", Importance.HIGH, MODEL_STORE_DIR_DOC)
+            .define(MODEL_SEED, Type.LONG, 42L, Importance.LOW, MODEL_SEED_DOC)
+            .define(TEXT_BATCH_MAX_SIZE, Type.INT, 32, Range.between(1, 4096), Importance.MEDIUM, TEXT_BATCH_MAX_SIZE_DOC)
+            .define(TEXT_BATCH_MAX_WAIT_MS, Type.LONG, 50L, Range.between(1, 60_000), Importance.MEDIUM, TEXT_BATCH_MAX_WAIT_MS_DOC)
+            .define(TEXT_MAX_CHARS, Type.INT, 10_000, Range.atLeast(1), Importance.MEDIUM, TEXT_MAX_CHARS_DOC)
+            .define(ENCODER_THREADS, Type.INT, 0, Range.atLeast(0), Importance.LOW, ENCODER_THREADS_DOC)
+            .define(STREAM_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, STREAM_THREADS_DOC)
+            .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
+                    ConfigDef.ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
+                    Importance.MEDIUM, PROCESSING_GUARANTEE_DOC);
+
+    /** Our own keys: these are not forwarded to the Kafka clients. */
+    private static final Set<String> OWN_KEYS = Set.of(TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
+            MODEL_STORE_DIR, MODEL_SEED, TEXT_BATCH_MAX_SIZE, TEXT_BATCH_MAX_WAIT_MS, TEXT_MAX_CHARS, ENCODER_THREADS);
+
+    private final String bootstrapServers;
+    private final String schemaRegistryUrl;
+    private final String applicationId;
+    private final Topics topics;
+    private final int topicPartitions;
+    private final short topicReplicationFactor;
+    private final Path modelStoreDir;
+    private final long modelSeed;
+    private final BatchPolicy textBatch;
+    private final int textMaxChars;
+    private final int encoderThreads;
+    private final int streamThreads;
+    private final String processingGuarantee;
+    private final Map<String, String> passThrough;
+    private final Map<String, String> originals;
+
+    private PipelineConfig(Map<String, String> settings) {
+        AbstractConfig parsed = new AbstractConfig(DEFINITION, settings, false);
+        this.bootstrapServers = parsed.getString(BOOTSTRAP_SERVERS);
+        this.schemaRegistryUrl = parsed.getString(SCHEMA_REGISTRY_URL);
+        this.applicationId = parsed.getString(APPLICATION_ID);
+        this.topics = new Topics(parsed.getString(TOPIC_PREFIX));
+        this.topicPartitions = parsed.getInt(TOPIC_PARTITIONS);
+        this.topicReplicationFactor = parsed.getShort(TOPIC_REPLICATION_FACTOR);
+        this.modelStoreDir = Path.of(parsed.getString(MODEL_STORE_DIR));
+        this.modelSeed = parsed.getLong(MODEL_SEED);
+        this.textBatch = new BatchPolicy(parsed.getInt(TEXT_BATCH_MAX_SIZE),
+                Duration.ofMillis(parsed.getLong(TEXT_BATCH_MAX_WAIT_MS)));
+        this.textMaxChars = parsed.getInt(TEXT_MAX_CHARS);
+        this.encoderThreads = parsed.getInt(ENCODER_THREADS);
+        this.streamThreads = parsed.getInt(STREAM_THREADS);
+        this.processingGuarantee = parsed.getString(PROCESSING_GUARANTEE);
+        Map<String, String> rest = new TreeMap<>(settings);
+        OWN_KEYS.forEach(rest::remove);
+        this.passThrough = Map.copyOf(rest);
+        this.originals = Map.copyOf(settings);
+    }
+
+    /**
+     * Parses {@code settings} (raw strings, typically from {@link ConfigSource}).
+     *
+     * @throws ConfigException naming the key, the value and what was expected
+     */
+    public static PipelineConfig from(Map<String, String> settings) {
+        return new PipelineConfig(settings);
+    }
+
+    public static PipelineConfig defaults() {
+        return from(Map.of());
+    }
+
+    /** A copy of this config with some settings replaced; used by the embedded stack and tests. */
+    public PipelineConfig with(Map<String, String> overrides) {
+        Map<String, String> merged = new HashMap<>(originals);
+        merged.putAll(overrides);
+        return from(merged);
+    }
+
+    /** Properties for Kafka Streams: pass-through settings plus ours, our values winning. */
+    public Map<String, Object> streamsProperties() {
+        Map<String, Object> props = new HashMap<>(passThrough);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+        props.remove(SCHEMA_REGISTRY_URL);
+        return props;
+    }
+
+    /** Properties for plain Kafka clients (admin, producers, consumers) of this process. */
+    public Map<String, Object> clientProperties() {
+        Map<String, Object> props = new HashMap<>(passThrough);
+        props.keySet().removeIf(key -> key.equals(APPLICATION_ID) || key.equals(PROCESSING_GUARANTEE)
+                || key.equals(STREAM_THREADS) || key.startsWith("schema.registry.") || key.startsWith("basic.auth."));
+        props.put(BOOTSTRAP_SERVERS, bootstrapServers);
+        return props;
+    }
+
+    /** Settings for the registry client: the URL plus any {@code schema.registry.*} / {@code basic.auth.*} keys. */
+    public Map<String, String> registryProperties() {
+        Map<String, String> props = new TreeMap<>();
+        passThrough.forEach((key, value) -> {
+            if (key.startsWith("schema.registry.") || key.startsWith("basic.auth.")) {
+                props.put(key, value);
+            }
+        });
+        props.put(SCHEMA_REGISTRY_URL, schemaRegistryUrl);
+        return props;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public String schemaRegistryUrl() {
+        return schemaRegistryUrl;
+    }
+
+    public String applicationId() {
+        return applicationId;
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    public int topicPartitions() {
+        return topicPartitions;
+    }
+
+    public short topicReplicationFactor() {
+        return topicReplicationFactor;
+    }
+
+    public Path modelStoreDir() {
+        return modelStoreDir;
+    }
+
+    public long modelSeed() {
+        return modelSeed;
+    }
+
+    public BatchPolicy textBatch() {
+        return textBatch;
+    }
+
+    public int textMaxChars() {
+        return textMaxChars;
+    }
+
+    public int encoderThreads() {
+        return encoderThreads;
+    }
+
+    public String processingGuarantee() {
+        return processingGuarantee;
+    }
+
+    /** Every setting as given, secrets masked, for the start-up log line. */
+    public Map<String, String> describe() {
+        Map<String, String> shown = new TreeMap<>();
+        originals.forEach((key, value) -> shown.put(key, SecretMasking.mask(key, value)));
+        return shown;
+    }
+}

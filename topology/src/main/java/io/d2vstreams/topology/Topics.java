@@ -1,0 +1,64 @@
+package io.d2vstreams.topology;
+
+import io.d2vstreams.runtime.Modality;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The topic names of DESIGN.md, derived once from the configurable prefix ({@code d2v.} by default).
+ * Every other class asks this one for a name instead of spelling it.
+ */
+public final class Topics {
+    public static final String DEFAULT_PREFIX = "d2v.";
+
+    private final String prefix;
+
+    public Topics(String prefix) {
+        this.prefix = Objects.requireNonNull(prefix, "prefix");
+    }
+
+    public static Topics withDefaultPrefix() {
+        return new Topics(DEFAULT_PREFIX);
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /** {@code d2v.events.text}, {@code d2v.events.image}, {@code d2v.events.audio}. */
+    public String events(Modality modality) {
+        return prefix + "events." + lower(modality);
+    }
+
+    /** {@code d2v.embeddings.text}, {@code d2v.embeddings.image}, {@code d2v.embeddings.audio}. */
+    public String embeddings(Modality modality) {
+        return prefix + "embeddings." + lower(modality);
+    }
+
+    public String deadLetters() {
+        return prefix + "dlq";
+    }
+
+    public String trainingSamples() {
+        return prefix + "training.samples";
+    }
+
+    /** Compacted: the latest {@code ModelVersion} per modality and version. */
+    public String models() {
+        return prefix + "models";
+    }
+
+    /** Every topic the product owns, in a stable order. */
+    public List<String> all() {
+        return List.of(
+                events(Modality.TEXT), events(Modality.IMAGE), events(Modality.AUDIO),
+                embeddings(Modality.TEXT), embeddings(Modality.IMAGE), embeddings(Modality.AUDIO),
+                deadLetters(), trainingSamples(), models());
+    }
+
+    private static String lower(Modality modality) {
+        return modality.name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,231 @@
+package io.d2vstreams.topology.internal;
+
+import io.d2vstreams.runtime.Embeddings;
+import io.d2vstreams.topology.BatchPolicy;
+import io.d2vstreams.topology.DeadLetterReason;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Decodes each input record, buffers accepted events in a changelogged state store and
+ * encodes them as one batch when the batch is full or its oldest record has waited long
+ * enough; dead-letters everything it cannot encode.
+ *
+ * <p><b>Why a state store and not a list.</b> Under {@code exactly_once_v2} Kafka Streams
+ * commits the input offsets of every record that {@link #process} has returned from, in the
+ * same transaction as the records forwarded and the state-store changelog writes made so
+ * far. A record sitting in a plain in-memory list would have its offset committed with no
+ * output anywhere: a crash then loses it. Writing it to a logged store puts the buffered
+ * record itself into that transaction: after a crash the store is restored from the
+ * changelog (committed writes only) and the record is encoded by the restored task. The
+ * flush forwards the embeddings and deletes the buffered entries in one transaction too, so
+ * a record is either still buffered or already embedded, never both and never neither.
+ *
+ * <p>Keys are a per-task sequence number (non-negative longs sort in arrival order), so a
+ * batch preserves input order and so does the output per key.
+ */
+public final class MicroBatchProcessor implements Processor<byte[], byte[], Object, Object> {
+    private static final Logger log = LoggerFactory.getLogger(MicroBatchProcessor.class);
+
+    private final String storeName;
+    private final BatchPolicy policy;
+    private final EventDecoder decoder;
+    private final BatchEncoder encoder;
+    private final EmbeddingRecordFactory embeddings;
+    private final String embeddingsChild;
+    private final String deadLettersChild;
+
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<Long, BufferedRecord> buffer;
+    private Cancellable punctuation;
+    private long nextSequence;
+    private int buffered;
+    private long oldestBufferedAtMs = Long.MAX_VALUE;
+
+    public MicroBatchProcessor(String storeName, BatchPolicy policy, EventDecoder decoder, BatchEncoder encoder,
+                               EmbeddingRecordFactory embeddings, String embeddingsChild, String deadLettersChild) {
+        this.storeName = Objects.requireNonNull(storeName);
+        this.policy = Objects.requireNonNull(policy);
+        this.decoder = Objects.requireNonNull(decoder);
+        this.encoder = Objects.requireNonNull(encoder);
+        this.embeddings = Objects.requireNonNull(embeddings);
+        this.embeddingsChild = Objects.requireNonNull(embeddingsChild);
+        this.deadLettersChild = Objects.requireNonNull(deadLettersChild);
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.buffer = context.getStateStore(storeName);
+        recoverBufferState();
+        Duration interval = policy.maxWait().dividedBy(2);
+        if (interval.isZero()) {
+            interval = Duration.ofMillis(1);
+        }
+        this.punctuation = context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::flushIfWaitedEnough);
+        if (buffered > 0) {
+            log.info("event=buffer_restored store={} task={} records={}", storeName, context.taskId(), buffered);
+        }
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        SourceRecord source = sourceOf(record);
+        Decoded decoded = decoder.decode(source.topic(), record.value());
+        if (decoded instanceof Decoded.Rejected rejected) {
+            deadLetter(source, rejected.reason(), rejected.errorClass(), rejected.message());
+            return;
+        }
+        long now = context.currentSystemTimeMs();
+        buffer.put(nextSequence++, new BufferedRecord((Decoded.Accepted) decoded, source, now));
+        buffered++;
+        oldestBufferedAtMs = Math.min(oldestBufferedAtMs, now);
+        if (buffered >= policy.maxSize()) {
+            flush();
+        }
+    }
+
+    private void flushIfWaitedEnough(long nowMs) {
+        if (buffered > 0 && nowMs - oldestBufferedAtMs >= policy.maxWait().toMillis()) {
+            flush();
+        }
+    }
+
+    /** Encodes everything buffered, forwards the results and empties the buffer. */
+    private void flush() {
+        List<KeyValue<Long, BufferedRecord>> batch = new ArrayList<>(buffered);
+        try (KeyValueIterator<Long, BufferedRecord> all = buffer.all()) {
+            all.forEachRemaining(batch::add);
+        }
+        if (batch.isEmpty()) {
+            resetCounters();
+            return;
+        }
+        List<BufferedRecord> records = batch.stream().map(entry -> entry.value).toList();
+        encodeAndForward(records);
+        for (KeyValue<Long, BufferedRecord> entry : batch) {
+            buffer.delete(entry.key);
+        }
+        resetCounters();
+    }
+
+    private void encodeAndForward(List<BufferedRecord> records) {
+        Embeddings result;
+        try {
+            result = encoder.encode(payloads(records));
+        } catch (RuntimeException batchFailure) {
+            if (records.size() == 1) {
+                throw batchFailure;
+            }
+            log.warn("event=batch_rejected store={} records={} error=\"{}\" action=retry_one_by_one",
+                    storeName, records.size(), batchFailure.toString());
+            encodeOneByOne(records);
+            return;
+        }
+        forwardEmbeddings(records, result);
+    }
+
+    /**
+     * After a batch failed: encode each record alone, dead-letter the ones that fail. If every
+     * record fails on its own the encoder itself is broken, not the data, so the failure is
+     * rethrown (the task fails and the batch is retried) instead of dead-lettering good input.
+     */
+    private void encodeOneByOne(List<BufferedRecord> records) {
+        List<BufferedRecord> failed = new ArrayList<>();
+        List<RuntimeException> errors = new ArrayList<>();
+        for (BufferedRecord record : records) {
+            try {
+                forwardEmbeddings(List.of(record), encoder.encode(List.of(record.event().payload())));
+            } catch (RuntimeException e) {
+                failed.add(record);
+                errors.add(e);
+            }
+        }
+        if (failed.size() == records.size()) {
+            throw errors.get(0);
+        }
+        for (int i = 0; i < failed.size(); i++) {
+            RuntimeException error = errors.get(i);
+            deadLetter(failed.get(i).source(), DeadLetterReason.ENCODER_REJECTED,
+                    error.getClass().getSimpleName(), String.valueOf(error.getMessage()));
+        }
+    }
+
+    private void forwardEmbeddings(List<BufferedRecord> records, Embeddings result) {
+        float[][] vectors = result.vectors();
+        if (vectors.length != records.size()) {
+            throw new IllegalStateException("encoder returned " + vectors.length + " vectors for "
+                    + records.size() + " inputs");
+        }
+        long now = context.currentSystemTimeMs();
+        for (int i = 0; i < vectors.length; i++) {
+            BufferedRecord record = records.get(i);
+            context.forward(new Record<>(record.event().id(),
+                    embeddings.create(record, result.model(), vectors[i], now),
+                    record.source().timestamp()), embeddingsChild);
+        }
+    }
+
+    private void deadLetter(SourceRecord source, DeadLetterReason reason, String errorClass, String message) {
+        log.info("event=dead_letter reason={} topic={} partition={} offset={} message=\"{}\"",
+                reason, source.topic(), source.partition(), source.offset(), message);
+        context.forward(DeadLetters.of(source, reason, errorClass, message, context.currentSystemTimeMs()),
+                deadLettersChild);
+    }
+
+    private SourceRecord sourceOf(Record<byte[], byte[]> record) {
+        RecordMetadata metadata = context.recordMetadata()
+                .orElseThrow(() -> new IllegalStateException("input record without source metadata"));
+        List<Header> headers = Arrays.asList(record.headers().toArray());
+        return new SourceRecord(record.key(), record.value(), List.copyOf(headers),
+                metadata.topic(), metadata.partition(), metadata.offset(), record.timestamp());
+    }
+
+    private static List<byte[]> payloads(List<BufferedRecord> records) {
+        return records.stream().map(record -> record.event().payload()).toList();
+    }
+
+    /** After a restart the store may hold records restored from the changelog: count them and continue the sequence after them. */
+    private void recoverBufferState() {
+        buffered = 0;
+        nextSequence = 0;
+        oldestBufferedAtMs = Long.MAX_VALUE;
+        try (KeyValueIterator<Long, BufferedRecord> all = buffer.all()) {
+            while (all.hasNext()) {
+                KeyValue<Long, BufferedRecord> entry = all.next();
+                buffered++;
+                nextSequence = Math.max(nextSequence, entry.key + 1);
+                oldestBufferedAtMs = Math.min(oldestBufferedAtMs, entry.value.bufferedAtMs());
+            }
+        }
+    }
+
+    private void resetCounters() {
+        buffered = 0;
+        nextSequence = 0;
+        oldestBufferedAtMs = Long.MAX_VALUE;
+    }
+
+    @Override
+    public void close() {
+        if (punctuation != null) {
+            punctuation.cancel();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.d2vstreams.topology;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The pipeline as a separate JVM, for tests that kill it with {@code kill -9}. Prints
+ * {@code RUNNING} on stdout once the streams client runs, then blocks until killed.
+ * Arguments: bootstrap servers, registry URL, model store directory.
+ */
+public final class PipelineChildProcess {
+    public static final String READY_LINE = "RUNNING";
+
+    private PipelineChildProcess() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PipelineConfig config = PipelineConfig.from(Map.of(
+                PipelineConfig.BOOTSTRAP_SERVERS, args[0],
+                PipelineConfig.SCHEMA_REGISTRY_URL, args[1],
+                PipelineConfig.MODEL_STORE_DIR, args[2],
+                PipelineConfig.APPLICATION_ID, "kill-test-pipeline",
+                PipelineConfig.TOPIC_PARTITIONS, "2",
+                PipelineConfig.TEXT_BATCH_MAX_SIZE, "16",
+                PipelineConfig.TEXT_BATCH_MAX_WAIT_MS, "100",
+                // The dead instance's partitions move to its successor after this, not the 45 s default.
+                "session.timeout.ms", "6000",
+                "heartbeat.interval.ms", "1000"));
+        EmbeddingPipeline pipeline = EmbeddingPipeline.start(config);
+        pipeline.awaitRunning(Duration.ofSeconds(120));
+        System.out.println(READY_LINE);
+        System.out.flush();
+        new CountDownLatch(1).await();
+    }
+}

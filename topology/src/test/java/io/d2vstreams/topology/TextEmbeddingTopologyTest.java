@@ -1,0 +1,244 @@
+package io.d2vstreams.topology;
+
+import io.d2vstreams.avro.Embedding;
+import io.d2vstreams.avro.TextEvent;
+import io.d2vstreams.devstack.DevStack;
+import io.d2vstreams.devstack.DevStackOptions;
+import io.d2vstreams.runtime.EncoderOptions;
+import io.d2vstreams.runtime.ModelHolder;
+import io.d2vstreams.runtime.ModelManifest;
+import io.d2vstreams.runtime.ModelStore;
+import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.schemas.RegistryClientConfig;
+import io.d2vstreams.schemas.RestSchemaRegistryClient;
+import io.d2vstreams.schemas.SchemaRegistryClient;
+import io.d2vstreams.schemas.SpecificAvroDeserializer;
+import io.d2vstreams.schemas.SpecificAvroSerializer;
+import io.d2vstreams.schemas.WireFormat;
+import io.d2vstreams.topology.internal.BatchEncoder;
+import io.d2vstreams.topology.internal.TextBatchEncoder;
+import io.d2vstreams.topology.internal.TextEventDecoder;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayName("The text embedding topology")
+class TextEmbeddingTopologyTest {
+    private static final Topics TOPICS = Topics.withDefaultPrefix();
+    private static final String EVENTS = TOPICS.events(Modality.TEXT);
+
+    @TempDir
+    static Path dir;
+    private static DevStack stack;
+    private static SchemaRegistryClient registry;
+    private static ModelStore store;
+    private static ModelManifest v1;
+    private static ModelManifest v2;
+
+    private ModelHolder<String> holder;
+    private TopologyTestDriver driver;
+    private SpecificAvroSerializer<TextEvent> eventSerializer;
+    private SpecificAvroDeserializer<Embedding> embeddingDeserializer;
+
+    @BeforeAll
+    static void startRegistryAndModels() {
+        stack = DevStack.start(DevStackOptions.builder(dir.resolve("stack")).kafkaPort(0).registryPort(0).build());
+        registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
+                Map.of("schema.registry.url", stack.registryUrl())));
+        store = new ModelStore(dir.resolve("models"));
+        v1 = store.initDefault(Modality.TEXT, 1);
+        v2 = store.initDefault(Modality.TEXT, 2);
+    }
+
+    @AfterAll
+    static void stop() {
+        registry.close();
+        stack.close();
+    }
+
+    @AfterEach
+    void closeDriver() {
+        if (driver != null) {
+            driver.close();
+        }
+        if (holder != null) {
+            holder.close();
+        }
+    }
+
+    private void startDriver(BatchPolicy policy, int maxChars, BatchEncoder encoderOverride) {
+        holder = new ModelHolder<>(store.loadText(v1, EncoderOptions.defaults()));
+        BatchEncoder encoder = encoderOverride != null ? encoderOverride : new TextBatchEncoder(holder);
+        Topology topology = EmbeddingTopology.addPath(new Topology(), TOPICS, new EmbeddingTopology.ModalityPath(
+                        Modality.TEXT, policy,
+                        new TextEventDecoder(new SpecificAvroDeserializer<>(registry, TextEvent.class), maxChars),
+                        encoder),
+                new SpecificAvroSerializer<>(registry));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "text-topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(topology, props);
+        eventSerializer = new SpecificAvroSerializer<>(registry);
+        embeddingDeserializer = new SpecificAvroDeserializer<>(registry, Embedding.class);
+    }
+
+    private TestInputTopic<String, byte[]> input() {
+        return driver.createInputTopic(EVENTS, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private TestOutputTopic<String, byte[]> embeddings() {
+        return driver.createOutputTopic(TOPICS.embeddings(Modality.TEXT), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private TestOutputTopic<byte[], byte[]> deadLetters() {
+        return driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private byte[] event(String id, String text) {
+        return eventSerializer.serialize(EVENTS, TextEvent.newBuilder().setId(id).setText(text).build());
+    }
+
+    private Embedding decode(TestRecord<String, byte[]> record) {
+        return embeddingDeserializer.deserialize(TOPICS.embeddings(Modality.TEXT), record.value());
+    }
+
+    @Test
+    @DisplayName("holds records until the batch is full, then emits one embedding per record in input order")
+    void batchesBySize() {
+        startDriver(new BatchPolicy(4, Duration.ofHours(1)), 1000, null);
+        for (int i = 0; i < 3; i++) {
+            input().pipeInput("k" + i, event("k" + i, "sentence number " + i));
+        }
+        assertThat(embeddings().isEmpty()).as("a batch of 3 of 4 must wait").isTrue();
+
+        input().pipeInput("k3", event("k3", "the fourth sentence fills the batch"));
+
+        List<TestRecord<String, byte[]>> out = embeddings().readRecordsToList();
+        assertThat(out).extracting(TestRecord::key).as("one embedding per input, in input order")
+                .containsExactly("k0", "k1", "k2", "k3");
+        Embedding first = decode(out.get(0));
+        assertThat(first.getModelVersion()).as("the version that made it").isEqualTo(v1.version());
+        assertThat(first.getSourceTopic()).isEqualTo(EVENTS);
+        assertThat(first.getSourceOffset()).isEqualTo(0L);
+        assertThat(decode(out.get(3)).getSourceOffset()).isEqualTo(3L);
+        double norm = 0;
+        for (float x : first.getVector()) {
+            norm += x * x;
+        }
+        assertThat(Math.sqrt(norm)).as("vectors are L2-normalised").isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(first.getVector()).hasSize(v1.dim());
+    }
+
+    @Test
+    @DisplayName("emits a partly filled batch once its oldest record has waited the maximum wait")
+    void batchesByWait() {
+        startDriver(new BatchPolicy(100, Duration.ofMillis(200)), 1000, null);
+        input().pipeInput("a", event("a", "alpha"));
+        input().pipeInput("b", event("b", "beta"));
+        driver.advanceWallClockTime(Duration.ofMillis(50));
+        assertThat(embeddings().isEmpty()).as("before the wait is over").isTrue();
+
+        driver.advanceWallClockTime(Duration.ofMillis(250));
+
+        assertThat(embeddings().readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("a", "b");
+    }
+
+    @Test
+    @DisplayName("dead-letters every kind of bad input with its original bytes and reason headers")
+    void deadLettersBadInput() {
+        startDriver(new BatchPolicy(1, Duration.ofHours(1)), 20, null);
+        byte[] notAvro = "hello, plain text".getBytes(StandardCharsets.UTF_8);
+        byte[] unknownId = ByteBuffer.allocate(8).put(WireFormat.MAGIC_BYTE).putInt(987_654).put(new byte[]{2, 'h', 'i'}).array();
+        byte[] empty = event("e", "   ");
+        byte[] tooLong = event("t", "x".repeat(21));
+        byte[] truncated = java.util.Arrays.copyOf(event("tr", "a fine sentence"), 7);
+
+        input().pipeInput("n", notAvro);
+        input().pipeInput("u", unknownId);
+        input().pipeInput("e", empty);
+        input().pipeInput("t", tooLong);
+        input().pipeInput("tr", truncated);
+        input().pipeInput("ok", event("ok", "a good one"));
+
+        List<TestRecord<byte[], byte[]>> dead = deadLetters().readRecordsToList();
+        assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.REASON)).as("reasons in input order")
+                .containsExactly("NOT_WIRE_FORMAT", "UNKNOWN_SCHEMA_ID", "EMPTY_TEXT", "TEXT_TOO_LONG", "SCHEMA_MISMATCH");
+        assertThat(dead.get(0).value()).as("original value bytes kept").isEqualTo(notAvro);
+        assertThat(new String(dead.get(0).key(), StandardCharsets.UTF_8)).as("original key kept").isEqualTo("n");
+        assertThat(header(dead.get(3), DeadLetterHeaders.ERROR_MESSAGE)).as("says the size and the limit")
+                .contains("21").contains("20");
+        assertThat(header(dead.get(1), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("1");
+        assertThat(header(dead.get(1), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(EVENTS);
+        assertThat(header(dead.get(1), DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(header(dead.get(2), DeadLetterHeaders.STAGE)).isEqualTo("validate");
+        assertThat(header(dead.get(0), DeadLetterHeaders.STAGE)).isEqualTo("decode");
+        assertThat(embeddings().readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("ok");
+    }
+
+    @Test
+    @DisplayName("retries a rejected batch record by record, so one bad record does not take its neighbours with it")
+    void isolatesRecordTheEncoderRejects() {
+        BatchEncoder[] real = new BatchEncoder[1];
+        startDriver(new BatchPolicy(3, Duration.ofHours(1)), 1000, payloads -> {
+            if (payloads.stream().anyMatch(p -> new String(p, StandardCharsets.UTF_8).contains("POISON"))) {
+                throw new IllegalArgumentException("encoder cannot take POISON");
+            }
+            return real[0].encode(payloads);
+        });
+        real[0] = new TextBatchEncoder(holder);
+
+        input().pipeInput("a", event("a", "fine"));
+        input().pipeInput("p", event("p", "POISON pill"));
+        input().pipeInput("c", event("c", "also fine"));
+
+        assertThat(embeddings().readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("a", "c");
+        List<TestRecord<byte[], byte[]>> dead = deadLetters().readRecordsToList();
+        assertThat(dead).hasSize(1);
+        assertThat(header(dead.get(0), DeadLetterHeaders.REASON)).isEqualTo("ENCODER_REJECTED");
+        assertThat(header(dead.get(0), DeadLetterHeaders.ERROR_MESSAGE)).contains("POISON");
+    }
+
+    @Test
+    @DisplayName("a model swapped between two batches tags each batch with the version that made it")
+    void swapsModelBetweenBatches() {
+        startDriver(new BatchPolicy(2, Duration.ofHours(1)), 1000, null);
+        input().pipeInput("a", event("a", "one"));
+        input().pipeInput("b", event("b", "two"));
+        holder.swap(store.loadText(v2, EncoderOptions.defaults()));
+        input().pipeInput("c", event("c", "three"));
+        input().pipeInput("d", event("d", "four"));
+
+        List<Integer> versions = embeddings().readRecordsToList().stream().map(r -> decode(r).getModelVersion()).toList();
+        assertThat(versions).as("first batch on v1, second on v2").containsExactly(v1.version(), v1.version(), v2.version(), v2.version());
+    }
+
+    private static String header(TestRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+}
