@@ -1,0 +1,43 @@
+package io.d2vstreams.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code d2v} command. Each sub-command parses its options and calls a library API; no
+ * logic lives only here. Errors are one line on stderr and a non-zero exit; {@code --verbose}
+ * adds the stack trace.
+ */
+@Command(name = "d2v", mixinStandardHelpOptions = true, version = "d2v-streams 0.1.0",
+        description = "Continual data2vec embeddings for Kafka streams of text, images and audio.",
+        subcommands = {DemoCommand.class, UpCommand.class, CommandLine.HelpCommand.class})
+public final class D2v {
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print full stack traces and debug logs.")
+    boolean verbose;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, also what the tests execute in-process. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new D2v());
+        commandLine.setExecutionExceptionHandler((error, cl, parseResult) -> {
+            boolean verbose = parseResult.hasMatchedOption("--verbose")
+                    || parseResult.subcommands().stream().anyMatch(sub -> sub.hasMatchedOption("--verbose"));
+            cl.getErr().println("d2v: " + describe(error));
+            if (verbose) {
+                error.printStackTrace(cl.getErr());
+            }
+            return 1;
+        });
+        return commandLine;
+    }
+
+    private static String describe(Throwable error) {
+        String message = error.getMessage();
+        return message == null || message.isBlank() ? error.getClass().getSimpleName() : message;
+    }
+}

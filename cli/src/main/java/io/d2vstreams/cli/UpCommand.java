@@ -1,0 +1,46 @@
+package io.d2vstreams.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Run the embedded stack as a service: Kafka on localhost:9092, the registry on "
+                + "http://localhost:8081 and the pipeline, until Ctrl-C or SIGTERM. State persists in the data directory.")
+final class UpCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data-dir", defaultValue = "d2v-data", description = "Where broker, registry and models keep their state (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka listener port (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--registry-port", defaultValue = "8081", description = "Schema Registry port (default: ${DEFAULT-VALUE}).")
+    int registryPort;
+
+    @Override
+    public Integer call() throws Exception {
+        Logging.configure(spec);
+        CountDownLatch stopped = new CountDownLatch(1);
+        EmbeddedService service = EmbeddedService.start(
+                new EmbeddedService.Options(dataDir, "localhost", kafkaPort, registryPort));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                service.close();
+            } finally {
+                stopped.countDown();
+            }
+        }, "d2v-shutdown"));
+        spec.commandLine().getErr().printf("d2v up: Kafka %s, registry %s, data in %s. Ctrl-C to stop.%n",
+                service.bootstrapServers(), service.registryUrl(), dataDir.toAbsolutePath());
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,201 @@
+package io.d2vstreams.cli.demo;
+
+import io.d2vstreams.avro.Embedding;
+import io.d2vstreams.avro.TextEvent;
+import io.d2vstreams.devstack.DevStack;
+import io.d2vstreams.devstack.DevStackOptions;
+import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.schemas.RegistryClientConfig;
+import io.d2vstreams.schemas.RestSchemaRegistryClient;
+import io.d2vstreams.schemas.SchemaRegistryClient;
+import io.d2vstreams.schemas.SpecificAvroDeserializer;
+import io.d2vstreams.schemas.SpecificAvroSerializer;
+import io.d2vstreams.schemas.WireFormat;
+import io.d2vstreams.topology.DeadLetterHeaders;
+import io.d2vstreams.topology.EmbeddingPipeline;
+import io.d2vstreams.topology.PipelineConfig;
+import io.d2vstreams.topology.Topics;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A finite run of the loop on the embedded default in a temporary directory: embedded broker
+ * and registry, the pipeline, generated events (a few of them deliberately bad), and a read
+ * of every output with {@code read_committed} until each input has its one result.
+ */
+public final class DemoRun {
+    /**
+     * @param records   good text events to produce
+     * @param timeout   how long to wait for every result before giving up
+     * @param workDir   where the stack keeps its data; a fresh temporary directory when empty
+     * @param progress  where the progress bar goes (stderr), or null for none
+     */
+    public record Options(int records, Duration timeout, Optional<Path> workDir, PrintStream progress) {
+        public Options {
+            if (records < 1) {
+                throw new IllegalArgumentException("--records must be at least 1, was " + records);
+            }
+        }
+    }
+
+    private static final long SEED = 7;
+
+    private DemoRun() {
+    }
+
+    public static DemoReport run(Options options) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        Path dir = options.workDir().isPresent() ? options.workDir().get() : Files.createTempDirectory("d2v-demo-");
+        DemoReport report = new DemoReport();
+        try (DevStack stack = DevStack.start(DevStackOptions.builder(dir.resolve("stack")).kafkaPort(0).registryPort(0).build())) {
+            PipelineConfig config = PipelineConfig.from(Map.of(
+                    PipelineConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                    PipelineConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
+                    PipelineConfig.APPLICATION_ID, "d2v-demo",
+                    PipelineConfig.TOPIC_PARTITIONS, "2",
+                    PipelineConfig.MODEL_STORE_DIR, dir.resolve("models").toString()));
+            try (EmbeddingPipeline pipeline = EmbeddingPipeline.start(config);
+                 SchemaRegistryClient registry = new RestSchemaRegistryClient(
+                         RegistryClientConfig.fromProperties(config.registryProperties()))) {
+                pipeline.awaitRunning(Duration.ofSeconds(60));
+                produce(config, registry, options.records(), report);
+                collect(config, registry, report, options);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        } finally {
+            if (options.workDir().isEmpty()) {
+                deleteRecursively(dir);
+            }
+        }
+        report.wallSeconds((System.nanoTime() - started) / 1e9);
+        return report;
+    }
+
+    private static void produce(PipelineConfig config, SchemaRegistryClient registry, int records, DemoReport report) {
+        Topics topics = config.topics();
+        String topic = topics.events(Modality.TEXT);
+        Map<String, Object> props = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+             SpecificAvroSerializer<TextEvent> serializer = new SpecificAvroSerializer<>(registry)) {
+            List<SampleTexts.Sample> samples = SampleTexts.generate(records, SEED);
+            for (int i = 0; i < samples.size(); i++) {
+                String id = "text-" + i;
+                TextEvent event = TextEvent.newBuilder().setId(id).setText(samples.get(i).text())
+                        .setTimestampMs(System.currentTimeMillis()).build();
+                producer.send(new ProducerRecord<>(topic, id, serializer.serialize(topic, event)));
+            }
+            // A few bad records, to show the dead-letter path.
+            List<ProducerRecord<String, byte[]>> bad = new ArrayList<>();
+            bad.add(new ProducerRecord<>(topic, "bad-not-avro", "plain text, not Avro".getBytes(StandardCharsets.UTF_8)));
+            bad.add(new ProducerRecord<>(topic, "bad-unknown-schema", unknownSchemaIdValue()));
+            bad.add(new ProducerRecord<>(topic, "bad-empty", serializer.serialize(topic,
+                    TextEvent.newBuilder().setId("bad-empty").setText("   ").build())));
+            bad.forEach(producer::send);
+            producer.flush();
+            report.produced(Modality.TEXT, samples.size() + bad.size());
+        }
+    }
+
+    private static byte[] unknownSchemaIdValue() {
+        return ByteBuffer.allocate(WireFormat.HEADER_SIZE + 3).put(WireFormat.MAGIC_BYTE).putInt(999_999)
+                .put(new byte[]{2, 'h', 'i'}).array();
+    }
+
+    private static void collect(PipelineConfig config, SchemaRegistryClient registry, DemoReport report,
+                                Options options) {
+        Topics topics = config.topics();
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "d2v-demo-reader",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        int expected = report.totalProduced();
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+             SpecificAvroDeserializer<Embedding> embeddings = new SpecificAvroDeserializer<>(registry, Embedding.class);
+             ProgressBar bar = progressBar(options.progress(), expected)) {
+            consumer.subscribe(List.of(topics.embeddings(Modality.TEXT), topics.deadLetters()));
+            while (report.totalSeen() < expected) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("demo saw " + report.totalSeen() + " of " + expected
+                            + " results after " + options.timeout().toSeconds() + " s");
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.topic().equals(topics.deadLetters())) {
+                        report.deadLettered(modalityOf(topics, header(record, DeadLetterHeaders.SOURCE_TOPIC)),
+                                header(record, DeadLetterHeaders.REASON));
+                    } else {
+                        Embedding embedding = embeddings.deserialize(record.topic(), record.value());
+                        report.embedded(Modality.valueOf(embedding.getModality().name()), embedding.getModelVersion());
+                    }
+                    if (bar != null) {
+                        bar.step();
+                    }
+                }
+            }
+        }
+    }
+
+    private static ProgressBar progressBar(PrintStream out, int total) {
+        if (out == null) {
+            return null;
+        }
+        return new ProgressBarBuilder().setTaskName("embedding").setInitialMax(total)
+                .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out))
+                .setUpdateIntervalMillis(250).build();
+    }
+
+    private static Modality modalityOf(Topics topics, String sourceTopic) {
+        for (Modality modality : Modality.values()) {
+            if (topics.events(modality).equals(sourceTopic)) {
+                return modality;
+            }
+        }
+        throw new IllegalStateException("dead letter from unexpected topic " + sourceTopic);
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted((a, b) -> b.compareTo(a)).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
