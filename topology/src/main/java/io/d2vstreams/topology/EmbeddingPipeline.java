@@ -13,6 +13,7 @@ import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroDeserializer;
 import io.d2vstreams.schemas.SpecificAvroSerializer;
+import io.d2vstreams.topology.internal.ServedModel;
 import io.d2vstreams.topology.internal.TextBatchEncoder;
 import io.d2vstreams.topology.internal.TextEventDecoder;
 import org.apache.kafka.streams.KafkaStreams;
@@ -23,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -42,14 +44,16 @@ public final class EmbeddingPipeline implements AutoCloseable {
     private final PipelineConfig config;
     private final SchemaRegistryClient registry;
     private final ModelHolder<String> textModel;
+    private final ModelFollower follower;
     private final KafkaStreams streams;
     private final CompletableFuture<Void> running;
 
     private EmbeddingPipeline(PipelineConfig config, SchemaRegistryClient registry, ModelHolder<String> textModel,
-                              KafkaStreams streams, CompletableFuture<Void> running) {
+                              ModelFollower follower, KafkaStreams streams, CompletableFuture<Void> running) {
         this.config = config;
         this.registry = registry;
         this.textModel = textModel;
+        this.follower = follower;
         this.streams = streams;
         this.running = running;
     }
@@ -60,11 +64,16 @@ public final class EmbeddingPipeline implements AutoCloseable {
         log.info("event=pipeline_starting config={}", config.describe());
         SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(config.registryProperties()));
         ModelHolder<String> textModel = null;
+        ModelFollower follower = null;
         try {
             SchemaSetup.registerAll(registry, config.topics());
             TopicSetup.ensureTopics(config.clientProperties(), config.topics(), config.topicPartitions(),
                     config.topicReplicationFactor());
-            textModel = new ModelHolder<>(loadTextEncoder(config));
+            ModelStore store = new ModelStore(config.modelStoreDir());
+            follower = new ModelFollower(config, registry, store);
+            ModelManifest textVersion = startingVersion(config, store, follower, Modality.TEXT);
+            EncoderOptions textOptions = encoderOptions(config);
+            textModel = new ModelHolder<>(store.loadText(textVersion, textOptions));
             Topology topology = topology(config, registry, textModel);
             KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
             // A thread that dies on broken infrastructure (registry down, broker gone) is replaced:
@@ -83,10 +92,14 @@ public final class EmbeddingPipeline implements AutoCloseable {
                 }
             });
             streams.start();
+            follower.follow(List.of(new ServedModel<>(Modality.TEXT, textModel, m -> store.loadText(m, textOptions))));
             log.info("event=pipeline_started application_id={} text_model={} startup_ms={}",
                     config.applicationId(), textModel.current(), (System.nanoTime() - started) / 1_000_000);
-            return new EmbeddingPipeline(config, registry, textModel, streams, running);
+            return new EmbeddingPipeline(config, registry, textModel, follower, streams, running);
         } catch (RuntimeException e) {
+            if (follower != null) {
+                follower.close();
+            }
             if (textModel != null) {
                 textModel.close();
             }
@@ -107,16 +120,19 @@ public final class EmbeddingPipeline implements AutoCloseable {
         return topology;
     }
 
-    private static io.d2vstreams.runtime.Encoder<String> loadTextEncoder(PipelineConfig config) {
-        ModelStore store = new ModelStore(config.modelStoreDir());
-        ModelManifest manifest = store.latest(Modality.TEXT).orElseGet(() -> {
-            log.info("event=model_init modality=TEXT seed={} store={}", config.modelSeed(), config.modelStoreDir());
-            return store.initDefault(Modality.TEXT, config.modelSeed());
+    /** The log's ACTIVE version, else the store's newest, else a freshly generated seeded default. */
+    private static ModelManifest startingVersion(PipelineConfig config, ModelStore store, ModelFollower follower,
+                                                 Modality modality) {
+        return follower.startingVersion(modality, follower.catchUp()).orElseGet(() -> {
+            log.info("event=model_init modality={} seed={} store={}", modality, config.modelSeed(), store.root());
+            return store.initDefault(modality, config.modelSeed());
         });
-        EncoderOptions options = EncoderOptions.defaults()
+    }
+
+    private static EncoderOptions encoderOptions(PipelineConfig config) {
+        return EncoderOptions.defaults()
                 .withThreads(config.encoderThreads(), 0)
                 .withMaxBatch(config.textBatch().maxSize());
-        return store.loadText(manifest, options);
     }
 
     static Properties streamsProperties(PipelineConfig config) {
@@ -159,6 +175,7 @@ public final class EmbeddingPipeline implements AutoCloseable {
     @Override
     public void close() {
         log.info("event=pipeline_stopping application_id={}", config.applicationId());
+        follower.close();
         streams.close(Duration.ofSeconds(30));
         textModel.close();
         registry.close();

@@ -1,0 +1,179 @@
+package io.d2vstreams.topology;
+
+import io.d2vstreams.avro.ModelStatus;
+import io.d2vstreams.avro.ModelVersion;
+import io.d2vstreams.runtime.ModelManifest;
+import io.d2vstreams.runtime.ModelStore;
+import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.schemas.ModelAnnouncer;
+import io.d2vstreams.schemas.ModelVersionKeys;
+import io.d2vstreams.schemas.SchemaRegistryClient;
+import io.d2vstreams.schemas.SpecificAvroDeserializer;
+import io.d2vstreams.topology.internal.ActiveVersions;
+import io.d2vstreams.topology.internal.ServedModel;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Follows {@code d2v.models} and keeps each served modality on its ACTIVE version: a newly
+ * ACTIVE version is loaded from the model store, checked against the announced digest,
+ * probed, and swapped in between batches while the streams keep running. A version that
+ * fails any of that is announced REJECTED with the reason, and the current one keeps serving.
+ *
+ * <p>It reads the topic without a consumer group (assign + seek to the beginning) because
+ * every pipeline instance needs the whole log, not a share of it.
+ */
+public final class ModelFollower implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ModelFollower.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final String topic;
+    private final ModelStore store;
+    private final KafkaConsumer<String, ModelVersion> consumer;
+    private final ModelAnnouncer announcer;
+    private final ActiveVersions versions = new ActiveVersions();
+    private final List<ServedModel<?>> served = new CopyOnWriteArrayList<>();
+    private final Set<String> refused = new HashSet<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public ModelFollower(PipelineConfig config, SchemaRegistryClient registry, ModelStore store) {
+        this.topic = config.topics().models();
+        this.store = store;
+        Map<String, Object> props = new HashMap<>(config.clientProperties());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new SpecificAvroDeserializer<>(registry, ModelVersion.class));
+        this.announcer = new ModelAnnouncer(config.clientProperties(), registry, topic);
+        this.thread = new Thread(this::run, "d2v-model-follower");
+        this.thread.setDaemon(true);
+    }
+
+    /** Reads the log to its current end; returns the ACTIVE version per modality. */
+    public Map<Modality, ModelVersion> catchUp() {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+            consumer.poll(POLL).forEach(record -> versions.apply(record.key(), record.value()));
+        }
+        Map<Modality, ModelVersion> active = new HashMap<>();
+        for (Modality modality : Modality.values()) {
+            versions.active(modality).ifPresent(v -> active.put(modality, v));
+        }
+        return active;
+    }
+
+    /**
+     * The version a modality should start on: the log's ACTIVE one when the store has it,
+     * else the newest in the store, else {@code empty}.
+     */
+    public Optional<ModelManifest> startingVersion(Modality modality, Map<Modality, ModelVersion> active) {
+        ModelVersion announced = active.get(modality);
+        if (announced != null) {
+            Optional<ModelManifest> manifest = store.version(modality, announced.getVersion());
+            if (manifest.isPresent()) {
+                return manifest;
+            }
+            log.warn("event=model_missing modality={} version={} store={} action=use_latest_in_store",
+                    modality, announced.getVersion(), store.root());
+        }
+        return store.latest(modality);
+    }
+
+    /** Starts following the log for the given slots (call after {@link #catchUp()}). */
+    public void follow(List<ServedModel<?>> slots) {
+        served.addAll(slots);
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                boolean changed = false;
+                for (ConsumerRecord<String, ModelVersion> record : consumer.poll(POLL)) {
+                    versions.apply(record.key(), record.value());
+                    // Any new word on a version (re-promoted after a fix, or our own REJECTED) ends its refusal.
+                    refused.remove(record.key());
+                    changed = true;
+                }
+                if (changed) {
+                    served.forEach(this::reconcile);
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            log.error("event=model_follower_failed error=\"{}\"", e.toString(), e);
+        } finally {
+            consumer.close();
+        }
+    }
+
+    /** Brings one slot onto the log's ACTIVE version, or refuses that version with a reason. */
+    void reconcile(ServedModel<?> slot) {
+        Optional<ModelVersion> active = versions.active(slot.modality());
+        if (active.isEmpty() || active.get().getVersion() == slot.currentVersion()) {
+            return;
+        }
+        ModelVersion target = active.get();
+        String key = ModelVersionKeys.keyOf(target);
+        if (refused.contains(key)) {
+            return;
+        }
+        try {
+            ModelManifest manifest = store.version(slot.modality(), target.getVersion()).orElseThrow(() ->
+                    new IllegalStateException("version " + target.getVersion() + " is not in the model store at " + store.root()));
+            if (!target.getSha256().isEmpty() && !target.getSha256().equals(manifest.digest())) {
+                throw new IllegalStateException("announced digest " + target.getSha256() + " does not match the store's "
+                        + manifest.digest());
+            }
+            slot.swapTo(manifest);
+        } catch (RuntimeException e) {
+            refused.add(key);
+            log.warn("event=model_rejected modality={} version={} reason=\"{}\" action=keep_serving_version_{}",
+                    slot.modality(), target.getVersion(), e.getMessage(), slot.currentVersion());
+            announcer.announce(ModelVersion.newBuilder(target).setStatus(ModelStatus.REJECTED)
+                    .setReason("pipeline could not load it: " + e.getMessage())
+                    .setCreatedAtMs(System.currentTimeMillis()).build());
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread.isAlive()) {
+            consumer.wakeup();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            consumer.close();
+        }
+        announcer.close();
+    }
+
+}
