@@ -2,6 +2,7 @@ package io.d2vstreams.topology;
 
 import io.d2vstreams.avro.Embedding;
 import io.d2vstreams.avro.TextEvent;
+import io.d2vstreams.avro.TrainingSample;
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.ModelHolder;
 import io.d2vstreams.runtime.ModelId;
@@ -14,110 +15,104 @@ import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroDeserializer;
 import io.d2vstreams.schemas.SpecificAvroSerializer;
 import io.d2vstreams.topology.internal.ServedModel;
+import io.d2vstreams.topology.internal.StreamsApp;
 import io.d2vstreams.topology.internal.TextBatchEncoder;
 import io.d2vstreams.topology.internal.TextEventDecoder;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * The embedding pipeline as a running service: registers the schemas, creates missing
- * topics, loads the active encoders from the model store and runs the embedding topology
- * until closed. One instance per process; more processes with the same application id
- * share the input partitions.
+ * topics, loads the ACTIVE encoders and follows {@code d2v.models} for new ones, and runs the
+ * embedding topology plus (unless disabled) the sampling topology as its own Streams app.
+ * More processes with the same application id share the input partitions.
  */
 public final class EmbeddingPipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddingPipeline.class);
+    /** Appended to the application id for the sampling topology's own Streams app. */
+    public static final String SAMPLER_SUFFIX = "-sampler";
 
     private final PipelineConfig config;
     private final SchemaRegistryClient registry;
     private final ModelHolder<String> textModel;
     private final ModelFollower follower;
-    private final KafkaStreams streams;
-    private final CompletableFuture<Void> running;
+    private final StreamsApp embedding;
+    private final Optional<StreamsApp> sampling;
 
     private EmbeddingPipeline(PipelineConfig config, SchemaRegistryClient registry, ModelHolder<String> textModel,
-                              ModelFollower follower, KafkaStreams streams, CompletableFuture<Void> running) {
+                              ModelFollower follower, StreamsApp embedding, Optional<StreamsApp> sampling) {
         this.config = config;
         this.registry = registry;
         this.textModel = textModel;
         this.follower = follower;
-        this.streams = streams;
-        this.running = running;
+        this.embedding = embedding;
+        this.sampling = sampling;
     }
 
-    /** Starts the pipeline; returns once the streams client is started (not necessarily RUNNING yet). */
+    /** Starts the pipeline; returns once the streams clients are started (not necessarily RUNNING yet). */
     public static EmbeddingPipeline start(PipelineConfig config) {
         long started = System.nanoTime();
         log.info("event=pipeline_starting config={}", config.describe());
         SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(config.registryProperties()));
         ModelHolder<String> textModel = null;
         ModelFollower follower = null;
+        StreamsApp embedding = null;
         try {
             SchemaSetup.registerAll(registry, config.topics());
             TopicSetup.ensureTopics(config.clientProperties(), config.topics(), config.topicPartitions(),
                     config.topicReplicationFactor());
             ModelStore store = new ModelStore(config.modelStoreDir());
             follower = new ModelFollower(config, registry, store);
-            ModelManifest textVersion = startingVersion(config, store, follower, Modality.TEXT);
             EncoderOptions textOptions = encoderOptions(config);
-            textModel = new ModelHolder<>(store.loadText(textVersion, textOptions));
-            Topology topology = topology(config, registry, textModel);
-            KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config));
-            // A thread that dies on broken infrastructure (registry down, broker gone) is replaced:
-            // it resumes from the last committed transaction, so nothing is lost or duplicated.
-            streams.setUncaughtExceptionHandler(error -> {
-                log.error("event=stream_thread_failed action=replace_thread error=\"{}\"", error.toString(), error);
-                return StreamThreadExceptionResponse.REPLACE_THREAD;
-            });
-            CompletableFuture<Void> running = new CompletableFuture<>();
-            streams.setStateListener((newState, oldState) -> {
-                log.info("event=pipeline_state from={} to={}", oldState, newState);
-                if (newState == KafkaStreams.State.RUNNING) {
-                    running.complete(null);
-                } else if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.PENDING_SHUTDOWN) {
-                    running.completeExceptionally(new IllegalStateException("pipeline went to " + newState + " while starting"));
-                }
-            });
-            streams.start();
+            textModel = new ModelHolder<>(store.loadText(startingVersion(config, store, follower, Modality.TEXT), textOptions));
+
+            embedding = StreamsApp.start(config.applicationId(), embeddingTopology(config, registry, textModel),
+                    streamsProperties(config, config.applicationId()));
+            Optional<StreamsApp> sampling = Optional.empty();
+            if (config.samplingEnabled()) {
+                String samplerId = config.applicationId() + SAMPLER_SUFFIX;
+                sampling = Optional.of(StreamsApp.start(samplerId, samplingTopology(config, registry),
+                        streamsProperties(config, samplerId)));
+            }
             follower.follow(List.of(new ServedModel<>(Modality.TEXT, textModel, m -> store.loadText(m, textOptions))));
-            log.info("event=pipeline_started application_id={} text_model={} startup_ms={}",
-                    config.applicationId(), textModel.current(), (System.nanoTime() - started) / 1_000_000);
-            return new EmbeddingPipeline(config, registry, textModel, follower, streams, running);
+            log.info("event=pipeline_started application_id={} text_model={} sampling={} startup_ms={}",
+                    config.applicationId(), textModel.current(), config.samplingEnabled(),
+                    (System.nanoTime() - started) / 1_000_000);
+            return new EmbeddingPipeline(config, registry, textModel, follower, embedding, sampling);
         } catch (RuntimeException e) {
-            if (follower != null) {
-                follower.close();
-            }
-            if (textModel != null) {
-                textModel.close();
-            }
+            closeQuietly(embedding);
+            closeQuietly(follower);
+            closeQuietly(textModel);
             registry.close();
             throw e;
         }
     }
 
-    /** The topology this pipeline runs, for {@code describe()} and tests. */
-    public static Topology topology(PipelineConfig config, SchemaRegistryClient registry, ModelHolder<String> textModel) {
-        SpecificAvroSerializer<Embedding> embeddingSerializer = new SpecificAvroSerializer<>(registry);
-        SpecificAvroDeserializer<TextEvent> textDeserializer = new SpecificAvroDeserializer<>(registry, TextEvent.class);
-        Topology topology = new Topology();
-        EmbeddingTopology.addPath(topology, config.topics(), new EmbeddingTopology.ModalityPath(Modality.TEXT,
-                        config.textBatch(), new TextEventDecoder(textDeserializer, config.textMaxChars()),
-                        new TextBatchEncoder(textModel)),
-                embeddingSerializer);
-        return topology;
+    /** The embedding topology this pipeline runs, for {@code describe()} and tests. */
+    public static Topology embeddingTopology(PipelineConfig config, SchemaRegistryClient registry,
+                                             ModelHolder<String> textModel) {
+        return EmbeddingTopology.addPath(new Topology(), config.topics(), new EmbeddingTopology.ModalityPath(
+                        Modality.TEXT, config.textBatch(), textDecoder(config, registry), new TextBatchEncoder(textModel)),
+                new SpecificAvroSerializer<Embedding>(registry));
+    }
+
+    /** The sampling topology this pipeline runs. */
+    public static Topology samplingTopology(PipelineConfig config, SchemaRegistryClient registry) {
+        return SamplingTopology.addPath(new Topology(), config.topics(), Modality.TEXT, textDecoder(config, registry),
+                config.textSampling(), new SpecificAvroSerializer<TrainingSample>(registry));
+    }
+
+    private static TextEventDecoder textDecoder(PipelineConfig config, SchemaRegistryClient registry) {
+        return new TextEventDecoder(new SpecificAvroDeserializer<>(registry, TextEvent.class), config.textMaxChars());
     }
 
     /** The log's ACTIVE version, else the store's newest, else a freshly generated seeded default. */
@@ -135,13 +130,14 @@ public final class EmbeddingPipeline implements AutoCloseable {
                 .withMaxBatch(config.textBatch().maxSize());
     }
 
-    static Properties streamsProperties(PipelineConfig config) {
+    static Properties streamsProperties(PipelineConfig config, String applicationId) {
         Properties props = new Properties();
         props.putAll(config.streamsProperties());
-        // Wall-clock punctuation, which drains partly filled batches, runs between polls:
-        // a poll shorter than the batch wait keeps the wait bound honest when traffic stops.
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         // Kafka 5.0 turns this on by default; opting in now keeps behaviour the same across the upgrade.
         props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Wall-clock punctuation, which drains partly filled batches, runs between polls:
+        // a poll shorter than the batch wait keeps the wait bound honest when traffic stops.
         props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, Math.max(1L, Math.min(100L, config.textBatch().maxWait().toMillis())));
         return props;
     }
@@ -154,17 +150,14 @@ public final class EmbeddingPipeline implements AutoCloseable {
     }
 
     public KafkaStreams.State state() {
-        return streams.state();
+        return embedding.state();
     }
 
-    /** Blocks until the streams client is RUNNING. */
+    /** Blocks until every streams client of the pipeline is RUNNING. */
     public void awaitRunning(Duration timeout) throws TimeoutException, InterruptedException {
-        try {
-            running.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new TimeoutException("pipeline not RUNNING after " + timeout + "; state " + streams.state());
+        embedding.awaitRunning(timeout);
+        if (sampling.isPresent()) {
+            sampling.get().awaitRunning(timeout);
         }
     }
 
@@ -176,14 +169,21 @@ public final class EmbeddingPipeline implements AutoCloseable {
     public void close() {
         log.info("event=pipeline_stopping application_id={}", config.applicationId());
         follower.close();
-        streams.close(Duration.ofSeconds(30));
+        sampling.ifPresent(StreamsApp::close);
+        embedding.close();
         textModel.close();
         registry.close();
         log.info("event=pipeline_stopped application_id={}", config.applicationId());
     }
 
-    /** For tests and the embedded stack: the settings a pipeline needs to find a broker and registry. */
-    public static Map<String, String> endpoints(String bootstrapServers, String registryUrl) {
-        return Map.of(PipelineConfig.BOOTSTRAP_SERVERS, bootstrapServers, PipelineConfig.SCHEMA_REGISTRY_URL, registryUrl);
+    private static void closeQuietly(AutoCloseable resource) {
+        if (resource == null) {
+            return;
+        }
+        try {
+            resource.close();
+        } catch (Exception e) {
+            log.warn("event=close_failed resource={} error=\"{}\"", resource.getClass().getSimpleName(), e.toString());
+        }
     }
 }

@@ -44,6 +44,12 @@ public final class PipelineConfig {
     private static final String TEXT_BATCH_MAX_WAIT_MS_DOC = "Longest a buffered text record waits for its batch to fill; bounds latency when traffic is light.";
     public static final String TEXT_MAX_CHARS = "text.max.chars";
     private static final String TEXT_MAX_CHARS_DOC = "Texts longer than this many characters are dead-lettered as TEXT_TOO_LONG.";
+    public static final String SAMPLING_ENABLED = "sampling.enabled";
+    private static final String SAMPLING_ENABLED_DOC = "Run the sampling topology that feeds d2v.training.samples.";
+    public static final String SAMPLING_TEXT_RATE = "sampling.text.rate";
+    private static final String SAMPLING_TEXT_RATE_DOC = "Fraction of text events sampled for training, by a hash of the event id.";
+    public static final String SAMPLING_TEXT_MAX_PER_SECOND = "sampling.text.max.per.second";
+    private static final String SAMPLING_TEXT_MAX_PER_SECOND_DOC = "Most text training samples written per second per stream task.";
     public static final String ENCODER_THREADS = "encoder.threads";
     private static final String ENCODER_THREADS_DOC = "ONNX Runtime intra-op threads per encoder; 0 lets ONNX Runtime choose.";
     public static final String STREAM_THREADS = "num.stream.threads";
@@ -63,6 +69,10 @@ public final class PipelineConfig {
             .define(TEXT_BATCH_MAX_SIZE, Type.INT, 32, Range.between(1, 4096), Importance.MEDIUM, TEXT_BATCH_MAX_SIZE_DOC)
             .define(TEXT_BATCH_MAX_WAIT_MS, Type.LONG, 50L, Range.between(1, 60_000), Importance.MEDIUM, TEXT_BATCH_MAX_WAIT_MS_DOC)
             .define(TEXT_MAX_CHARS, Type.INT, 10_000, Range.atLeast(1), Importance.MEDIUM, TEXT_MAX_CHARS_DOC)
+            .define(SAMPLING_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM, SAMPLING_ENABLED_DOC)
+            .define(SAMPLING_TEXT_RATE, Type.DOUBLE, 0.2, Range.between(0.0, 1.0), Importance.MEDIUM, SAMPLING_TEXT_RATE_DOC)
+            .define(SAMPLING_TEXT_MAX_PER_SECOND, Type.DOUBLE, 50.0, Range.atLeast(0.001), Importance.MEDIUM,
+                    SAMPLING_TEXT_MAX_PER_SECOND_DOC)
             .define(ENCODER_THREADS, Type.INT, 0, Range.atLeast(0), Importance.LOW, ENCODER_THREADS_DOC)
             .define(STREAM_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, STREAM_THREADS_DOC)
             .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
@@ -71,7 +81,8 @@ public final class PipelineConfig {
 
     /** Our own keys: these are not forwarded to the Kafka clients. */
     private static final Set<String> OWN_KEYS = Set.of(TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
-            MODEL_STORE_DIR, MODEL_SEED, TEXT_BATCH_MAX_SIZE, TEXT_BATCH_MAX_WAIT_MS, TEXT_MAX_CHARS, ENCODER_THREADS);
+            MODEL_STORE_DIR, MODEL_SEED, TEXT_BATCH_MAX_SIZE, TEXT_BATCH_MAX_WAIT_MS, TEXT_MAX_CHARS, ENCODER_THREADS,
+            SAMPLING_ENABLED, SAMPLING_TEXT_RATE, SAMPLING_TEXT_MAX_PER_SECOND);
 
     private final String bootstrapServers;
     private final String schemaRegistryUrl;
@@ -83,6 +94,8 @@ public final class PipelineConfig {
     private final long modelSeed;
     private final BatchPolicy textBatch;
     private final int textMaxChars;
+    private final boolean samplingEnabled;
+    private final SamplingPolicy textSampling;
     private final int encoderThreads;
     private final int streamThreads;
     private final String processingGuarantee;
@@ -102,6 +115,9 @@ public final class PipelineConfig {
         this.textBatch = new BatchPolicy(parsed.getInt(TEXT_BATCH_MAX_SIZE),
                 Duration.ofMillis(parsed.getLong(TEXT_BATCH_MAX_WAIT_MS)));
         this.textMaxChars = parsed.getInt(TEXT_MAX_CHARS);
+        this.samplingEnabled = parsed.getBoolean(SAMPLING_ENABLED);
+        this.textSampling = new SamplingPolicy(parsed.getDouble(SAMPLING_TEXT_RATE),
+                parsed.getDouble(SAMPLING_TEXT_MAX_PER_SECOND));
         this.encoderThreads = parsed.getInt(ENCODER_THREADS);
         this.streamThreads = parsed.getInt(STREAM_THREADS);
         this.processingGuarantee = parsed.getString(PROCESSING_GUARANTEE);
@@ -201,6 +217,14 @@ public final class PipelineConfig {
 
     public int textMaxChars() {
         return textMaxChars;
+    }
+
+    public boolean samplingEnabled() {
+        return samplingEnabled;
+    }
+
+    public SamplingPolicy textSampling() {
+        return textSampling;
     }
 
     public int encoderThreads() {

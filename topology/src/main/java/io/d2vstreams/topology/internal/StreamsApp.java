@@ -1,0 +1,70 @@
+package io.d2vstreams.topology.internal;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One Kafka Streams client and its life cycle: started with a state listener that logs every
+ * transition and a handler that replaces a failed stream thread (it resumes from its last
+ * committed transaction, so nothing is lost or duplicated), awaited until RUNNING, closed.
+ */
+public final class StreamsApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StreamsApp.class);
+
+    private final String name;
+    private final KafkaStreams streams;
+    private final CompletableFuture<Void> running = new CompletableFuture<>();
+
+    private StreamsApp(String name, KafkaStreams streams) {
+        this.name = name;
+        this.streams = streams;
+    }
+
+    public static StreamsApp start(String name, Topology topology, Properties properties) {
+        KafkaStreams streams = new KafkaStreams(topology, properties);
+        StreamsApp app = new StreamsApp(name, streams);
+        streams.setUncaughtExceptionHandler(error -> {
+            log.error("event=stream_thread_failed app={} action=replace_thread error=\"{}\"", name, error.toString(), error);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((newState, oldState) -> {
+            log.info("event=streams_state app={} from={} to={}", name, oldState, newState);
+            if (newState == KafkaStreams.State.RUNNING) {
+                app.running.complete(null);
+            } else if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.PENDING_SHUTDOWN) {
+                app.running.completeExceptionally(new IllegalStateException(name + " went to " + newState + " while starting"));
+            }
+        });
+        streams.start();
+        return app;
+    }
+
+    public void awaitRunning(Duration timeout) throws TimeoutException, InterruptedException {
+        try {
+            running.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new TimeoutException(name + " not RUNNING after " + timeout + "; state " + streams.state());
+        }
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}
