@@ -9,7 +9,8 @@ import java.util.Optional;
  * the native resources exactly once; {@link ModelHolder} makes sure it is never called while an
  * embed is running.
  *
- * @param <I> the input type ({@code String} for text)
+ * @param <I> the input type ({@code String} for text; the encoded file, {@code byte[]}, for images
+ *     and audio)
  */
 public interface Encoder<I> extends AutoCloseable {
 
@@ -22,7 +23,9 @@ public interface Encoder<I> extends AutoCloseable {
      * Embeds a batch: mean over the valid positions of {@code last_hidden_state}, then L2
      * normalisation when the options say so. One row per input, in input order.
      *
-     * @throws InputRejectedException when an input breaks a limit the options enforce
+     * @throws InputRejectedException when an input breaks a limit the options enforce, or its bytes
+     *     cannot be preprocessed (a corrupt image, a WAV that is too short): it names the first
+     *     such input; {@link #rejectReason} finds them beforehand
      * @throws IllegalStateException when the encoder is closed or the model fails at run time
      */
     float[][] embed(List<I> inputs);

@@ -3,12 +3,21 @@ package io.d2vstreams.runtime;
 import io.d2vstreams.runtime.internal.Json;
 import io.d2vstreams.runtime.internal.ManifestCodec;
 import io.d2vstreams.runtime.internal.ProbeCheck;
+import io.d2vstreams.runtime.internal.ProbeInputs;
 import io.d2vstreams.runtime.internal.Sha256;
+import io.d2vstreams.runtime.internal.audio.AudioEncoder;
+import io.d2vstreams.runtime.internal.audio.AudioWeights;
+import io.d2vstreams.runtime.internal.audio.Data2VecAudioGraph;
 import io.d2vstreams.runtime.internal.onnx.OnnxWeights;
 import io.d2vstreams.runtime.internal.text.ByteLevelBpeTokenizer;
 import io.d2vstreams.runtime.internal.text.Data2VecTextGraph;
 import io.d2vstreams.runtime.internal.text.TextEncoder;
 import io.d2vstreams.runtime.internal.text.TextWeights;
+import io.d2vstreams.runtime.internal.vision.Data2VecVisionGraph;
+import io.d2vstreams.runtime.internal.vision.ImageEncoder;
+import io.d2vstreams.runtime.internal.vision.VisionWeights;
+import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
+import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -52,8 +61,14 @@ public final class ModelStore {
     public static final String CONFIG_FILE = "config.json";
     /** Hugging Face tokenizers file (text models). */
     public static final String TOKENIZER_FILE = "tokenizer.json";
+    /** Hugging Face image processor or feature extractor config (image and audio models). */
+    public static final String PREPROCESSOR_FILE = "preprocessor_config.json";
     /** Family name of the seeded text default. */
     public static final String DEFAULT_TEXT_NAME = "data2vec-text-tiny";
+    /** Family name of the seeded image default. */
+    public static final String DEFAULT_IMAGE_NAME = "data2vec-vision-tiny";
+    /** Family name of the seeded audio default. */
+    public static final String DEFAULT_AUDIO_NAME = "data2vec-audio-tiny";
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelStore.class);
     private static final Pattern VERSION_DIR = Pattern.compile("v([1-9][0-9]{0,8})");
@@ -119,10 +134,21 @@ public final class ModelStore {
     }
 
     /**
+     * The manifest of a version folder wherever it lies (copied or mounted, not only under a
+     * store's root), so {@code d2v embed --model DIR} can serve it; the load checks stay those
+     * of {@link #loadText}.
+     *
+     * @throws UncheckedIOException when the folder has no readable manifest
+     */
+    public static ModelManifest readVersion(Path directory) {
+        return readManifest(directory);
+    }
+
+    /**
      * Generates the seeded tiny encoder of the modality as the next version. The same seed gives
      * byte-identical model files (and so identical checksums); another seed, other weights.
-     *
-     * @throws UnsupportedOperationException for modalities whose default does not exist yet
+     * Sizes: {@link TextEncoderConfig#tiny}, {@link VisionEncoderConfig#tiny} (64×64 images),
+     * {@link AudioEncoderConfig#tiny} (16 kHz audio).
      */
     public ModelManifest initDefault(Modality m, long seed) {
         return switch (m) {
@@ -130,8 +156,13 @@ public final class ModelStore {
                     TextEncoderConfig.tiny(ByteLevelBpeTokenizer.VOCAB_SIZE),
                     TextWeights.seeded(TextEncoderConfig.tiny(ByteLevelBpeTokenizer.VOCAB_SIZE), seed),
                     ByteLevelBpeTokenizer.json());
-            case IMAGE, AUDIO -> throw new UnsupportedOperationException(
-                    "no seeded default for " + m + " models yet: only TEXT can be initialised in this version");
+            case IMAGE -> {
+                VisionEncoderConfig config = VisionEncoderConfig.tiny();
+                yield addImage(DEFAULT_IMAGE_NAME, config, VisionWeights.seeded(config, seed),
+                        ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize()));
+            }
+            case AUDIO -> addAudio(DEFAULT_AUDIO_NAME, AudioEncoderConfig.tiny(),
+                    AudioWeights.seeded(AudioEncoderConfig.tiny(), seed), AudioPreprocessorConfig.defaults());
         };
     }
 
@@ -149,6 +180,48 @@ public final class ModelStore {
             Files.write(dir.resolve(MODEL_FILE), onnx);
             Files.write(dir.resolve(CONFIG_FILE), configJson);
             Files.write(dir.resolve(TOKENIZER_FILE), tokenizerJson);
+        });
+    }
+
+    /**
+     * Writes a data2vec vision encoder (weights under Hugging Face names) as the next IMAGE
+     * version: {@code model.onnx}, {@code config.json}, {@code preprocessor_config.json}.
+     *
+     * @throws IllegalArgumentException when the weights do not fit the config, or the
+     *     preprocessing does not make images of the model's size
+     */
+    public ModelManifest addImage(String name, VisionEncoderConfig config, TensorBundle weights,
+            ImagePreprocessorConfig preprocessing) {
+        if (preprocessing.height() != config.imageSize() || preprocessing.width() != config.imageSize()) {
+            throw new IllegalArgumentException("preprocessing makes " + preprocessing.width() + "x"
+                    + preprocessing.height() + " images, the model takes image_size " + config.imageSize());
+        }
+        byte[] onnx = Data2VecVisionGraph.write(config, weights);
+        return addWithPreprocessor(Modality.IMAGE, name, config.hiddenSize(), config.toHuggingFace(), onnx,
+                preprocessing.toPreprocessorConfigJson());
+    }
+
+    /**
+     * Writes a data2vec audio encoder (weights under Hugging Face names) as the next AUDIO
+     * version: {@code model.onnx}, {@code config.json}, {@code preprocessor_config.json}.
+     *
+     * @throws IllegalArgumentException when the weights do not fit the config
+     */
+    public ModelManifest addAudio(String name, AudioEncoderConfig config, TensorBundle weights,
+            AudioPreprocessorConfig preprocessing) {
+        byte[] onnx = Data2VecAudioGraph.write(config, weights);
+        return addWithPreprocessor(Modality.AUDIO, name, config.hiddenSize(), config.toHuggingFace(), onnx,
+                preprocessing.toPreprocessorConfigJson());
+    }
+
+    private ModelManifest addWithPreprocessor(Modality m, String name, int dim, Map<String, Object> hfConfig,
+            byte[] onnx, Map<String, Object> preprocessorConfig) {
+        byte[] configJson = Json.write(hfConfig);
+        byte[] preprocessorJson = Json.write(preprocessorConfig);
+        return addVersion(m, name, dim, hfConfig, dir -> {
+            Files.write(dir.resolve(MODEL_FILE), onnx);
+            Files.write(dir.resolve(CONFIG_FILE), configJson);
+            Files.write(dir.resolve(PREPROCESSOR_FILE), preprocessorJson);
         });
     }
 
@@ -224,14 +297,127 @@ public final class ModelStore {
         } catch (Exception e) {
             throw new ModelLoadException(id, "failed to load: " + e.getMessage(), e);
         }
-        Optional<String> problem = ProbeCheck.problem(encoder, TEXT_PROBE, manifest.dim());
-        if (problem.isPresent()) {
-            encoder.close();
-            throw new ModelLoadException(id, problem.get());
-        }
+        probe(encoder, TEXT_PROBE, manifest.dim());
         LOG.info("event=model_loaded modality=TEXT model={} version={} dim={} device={} max_tokens={}",
                 id.name(), id.version(), manifest.dim(), encoder.device(), config.maxTokens());
         return encoder;
+    }
+
+    /**
+     * Opens an image encoder for a version after checking it: every file's SHA-256, a config the
+     * vision writer understands, preprocessing that makes images of the model's size (from
+     * {@code preprocessor_config.json} when the version has one, else the data2vec-vision
+     * defaults at {@code image_size}), a model with {@code pixel_values} in and
+     * {@code last_hidden_state} out, and a probe batch of generated images that yields
+     * {@code dim}-long finite vectors.
+     *
+     * @throws ModelLoadException with the reason, when any check fails
+     */
+    public Encoder<byte[]> loadImage(ModelManifest manifest, EncoderOptions options) {
+        Objects.requireNonNull(options, "options");
+        ModelId id = manifest.id();
+        requireModality(manifest, Modality.IMAGE);
+        Map<String, byte[]> files = verifiedFiles(manifest, withPreprocessorIfListed(manifest));
+        VisionEncoderConfig config;
+        try {
+            config = VisionEncoderConfig.fromHuggingFace(Json.readObject(files.get(CONFIG_FILE)));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ModelLoadException(id, CONFIG_FILE + " is not a usable vision config: " + e.getMessage(), e);
+        }
+        requireDim(manifest, config.hiddenSize());
+        ImagePreprocessorConfig preprocessing;
+        try {
+            byte[] json = files.get(PREPROCESSOR_FILE);
+            preprocessing = json == null
+                    ? ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize())
+                    : ImagePreprocessorConfig.fromPreprocessorConfigJson(json, PREPROCESSOR_FILE);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ModelLoadException(id, PREPROCESSOR_FILE + " is not a usable image processor config: "
+                    + e.getMessage(), e);
+        }
+        ImageEncoder encoder;
+        try {
+            encoder = ImageEncoder.open(id, config, files.get(MODEL_FILE), preprocessing, options);
+        } catch (Exception e) {
+            throw new ModelLoadException(id, "failed to load: " + e.getMessage(), e);
+        }
+        probe(encoder, ProbeInputs.images(), manifest.dim());
+        LOG.info("event=model_loaded modality=IMAGE model={} version={} dim={} device={} image_size={} patches={}",
+                id.name(), id.version(), manifest.dim(), encoder.device(), config.imageSize(), config.numPatches());
+        return encoder;
+    }
+
+    /**
+     * Opens an audio encoder for a version after checking it: every file's SHA-256, a config the
+     * audio writer understands, preprocessing from {@code preprocessor_config.json} when the
+     * version has one (else 16 kHz, normalised), a model with {@code input_values} and
+     * {@code attention_mask} in and {@code last_hidden_state} out, and a probe batch of
+     * generated clips (resampled, mixed down, padded) that yields {@code dim}-long finite vectors.
+     *
+     * @throws ModelLoadException with the reason, when any check fails
+     */
+    public Encoder<byte[]> loadAudio(ModelManifest manifest, EncoderOptions options) {
+        Objects.requireNonNull(options, "options");
+        ModelId id = manifest.id();
+        requireModality(manifest, Modality.AUDIO);
+        Map<String, byte[]> files = verifiedFiles(manifest, withPreprocessorIfListed(manifest));
+        AudioEncoderConfig config;
+        try {
+            config = AudioEncoderConfig.fromHuggingFace(Json.readObject(files.get(CONFIG_FILE)));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ModelLoadException(id, CONFIG_FILE + " is not a usable audio config: " + e.getMessage(), e);
+        }
+        requireDim(manifest, config.hiddenSize());
+        AudioPreprocessorConfig preprocessing;
+        try {
+            byte[] json = files.get(PREPROCESSOR_FILE);
+            preprocessing = json == null
+                    ? AudioPreprocessorConfig.defaults()
+                    : AudioPreprocessorConfig.fromPreprocessorConfigJson(json, PREPROCESSOR_FILE);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ModelLoadException(id, PREPROCESSOR_FILE + " is not a usable feature extractor config: "
+                    + e.getMessage(), e);
+        }
+        AudioEncoder encoder;
+        try {
+            encoder = AudioEncoder.open(id, config, files.get(MODEL_FILE), preprocessing, options);
+        } catch (Exception e) {
+            throw new ModelLoadException(id, "failed to load: " + e.getMessage(), e);
+        }
+        probe(encoder, ProbeInputs.wavs(), manifest.dim());
+        LOG.info("event=model_loaded modality=AUDIO model={} version={} dim={} device={} sampling_rate={} min_samples={}",
+                id.name(), id.version(), manifest.dim(), encoder.device(), preprocessing.samplingRate(),
+                config.receptiveField());
+        return encoder;
+    }
+
+    private static void requireModality(ModelManifest manifest, Modality expected) {
+        if (manifest.modality() != expected) {
+            throw new ModelLoadException(manifest.id(), "is a " + manifest.modality() + " model, not a " + expected + " one");
+        }
+    }
+
+    private static void requireDim(ModelManifest manifest, int hiddenSize) {
+        if (hiddenSize != manifest.dim()) {
+            throw new ModelLoadException(manifest.id(), "wrong output size: " + CONFIG_FILE + " says hidden_size "
+                    + hiddenSize + ", the manifest says dim " + manifest.dim());
+        }
+    }
+
+    /** The model and its config, plus the preprocessor config when the version has one. */
+    private static List<String> withPreprocessorIfListed(ModelManifest manifest) {
+        return manifest.sha256ByFile().containsKey(PREPROCESSOR_FILE)
+                ? List.of(MODEL_FILE, CONFIG_FILE, PREPROCESSOR_FILE)
+                : List.of(MODEL_FILE, CONFIG_FILE);
+    }
+
+    /** Runs the probe batch; an encoder that fails it is closed and refused. */
+    private static <I> void probe(Encoder<I> encoder, List<I> batch, int dim) {
+        Optional<String> problem = ProbeCheck.problem(encoder, batch, dim);
+        if (problem.isPresent()) {
+            encoder.close();
+            throw new ModelLoadException(encoder.id(), problem.get());
+        }
     }
 
     /**

@@ -110,45 +110,20 @@ public record TextEncoderConfig(
      * @throws IllegalArgumentException naming the key, the value and what was expected
      */
     public static TextEncoderConfig fromHuggingFace(Map<String, ?> config) {
-        Object type = config.get("model_type");
-        if (type != null && !ACCEPTED_MODEL_TYPES.contains(type.toString())) {
-            throw new IllegalArgumentException("config model_type is '" + type + "', expected one of " + ACCEPTED_MODEL_TYPES);
-        }
-        Object act = config.get("hidden_act");
-        if (act != null && !"gelu".equals(act)) {
-            throw new IllegalArgumentException("config hidden_act is '" + act + "', expected 'gelu' (exact, erf-based)");
-        }
-        Object positions = config.get("position_embedding_type");
-        if (positions != null && !"absolute".equals(positions)) {
-            throw new IllegalArgumentException("config position_embedding_type is '" + positions + "', expected 'absolute'");
-        }
+        HfConfig c = new HfConfig(config);
+        c.requireModelType(ACCEPTED_MODEL_TYPES);
+        c.requireIfPresent("hidden_act", "gelu", " (exact, erf-based)");
+        c.requireIfPresent("position_embedding_type", "absolute", "");
         return new TextEncoderConfig(
-                integer(config, "vocab_size"),
-                integer(config, "hidden_size"),
-                integer(config, "num_hidden_layers"),
-                integer(config, "num_attention_heads"),
-                integer(config, "intermediate_size"),
-                integer(config, "max_position_embeddings"),
-                integer(config, "type_vocab_size"),
-                number(config, "layer_norm_eps"),
-                integer(config, "pad_token_id"));
-    }
-
-    private static int integer(Map<String, ?> config, String key) {
-        Object v = config.get(key);
-        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
-                && Math.abs(n.doubleValue()) <= Integer.MAX_VALUE) {
-            return n.intValue();
-        }
-        throw new IllegalArgumentException("config " + key + " is " + v + ", expected an integer");
-    }
-
-    private static double number(Map<String, ?> config, String key) {
-        Object v = config.get(key);
-        if (v instanceof Number n) {
-            return n.doubleValue();
-        }
-        throw new IllegalArgumentException("config " + key + " is " + v + ", expected a number");
+                c.integer("vocab_size"),
+                c.integer("hidden_size"),
+                c.integer("num_hidden_layers"),
+                c.integer("num_attention_heads"),
+                c.integer("intermediate_size"),
+                c.integer("max_position_embeddings"),
+                c.integer("type_vocab_size"),
+                c.number("layer_norm_eps"),
+                c.integer("pad_token_id"));
     }
 
     private static void positive(String key, int value) {

@@ -188,17 +188,6 @@ class ModelStoreTest {
                 .hasMessageContaining("input_ids");
     }
 
-    @Test
-    @DisplayName("image and audio defaults say clearly that they do not exist yet")
-    void otherModalitiesUnsupported() {
-        ModelStore store = new ModelStore(root);
-
-        assertThatThrownBy(() -> store.initDefault(Modality.IMAGE, 1)).as("image default")
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("IMAGE");
-        assertThatThrownBy(() -> store.initDefault(Modality.AUDIO, 1)).as("audio default")
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("AUDIO");
-    }
-
     /**
      * A text-shaped graph that is wrong on purpose: masked embeddings {@code width} wide, declared
      * {@code declaredWidth} wide, optionally plus NaN.

@@ -19,14 +19,30 @@ public final class MeanPooling {
      * @return a fresh vector of length {@code width}
      */
     public static float[] pool(FloatBuffer states, int row, int positions, int width, int valid, boolean normalize) {
+        return pool(states, row, positions, width, 0, valid, normalize);
+    }
+
+    /**
+     * Pools positions {@code from} (inclusive) to {@code to} (exclusive) of row {@code row}: the
+     * form for outputs whose leading positions are not content (a vision encoder's CLS token).
+     *
+     * @param states the model output, row-major [rows, positions, width], read with absolute gets
+     * @param positions the padded length of every row
+     * @return a fresh vector of length {@code width}; zero when the range is empty
+     */
+    public static float[] pool(FloatBuffer states, int row, int positions, int width, int from, int to, boolean normalize) {
+        if (from < 0 || to > positions || from > to) {
+            throw new IllegalArgumentException("positions " + from + ".." + to + " are outside a row of " + positions);
+        }
         float[] out = new float[width];
         int base = row * positions * width;
-        for (int t = 0; t < valid; t++) {
+        for (int t = from; t < to; t++) {
             int offset = base + t * width;
             for (int j = 0; j < width; j++) {
                 out[j] += states.get(offset + j);
             }
         }
+        int valid = to - from;
         if (valid > 0) {
             float inv = 1f / valid;
             for (int j = 0; j < width; j++) {

@@ -3,6 +3,8 @@ package io.d2vstreams.runtime.preprocess;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -77,7 +79,36 @@ public record AudioPreprocessorConfig(
      * @throws IllegalArgumentException naming the key and value, if a value has the wrong shape
      */
     public static AudioPreprocessorConfig fromPreprocessorConfigJson(Path file) throws IOException {
-        ConfigJson json = ConfigJson.read(file);
+        return from(ConfigJson.read(file));
+    }
+
+    /**
+     * As {@link #fromPreprocessorConfigJson(Path)}, from the file's bytes (a model version's
+     * checksum-verified {@code preprocessor_config.json}); {@code source} names it in messages.
+     */
+    public static AudioPreprocessorConfig fromPreprocessorConfigJson(byte[] json, String source) throws IOException {
+        return from(ConfigJson.read(json, source));
+    }
+
+    /**
+     * The Hugging Face {@code preprocessor_config.json} of this config, as
+     * {@code Wav2Vec2FeatureExtractor} (the one data2vec-audio uses) writes it: zero padding on
+     * the right and an attention mask, which data2vec-audio needs.
+     * {@link #fromPreprocessorConfigJson} reads it back to an equal config, limits aside.
+     */
+    public Map<String, Object> toPreprocessorConfigJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("feature_extractor_type", "Wav2Vec2FeatureExtractor");
+        m.put(FEATURE_SIZE_KEY, 1);
+        m.put(SAMPLING_RATE_KEY, samplingRate);
+        m.put("padding_value", 0.0);
+        m.put("padding_side", "right");
+        m.put(DO_NORMALIZE_KEY, doNormalize);
+        m.put("return_attention_mask", true);
+        return m;
+    }
+
+    private static AudioPreprocessorConfig from(ConfigJson json) {
         JsonNode featureSize = json.node(FEATURE_SIZE_KEY);
         if (featureSize != null && json.integer(FEATURE_SIZE_KEY, featureSize) != 1) {
             throw json.invalid(FEATURE_SIZE_KEY, featureSize, "1 (one raw waveform value per sample)");

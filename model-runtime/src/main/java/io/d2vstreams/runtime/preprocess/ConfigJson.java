@@ -14,20 +14,29 @@ final class ConfigJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final Path file;
+    /** Where the JSON came from, for messages: a file path or a description. */
+    private final String source;
     private final JsonNode root;
 
-    private ConfigJson(Path file, JsonNode root) {
-        this.file = file;
+    private ConfigJson(String source, JsonNode root) {
+        this.source = source;
         this.root = root;
     }
 
     static ConfigJson read(Path file) throws IOException {
-        JsonNode root = MAPPER.readTree(file.toFile());
+        return of(file.toString(), MAPPER.readTree(file.toFile()));
+    }
+
+    /** Parses JSON already in memory (a checksum-verified file of a model version, say). */
+    static ConfigJson read(byte[] json, String source) throws IOException {
+        return of(source, MAPPER.readTree(json));
+    }
+
+    private static ConfigJson of(String source, JsonNode root) {
         if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException(file + ": expected a JSON object at the top level");
+            throw new IllegalArgumentException(source + ": expected a JSON object at the top level");
         }
-        return new ConfigJson(file, root);
+        return new ConfigJson(source, root);
     }
 
     /** The value of {@code key}, or null when absent or JSON null. */
@@ -94,6 +103,6 @@ final class ConfigJson {
     }
 
     IllegalArgumentException invalid(String key, JsonNode value, String expected) {
-        return new IllegalArgumentException(file + ": key '" + key + "' is " + value + "; expected " + expected);
+        return new IllegalArgumentException(source + ": key '" + key + "' is " + value + "; expected " + expected);
     }
 }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -126,7 +129,41 @@ public record ImagePreprocessorConfig(
      *                                  a size other than {@code size}, {@code shortest_edge})
      */
     public static ImagePreprocessorConfig fromPreprocessorConfigJson(Path file) throws IOException {
-        ConfigJson json = ConfigJson.read(file);
+        return from(ConfigJson.read(file));
+    }
+
+    /**
+     * As {@link #fromPreprocessorConfigJson(Path)}, from the file's bytes (a model version's
+     * checksum-verified {@code preprocessor_config.json}); {@code source} names it in messages.
+     */
+    public static ImagePreprocessorConfig fromPreprocessorConfigJson(byte[] json, String source) throws IOException {
+        return from(ConfigJson.read(json, source));
+    }
+
+    /**
+     * The Hugging Face {@code preprocessor_config.json} of this config, as a BEiT image processor
+     * (the one data2vec-vision uses) writes it; {@link #fromPreprocessorConfigJson} reads it back
+     * to an equal config, limits and alpha handling aside (they are ours, not the file's).
+     */
+    public Map<String, Object> toPreprocessorConfigJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("image_processor_type", "BeitImageProcessor");
+        m.put(DO_RESIZE_KEY, doResize);
+        Map<String, Object> size = new LinkedHashMap<>(); // ordered: the file is checksummed
+        size.put("height", height);
+        size.put("width", width);
+        m.put(SIZE_KEY, size);
+        m.put(RESAMPLE_KEY, resample.pilCode());
+        m.put(DO_CENTER_CROP_KEY, false);
+        m.put(DO_RESCALE_KEY, doRescale);
+        m.put(RESCALE_FACTOR_KEY, rescaleFactor);
+        m.put(DO_NORMALIZE_KEY, doNormalize);
+        m.put(IMAGE_MEAN_KEY, List.of(mean[0], mean[1], mean[2]));
+        m.put(IMAGE_STD_KEY, List.of(std[0], std[1], std[2]));
+        return m;
+    }
+
+    private static ImagePreprocessorConfig from(ConfigJson json) {
         ImagePreprocessorConfig d = defaults();
         int[] size = json.node(SIZE_KEY) == null ? new int[] {d.height, d.width} : size(json, SIZE_KEY);
         if (json.bool(DO_CENTER_CROP_KEY, false)) {

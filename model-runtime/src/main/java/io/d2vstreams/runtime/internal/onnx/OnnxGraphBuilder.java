@@ -111,6 +111,21 @@ public final class OnnxGraphBuilder {
     }
 
     /**
+     * A float constant that is not a parameter (the unit scale of a LayerNorm without affine
+     * weights, say), as a {@code Constant} node so it never shows up among the initializers.
+     */
+    public String floats(String name, long[] shape, float... values) {
+        long count = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        if (count != values.length) {
+            throw new IllegalArgumentException("constant '" + name + "': shape " + Arrays.toString(shape)
+                    + " holds " + count + " values, got " + values.length);
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(Math.multiplyExact(values.length, Float.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        return constant(name, tensor(name, FLOAT, shape, UnsafeByteOperations.unsafeWrap(bytes.array())));
+    }
+
+    /**
      * Adds a node of the default ONNX domain whose single output is called {@code name}.
      *
      * @return {@code name}, for chaining into the next node

@@ -7,6 +7,7 @@ import static io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder.attr;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.TextEncoderConfig;
 import io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder;
+import io.d2vstreams.runtime.internal.onnx.TransformerOps;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ public final class Data2VecTextGraph {
     private static final String SEQUENCE = "sequence";
 
     private final OnnxGraphBuilder g = new OnnxGraphBuilder("data2vec_text");
+    private final TransformerOps ops = new TransformerOps(g);
     private final TextEncoderConfig c;
     private final TensorBundle w;
 
@@ -79,12 +81,7 @@ public final class Data2VecTextGraph {
         g.int64Scalar("const.zero_i64", 0);
         g.int64Scalar("const.axis1", 1);
         g.int64Vector("const.mask_axes", 1, 2);
-        g.int64Vector("const.split_heads", 0, 0, c.numAttentionHeads(), c.headSize());
-        g.int64Vector("const.merge_heads", 0, 0, c.hiddenSize());
-        g.floatScalar("const.one", 1f);
-        g.floatScalar("const.half", 0.5f);
-        g.floatScalar("const.sqrt2", (float) Math.sqrt(2.0));
-        g.floatScalar("const.attention_scale", (float) Math.sqrt(c.headSize()));
+        ops.declareConstants(c.numAttentionHeads(), c.headSize());
         // transformers builds the extended mask as (1 - mask) * torch.finfo(dtype).min.
         g.floatScalar("const.mask_min", -Float.MAX_VALUE);
     }
@@ -115,67 +112,29 @@ public final class Data2VecTextGraph {
     /** [batch, seq] int64 mask → [batch, 1, 1, seq] float, 0 where attended, float min where not. */
     private String additiveMask(String mask) {
         g.node("mask.float", "Cast", List.of(mask), attr("to", (long) FLOAT));
-        g.node("mask.inverted", "Sub", List.of("const.one", "mask.float"));
+        g.node("mask.inverted", "Sub", List.of(TransformerOps.ONE, "mask.float"));
         g.node("mask.additive", "Mul", List.of("mask.inverted", "const.mask_min"));
         return g.node("mask.extended", "Unsqueeze", List.of("mask.additive", "const.mask_axes"));
     }
 
     private String layer(int i, String x, String additiveMask) {
         String p = TextWeights.layer(i);
-        String q = linear(p + "attention.self.query", x);
-        String k = linear(p + "attention.self.key", x);
-        String v = linear(p + "attention.self.value", x);
-        // [b, s, h] → [b, heads, s, head_size]; keys go straight to [b, heads, head_size, s].
-        String qh = g.node(p + "attention.self.q_heads", "Transpose",
-                List.of(g.node(p + "attention.self.q_split", "Reshape", List.of(q, "const.split_heads"))),
-                attr("perm", new long[] {0, 2, 1, 3}));
-        String kt = g.node(p + "attention.self.k_heads_t", "Transpose",
-                List.of(g.node(p + "attention.self.k_split", "Reshape", List.of(k, "const.split_heads"))),
-                attr("perm", new long[] {0, 2, 3, 1}));
-        String vh = g.node(p + "attention.self.v_heads", "Transpose",
-                List.of(g.node(p + "attention.self.v_split", "Reshape", List.of(v, "const.split_heads"))),
-                attr("perm", new long[] {0, 2, 1, 3}));
-        g.node(p + "attention.self.scores_raw", "MatMul", List.of(qh, kt));
-        g.node(p + "attention.self.scores_scaled", "Div", List.of(p + "attention.self.scores_raw", "const.attention_scale"));
-        g.node(p + "attention.self.scores", "Add", List.of(p + "attention.self.scores_scaled", additiveMask));
-        g.node(p + "attention.self.probs", "Softmax", List.of(p + "attention.self.scores"), attr("axis", -1L));
-        g.node(p + "attention.self.context_heads", "MatMul", List.of(p + "attention.self.probs", vh));
-        g.node(p + "attention.self.context_t", "Transpose", List.of(p + "attention.self.context_heads"),
-                attr("perm", new long[] {0, 2, 1, 3}));
-        String context = g.node(p + "attention.self.context", "Reshape",
-                List.of(p + "attention.self.context_t", "const.merge_heads"));
+        String q = ops.linear(p + "attention.self.query", x);
+        String k = ops.linear(p + "attention.self.key", x);
+        String v = ops.linear(p + "attention.self.value", x);
+        String context = ops.selfAttention(p + "attention.self.", q, k, v, List.of(additiveMask));
 
-        String attnDense = linear(p + "attention.output.dense", context);
+        String attnDense = ops.linear(p + "attention.output.dense", context);
         g.node(p + "attention.output.residual", "Add", List.of(attnDense, x));
         String attnOut = layerNorm(p + "attention.output.out", p + "attention.output.residual", p + "attention.output.LayerNorm");
 
-        String inter = gelu(p + "intermediate.gelu", linear(p + "intermediate.dense", attnOut));
-        String outDense = linear(p + "output.dense", inter);
+        String inter = ops.gelu(p + "intermediate.gelu", ops.linear(p + "intermediate.dense", attnOut));
+        String outDense = ops.linear(p + "output.dense", inter);
         g.node(p + "output.residual", "Add", List.of(outDense, attnOut));
         return layerNorm(p + "output.out", p + "output.residual", p + "output.LayerNorm");
     }
 
-    /**
-     * {@code nn.Linear}: x · Wᵀ + b with W kept in PyTorch's [out, in] layout under its
-     * Hugging Face name; ONNX Runtime folds the constant Transpose away when it optimises.
-     */
-    private String linear(String module, String x) {
-        String wt = g.node(module + ".weight_t", "Transpose", List.of(module + ".weight"), attr("perm", new long[] {1, 0}));
-        g.node(module + ".matmul", "MatMul", List.of(x, wt));
-        return g.node(module, "Add", List.of(module + ".matmul", module + ".bias"));
-    }
-
     private String layerNorm(String name, String x, String module) {
-        return g.node(name, "LayerNormalization", List.of(x, module + ".weight", module + ".bias"),
-                attr("axis", -1L), attr("epsilon", (float) c.layerNormEps()));
-    }
-
-    /** Exact GELU, {@code hidden_act="gelu"}: 0.5·x·(1 + erf(x/√2)); ONNX gained a Gelu op only in opset 20. */
-    private String gelu(String name, String x) {
-        g.node(name + ".scaled", "Div", List.of(x, "const.sqrt2"));
-        g.node(name + ".erf", "Erf", List.of(name + ".scaled"));
-        g.node(name + ".erf_plus_one", "Add", List.of(name + ".erf", "const.one"));
-        g.node(name + ".x_half", "Mul", List.of(x, "const.half"));
-        return g.node(name, "Mul", List.of(name + ".x_half", name + ".erf_plus_one"));
+        return ops.layerNorm(name, x, module, c.layerNormEps());
     }
 }

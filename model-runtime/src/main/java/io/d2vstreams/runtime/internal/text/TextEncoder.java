@@ -8,16 +8,15 @@ import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
-import io.d2vstreams.runtime.Device;
-import io.d2vstreams.runtime.Encoder;
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.InputRejectedException;
 import io.d2vstreams.runtime.ModelId;
 import io.d2vstreams.runtime.TextEncoderConfig;
 import io.d2vstreams.runtime.TruncationPolicy;
+import io.d2vstreams.runtime.internal.BatchBuffers;
 import io.d2vstreams.runtime.internal.LengthBuckets;
 import io.d2vstreams.runtime.internal.MeanPooling;
+import io.d2vstreams.runtime.internal.OrtEncoder;
 import io.d2vstreams.runtime.internal.onnx.OrtSessions;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -28,53 +27,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A data2vec text encoder on ONNX Runtime: Hugging Face tokenizer → {@code input_ids},
  * {@code attention_mask} → {@code last_hidden_state} → mean over real tokens → L2.
  *
  * <p>Concurrent {@link #embed} calls are safe: the tokenizer and the ORT session are
- * thread-safe, and each call borrows its own {@link BatchBuffers}. {@link #close()} waits for
- * running calls (a read-write lock) so the session is never freed under a running batch even
- * without a {@code ModelHolder} in front.
+ * thread-safe, and each call borrows its own {@link BatchBuffers}; the life cycle is
+ * {@link OrtEncoder}'s.
  */
-public final class TextEncoder implements Encoder<String> {
+public final class TextEncoder extends OrtEncoder<String> {
 
     private static final String TOKEN_TYPE_IDS = "token_type_ids";
 
-    private final ModelId id;
     private final TextEncoderConfig config;
-    private final EncoderOptions options;
-    private final Device device;
     private final HuggingFaceTokenizer tokenizer;
-    private final OrtEnvironment env;
-    private final OrtSession session;
     private final boolean feedsTokenTypeIds;
     private final int maxTokens;
-    private final ConcurrentLinkedDeque<BatchBuffers> buffers = new ConcurrentLinkedDeque<>();
-    private final LongAdder realPositions = new LongAdder();
-    private final LongAdder paddedPositions = new LongAdder();
-    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
-    private boolean closed; // guarded by lifecycle
 
     private TextEncoder(ModelId id, TextEncoderConfig config, EncoderOptions options, HuggingFaceTokenizer tokenizer,
             OrtEnvironment env, OrtSessions.Opened opened) throws OrtException {
-        this.id = id;
+        super(id, options, env, opened);
         this.config = config;
-        this.options = options;
         this.tokenizer = tokenizer;
-        this.env = env;
-        this.session = opened.session();
-        this.device = opened.device();
         this.maxTokens = config.maxTokens();
-        Map<String, NodeInfo> inputs = session.getInputInfo();
+        Map<String, NodeInfo> inputs = opened.session().getInputInfo();
         requireInput(inputs, Data2VecTextGraph.INPUT_IDS);
         requireInput(inputs, Data2VecTextGraph.ATTENTION_MASK);
         this.feedsTokenTypeIds = inputs.containsKey(TOKEN_TYPE_IDS);
-        requireOutputWidth(session.getOutputInfo(), config.hiddenSize());
+        requireOutputWidth(opened.session().getOutputInfo(), Data2VecTextGraph.LAST_HIDDEN_STATE, config.hiddenSize(),
+                "[batch, sequence, " + config.hiddenSize() + "]");
     }
 
     /**
@@ -119,52 +101,24 @@ public final class TextEncoder implements Encoder<String> {
     }
 
     @Override
-    public ModelId id() {
-        return id;
-    }
-
-    @Override
     public int dim() {
         return config.hiddenSize();
     }
 
-    /** Where the session actually runs (CUDA may have fallen back to CPU). */
-    public Device device() {
-        return device;
-    }
-
     @Override
-    public float[][] embed(List<String> inputs) {
-        Objects.requireNonNull(inputs, "inputs");
-        lifecycle.readLock().lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("encoder " + id.name() + " v" + id.version() + " is closed");
-            }
-            if (inputs.isEmpty()) {
-                return new float[0][];
-            }
-            long[][] tokens = tokenize(inputs);
-            int[] lengths = new int[tokens.length];
-            for (int i = 0; i < tokens.length; i++) {
-                lengths[i] = tokens[i].length;
-            }
-            LengthBuckets.Plan plan = LengthBuckets.plan(lengths, options.maxBatch());
-            float[][] out = new float[tokens.length][];
-            BatchBuffers buf = Optional.ofNullable(buffers.pollFirst()).orElseGet(BatchBuffers::new);
-            try {
-                for (int[] bucket : plan.buckets()) {
-                    run(bucket, tokens, buf, out);
-                }
-            } finally {
-                buffers.offerFirst(buf);
-            }
-            realPositions.add(plan.realPositions());
-            paddedPositions.add(plan.paddedPositions());
-            return out;
-        } finally {
-            lifecycle.readLock().unlock();
+    protected float[][] embedBatch(List<String> inputs, BatchBuffers buf) {
+        long[][] tokens = tokenize(inputs);
+        int[] lengths = new int[tokens.length];
+        for (int i = 0; i < tokens.length; i++) {
+            lengths[i] = tokens[i].length;
         }
+        LengthBuckets.Plan plan = LengthBuckets.plan(lengths, options().maxBatch());
+        float[][] out = new float[tokens.length][];
+        for (int[] bucket : plan.buckets()) {
+            run(bucket, tokens, buf, out);
+        }
+        countPositions(plan.realPositions(), plan.paddedPositions());
+        return out;
     }
 
     @Override
@@ -172,47 +126,18 @@ public final class TextEncoder implements Encoder<String> {
         if (input == null) {
             return Optional.of("text is null");
         }
-        if (options.truncation() == TruncationPolicy.TRUNCATE) {
+        if (options().truncation() == TruncationPolicy.TRUNCATE) {
             return Optional.empty();
         }
-        lifecycle.readLock().lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("encoder " + id.name() + " v" + id.version() + " is closed");
-            }
+        return whileOpen(() -> {
             int count = tokenizer.encode(input).getIds().length;
-            return count > maxTokens ? Optional.of(tooLong(count)) : Optional.empty();
-        } finally {
-            lifecycle.readLock().unlock();
-        }
+            return count > maxTokens ? Optional.of(tooLong(count)) : Optional.<String>empty();
+        });
     }
 
     @Override
-    public double paddingEfficiency() {
-        long padded = paddedPositions.sum();
-        return padded == 0 ? 1.0 : (double) realPositions.sum() / padded;
-    }
-
-    /** Waits for running {@link #embed} calls, then frees the session and tokenizer; once. */
-    @Override
-    public void close() {
-        lifecycle.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            buffers.clear();
-            try {
-                session.close();
-            } catch (OrtException e) {
-                throw new IllegalStateException("closing the ONNX Runtime session of " + id + " failed", e);
-            } finally {
-                tokenizer.close();
-            }
-        } finally {
-            lifecycle.writeLock().unlock();
-        }
+    protected void releaseResources() {
+        tokenizer.close();
     }
 
     private long[][] tokenize(List<String> inputs) {
@@ -232,8 +157,7 @@ public final class TextEncoder implements Encoder<String> {
     }
 
     private String tooLong(int count) {
-        return "text has " + count + " tokens, the model " + id.name() + " v" + id.version()
-                + " accepts at most " + maxTokens;
+        return "text has " + count + " tokens, the model " + describe() + " accepts at most " + maxTokens;
     }
 
     /** One model run over the inputs at {@code bucket}, padded to the longest of them. */
@@ -262,6 +186,7 @@ public final class TextEncoder implements Encoder<String> {
         mask.rewind();
         FloatBuffer states = buf.states(Math.multiplyExact(cells, width));
         long[] shape = {rows, cols};
+        OrtEnvironment env = env();
         try (OnnxTensor idsTensor = OnnxTensor.createTensor(env, ids, shape);
                 OnnxTensor maskTensor = OnnxTensor.createTensor(env, mask, shape);
                 OnnxTensor typeTensor = feedsTokenTypeIds ? OnnxTensor.createTensor(env, buf.zeroTypeIds(cells), shape) : null;
@@ -273,44 +198,18 @@ public final class TextEncoder implements Encoder<String> {
                 feeds.put(TOKEN_TYPE_IDS, typeTensor);
             }
             // Pinned output: ORT writes last_hidden_state straight into our direct buffer.
-            try (OrtSession.Result result = session.run(feeds, Map.of(Data2VecTextGraph.LAST_HIDDEN_STATE, statesTensor))) {
+            try (OrtSession.Result result = session().run(feeds, Map.of(Data2VecTextGraph.LAST_HIDDEN_STATE, statesTensor))) {
                 if (result.get(Data2VecTextGraph.LAST_HIDDEN_STATE).isEmpty()) {
-                    throw new IllegalStateException("model " + id.name() + " v" + id.version() + " returned no last_hidden_state");
+                    throw new IllegalStateException("model " + describe() + " returned no last_hidden_state");
                 }
                 for (int r = 0; r < rows; r++) {
-                    out[bucket[r]] = MeanPooling.pool(states, r, cols, width, tokens[bucket[r]].length, options.normalize());
+                    out[bucket[r]] = MeanPooling.pool(states, r, cols, width, tokens[bucket[r]].length, options().normalize());
                 }
             }
         } catch (OrtException e) {
-            throw new IllegalStateException("model " + id.name() + " v" + id.version() + " failed on a batch of "
+            throw new IllegalStateException("model " + describe() + " failed on a batch of "
                     + rows + "x" + cols + " tokens (expects last_hidden_state [batch, sequence, " + width + "]): "
                     + e.getMessage(), e);
-        }
-    }
-
-    private static void requireInput(Map<String, NodeInfo> inputs, String name) {
-        if (!inputs.containsKey(name)) {
-            throw new IllegalArgumentException("model has no input '" + name + "' (inputs: " + inputs.keySet() + ")");
-        }
-    }
-
-    /** Refuses a model whose declared output width is fixed and differs from the config's hidden size. */
-    private static void requireOutputWidth(Map<String, NodeInfo> outputs, int hidden) {
-        NodeInfo out = outputs.get(Data2VecTextGraph.LAST_HIDDEN_STATE);
-        if (out == null) {
-            throw new IllegalArgumentException("model has no output '" + Data2VecTextGraph.LAST_HIDDEN_STATE
-                    + "' (outputs: " + outputs.keySet() + ")");
-        }
-        if (out.getInfo() instanceof TensorInfo info) {
-            long[] shape = info.getShape();
-            if (shape.length != 3) {
-                throw new IllegalArgumentException("wrong output size: last_hidden_state has rank " + shape.length
-                        + ", expected [batch, sequence, " + hidden + "]");
-            }
-            if (shape[2] > 0 && shape[2] != hidden) {
-                throw new IllegalArgumentException("wrong output size: last_hidden_state is " + shape[2]
-                        + " wide, the config says hidden_size " + hidden);
-            }
         }
     }
 }

@@ -5,7 +5,9 @@ import io.d2vstreams.runtime.TextEncoderConfig;
 import io.d2vstreams.runtime.internal.TruncatedNormal;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -63,6 +65,18 @@ public final class TextWeights {
             layerNorm(specs, p + "output.LayerNorm", h);
         }
         return specs;
+    }
+
+    /**
+     * The name and shape of every parameter the config calls for, in graph order: what a
+     * checkpoint importer checks a file against before reading any data.
+     */
+    public static Map<String, long[]> shapes(TextEncoderConfig c) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        for (Spec s : specs(c)) {
+            shapes.put(s.name(), s.shape().clone());
+        }
+        return shapes;
     }
 
     /**

@@ -1,0 +1,141 @@
+package io.d2vstreams.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.d2vstreams.runtime.preprocess.ImagePreprocessor;
+import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.preprocess.PreprocessException;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageEncoderTest {
+
+    private static final byte[] PNG = TestMedia.image(80, 60, 1, "png");
+    private static final byte[] JPEG = TestMedia.image(64, 64, 2, "jpg");
+    private static final byte[] SMALL = TestMedia.image(16, 16, 3, "png");
+
+    @TempDir
+    static Path root;
+
+    private static ModelStore store;
+    private static ModelManifest v1;
+    private static Encoder<byte[]> encoder;
+
+    @BeforeAll
+    static void generateTinyModel() {
+        store = new ModelStore(root);
+        v1 = store.initDefault(Modality.IMAGE, 11);
+        encoder = store.loadImage(v1, TestOptions.cpu());
+    }
+
+    @AfterAll
+    static void closeEncoder() {
+        encoder.close();
+    }
+
+    @Test
+    @DisplayName("vectors are unit length, one per image, as wide as the model, and differ between images")
+    void unitLength() {
+        float[][] vectors = encoder.embed(List.of(PNG, JPEG, SMALL));
+
+        assertThat(vectors).as("rows").hasNumberOfRows(3);
+        for (float[] v : vectors) {
+            assertThat(v).as("width").hasSize(64);
+            assertThat(TextEncoderTest.norm(v)).as("L2 norm").isCloseTo(1.0, within(1e-5));
+        }
+        assertThat(vectors[0]).as("PNG vs JPEG vector").isNotEqualTo(vectors[1]);
+        assertThat(encoder.dim()).as("dim").isEqualTo(64);
+        assertThat(encoder.id()).as("id").isEqualTo(v1.id());
+        assertThat(encoder.paddingEfficiency()).as("images never pad").isEqualTo(1.0);
+    }
+
+    @Test
+    @DisplayName("the pooled vector is the mean of the patch tokens of last_hidden_state, the CLS token left out")
+    void meanOfPatchTokens() throws Exception {
+        ImagePreprocessor preprocessor = new ImagePreprocessor(ImagePreprocessorConfig.defaults().withSize(64, 64));
+        float[] pixels = preprocessor.preprocess(PNG);
+        float[][] states;
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(Files.readAllBytes(v1.directory().resolve("model.onnx")));
+                OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), new long[] {1, 3, 64, 64});
+                OrtSession.Result result = session.run(Map.of("pixel_values", input))) {
+            states = ((float[][][]) result.get("last_hidden_state").orElseThrow().getValue())[0];
+        }
+        float[] patches = new float[64];
+        float[] all = new float[64];
+        for (int t = 0; t < states.length; t++) {
+            for (int j = 0; j < 64; j++) {
+                all[j] += states[t][j] / states.length;
+                if (t > 0) {
+                    patches[j] += states[t][j] / (states.length - 1);
+                }
+            }
+        }
+
+        try (Encoder<byte[]> raw = store.loadImage(v1, TestOptions.cpu().withNormalize(false))) {
+            float[] pooled = raw.embed(List.of(PNG))[0];
+            assertThat(pooled).as("encoder vector vs mean of the 16 patch tokens").containsExactly(patches, within(1e-5f));
+            assertThat(pooled).as("encoder vector vs mean including CLS").isNotEqualTo(all);
+        }
+    }
+
+    @Test
+    @DisplayName("a batch larger than maxBatch answers in input order, each image as it embeds alone")
+    void chunksKeepInputOrder() {
+        List<byte[]> images = List.of(PNG, JPEG, SMALL, TestMedia.image(30, 90, 4, "png"), JPEG);
+        try (Encoder<byte[]> small = store.loadImage(v1, TestOptions.cpu().withMaxBatch(2))) {
+            float[][] together = small.embed(images);
+            for (int i = 0; i < images.size(); i++) {
+                assertThat(together[i]).as("image %d", i).containsExactly(encoder.embed(List.of(images.get(i)))[0], within(1e-5f));
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("a corrupt image in a batch is refused with its index, and rejectReason says why")
+    void corruptImageRefused() {
+        byte[] truncated = Arrays.copyOf(PNG, PNG.length / 3);
+        byte[] garbage = "definitely not an image".getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> encoder.embed(List.of(PNG, JPEG, truncated)))
+                .as("embedding a batch with a truncated PNG at index 2")
+                .isInstanceOfSatisfying(InputRejectedException.class, e -> {
+                    assertThat(e.inputIndex()).as("index").isEqualTo(2);
+                    assertThat(e.preprocessReason()).as("reason").contains(PreprocessException.Reason.CORRUPT);
+                    assertThat(encoder.rejectReason(truncated)).as("rejectReason of the same image")
+                            .contains(e.getCause().getMessage());
+                })
+                .hasMessageContaining("image input 2");
+        assertThat(encoder.rejectReason(garbage)).as("rejectReason of text bytes")
+                .hasValueSatisfying(r -> assertThat(r).isNotBlank());
+        assertThat(encoder.rejectReason(PNG)).as("rejectReason of a good image").isEmpty();
+        assertThat(encoder.embed(List.of(PNG, JPEG))).as("the good images embed without the bad one").hasNumberOfRows(2);
+    }
+
+    @Test
+    @DisplayName("close is idempotent and a closed encoder refuses to embed; an empty batch gives no vectors")
+    void closeOnce() {
+        assertThat(encoder.embed(List.of())).as("vectors of an empty batch").isEmpty();
+        Encoder<byte[]> e = store.loadImage(v1, TestOptions.cpu());
+        e.close();
+        e.close();
+
+        assertThatThrownBy(() -> e.embed(List.of(PNG))).as("embed after close")
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+}
