@@ -20,9 +20,9 @@ public final class EmbeddedService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedService.class);
 
     /** Ports of the embedded default (DESIGN.md); 0 picks free ports, for tests. */
-    public record Options(Path dataDir, String host, int kafkaPort, int registryPort) {
+    public record Options(Path dataDir, String host, int kafkaPort, int registryPort, int metricsPort) {
         public static Options defaults(Path dataDir) {
-            return new Options(dataDir, "localhost", 9092, 8081);
+            return new Options(dataDir, "localhost", 9092, 8081, 9400);
         }
     }
 
@@ -43,6 +43,7 @@ public final class EmbeddedService implements AutoCloseable {
                     PipelineConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
                     PipelineConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
                     PipelineConfig.TOPIC_PARTITIONS, "1",
+                    PipelineConfig.METRICS_PORT, Integer.toString(options.metricsPort()),
                     PipelineConfig.MODEL_STORE_DIR, options.dataDir().resolve("models").toString()));
             EmbeddingPipeline pipeline = EmbeddingPipeline.start(config);
             log.info("event=service_started kafka={} registry={} data_dir={} startup_ms={}", stack.bootstrapServers(),

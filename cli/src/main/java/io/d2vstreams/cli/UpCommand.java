@@ -25,12 +25,15 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--registry-port", defaultValue = "8081", description = "Schema Registry port (default: ${DEFAULT-VALUE}).")
     int registryPort;
 
+    @Option(names = "--metrics-port", defaultValue = "9400", description = "Port of /metrics and /health (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure(spec);
         CountDownLatch stopped = new CountDownLatch(1);
         EmbeddedService service = EmbeddedService.start(
-                new EmbeddedService.Options(dataDir, "localhost", kafkaPort, registryPort));
+                new EmbeddedService.Options(dataDir, "localhost", kafkaPort, registryPort, metricsPort));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 service.close();
@@ -38,8 +41,8 @@ final class UpCommand implements Callable<Integer> {
                 stopped.countDown();
             }
         }, "d2v-shutdown"));
-        spec.commandLine().getErr().printf("d2v up: Kafka %s, registry %s, data in %s. Ctrl-C to stop.%n",
-                service.bootstrapServers(), service.registryUrl(), dataDir.toAbsolutePath());
+        spec.commandLine().getErr().printf("d2v up: Kafka %s, registry %s, metrics http://localhost:%d/metrics, data in %s. Ctrl-C to stop.%n",
+                service.bootstrapServers(), service.registryUrl(), metricsPort, dataDir.toAbsolutePath());
         stopped.await();
         return 0;
     }

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.TimeoutException;
 
@@ -47,15 +48,18 @@ public final class EmbeddingPipeline implements AutoCloseable {
     private final ModelFollower follower;
     private final StreamsApp embedding;
     private final Optional<StreamsApp> sampling;
+    private final PipelineTelemetry telemetry;
 
     private EmbeddingPipeline(PipelineConfig config, SchemaRegistryClient registry, ModelHolder<String> textModel,
-                              ModelFollower follower, StreamsApp embedding, Optional<StreamsApp> sampling) {
+                              ModelFollower follower, StreamsApp embedding, Optional<StreamsApp> sampling,
+                              PipelineTelemetry telemetry) {
         this.config = config;
         this.registry = registry;
         this.textModel = textModel;
         this.follower = follower;
         this.embedding = embedding;
         this.sampling = sampling;
+        this.telemetry = telemetry;
     }
 
     /** Starts the pipeline; returns once the streams clients are started (not necessarily RUNNING yet). */
@@ -66,6 +70,7 @@ public final class EmbeddingPipeline implements AutoCloseable {
         ModelHolder<String> textModel = null;
         ModelFollower follower = null;
         StreamsApp embedding = null;
+        PipelineTelemetry telemetry = new PipelineTelemetry();
         try {
             SchemaSetup.registerAll(registry, config.topics());
             TopicSetup.ensureTopics(config.clientProperties(), config.topics(), config.topicPartitions(),
@@ -75,20 +80,29 @@ public final class EmbeddingPipeline implements AutoCloseable {
             EncoderOptions textOptions = encoderOptions(config);
             textModel = new ModelHolder<>(store.loadText(startingVersion(config, store, follower, Modality.TEXT), textOptions));
 
-            embedding = StreamsApp.start(config.applicationId(), embeddingTopology(config, registry, textModel),
+            telemetry.metrics().watchModel(Modality.TEXT, textModel);
+            embedding = StreamsApp.start(config.applicationId(),
+                    embeddingTopology(config, registry, textModel, telemetry.metrics()),
                     streamsProperties(config, config.applicationId()));
+            telemetry.bind(embedding);
             Optional<StreamsApp> sampling = Optional.empty();
             if (config.samplingEnabled()) {
                 String samplerId = config.applicationId() + SAMPLER_SUFFIX;
                 sampling = Optional.of(StreamsApp.start(samplerId, samplingTopology(config, registry),
                         streamsProperties(config, samplerId)));
+                telemetry.bind(sampling.get());
             }
+            StreamsApp embeddingApp = embedding;
+            Optional<StreamsApp> samplingApp = sampling;
+            ModelHolder<String> textHolder = textModel;
+            telemetry.serve(config, () -> health(embeddingApp, samplingApp, textHolder));
             follower.follow(List.of(new ServedModel<>(Modality.TEXT, textModel, m -> store.loadText(m, textOptions))));
             log.info("event=pipeline_started application_id={} text_model={} sampling={} startup_ms={}",
                     config.applicationId(), textModel.current(), config.samplingEnabled(),
                     (System.nanoTime() - started) / 1_000_000);
-            return new EmbeddingPipeline(config, registry, textModel, follower, embedding, sampling);
+            return new EmbeddingPipeline(config, registry, textModel, follower, embedding, sampling, telemetry);
         } catch (RuntimeException e) {
+            closeQuietly(telemetry);
             closeQuietly(embedding);
             closeQuietly(follower);
             closeQuietly(textModel);
@@ -99,10 +113,22 @@ public final class EmbeddingPipeline implements AutoCloseable {
 
     /** The embedding topology this pipeline runs, for {@code describe()} and tests. */
     public static Topology embeddingTopology(PipelineConfig config, SchemaRegistryClient registry,
-                                             ModelHolder<String> textModel) {
+                                             ModelHolder<String> textModel, PipelineMetrics metrics) {
         return EmbeddingTopology.addPath(new Topology(), config.topics(), new EmbeddingTopology.ModalityPath(
-                        Modality.TEXT, config.textBatch(), textDecoder(config, registry), new TextBatchEncoder(textModel)),
+                        Modality.TEXT, config.textBatch(), textDecoder(config, registry), new TextBatchEncoder(textModel),
+                        metrics),
                 new SpecificAvroSerializer<Embedding>(registry));
+    }
+
+    /** Healthy when every streams client is RUNNING and every served modality has a model. */
+    private static MetricsServer.Health health(StreamsApp embedding, Optional<StreamsApp> sampling, ModelHolder<String> text) {
+        KafkaStreams.State embeddingState = embedding.state();
+        String samplingState = sampling.map(s -> s.state().name()).orElse("DISABLED");
+        boolean healthy = embeddingState == KafkaStreams.State.RUNNING
+                && (sampling.isEmpty() || sampling.get().state() == KafkaStreams.State.RUNNING);
+        String json = String.format("{\"status\":\"%s\",\"embedding\":\"%s\",\"sampling\":\"%s\",\"models\":{\"text\":%d}}",
+                healthy ? "UP" : "DOWN", embeddingState, samplingState, text.current().version());
+        return new MetricsServer.Health(healthy, json);
     }
 
     /** The sampling topology this pipeline runs. */
@@ -161,6 +187,11 @@ public final class EmbeddingPipeline implements AutoCloseable {
         }
     }
 
+    /** The port /metrics and /health are served on, when they are. */
+    public OptionalInt metricsPort() {
+        return telemetry.port();
+    }
+
     public PipelineConfig config() {
         return config;
     }
@@ -168,6 +199,7 @@ public final class EmbeddingPipeline implements AutoCloseable {
     @Override
     public void close() {
         log.info("event=pipeline_stopping application_id={}", config.applicationId());
+        telemetry.close();
         follower.close();
         sampling.ifPresent(StreamsApp::close);
         embedding.close();

@@ -30,7 +30,11 @@ public final class EmbeddingTopology {
     }
 
     /** What one modality's path needs, apart from the topic names. */
-    public record ModalityPath(Modality modality, BatchPolicy batch, EventDecoder decoder, BatchEncoder encoder) {
+    public record ModalityPath(Modality modality, BatchPolicy batch, EventDecoder decoder, BatchEncoder encoder,
+                               PipelineMetrics metrics) {
+        public ModalityPath(Modality modality, BatchPolicy batch, EventDecoder decoder, BatchEncoder encoder) {
+            this(modality, batch, decoder, encoder, PipelineMetrics.NONE);
+        }
     }
 
     public static String sourceName(Modality modality) {
@@ -64,8 +68,8 @@ public final class EmbeddingTopology {
         String deadLettersSink = deadLettersSinkName(modality);
 
         topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events(modality));
-        topology.addProcessor(processor, () -> new MicroBatchProcessor(store, path.batch(), path.decoder(),
-                path.encoder(), new EmbeddingRecordFactory(modality), embeddingsSink, deadLettersSink), source);
+        topology.addProcessor(processor, () -> new MicroBatchProcessor(modality, store, path.batch(), path.decoder(),
+                path.encoder(), new EmbeddingRecordFactory(modality), embeddingsSink, deadLettersSink, path.metrics()), source);
         // In memory for speed, logged for safety: the changelog is what makes the buffer crash-safe.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(store),
                 Serdes.Long(), new BufferedRecordSerde()).withLoggingEnabled(Map.of()), processor);

@@ -50,6 +50,10 @@ public final class PipelineConfig {
     private static final String SAMPLING_TEXT_RATE_DOC = "Fraction of text events sampled for training, by a hash of the event id.";
     public static final String SAMPLING_TEXT_MAX_PER_SECOND = "sampling.text.max.per.second";
     private static final String SAMPLING_TEXT_MAX_PER_SECOND_DOC = "Most text training samples written per second per stream task.";
+    public static final String METRICS_PORT = "metrics.port";
+    private static final String METRICS_PORT_DOC = "Port of /metrics (Prometheus) and /health; 0 picks a free port, -1 turns the endpoint off.";
+    public static final String METRICS_HOST = "metrics.host";
+    private static final String METRICS_HOST_DOC = "Address the metrics endpoint binds to; 0.0.0.0 to be scraped from other hosts.";
     public static final String ENCODER_THREADS = "encoder.threads";
     private static final String ENCODER_THREADS_DOC = "ONNX Runtime intra-op threads per encoder; 0 lets ONNX Runtime choose.";
     public static final String STREAM_THREADS = "num.stream.threads";
@@ -73,6 +77,8 @@ public final class PipelineConfig {
             .define(SAMPLING_TEXT_RATE, Type.DOUBLE, 0.2, Range.between(0.0, 1.0), Importance.MEDIUM, SAMPLING_TEXT_RATE_DOC)
             .define(SAMPLING_TEXT_MAX_PER_SECOND, Type.DOUBLE, 50.0, Range.atLeast(0.001), Importance.MEDIUM,
                     SAMPLING_TEXT_MAX_PER_SECOND_DOC)
+            .define(METRICS_PORT, Type.INT, 9400, Range.between(-1, 65535), Importance.MEDIUM, METRICS_PORT_DOC)
+            .define(METRICS_HOST, Type.STRING, "localhost", Importance.LOW, METRICS_HOST_DOC)
             .define(ENCODER_THREADS, Type.INT, 0, Range.atLeast(0), Importance.LOW, ENCODER_THREADS_DOC)
             .define(STREAM_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, STREAM_THREADS_DOC)
             .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
@@ -82,7 +88,7 @@ public final class PipelineConfig {
     /** Our own keys: these are not forwarded to the Kafka clients. */
     private static final Set<String> OWN_KEYS = Set.of(TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
             MODEL_STORE_DIR, MODEL_SEED, TEXT_BATCH_MAX_SIZE, TEXT_BATCH_MAX_WAIT_MS, TEXT_MAX_CHARS, ENCODER_THREADS,
-            SAMPLING_ENABLED, SAMPLING_TEXT_RATE, SAMPLING_TEXT_MAX_PER_SECOND);
+            SAMPLING_ENABLED, SAMPLING_TEXT_RATE, SAMPLING_TEXT_MAX_PER_SECOND, METRICS_PORT, METRICS_HOST);
 
     private final String bootstrapServers;
     private final String schemaRegistryUrl;
@@ -96,6 +102,8 @@ public final class PipelineConfig {
     private final int textMaxChars;
     private final boolean samplingEnabled;
     private final SamplingPolicy textSampling;
+    private final int metricsPort;
+    private final String metricsHost;
     private final int encoderThreads;
     private final int streamThreads;
     private final String processingGuarantee;
@@ -118,6 +126,8 @@ public final class PipelineConfig {
         this.samplingEnabled = parsed.getBoolean(SAMPLING_ENABLED);
         this.textSampling = new SamplingPolicy(parsed.getDouble(SAMPLING_TEXT_RATE),
                 parsed.getDouble(SAMPLING_TEXT_MAX_PER_SECOND));
+        this.metricsPort = parsed.getInt(METRICS_PORT);
+        this.metricsHost = parsed.getString(METRICS_HOST);
         this.encoderThreads = parsed.getInt(ENCODER_THREADS);
         this.streamThreads = parsed.getInt(STREAM_THREADS);
         this.processingGuarantee = parsed.getString(PROCESSING_GUARANTEE);
@@ -225,6 +235,15 @@ public final class PipelineConfig {
 
     public SamplingPolicy textSampling() {
         return textSampling;
+    }
+
+    /** -1 when the endpoint is off. */
+    public int metricsPort() {
+        return metricsPort;
+    }
+
+    public String metricsHost() {
+        return metricsHost;
     }
 
     public int encoderThreads() {

@@ -29,6 +29,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,6 +62,7 @@ class ModelRefreshIT {
                     PipelineConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
                     PipelineConfig.TOPIC_PARTITIONS, "1",
                     PipelineConfig.TEXT_BATCH_MAX_SIZE, "8",
+                    PipelineConfig.METRICS_PORT, "0",
                     PipelineConfig.MODEL_STORE_DIR, dir.resolve("models").toString()));
             ModelStore store = new ModelStore(config.modelStoreDir());
             try (EmbeddingPipeline pipeline = EmbeddingPipeline.start(config);
@@ -118,6 +123,20 @@ class ModelRefreshIT {
                 ModelVersion rejection = announcements.stream().filter(a -> a.getStatus() == ModelStatus.REJECTED)
                         .findFirst().orElseThrow();
                 assertThat(rejection.getReason()).as("the rejection says why").contains(ModelStore.MODEL_FILE);
+
+                String base = "http://localhost:" + pipeline.metricsPort().orElseThrow();
+                HttpClient http = HttpClient.newHttpClient();
+                HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(metrics.body()).as("Prometheus series")
+                        .contains("d2v_records_embedded_total{modality=\"text\"} 340.0")
+                        .contains("d2v_model_version{modality=\"text\"} " + next.version() + ".0")
+                        .contains("d2v_batch_size_count{modality=\"text\"}")
+                        .contains("kafka_stream");
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(health.statusCode()).as("health: %s", health.body()).isEqualTo(200);
+                assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"text\":" + next.version());
             }
         }
     }

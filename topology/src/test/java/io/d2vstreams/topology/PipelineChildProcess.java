@@ -23,6 +23,7 @@ public final class PipelineChildProcess {
                 PipelineConfig.APPLICATION_ID, "kill-test-pipeline",
                 PipelineConfig.TOPIC_PARTITIONS, "2",
                 PipelineConfig.TEXT_BATCH_MAX_SIZE, "16",
+                PipelineConfig.METRICS_PORT, "0",
                 PipelineConfig.TEXT_BATCH_MAX_WAIT_MS, "100",
                 // The dead instance's partitions move to its successor after this, not the 45 s default.
                 "session.timeout.ms", "6000",

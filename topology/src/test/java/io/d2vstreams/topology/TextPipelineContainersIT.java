@@ -73,6 +73,7 @@ class TextPipelineContainersIT {
                 PipelineConfig.BOOTSTRAP_SERVERS, KAFKA.getBootstrapServers(),
                 PipelineConfig.SCHEMA_REGISTRY_URL, registryUrl,
                 PipelineConfig.TOPIC_PARTITIONS, "1",
+                PipelineConfig.METRICS_PORT, "0",
                 PipelineConfig.MODEL_STORE_DIR, dir.resolve("models").toString()));
         Topics topics = config.topics();
         try (EmbeddingPipeline pipeline = EmbeddingPipeline.start(config);

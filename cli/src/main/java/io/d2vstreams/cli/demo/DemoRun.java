@@ -78,6 +78,7 @@ public final class DemoRun {
                     PipelineConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
                     PipelineConfig.APPLICATION_ID, "d2v-demo",
                     PipelineConfig.TOPIC_PARTITIONS, "2",
+                    PipelineConfig.METRICS_PORT, "0",
                     PipelineConfig.MODEL_STORE_DIR, dir.resolve("models").toString()));
             try (EmbeddingPipeline pipeline = EmbeddingPipeline.start(config);
                  SchemaRegistryClient registry = new RestSchemaRegistryClient(

@@ -1,8 +1,10 @@
 package io.d2vstreams.topology.internal;
 
 import io.d2vstreams.runtime.Embeddings;
+import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.topology.BatchPolicy;
 import io.d2vstreams.topology.DeadLetterReason;
+import io.d2vstreams.topology.PipelineMetrics;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -43,6 +45,7 @@ import java.util.Objects;
 public final class MicroBatchProcessor implements Processor<byte[], byte[], Object, Object> {
     private static final Logger log = LoggerFactory.getLogger(MicroBatchProcessor.class);
 
+    private final Modality modality;
     private final String storeName;
     private final BatchPolicy policy;
     private final EventDecoder decoder;
@@ -50,6 +53,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
     private final EmbeddingRecordFactory embeddings;
     private final String embeddingsChild;
     private final String deadLettersChild;
+    private final PipelineMetrics metrics;
 
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<Long, BufferedRecord> buffer;
@@ -58,8 +62,11 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
     private int buffered;
     private long oldestBufferedAtMs = Long.MAX_VALUE;
 
-    public MicroBatchProcessor(String storeName, BatchPolicy policy, EventDecoder decoder, BatchEncoder encoder,
-                               EmbeddingRecordFactory embeddings, String embeddingsChild, String deadLettersChild) {
+    public MicroBatchProcessor(Modality modality, String storeName, BatchPolicy policy, EventDecoder decoder,
+                               BatchEncoder encoder, EmbeddingRecordFactory embeddings, String embeddingsChild,
+                               String deadLettersChild, PipelineMetrics metrics) {
+        this.modality = Objects.requireNonNull(modality);
+        this.metrics = Objects.requireNonNull(metrics);
         this.storeName = Objects.requireNonNull(storeName);
         this.policy = Objects.requireNonNull(policy);
         this.decoder = Objects.requireNonNull(decoder);
@@ -86,6 +93,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        metrics.received(modality);
         SourceRecord source = sourceOf(record);
         Decoded decoded = decoder.decode(source.topic(), record.value());
         if (decoded instanceof Decoded.Rejected rejected) {
@@ -118,7 +126,10 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
             return;
         }
         List<BufferedRecord> records = batch.stream().map(entry -> entry.value).toList();
+        long fillMs = context.currentSystemTimeMs() - oldestBufferedAtMs;
+        long encodeStarted = System.nanoTime();
         encodeAndForward(records);
+        metrics.batchEncoded(modality, records.size(), fillMs, System.nanoTime() - encodeStarted);
         for (KeyValue<Long, BufferedRecord> entry : batch) {
             buffer.delete(entry.key);
         }
@@ -179,10 +190,13 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
             context.forward(new Record<>(record.event().id(),
                     embeddings.create(record, result.model(), vectors[i], now),
                     record.source().timestamp()), embeddingsChild);
+            Long eventTime = record.event().eventTimestampMs();
+            metrics.embedded(modality, now - (eventTime != null ? eventTime : record.source().timestamp()));
         }
     }
 
     private void deadLetter(SourceRecord source, DeadLetterReason reason, String errorClass, String message) {
+        metrics.deadLettered(modality, reason);
         log.info("event=dead_letter reason={} topic={} partition={} offset={} message=\"{}\"",
                 reason, source.topic(), source.partition(), source.offset(), message);
         context.forward(DeadLetters.of(source, reason, errorClass, message, context.currentSystemTimeMs()),

@@ -1,5 +1,7 @@
 package io.d2vstreams.topology.internal;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -57,6 +59,13 @@ public final class StreamsApp implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new TimeoutException(name + " not RUNNING after " + timeout + "; state " + streams.state());
         }
+    }
+
+    /** Binds Kafka Streams' own client metrics (lag, commit rate, ...) to {@code registry}. */
+    public KafkaStreamsMetrics bindMetrics(MeterRegistry registry) {
+        KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
+        binder.bindTo(registry);
+        return binder;
     }
 
     public KafkaStreams.State state() {
