@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "d2v", mixinStandardHelpOptions = true, version = "d2v-streams 0.1.0",
         description = "Continual data2vec embeddings for Kafka streams of text, images and audio.",
-        subcommands = {DemoCommand.class, UpCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, UpCommand.class, ModelsCommand.class, EmbedCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class D2v {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "Print full stack traces and debug logs.")
@@ -24,6 +25,13 @@ public final class D2v {
     /** The configured command line, also what the tests execute in-process. */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new D2v());
+        // A mistyped option is one line and a pointer to --help, not the whole usage text.
+        commandLine.setParameterExceptionHandler((error, args) -> {
+            CommandLine cl = error.getCommandLine();
+            cl.getErr().println("d2v: " + error.getMessage() + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
+            CommandLine.UnmatchedArgumentException.printSuggestions(error, cl.getErr());
+            return cl.getCommandSpec().exitCodeOnInvalidInput();
+        });
         commandLine.setExecutionExceptionHandler((error, cl, parseResult) -> {
             boolean verbose = parseResult.hasMatchedOption("--verbose")
                     || parseResult.subcommands().stream().anyMatch(sub -> sub.hasMatchedOption("--verbose"));

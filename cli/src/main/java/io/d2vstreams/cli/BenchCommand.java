@@ -1,0 +1,21 @@
+package io.d2vstreams.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code d2v bench}: measured throughput. {@code pipeline} (end to end through Kafka) joins {@code encoder} here. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure throughput and latency.",
+        subcommands = {BenchEncoderCommand.class})
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing a sub-command: encoder");
+    }
+}

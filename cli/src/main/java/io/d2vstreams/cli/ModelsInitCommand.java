@@ -1,0 +1,37 @@
+package io.d2vstreams.cli;
+
+import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.runtime.ModelManifest;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "init", mixinStandardHelpOptions = true,
+        description = "Generate the seeded tiny default encoder of a modality as the store's next version.")
+final class ModelsInitCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    StoreOption store;
+
+    @Option(names = "--modality", required = true, paramLabel = "M", converter = ModalityConverter.class,
+            description = "text, image or audio.")
+    Modality modality;
+
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S",
+            description = "Seed of the weights; the same seed gives byte-identical model files (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() {
+        Logging.quietUnlessVerbose(spec);
+        ModelManifest created = store.open().initDefault(modality, seed);
+        spec.commandLine().getOut().println(ModelsCommand.describe(created, store.directory));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}
