@@ -1,0 +1,49 @@
+package io.d2vstreams.trainer.internal;
+
+import ai.djl.engine.Engine;
+import io.d2vstreams.runtime.Device;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PyTorch engine of DJL, opened offline. DJL downloads missing native libraries and, once a
+ * day, probes the network for telemetry unless offline mode is on ({@code ai.djl.offline}); the
+ * {@code pytorch-native-cpu} jar on the class path carries libtorch, so nothing needs fetching.
+ * Properties already set by the operator win (a GPU host sets {@code PYTORCH_LIBRARY_PATH} to a
+ * CUDA libtorch, see the parent pom's {@code cuda} profile).
+ */
+public final class DjlEnvironment {
+
+    /** DJL's name for its PyTorch engine. */
+    public static final String ENGINE = "PyTorch";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DjlEnvironment.class);
+
+    private DjlEnvironment() {}
+
+    /** The PyTorch engine, loaded without network access on first use. */
+    public static Engine pytorch() {
+        setIfAbsent("ai.djl.offline", "true");
+        setIfAbsent("OPT_OUT_TRACKING", "true");
+        // The tokenizers library (shared with model-runtime) exists only as a CPU build.
+        setIfAbsent("RUST_FLAVOR", "cpu");
+        return Engine.getEngine(ENGINE);
+    }
+
+    /** Where to train: CUDA when asked for and visible to libtorch, else CPU with one WARN line. */
+    public static ai.djl.Device device(Engine engine, Device wanted) {
+        if (wanted == Device.CUDA) {
+            if (engine.getGpuCount() > 0) {
+                return ai.djl.Device.gpu();
+            }
+            LOG.warn("event=trainer_device_fallback wanted=CUDA using=CPU reason=\"libtorch sees no GPU\"");
+        }
+        return ai.djl.Device.cpu();
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null && System.getenv(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.d2vstreams.trainer.internal;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.d2vstreams.trainer.TextBatch;
+import java.nio.LongBuffer;
+import java.util.Map;
+
+/**
+ * Runs an exported text encoder ({@code model.onnx}) on ONNX Runtime, as the serving side does,
+ * to compare its {@code last_hidden_state} with the training model's: the check that training
+ * and serving compute the same function.
+ */
+public final class OnnxParity {
+
+    /** The serving graph's I/O names (public, see DESIGN.md "Models"). */
+    static final String INPUT_IDS = "input_ids";
+    static final String ATTENTION_MASK = "attention_mask";
+    static final String LAST_HIDDEN_STATE = "last_hidden_state";
+
+    private OnnxParity() {}
+
+    /** {@code last_hidden_state} of the model for the batch, row-major {@code [rows, cols, hidden]}. */
+    public static float[] lastHiddenState(byte[] onnxModel, TextBatch batch) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        long[] shape = {batch.rows(), batch.cols()};
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(1);
+            try (OrtSession session = env.createSession(onnxModel, options);
+                    OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.ids()), shape);
+                    OnnxTensor mask = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.attentionMask()), shape);
+                    OrtSession.Result result = session.run(Map.of(INPUT_IDS, ids, ATTENTION_MASK, mask))) {
+                OnnxTensor out = (OnnxTensor) result.get(LAST_HIDDEN_STATE)
+                        .orElseThrow(() -> new IllegalStateException("the model has no output " + LAST_HIDDEN_STATE));
+                float[] values = new float[Math.toIntExact(out.getInfo().getNumElements())];
+                out.getFloatBuffer().get(values);
+                return values;
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed on the exported model: " + e.getMessage(), e);
+        }
+    }
+
+    /** Largest absolute element-wise difference; infinite when the lengths differ or a value is NaN. */
+    public static double maxAbsDiff(float[] a, float[] b) {
+        if (a.length != b.length) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = Math.abs((double) a[i] - b[i]);
+            if (Double.isNaN(d)) {
+                return Double.POSITIVE_INFINITY;
+            }
+            max = Math.max(max, d);
+        }
+        return max;
+    }
+}

@@ -1,0 +1,37 @@
+package io.d2vstreams.trainer.internal;
+
+import io.d2vstreams.runtime.ModelManifest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Reads one file of a model-store version, checked against the SHA-256 its manifest records. */
+public final class VersionFiles {
+
+    private VersionFiles() {}
+
+    /**
+     * @throws IllegalArgumentException when the manifest lists no such file or the checksum differs
+     * @throws UncheckedIOException when the file cannot be read
+     */
+    public static byte[] read(ModelManifest manifest, String file) {
+        String expected = manifest.sha256ByFile().get(file);
+        if (expected == null) {
+            throw new IllegalArgumentException(manifest.id() + " lists no " + file);
+        }
+        Path path = manifest.directory().resolve(file);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + " of " + manifest.id() + ": " + e.getMessage(), e);
+        }
+        String actual = Sha256.of(bytes);
+        if (!actual.equalsIgnoreCase(expected)) {
+            throw new IllegalArgumentException("checksum mismatch for " + file + " of " + manifest.id()
+                    + ": manifest says sha256 " + expected + ", file has " + actual);
+        }
+        return bytes;
+    }
+}
