@@ -7,7 +7,6 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = "Run the embedded stack as a service: Kafka on localhost:9092, the registry on "
@@ -31,19 +30,11 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.configure(spec);
-        CountDownLatch stopped = new CountDownLatch(1);
         EmbeddedService service = EmbeddedService.start(
                 new EmbeddedService.Options(dataDir, "localhost", kafkaPort, registryPort, metricsPort));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                service.close();
-            } finally {
-                stopped.countDown();
-            }
-        }, "d2v-shutdown"));
         spec.commandLine().getErr().printf("d2v up: Kafka %s, registry %s, metrics http://localhost:%d/metrics, data in %s. Ctrl-C to stop.%n",
                 service.bootstrapServers(), service.registryUrl(), metricsPort, dataDir.toAbsolutePath());
-        stopped.await();
+        ServiceLifetime.runUntilStopped(service);
         return 0;
     }
 }

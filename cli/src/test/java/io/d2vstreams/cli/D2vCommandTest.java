@@ -31,7 +31,7 @@ class D2vCommandTest {
     @Test
     @DisplayName("each command answers --help")
     void subcommandHelp() {
-        for (String command : new String[]{"demo", "up"}) {
+        for (String command : new String[]{"demo", "up", "pipeline", "models", "embed", "bench"}) {
             StringWriter fresh = new StringWriter();
             CommandLine commandLine = D2v.commandLine();
             commandLine.setOut(new PrintWriter(fresh, true));
@@ -45,6 +45,14 @@ class D2vCommandTest {
     void unknownCommand() {
         assertThat(run("frobnicate")).isNotZero();
         assertThat(err.toString()).contains("frobnicate");
+    }
+
+    @Test
+    @DisplayName("pipeline with a missing config file: one line naming the file, exit 1, no stack trace")
+    void pipelineMissingConfig() {
+        assertThat(run("pipeline", "--config", "/nonexistent/pipeline.properties")).isEqualTo(1);
+        assertThat(err.toString()).contains("config file not found").contains("/nonexistent/pipeline.properties")
+                .doesNotContain("\tat ");
     }
 
     @Test
