@@ -28,6 +28,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,13 +74,14 @@ class PipelineCommandIT {
     @DisplayName("embeds with settings from the file and the environment, and stops cleanly on SIGTERM")
     void embedsAndStopsOnSigterm() throws Exception {
         try (DevStack stack = DevStack.start(DevStackOptions.builder(dir.resolve("stack")).kafkaPort(0).registryPort(0).build())) {
+            int metricsPort = freePort();
             Path config = dir.resolve("pipeline.properties");
             Files.writeString(config, String.join("\n",
                     PipelineConfig.BOOTSTRAP_SERVERS + "=" + stack.bootstrapServers(),
                     PipelineConfig.SCHEMA_REGISTRY_URL + "=" + stack.registryUrl(),
                     PipelineConfig.APPLICATION_ID + "=from-the-file",
                     PipelineConfig.TOPIC_PARTITIONS + "=1",
-                    PipelineConfig.METRICS_PORT + "=0",
+                    PipelineConfig.METRICS_PORT + "=" + metricsPort,
                     PipelineConfig.MODEL_STORE_DIR + "=" + dir.resolve("models")));
             Path log = dir.resolve("pipeline.log");
             ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -104,6 +114,18 @@ class PipelineCommandIT {
                 assertThat(embedded).as("one embedding per event").hasSize(EVENTS_SENT).allSatisfy((id, n) -> assertThat(n).isOne());
             }
 
+            HttpClient http = HttpClient.newHttpClient();
+            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + metricsPort + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            JsonNode dashboard = new ObjectMapper().readTree(
+                    DeploymentFilesTest.ROOT.resolve("deploy/grafana/dashboards/d2v-pipeline.json").toFile());
+            assertThat(DeploymentFilesTest.DashboardQueries.seriesNames(dashboard))
+                    .as("every series the Grafana dashboard plots is exported by the running pipeline")
+                    .allSatisfy(series -> assertThat(metrics).contains(series));
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + metricsPort + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).as("/health: %s", health.body()).isEqualTo(200);
+
             child.destroy(); // SIGTERM
             assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
             assertThat(Files.readString(log)).as("closed its streams clients before exiting")
@@ -116,6 +138,9 @@ class PipelineCommandIT {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new ByteArraySerializer());
              SpecificAvroSerializer<TextEvent> serializer = new SpecificAvroSerializer<>(registry)) {
+            // One record that is not in the wire format, first on the single partition: it is dead-lettered
+            // before the good ones are embedded, so the dead-letter series exists by then.
+            producer.send(new ProducerRecord<>(EVENTS, "garbage", "not avro".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             for (int i = 0; i < EVENTS_SENT; i++) {
                 producer.send(new ProducerRecord<>(EVENTS, "p" + i, serializer.serialize(EVENTS,
                         TextEvent.newBuilder().setId("p" + i).setText("operator sentence " + i).build())));
@@ -129,5 +154,11 @@ class PipelineCommandIT {
                 ConsumerConfig.GROUP_ID_CONFIG, "pipeline-command-it", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 }
