@@ -6,16 +6,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code d2v bench}: measured throughput. {@code pipeline} (end to end through Kafka) joins {@code encoder} here. */
+/** {@code d2v bench}: measured throughput. {@code encoder} alone, {@code pipeline} end to end through Kafka. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure throughput and latency.",
-        subcommands = {BenchEncoderCommand.class})
+        subcommands = {BenchEncoderCommand.class, BenchPipelineCommand.class})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing a sub-command: encoder");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing a sub-command: encoder or pipeline");
     }
 }

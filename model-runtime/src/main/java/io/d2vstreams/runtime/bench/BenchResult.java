@@ -75,7 +75,7 @@ public record BenchResult(
     }
 
     /** Four significant digits: more would be noise between two runs. */
-    private static double round(double v) {
+    public static double round(double v) {
         if (v == 0 || !Double.isFinite(v)) {
             return v;
         }

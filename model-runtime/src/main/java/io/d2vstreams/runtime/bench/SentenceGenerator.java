@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
  * in production. Mostly English words with an occasional accented, CJK or emoji token, so
  * byte-level tokenizers see multi-byte characters. The same seed gives the same sentences.
  */
-final class SentenceGenerator {
+public final class SentenceGenerator {
 
     private static final double MEDIAN_WORDS = 12;
     private static final double SIGMA = 0.9;
@@ -31,11 +31,11 @@ final class SentenceGenerator {
 
     private final SplittableRandom random;
 
-    SentenceGenerator(long seed) {
+    public SentenceGenerator(long seed) {
         this.random = new SplittableRandom(seed);
     }
 
-    List<String> sentences(int count) {
+    public List<String> sentences(int count) {
         List<String> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             out.add(sentence());

@@ -1,0 +1,77 @@
+package io.d2vstreams.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.d2vstreams.cli.bench.PipelineBench;
+import io.d2vstreams.cli.bench.PipelineBenchResult;
+import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.runtime.bench.BenchOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+        description = {"Measure the pipeline end to end on an in-process broker and registry (exactly_once_v2, read_committed)",
+                "beside the bare encoder with the same model, batch and threads; prints both and their ratio."})
+final class BenchPipelineCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--modality", defaultValue = "text", paramLabel = "M", converter = ModalityConverter.class,
+            description = "The path to measure (default: ${DEFAULT-VALUE}).")
+    Modality modality;
+
+    @Option(names = "--records", required = true, paramLabel = "N", description = "Timed records.")
+    int records;
+
+    @Option(names = "--batch", defaultValue = "" + BenchOptions.DEFAULT_BATCH, paramLabel = "B",
+            description = "Micro-batch size of the pipeline and of the encoder run (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--threads", paramLabel = "T",
+            description = "ONNX Runtime intra-op threads (default: the available processors).")
+    Integer threads;
+
+    @Option(names = "--partitions", defaultValue = "1", paramLabel = "P",
+            description = "Input partitions, one stream task each (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--seed", defaultValue = "" + BenchOptions.DEFAULT_SEED, paramLabel = "S",
+            description = "Seed of the generated inputs (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--json", description = "Make the last line of stdout one JSON object with the figures.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Logging.quietUnlessVerbose(spec);
+        int intraOp = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        PipelineBenchResult result;
+        try (StderrProgress progress = new StderrProgress("pipeline")) {
+            result = PipelineBench.runInTemporaryDirectory(new PipelineBench.Options(modality, records, batch, intraOp,
+                    partitions, seed, Path.of("."), done -> progress.update(done, records)));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(table(result));
+        if (json) {
+            out.println(new ObjectMapper().writeValueAsString(result.toFields()));
+        }
+        out.flush();
+        return 0;
+    }
+
+    static String table(PipelineBenchResult r) {
+        return String.format(Locale.ROOT, "pipeline bench: %s v%d (%s), batch %d, %d threads, %d partition(s), %s, %d records%n"
+                        + "  %-20s%.1f records/s%n  %-20s%.1f records/s%n  %-20s%.3f%n  %-20s%.1f / %.1f ms (event time to embedding read)%n",
+                r.encoder().model(), r.encoder().modelVersion(), r.encoder().modality().folderName(), r.encoder().batch(),
+                r.encoder().threads(), r.partitions(), r.guarantee(), r.encoder().records(),
+                "encoder alone", r.encoder().encoderRps(), "pipeline", r.pipelineRps(), "ratio", r.ratio(),
+                "latency p50 / p99", r.latencyP50Ms(), r.latencyP99Ms());
+    }
+}

@@ -1,0 +1,212 @@
+package io.d2vstreams.cli.bench;
+
+import io.d2vstreams.avro.Embedding;
+import io.d2vstreams.avro.TextEvent;
+import io.d2vstreams.devstack.DevStack;
+import io.d2vstreams.devstack.DevStackOptions;
+import io.d2vstreams.runtime.EncoderOptions;
+import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.runtime.ModelManifest;
+import io.d2vstreams.runtime.ModelStore;
+import io.d2vstreams.runtime.bench.BenchOptions;
+import io.d2vstreams.runtime.bench.BenchResult;
+import io.d2vstreams.runtime.bench.EncoderBench;
+import io.d2vstreams.runtime.bench.SentenceGenerator;
+import io.d2vstreams.schemas.RegistryClientConfig;
+import io.d2vstreams.schemas.RestSchemaRegistryClient;
+import io.d2vstreams.schemas.SchemaRegistryClient;
+import io.d2vstreams.schemas.SpecificAvroDeserializer;
+import io.d2vstreams.schemas.SpecificAvroSerializer;
+import io.d2vstreams.topology.EmbeddingPipeline;
+import io.d2vstreams.topology.PipelineConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.IntConsumer;
+
+/**
+ * {@code d2v bench pipeline}: the embedding pipeline end to end on an in-process broker and
+ * registry, with the production guarantees ({@code exactly_once_v2}, outputs read with
+ * {@code read_committed}), measured beside the bare encoder on the same model, batch size and
+ * threads, so the ratio says what Kafka, the changelogged micro-batch buffer and transactions
+ * cost.
+ *
+ * <p>Timed records are produced as fast as the producer goes; the clock runs from the first send
+ * to the last embedding read. Latency is per record: the moment its embedding is read minus the
+ * event's create time (the embedding keeps the event's timestamp). A warm-up round goes through
+ * the pipeline first, untimed, so JIT compilation and session start-up are not measured. The
+ * run fails if any record is missing or embedded twice: a throughput bought by losing records
+ * is not a figure.
+ */
+public final class PipelineBench {
+    private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
+
+    /**
+     * @param records   timed records
+     * @param batch     text.batch.max.size, and the encoder bench's batch
+     * @param threads   ONNX Runtime intra-op threads, in both runs
+     * @param partitions input partitions (stream tasks)
+     * @param progress  timed records embedded so far
+     */
+    public record Options(Modality modality, int records, int batch, int threads, int partitions, long seed,
+                          Path workDir, IntConsumer progress) {
+        public Options {
+            Objects.requireNonNull(modality, "modality");
+            if (modality != Modality.TEXT) {
+                throw new IllegalArgumentException("bench pipeline measures the text path; " + modality
+                        + " is measured by 'd2v bench encoder --modality " + modality.name().toLowerCase(java.util.Locale.ROOT) + "'");
+            }
+            if (records < 1 || batch < 1 || threads < 1 || partitions < 1) {
+                throw new IllegalArgumentException("records, batch, threads and partitions must each be at least 1; got "
+                        + records + ", " + batch + ", " + threads + ", " + partitions);
+            }
+            Objects.requireNonNull(workDir, "workDir");
+            progress = progress == null ? done -> { } : progress;
+        }
+    }
+
+    private PipelineBench() {
+    }
+
+    public static PipelineBenchResult run(Options options) throws Exception {
+        ModelStore store = new ModelStore(options.workDir().resolve("models"));
+        ModelManifest model = store.initDefault(options.modality(), PipelineConfig.defaults().modelSeed());
+        BenchResult encoder = EncoderBench.run(BenchOptions.of(store, model, options.records(), options.batch(),
+                EncoderOptions.defaults().withThreads(options.threads(), 1)).withSeed(options.seed()));
+
+        try (DevStack stack = DevStack.start(DevStackOptions.builder(options.workDir().resolve("stack"))
+                .kafkaPort(0).registryPort(0).build())) {
+            PipelineConfig config = PipelineConfig.from(Map.of(
+                    PipelineConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                    PipelineConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
+                    PipelineConfig.APPLICATION_ID, "d2v-bench",
+                    PipelineConfig.TOPIC_PARTITIONS, Integer.toString(options.partitions()),
+                    PipelineConfig.TEXT_BATCH_MAX_SIZE, Integer.toString(options.batch()),
+                    PipelineConfig.ENCODER_THREADS, Integer.toString(options.threads()),
+                    PipelineConfig.SAMPLING_ENABLED, "false",
+                    PipelineConfig.METRICS_PORT, "-1",
+                    PipelineConfig.MODEL_STORE_DIR, store.root().toString()));
+            try (EmbeddingPipeline pipeline = EmbeddingPipeline.start(config);
+                 SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
+                         Map.of("schema.registry.url", stack.registryUrl())));
+                 KafkaProducer<String, byte[]> producer = producer(stack.bootstrapServers());
+                 KafkaConsumer<String, byte[]> consumer = consumer(stack.bootstrapServers())) {
+                pipeline.awaitRunning(Duration.ofMinutes(2));
+                String events = config.topics().events(options.modality());
+                consumer.subscribe(List.of(config.topics().embeddings(options.modality())));
+                SentenceGenerator texts = new SentenceGenerator(options.seed() + 1);
+                Embedded embedded = new Embedded(new SpecificAvroDeserializer<>(registry, Embedding.class));
+                try (SpecificAvroSerializer<TextEvent> serializer = new SpecificAvroSerializer<>(registry)) {
+                    int warmup = Math.max(2 * options.batch(), options.records() / 10);
+                    send(producer, serializer, events, "warmup-", texts.sentences(warmup));
+                    embedded.drain(consumer, "warmup-", warmup, done -> { });
+
+                    long started = System.nanoTime();
+                    send(producer, serializer, events, "timed-", texts.sentences(options.records()));
+                    long[] latencies = embedded.drain(consumer, "timed-", options.records(), options.progress());
+                    double seconds = (System.nanoTime() - started) / 1e9;
+                    Arrays.sort(latencies);
+                    return new PipelineBenchResult(encoder, options.records() / seconds, percentile(latencies, 0.50),
+                            percentile(latencies, 0.99), options.partitions(), config.processingGuarantee());
+                }
+            }
+        }
+    }
+
+    /** Runs {@link #run} in a fresh temporary directory and deletes it afterwards. */
+    public static PipelineBenchResult runInTemporaryDirectory(Options template) throws Exception {
+        Path dir = Files.createTempDirectory("d2v-bench-");
+        try {
+            return run(new Options(template.modality(), template.records(), template.batch(), template.threads(),
+                    template.partitions(), template.seed(), dir, template.progress()));
+        } finally {
+            deleteRecursively(dir);
+        }
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, SpecificAvroSerializer<TextEvent> serializer,
+                             String topic, String idPrefix, List<String> texts) {
+        for (int i = 0; i < texts.size(); i++) {
+            String id = idPrefix + i;
+            producer.send(new ProducerRecord<>(topic, id, serializer.serialize(topic,
+                    TextEvent.newBuilder().setId(id).setText(texts.get(i)).build())));
+        }
+        producer.flush();
+    }
+
+    /** Reads embeddings until every expected id has exactly one; records each one's latency. */
+    private static final class Embedded {
+        private final SpecificAvroDeserializer<Embedding> deserializer;
+
+        Embedded(SpecificAvroDeserializer<Embedding> deserializer) {
+            this.deserializer = deserializer;
+        }
+
+        long[] drain(KafkaConsumer<String, byte[]> consumer, String idPrefix, int expected, IntConsumer progress) {
+            Map<String, Long> latencyById = new HashMap<>();
+            long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+            while (latencyById.size() < expected) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("only " + latencyById.size() + " of " + expected
+                            + " records were embedded within " + DRAIN_TIMEOUT);
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    String id = deserializer.deserialize(record.topic(), record.value()).getId().toString();
+                    if (!id.startsWith(idPrefix)) {
+                        continue;
+                    }
+                    long latency = System.currentTimeMillis() - record.timestamp();
+                    if (latencyById.put(id, latency) != null) {
+                        throw new IllegalStateException("record " + id + " was embedded twice");
+                    }
+                }
+                progress.accept(latencyById.size());
+            }
+            return latencyById.values().stream().mapToLong(Long::longValue).toArray();
+        }
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        int index = (int) Math.ceil(p * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "d2v-bench-reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.d2vstreams.cli.bench;
+
+import io.d2vstreams.runtime.bench.BenchResult;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one {@link PipelineBench} run measured: the pipeline end to end through Kafka with the
+ * production guarantees, beside the bare encoder on the same model, batch size and threads.
+ *
+ * @param encoder        the bare-encoder run ({@code d2v bench encoder} with the same settings)
+ * @param pipelineRps    timed records / seconds from the first send to the last embedding read
+ * @param latencyP50Ms   median of (embedding read with read_committed − event's create time)
+ * @param latencyP99Ms   99th percentile of the same
+ * @param partitions     input partitions, each a stream task
+ * @param guarantee      the pipeline's processing.guarantee
+ */
+public record PipelineBenchResult(BenchResult encoder, double pipelineRps, double latencyP50Ms, double latencyP99Ms,
+                                  int partitions, String guarantee) {
+
+    /** pipeline_rps / encoder_rps: the share of the bare encoder's speed that survives Kafka and exactly-once. */
+    public double ratio() {
+        return pipelineRps / encoder.encoderRps();
+    }
+
+    /** The public JSON names (DESIGN.md: d2v bench), then the details. */
+    public Map<String, Object> toFields() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("encoder_rps", round(encoder.encoderRps()));
+        m.put("pipeline_rps", round(pipelineRps));
+        m.put("ratio", round(ratio()));
+        m.put("latency_p50_ms", round(latencyP50Ms));
+        m.put("latency_p99_ms", round(latencyP99Ms));
+        m.put("model", encoder.model());
+        m.put("model_version", encoder.modelVersion());
+        m.put("modality", encoder.modality().name());
+        m.put("batch", encoder.batch());
+        m.put("device", encoder.device().name());
+        m.put("threads", encoder.threads());
+        m.put("records", encoder.records());
+        m.put("partitions", partitions);
+        m.put("processing_guarantee", guarantee);
+        m.put("encoder_latency_p50_ms", round(encoder.latencyP50Ms()));
+        m.put("encoder_latency_p99_ms", round(encoder.latencyP99Ms()));
+        return m;
+    }
+
+    private static double round(double v) {
+        return BenchResult.round(v);
+    }
+}

@@ -1,0 +1,49 @@
+package io.d2vstreams.cli;
+
+import io.d2vstreams.cli.bench.PipelineBench;
+import io.d2vstreams.cli.bench.PipelineBenchResult;
+import io.d2vstreams.runtime.Modality;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+@DisplayName("d2v bench pipeline")
+class PipelineBenchIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    @DisplayName("measures every timed record through Kafka exactly once and reports the contract's fields")
+    void measuresEndToEnd() throws Exception {
+        List<Integer> progress = new ArrayList<>();
+        PipelineBenchResult result = PipelineBench.run(new PipelineBench.Options(Modality.TEXT, 120, 16, 1, 1, 5, dir,
+                progress::add));
+
+        assertThat(progress).as("progress reaches every timed record").last().isEqualTo(120);
+        assertThat(result.pipelineRps()).as("pipeline records/s").isPositive();
+        assertThat(result.encoder().encoderRps()).as("encoder records/s").isPositive();
+        assertThat(result.ratio()).isCloseTo(result.pipelineRps() / result.encoder().encoderRps(), within(1e-9));
+        assertThat(result.latencyP50Ms()).as("p50 ≤ p99").isLessThanOrEqualTo(result.latencyP99Ms());
+        assertThat(result.guarantee()).isEqualTo("exactly_once_v2");
+        Map<String, Object> fields = result.toFields();
+        assertThat(fields).as("DESIGN.md's bench fields").containsKeys("encoder_rps", "pipeline_rps", "ratio",
+                "latency_p50_ms", "latency_p99_ms", "model", "batch", "device", "threads");
+        assertThat(fields.get("batch")).isEqualTo(16);
+    }
+
+    @Test
+    @DisplayName("says which command measures a modality it does not")
+    void refusesOtherModalities() {
+        assertThatThrownBy(() -> new PipelineBench.Options(Modality.IMAGE, 10, 4, 1, 1, 1, dir, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("d2v bench encoder --modality image");
+    }
+}
