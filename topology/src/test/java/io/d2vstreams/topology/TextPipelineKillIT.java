@@ -72,10 +72,47 @@ class TextPipelineKillIT {
     @Test
     @DisplayName("produces exactly one embedding or dead letter per input across two kill -9s")
     void exactlyOnceAcrossKills() throws Exception {
+        runWithDisruptions(1, stack -> {
+            killHard(children.get(children.size() - 1));
+            startChild(stack);
+        });
+    }
+
+    @Test
+    @DisplayName("two instances share the partitions: one is killed -9, the other takes over, a new one joins; exactly once")
+    void exactlyOnceWhenOneOfTwoInstancesIsKilled() throws Exception {
+        int[] disruptions = {0};
+        runWithDisruptions(2, stack -> {
+            if (disruptions[0]++ == 0) {
+                // Its partition moves to the survivor after session.timeout.ms, under load.
+                killHard(children.get(0));
+            } else {
+                startChild(stack);
+            }
+        });
+        assertThat(children.get(0).isAlive()).as("the first instance was killed").isFalse();
+        assertThat(children.get(1).isAlive()).as("the second instance survived to the end").isTrue();
+    }
+
+    /** What happens to the running children at each third of the stream. */
+    @FunctionalInterface
+    private interface Disruption {
+        void apply(DevStack stack) throws Exception;
+    }
+
+    /**
+     * Starts {@code instances} child pipelines, produces {@link #RECORDS} inputs (every
+     * {@link #BAD_EVERY}th not in the wire format), applies {@code disruption} after a third and
+     * after two thirds of them (once each has made progress), and checks that every input has
+     * exactly one output under read_committed: an embedding for a good one, a dead letter for a bad one.
+     */
+    private void runWithDisruptions(int instances, Disruption disruption) throws Exception {
         try (DevStack stack = DevStack.start(DevStackOptions.builder(dir.resolve("stack")).kafkaPort(0).registryPort(0).build());
              SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
                      Map.of("schema.registry.url", stack.registryUrl())))) {
-            Process first = startChild(stack);
+            for (int i = 0; i < instances; i++) {
+                startChild(stack);
+            }
             Set<String> expectedDead = new HashSet<>();
             Set<String> expectedEmbedded = new HashSet<>();
             int schemaId = registry.register(SubjectNames.valueSubject(TOPICS.events(Modality.TEXT)), TextEvent.getClassSchema());
@@ -94,8 +131,7 @@ class TextPipelineKillIT {
                     if (i == RECORDS / 3 || i == 2 * RECORDS / 3) {
                         producer.flush();
                         awaitSomeOutput(consumer, outputs);
-                        killHard(children.get(children.size() - 1));
-                        startChild(stack);
+                        disruption.apply(stack);
                     }
                 }
                 producer.flush();
@@ -117,7 +153,7 @@ class TextPipelineKillIT {
                 assertThat(deadIds).as("the bad records, and only those, were dead-lettered").isEqualTo(expectedDead);
                 assertThat(embeddedIds).as("the good records, and only those, were embedded").isEqualTo(expectedEmbedded);
             }
-            assertThat(first.isAlive()).as("the first child was killed").isFalse();
+            assertThat(children.get(0).isAlive()).as("the first child was killed").isFalse();
         }
     }
 
