@@ -110,6 +110,8 @@ final class BenchEncoderCommand implements Callable<Integer> {
         row(s, "padding efficiency", "%.1f %% (mean %.1f positions per record)", 100 * r.paddingEfficiency(),
                 r.meanPositions());
         row(s, "preprocessing share", "%.1f %% of embed time", 100 * r.preprocessShare());
+        row(s, "resident memory", "%.0f MiB after a tenth, %.0f MiB at the end (%+.1f %%)", r.rssMbEarly(), r.rssMbEnd(),
+                100 * r.rssGrowth());
         return s.toString();
     }
 

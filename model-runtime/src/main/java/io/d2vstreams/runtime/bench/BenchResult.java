@@ -29,6 +29,9 @@ import java.util.Map;
  *        resampling) / embed time, the preprocessing timed apart on the same calls
  * @param meanPositions mean positions per input: tokens after truncation (special tokens
  *        included), patches and the CLS token, or audio frames
+ * @param rssMbEarly resident memory (MiB) after the first tenth of the timed calls
+ * @param rssMbEnd resident memory (MiB) after the last timed call; flat between the two when
+ *        nothing leaks per input (NaN where the platform does not report it)
  */
 public record BenchResult(
         String model,
@@ -48,7 +51,14 @@ public record BenchResult(
         double computeEfficiency,
         double paddingEfficiency,
         double preprocessShare,
-        double meanPositions) {
+        double meanPositions,
+        double rssMbEarly,
+        double rssMbEnd) {
+
+    /** Relative growth of resident memory from the first tenth of the run to its end. */
+    public double rssGrowth() {
+        return rssMbEnd / rssMbEarly - 1;
+    }
 
     /** Snake-case fields in a stable order; the first eleven are the contract's. */
     public Map<String, Object> toFields() {
@@ -71,6 +81,9 @@ public record BenchResult(
         m.put("preprocess_share", round(preprocessShare));
         m.put("mean_positions", round(meanPositions));
         m.put("elapsed_s", round(elapsedSeconds));
+        m.put("rss_mb_early", round(rssMbEarly));
+        m.put("rss_mb_end", round(rssMbEnd));
+        m.put("rss_growth", round(rssGrowth()));
         return m;
     }
 

@@ -60,12 +60,15 @@ public final class EncoderBench {
             long[] latencies = new long[timed.size()];
             long elapsed;
             Device device;
+            double rssEarly = Double.NaN;
+            double rssEnd;
             try (Encoder<I> encoder = workload.open(encoderOptions)) {
                 device = encoder instanceof OrtEncoder<?> ort ? ort.device() : encoderOptions.device();
                 for (List<I> call : warmup) {
                     encoder.embed(call);
                 }
                 int done = 0;
+                int tenth = Math.max(1, timed.size() / 10);
                 long start = System.nanoTime();
                 for (int i = 0; i < timed.size(); i++) {
                     long t = System.nanoTime();
@@ -73,8 +76,13 @@ public final class EncoderBench {
                     latencies[i] = System.nanoTime() - t;
                     done += timed.get(i).size();
                     o.progress().accept(done);
+                    if (i + 1 == tenth) {
+                        // After a tenth, warm-up allocations are done: later growth would be a leak.
+                        rssEarly = ResidentMemory.mebibytes();
+                    }
                 }
                 elapsed = System.nanoTime() - start;
+                rssEnd = ResidentMemory.mebibytes();
             }
             CallWork work = CallWork.NONE;
             for (List<I> call : timed) {
@@ -91,7 +99,7 @@ public final class EncoderBench {
                     gflops, peak.gflops(), gflops / peak.gflops(),
                     work.paddedPositions() == 0 ? 1.0 : (double) work.realPositions() / work.paddedPositions(),
                     Math.min(1.0, (double) work.preprocessNanos() / elapsed),
-                    (double) work.realPositions() / o.records());
+                    (double) work.realPositions() / o.records(), rssEarly, rssEnd);
             LOG.info("event=encoder_bench modality={} model={} version={} batch={} window={} records={} encoder_rps={}"
                     + " gflops={} gemm_peak_gflops={}", model.modality(), model.name(), model.version(), o.batch(),
                     o.window(), o.records(), Math.round(result.encoderRps()), String.format("%.2f", gflops),

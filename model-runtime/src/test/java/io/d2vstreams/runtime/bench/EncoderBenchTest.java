@@ -47,6 +47,8 @@ class EncoderBenchTest {
         assertThat(r.preprocessShare()).as("tokenizer share").isBetween(0.0, 1.0);
         assertThat(r.meanPositions()).as("tokens per text").isBetween(3.0, 256.0);
         assertThat(progress).as("progress after each batch").containsExactly(16, 32, 40);
+        assertThat(r.rssMbEarly()).as("resident memory read from /proc (Linux)").isPositive();
+        assertThat(r.rssMbEnd()).as("resident memory at the end").isPositive();
     }
 
     @Test
@@ -101,12 +103,13 @@ class EncoderBenchTest {
     @DisplayName("names its results with the public JSON field names")
     void fields() {
         BenchResult r = new BenchResult("m", 2, Modality.TEXT, 64, 16, 16, Device.CPU, 2, 1.5, 42.6666, 10, 20,
-                1.23456, 50, 0.0246912, 0.5, 0.1, 30);
+                1.23456, 50, 0.0246912, 0.5, 0.1, 30, 200, 202);
         Map<String, Object> f = r.toFields();
         assertThat(f).as("contract fields").containsKeys("encoder_rps", "latency_p50_ms", "latency_p99_ms", "gflops",
                 "gemm_peak_gflops", "compute_efficiency", "padding_efficiency", "model", "batch", "device", "threads");
         assertThat(f.get("encoder_rps")).as("rounded to four significant digits").isEqualTo(42.67);
         assertThat(f.get("device")).as("device").isEqualTo("CPU");
+        assertThat(f.get("rss_growth")).as("resident memory growth from the first tenth to the end").isEqualTo(0.01);
     }
 
     @Test
