@@ -160,6 +160,11 @@ class AllModalitiesPipelineIT {
                 send(producer, topic, badId, "IMAGE_TOO_MANY_PIXELS", image(serializer, badId, TestMedia.hugePngHeader(), null));
             }
         }
+        // ~690 KB inline: the buffered record (bytes + original value) is over Kafka's default 1 MB
+        // message limit, so this embeds only if the buffer changelog allows large records.
+        byte[] large = TestMedia.noisyPng(480, 5);
+        assertThat(large.length).as("large enough to need the changelog limit").isGreaterThan(600_000);
+        send(producer, topic, "image-large", "embedded:IMAGE", image(serializer, "image-large", large, null));
         Path file = Files.write(allowed.resolve("by-uri.png"), TestMedia.png(77));
         send(producer, topic, "image-uri-ok", "embedded:IMAGE", image(serializer, "image-uri-ok", null, file.toUri().toString()));
         send(producer, topic, "image-uri-outside", "URI_NOT_ALLOWED", image(serializer, "image-uri-outside", null,

@@ -34,6 +34,24 @@ final class TestMedia {
         }
     }
 
+    /** A {@code side}×{@code side} PNG of seeded noise: incompressible, so about 3·side² bytes. */
+    static byte[] noisyPng(int side, long seed) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                image.setRGB(x, y, random.nextInt(1 << 24));
+            }
+        }
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(image, "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * A PNG whose IHDR (CRC-correct, so a reader believes it, PNG spec 5.3 and 11.2.2)
      * declares {@code width x height} 8-bit RGB, with {@code idat} as the compressed pixel data.
