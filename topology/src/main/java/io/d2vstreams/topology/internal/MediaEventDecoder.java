@@ -22,7 +22,7 @@ import java.util.function.Function;
 public final class MediaEventDecoder<E> implements EventDecoder {
 
     /** The fields image and audio events share; the generated classes have no common type. */
-    record MediaFields(ByteBuffer content, String uri, Long timestampMs) {
+    record MediaFields(ByteBuffer content, String uri, String mime, Long timestampMs) {
     }
 
     private final Modality modality;
@@ -46,14 +46,14 @@ public final class MediaEventDecoder<E> implements EventDecoder {
     public static MediaEventDecoder<ImageEvent> images(Deserializer<ImageEvent> deserializer, int maxBytes,
                                                        String maxBytesKey, UriFetcher fetcher) {
         return new MediaEventDecoder<>(Modality.IMAGE, new AvroEventReader<>(deserializer, "ImageEvent", ImageEvent::getId),
-                e -> new MediaFields(e.getContent(), e.getUri(), e.getTimestampMs()), maxBytes, maxBytesKey, fetcher);
+                e -> new MediaFields(e.getContent(), e.getUri(), e.getMime(), e.getTimestampMs()), maxBytes, maxBytesKey, fetcher);
     }
 
     /** @param maxBytes larger clips are dead-lettered; {@code maxBytesKey} is the setting named in the message */
     public static MediaEventDecoder<AudioEvent> audio(Deserializer<AudioEvent> deserializer, int maxBytes,
                                                       String maxBytesKey, UriFetcher fetcher) {
         return new MediaEventDecoder<>(Modality.AUDIO, new AvroEventReader<>(deserializer, "AudioEvent", AudioEvent::getId),
-                e -> new MediaFields(e.getContent(), e.getUri(), e.getTimestampMs()), maxBytes, maxBytesKey, fetcher);
+                e -> new MediaFields(e.getContent(), e.getUri(), e.getMime(), e.getTimestampMs()), maxBytes, maxBytesKey, fetcher);
     }
 
     @Override
@@ -83,7 +83,7 @@ public final class MediaEventDecoder<E> implements EventDecoder {
             return Decoded.Rejected.of(DeadLetterReason.CONTENT_TOO_LARGE, what + " has " + bytes.length
                     + " bytes; the limit is " + maxBytes + " (" + maxBytesKey + ")");
         }
-        return new Decoded.Accepted(id, bytes, media.timestampMs());
+        return new Decoded.Accepted(id, bytes, media.timestampMs(), media.mime());
     }
 
     private static byte[] bytesOf(ByteBuffer content) {
