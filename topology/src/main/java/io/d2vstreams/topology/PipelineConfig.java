@@ -1,5 +1,6 @@
 package io.d2vstreams.topology;
 
+import io.d2vstreams.runtime.Modality;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -322,7 +323,7 @@ public final class PipelineConfig {
     }
 
     /** The batch policy of one modality's path. */
-    public BatchPolicy batch(io.d2vstreams.runtime.Modality modality) {
+    public BatchPolicy batch(Modality modality) {
         return switch (modality) {
             case TEXT -> textBatch;
             case IMAGE -> imageBatch;

@@ -146,9 +146,9 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
     private void encodeAndForward(List<BufferedRecord> records) {
         List<BufferedRecord> pending = records;
         while (!pending.isEmpty()) {
+            Embeddings result;
             try {
-                forwardEmbeddings(pending, encoder.encode(payloads(pending)));
-                return;
+                result = encoder.encode(payloads(pending));
             } catch (InputRejectedException refused) {
                 int index = refused.inputIndex();
                 if (index < 0 || index >= pending.size()) {
@@ -157,6 +157,7 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
                 }
                 deadLetterRefused(pending.get(index), refused);
                 pending = without(pending, index);
+                continue;
             } catch (RuntimeException batchFailure) {
                 if (pending.size() == 1) {
                     throw batchFailure;
@@ -166,6 +167,10 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
                 encodeOneByOne(pending);
                 return;
             }
+            // Outside the try: a failure while forwarding (a registry outage in the sink's
+            // serializer) must fail the task, not re-forward records already sent in this batch.
+            forwardEmbeddings(pending, result);
+            return;
         }
     }
 
