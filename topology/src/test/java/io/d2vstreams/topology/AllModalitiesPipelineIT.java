@@ -125,11 +125,21 @@ class AllModalitiesPipelineIT {
                 assertThat(samples).as("image and audio events were sampled for training")
                         .containsKeys(Modality.IMAGE, Modality.AUDIO);
 
-                String health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                                "http://localhost:" + pipeline.metricsPort().orElseThrow() + "/health")).build(),
+                String base = "http://localhost:" + pipeline.metricsPort().orElseThrow();
+                HttpClient http = HttpClient.newHttpClient();
+                String health = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
                 assertThat(health).as("/health lists the three model versions")
                         .contains("\"text\":1").contains("\"image\":1").contains("\"audio\":1");
+                String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(metrics).as("per-modality series")
+                        .contains("d2v_model_version{modality=\"image\"} 1.0")
+                        .contains("d2v_model_version{modality=\"audio\"} 1.0")
+                        .contains("d2v_records_embedded_total{modality=\"image\"} 62.0")
+                        .contains("d2v_records_embedded_total{modality=\"audio\"} 40.0")
+                        .contains("d2v_records_dead_lettered_total{modality=\"image\",reason=\"IMAGE_CORRUPT\"} 4.0")
+                        .contains("d2v_records_dead_lettered_total{modality=\"audio\",reason=\"AUDIO_TOO_LONG\"} 2.0");
             }
         }
     }

@@ -327,6 +327,32 @@ class MediaEmbeddingTopologyTest {
         assertThat(audioEncodes.get()).as("one encode per batch plus one per bad clip").isEqualTo(2);
     }
 
+    @Test
+    @DisplayName("after another batch failure, the one-by-one retry still dead-letters a refused image with its own reason")
+    void oneByOneFallbackKeepsPreprocessReasons() {
+        openModels();
+        BatchEncoder real = new MediaBatchEncoder(models.image());
+        BatchEncoder failsOnBatches = payloads -> {
+            if (payloads.size() > 1) {
+                throw new IllegalStateException("simulated failure of a whole batch");
+            }
+            return real.encode(payloads);
+        };
+        start(EmbeddingTopology.addPath(new Topology(), TOPICS, new EmbeddingTopology.ModalityPath(Modality.IMAGE,
+                new BatchPolicy(3, java.time.Duration.ofHours(1)), MediaEventDecoder.images(
+                new SpecificAvroDeserializer<>(registry, ImageEvent.class), 1 << 20, PipelineConfig.IMAGE_MAX_BYTES,
+                new UriFetcher(UriPolicy.NONE)), failsOnBatches), new SpecificAvroSerializer<>(registry)));
+
+        input(IMAGES).pipeInput("g0", imageEvent("g0", TestMedia.png(9)));
+        input(IMAGES).pipeInput("bad", imageEvent("bad", TestMedia.corruptPng()));
+        input(IMAGES).pipeInput("g2", imageEvent("g2", TestMedia.png(10)));
+
+        assertThat(embeddings(Modality.IMAGE)).extracting(Embedding::getId).as("good ones embedded one by one")
+                .containsExactly("g0", "g2");
+        assertThat(deadLetters()).extracting(r -> header(r, DeadLetterHeaders.REASON)).as("the refused one, with its reason")
+                .containsExactly("IMAGE_CORRUPT");
+    }
+
     private static BatchEncoder counting(BatchEncoder encoder, AtomicInteger calls) {
         return payloads -> {
             calls.incrementAndGet();
