@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("d2v demo, run in-process")
 class DemoIT {
     @Test
-    @DisplayName("embeds every good text event, dead-letters the bad ones and prints the JSON summary last")
+    @DisplayName("embeds every good text, image and audio event, dead-letters the bad ones by reason and prints the JSON summary last")
     void demoJson() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -33,7 +33,22 @@ class DemoIT {
         assertThat(json.path("text").path("dlq_reasons").path("UNKNOWN_SCHEMA_ID").asInt()).isEqualTo(1);
         assertThat(json.path("text").path("dlq_reasons").path("EMPTY_TEXT").asInt()).isEqualTo(1);
         assertThat(json.path("text").path("model_versions").get(0).asInt()).isEqualTo(1);
-        assertThat(json.has("image")).isTrue();
-        assertThat(json.has("audio")).isTrue();
+
+        JsonNode image = json.path("image");
+        assertThat(image.path("embedded").asInt()).as("good generated images embedded").isEqualTo(40);
+        assertThat(image.path("dlq").asInt()).as("bad images dead-lettered").isEqualTo(4);
+        assertThat(image.path("dlq_reasons").path("IMAGE_CORRUPT").asInt()).as("corrupt PNG").isEqualTo(1);
+        assertThat(image.path("dlq_reasons").path("IMAGE_TOO_MANY_PIXELS").asInt()).as("10^10-pixel header").isEqualTo(1);
+        assertThat(image.path("dlq_reasons").path("MISSING_CONTENT").asInt()).as("empty content").isEqualTo(1);
+        assertThat(image.path("dlq_reasons").path("URI_NOT_ALLOWED").asInt()).as("URI outside the allow-list").isEqualTo(1);
+        assertThat(image.path("model_versions").get(0).asInt()).as("image model version").isEqualTo(1);
+
+        JsonNode audio = json.path("audio");
+        assertThat(audio.path("embedded").asInt()).as("good generated clips embedded").isEqualTo(40);
+        assertThat(audio.path("dlq").asInt()).as("bad clips dead-lettered").isEqualTo(3);
+        assertThat(audio.path("dlq_reasons").path("AUDIO_TOO_LONG").asInt()).as("31 s clip").isEqualTo(1);
+        assertThat(audio.path("dlq_reasons").path("UNSUPPORTED_FORMAT").asInt()).as("not audio").isEqualTo(1);
+        assertThat(audio.path("dlq_reasons").path("MISSING_CONTENT").asInt()).as("no content").isEqualTo(1);
+        assertThat(audio.path("model_versions").get(0).asInt()).as("audio model version").isEqualTo(1);
     }
 }

@@ -6,7 +6,8 @@ package io.d2vstreams.topology;
  * can tell where the record came from and why it was refused. Values are UTF-8 strings.
  */
 public final class DeadLetterHeaders {
-    /** Pipeline stage that refused the record: {@code decode}, {@code validate}, {@code encode}. */
+    /** Pipeline stage that refused the record: {@code decode}, {@code validate}, {@code fetch},
+     * {@code preprocess}, {@code encode}. */
     public static final String STAGE = "d2v.dlq.stage";
     /** Machine-readable reason, one of {@link DeadLetterReason}. */
     public static final String REASON = "d2v.dlq.reason";

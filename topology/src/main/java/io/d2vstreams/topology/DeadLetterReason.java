@@ -14,6 +14,36 @@ public enum DeadLetterReason {
     EMPTY_TEXT("validate"),
     /** Text longer than the configured character limit. */
     TEXT_TOO_LONG("validate"),
+    /** An image or audio event with neither content nor uri, or with empty content and no uri. */
+    MISSING_CONTENT("validate"),
+    /** Image or audio bytes (inline or fetched) larger than the modality's byte limit or {@code uri.max.bytes}. */
+    CONTENT_TOO_LARGE("validate"),
+    /** A uri outside the allow-list ({@code uri.allowed.dirs}, {@code uri.allowed.hosts}), or not a usable URI. */
+    URI_NOT_ALLOWED("validate"),
+    /** An allowed uri that could not be read: missing file, HTTP error, a redirect loop, a timeout. */
+    URI_FETCH_FAILED("fetch"),
+    /** An image file with no pixels. */
+    IMAGE_EMPTY("preprocess"),
+    /** An image larger in bytes than the model's preprocessing accepts. */
+    IMAGE_TOO_LARGE("preprocess"),
+    /** An image whose header declares more pixels than the limit; refused before decoding. */
+    IMAGE_TOO_MANY_PIXELS("preprocess"),
+    /** An image not of the size the model needs, with resizing switched off. */
+    IMAGE_WRONG_DIMENSIONS("preprocess"),
+    /** Bytes that claim an image format but do not decode as it. */
+    IMAGE_CORRUPT("preprocess"),
+    /** An audio file with no samples. */
+    AUDIO_EMPTY("preprocess"),
+    /** Audio larger in bytes than the model's preprocessing accepts. */
+    AUDIO_TOO_LARGE("preprocess"),
+    /** Audio longer than the model's preprocessing accepts. */
+    AUDIO_TOO_LONG("preprocess"),
+    /** Audio shorter than the model's receptive field: it would yield no frame. */
+    AUDIO_TOO_SHORT("preprocess"),
+    /** Bytes that claim an audio format but do not decode as it. */
+    AUDIO_CORRUPT("preprocess"),
+    /** An image or audio format, or an encoding inside one, that preprocessing does not read. */
+    UNSUPPORTED_FORMAT("preprocess"),
     /** The encoder refused this record on its own (its batch neighbours were encoded). */
     ENCODER_REJECTED("encode");
 

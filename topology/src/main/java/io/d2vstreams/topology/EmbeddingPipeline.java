@@ -1,6 +1,9 @@
 package io.d2vstreams.topology;
 
+import io.d2vstreams.avro.AudioEvent;
 import io.d2vstreams.avro.Embedding;
+import io.d2vstreams.avro.ImageEvent;
+import io.d2vstreams.avro.ModelVersion;
 import io.d2vstreams.avro.TextEvent;
 import io.d2vstreams.avro.TrainingSample;
 import io.d2vstreams.runtime.EncoderOptions;
@@ -14,10 +17,15 @@ import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroDeserializer;
 import io.d2vstreams.schemas.SpecificAvroSerializer;
+import io.d2vstreams.topology.internal.MediaBatchEncoder;
+import io.d2vstreams.topology.internal.MediaEventDecoder;
 import io.d2vstreams.topology.internal.ServedModel;
 import io.d2vstreams.topology.internal.StreamsApp;
 import io.d2vstreams.topology.internal.TextBatchEncoder;
 import io.d2vstreams.topology.internal.TextEventDecoder;
+import io.d2vstreams.topology.internal.UriFetcher;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -25,7 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
@@ -33,7 +43,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The embedding pipeline as a running service: registers the schemas, creates missing
- * topics, loads the ACTIVE encoders and follows {@code d2v.models} for new ones, and runs the
+ * topics, loads the ACTIVE encoder of each modality (text, image, audio) and follows
+ * {@code d2v.models} for new ones, and runs the
  * embedding topology plus (unless disabled) the sampling topology as its own Streams app.
  * More processes with the same application id share the input partitions.
  */
@@ -44,18 +55,18 @@ public final class EmbeddingPipeline implements AutoCloseable {
 
     private final PipelineConfig config;
     private final SchemaRegistryClient registry;
-    private final ModelHolder<String> textModel;
+    private final ServingModels models;
     private final ModelFollower follower;
     private final StreamsApp embedding;
     private final Optional<StreamsApp> sampling;
     private final PipelineTelemetry telemetry;
 
-    private EmbeddingPipeline(PipelineConfig config, SchemaRegistryClient registry, ModelHolder<String> textModel,
+    private EmbeddingPipeline(PipelineConfig config, SchemaRegistryClient registry, ServingModels models,
                               ModelFollower follower, StreamsApp embedding, Optional<StreamsApp> sampling,
                               PipelineTelemetry telemetry) {
         this.config = config;
         this.registry = registry;
-        this.textModel = textModel;
+        this.models = models;
         this.follower = follower;
         this.embedding = embedding;
         this.sampling = sampling;
@@ -67,7 +78,7 @@ public final class EmbeddingPipeline implements AutoCloseable {
         long started = System.nanoTime();
         log.info("event=pipeline_starting config={}", config.describe());
         SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(config.registryProperties()));
-        ModelHolder<String> textModel = null;
+        List<AutoCloseable> opened = new ArrayList<>();
         ModelFollower follower = null;
         StreamsApp embedding = null;
         PipelineTelemetry telemetry = new PipelineTelemetry();
@@ -77,12 +88,23 @@ public final class EmbeddingPipeline implements AutoCloseable {
                     config.topicReplicationFactor());
             ModelStore store = new ModelStore(config.modelStoreDir());
             follower = new ModelFollower(config, registry, store);
-            EncoderOptions textOptions = encoderOptions(config);
-            textModel = new ModelHolder<>(store.loadText(startingVersion(config, store, follower, Modality.TEXT), textOptions));
+            Map<Modality, ModelVersion> announced = follower.catchUp();
+            EncoderOptions textOptions = encoderOptions(config, Modality.TEXT);
+            EncoderOptions imageOptions = encoderOptions(config, Modality.IMAGE);
+            EncoderOptions audioOptions = encoderOptions(config, Modality.AUDIO);
+            ModelHolder<String> text = opened(opened, new ModelHolder<>(store.loadText(
+                    startingVersion(config, store, follower, announced, Modality.TEXT), textOptions)));
+            ModelHolder<byte[]> image = opened(opened, new ModelHolder<>(store.loadImage(
+                    startingVersion(config, store, follower, announced, Modality.IMAGE), imageOptions)));
+            ModelHolder<byte[]> audio = opened(opened, new ModelHolder<>(store.loadAudio(
+                    startingVersion(config, store, follower, announced, Modality.AUDIO), audioOptions)));
+            ServingModels models = new ServingModels(text, image, audio);
+            for (Modality modality : Modality.values()) {
+                telemetry.metrics().watchModel(modality, models.holder(modality));
+            }
 
-            telemetry.metrics().watchModel(Modality.TEXT, textModel);
             embedding = StreamsApp.start(config.applicationId(),
-                    embeddingTopology(config, registry, textModel, telemetry.metrics()),
+                    embeddingTopology(config, registry, models, telemetry.metrics()),
                     streamsProperties(config, config.applicationId()));
             telemetry.bind(embedding);
             Optional<StreamsApp> sampling = Optional.empty();
@@ -94,66 +116,108 @@ public final class EmbeddingPipeline implements AutoCloseable {
             }
             StreamsApp embeddingApp = embedding;
             Optional<StreamsApp> samplingApp = sampling;
-            ModelHolder<String> textHolder = textModel;
-            telemetry.serve(config, () -> health(embeddingApp, samplingApp, textHolder));
-            follower.follow(List.of(new ServedModel<>(Modality.TEXT, textModel, m -> store.loadText(m, textOptions))));
-            log.info("event=pipeline_started application_id={} text_model={} sampling={} startup_ms={}",
-                    config.applicationId(), textModel.current(), config.samplingEnabled(),
-                    (System.nanoTime() - started) / 1_000_000);
-            return new EmbeddingPipeline(config, registry, textModel, follower, embedding, sampling, telemetry);
+            telemetry.serve(config, () -> health(embeddingApp, samplingApp, models));
+            follower.follow(List.of(
+                    new ServedModel<>(Modality.TEXT, text, m -> store.loadText(m, textOptions)),
+                    new ServedModel<>(Modality.IMAGE, image, m -> store.loadImage(m, imageOptions)),
+                    new ServedModel<>(Modality.AUDIO, audio, m -> store.loadAudio(m, audioOptions))));
+            log.info("event=pipeline_started application_id={} text_model={} image_model={} audio_model={} sampling={} "
+                            + "startup_ms={}", config.applicationId(), text.current(), image.current(), audio.current(),
+                    config.samplingEnabled(), (System.nanoTime() - started) / 1_000_000);
+            return new EmbeddingPipeline(config, registry, models, follower, embedding, sampling, telemetry);
         } catch (RuntimeException e) {
             closeQuietly(telemetry);
             closeQuietly(embedding);
             closeQuietly(follower);
-            closeQuietly(textModel);
+            opened.forEach(EmbeddingPipeline::closeQuietly);
             registry.close();
             throw e;
         }
     }
 
-    /** The embedding topology this pipeline runs, for {@code describe()} and tests. */
+    private static <T extends AutoCloseable> T opened(List<AutoCloseable> opened, T resource) {
+        opened.add(resource);
+        return resource;
+    }
+
+    /** The embedding topology this pipeline runs: the text, image and audio paths in one Streams app. */
     public static Topology embeddingTopology(PipelineConfig config, SchemaRegistryClient registry,
-                                             ModelHolder<String> textModel, PipelineMetrics metrics) {
-        return EmbeddingTopology.addPath(new Topology(), config.topics(), new EmbeddingTopology.ModalityPath(
-                        Modality.TEXT, config.textBatch(), textDecoder(config, registry), new TextBatchEncoder(textModel),
-                        metrics),
-                new SpecificAvroSerializer<Embedding>(registry));
+                                             ServingModels models, PipelineMetrics metrics) {
+        Serializer<Embedding> embeddings = new SpecificAvroSerializer<>(registry);
+        UriFetcher fetcher = new UriFetcher(config.uriPolicy());
+        int mediaRecordBytes = config.largestBufferedRecordBytes();
+        Topology topology = new Topology();
+        EmbeddingTopology.addPath(topology, config.topics(), new EmbeddingTopology.ModalityPath(Modality.TEXT,
+                config.textBatch(), textDecoder(config, registry), new TextBatchEncoder(models.text()), metrics), embeddings);
+        EmbeddingTopology.addPath(topology, config.topics(), new EmbeddingTopology.ModalityPath(Modality.IMAGE,
+                config.imageBatch(), imageDecoder(config, registry, fetcher), new MediaBatchEncoder(models.image()),
+                metrics, mediaRecordBytes), embeddings);
+        EmbeddingTopology.addPath(topology, config.topics(), new EmbeddingTopology.ModalityPath(Modality.AUDIO,
+                config.audioBatch(), audioDecoder(config, registry, fetcher), new MediaBatchEncoder(models.audio()),
+                metrics, mediaRecordBytes), embeddings);
+        return topology;
     }
 
     /** Healthy when every streams client is RUNNING and every served modality has a model. */
-    private static MetricsServer.Health health(StreamsApp embedding, Optional<StreamsApp> sampling, ModelHolder<String> text) {
+    private static MetricsServer.Health health(StreamsApp embedding, Optional<StreamsApp> sampling, ServingModels models) {
         KafkaStreams.State embeddingState = embedding.state();
         String samplingState = sampling.map(s -> s.state().name()).orElse("DISABLED");
         boolean healthy = embeddingState == KafkaStreams.State.RUNNING
                 && (sampling.isEmpty() || sampling.get().state() == KafkaStreams.State.RUNNING);
-        String json = String.format("{\"status\":\"%s\",\"embedding\":\"%s\",\"sampling\":\"%s\",\"models\":{\"text\":%d}}",
-                healthy ? "UP" : "DOWN", embeddingState, samplingState, text.current().version());
+        String json = String.format("{\"status\":\"%s\",\"embedding\":\"%s\",\"sampling\":\"%s\","
+                        + "\"models\":{\"text\":%d,\"image\":%d,\"audio\":%d}}",
+                healthy ? "UP" : "DOWN", embeddingState, samplingState, models.current(Modality.TEXT).version(),
+                models.current(Modality.IMAGE).version(), models.current(Modality.AUDIO).version());
         return new MetricsServer.Health(healthy, json);
     }
 
-    /** The sampling topology this pipeline runs. */
+    /**
+     * The sampling topology this pipeline runs: every modality, one Streams app. Image and audio
+     * samples come from inline content only: fetching a URI a second time for training would
+     * double the load on its host, so URI events are not sampled.
+     */
     public static Topology samplingTopology(PipelineConfig config, SchemaRegistryClient registry) {
-        return SamplingTopology.addPath(new Topology(), config.topics(), Modality.TEXT, textDecoder(config, registry),
-                config.textSampling(), new SpecificAvroSerializer<TrainingSample>(registry));
+        Serializer<TrainingSample> samples = new SpecificAvroSerializer<>(registry);
+        UriFetcher noFetching = new UriFetcher(UriPolicy.NONE);
+        Topology topology = new Topology();
+        SamplingTopology.addPath(topology, config.topics(), Modality.TEXT, textDecoder(config, registry),
+                config.textSampling(), samples);
+        SamplingTopology.addPath(topology, config.topics(), Modality.IMAGE, imageDecoder(config, registry, noFetching),
+                config.imageSampling(), samples);
+        SamplingTopology.addPath(topology, config.topics(), Modality.AUDIO, audioDecoder(config, registry, noFetching),
+                config.audioSampling(), samples);
+        return topology;
     }
 
     private static TextEventDecoder textDecoder(PipelineConfig config, SchemaRegistryClient registry) {
         return new TextEventDecoder(new SpecificAvroDeserializer<>(registry, TextEvent.class), config.textMaxChars());
     }
 
+    private static MediaEventDecoder<ImageEvent> imageDecoder(PipelineConfig config, SchemaRegistryClient registry,
+                                                              UriFetcher fetcher) {
+        return MediaEventDecoder.images(new SpecificAvroDeserializer<>(registry, ImageEvent.class),
+                config.imageMaxBytes(), PipelineConfig.IMAGE_MAX_BYTES, fetcher);
+    }
+
+    private static MediaEventDecoder<AudioEvent> audioDecoder(PipelineConfig config, SchemaRegistryClient registry,
+                                                              UriFetcher fetcher) {
+        return MediaEventDecoder.audio(new SpecificAvroDeserializer<>(registry, AudioEvent.class),
+                config.audioMaxBytes(), PipelineConfig.AUDIO_MAX_BYTES, fetcher);
+    }
+
     /** The log's ACTIVE version, else the store's newest, else a freshly generated seeded default. */
     private static ModelManifest startingVersion(PipelineConfig config, ModelStore store, ModelFollower follower,
-                                                 Modality modality) {
-        return follower.startingVersion(modality, follower.catchUp()).orElseGet(() -> {
+                                                 Map<Modality, ModelVersion> announced, Modality modality) {
+        return follower.startingVersion(modality, announced).orElseGet(() -> {
             log.info("event=model_init modality={} seed={} store={}", modality, config.modelSeed(), store.root());
             return store.initDefault(modality, config.modelSeed());
         });
     }
 
-    private static EncoderOptions encoderOptions(PipelineConfig config) {
+    private static EncoderOptions encoderOptions(PipelineConfig config, Modality modality) {
         return EncoderOptions.defaults()
                 .withThreads(config.encoderThreads(), 0)
-                .withMaxBatch(config.textBatch().maxSize());
+                .withMaxBatch(config.batch(modality).maxSize());
     }
 
     static Properties streamsProperties(PipelineConfig config, String applicationId) {
@@ -164,15 +228,18 @@ public final class EmbeddingPipeline implements AutoCloseable {
         props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // Wall-clock punctuation, which drains partly filled batches, runs between polls:
         // a poll shorter than the batch wait keeps the wait bound honest when traffic stops.
-        props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, Math.max(1L, Math.min(100L, config.textBatch().maxWait().toMillis())));
+        long shortestWait = Math.min(config.textBatch().maxWait().toMillis(),
+                Math.min(config.imageBatch().maxWait().toMillis(), config.audioBatch().maxWait().toMillis()));
+        props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, Math.max(1L, Math.min(100L, shortestWait)));
+        // Buffered images and audio go through the changelog: let the producer send records that
+        // large (the changelog topics are created with a matching max.message.bytes).
+        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                config.largestBufferedRecordBytes());
         return props;
     }
 
     public ModelId activeModel(Modality modality) {
-        if (modality != Modality.TEXT) {
-            throw new IllegalArgumentException(modality + " is not served by this pipeline yet; only TEXT is");
-        }
-        return textModel.current();
+        return models.current(modality);
     }
 
     public KafkaStreams.State state() {
@@ -203,7 +270,7 @@ public final class EmbeddingPipeline implements AutoCloseable {
         follower.close();
         sampling.ifPresent(StreamsApp::close);
         embedding.close();
-        textModel.close();
+        models.close();
         registry.close();
         log.info("event=pipeline_stopped application_id={}", config.applicationId());
     }

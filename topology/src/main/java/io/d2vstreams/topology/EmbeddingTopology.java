@@ -7,6 +7,7 @@ import io.d2vstreams.topology.internal.BufferedRecordSerde;
 import io.d2vstreams.topology.internal.EmbeddingRecordFactory;
 import io.d2vstreams.topology.internal.EventDecoder;
 import io.d2vstreams.topology.internal.MicroBatchProcessor;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -23,15 +24,27 @@ import java.util.Map;
  * → encode → {@code d2v.embeddings.<m>}, with refusals to {@code d2v.dlq}. Nodes and stores are
  * named after the modality ({@code text-events}, {@code embed-text}, {@code text-batch-buffer},
  * {@code text-embeddings}, {@code text-dead-letters}) so descriptions, metrics and logs read
- * like the flow diagram.
+ * like the flow diagram. Text, image and audio paths live side by side in one topology (one
+ * Streams application); they share only the dead-letter topic.
  */
 public final class EmbeddingTopology {
     private EmbeddingTopology() {
     }
 
-    /** What one modality's path needs, apart from the topic names. */
+    /**
+     * What one modality's path needs, apart from the topic names.
+     *
+     * @param maxBufferedRecordBytes the largest record the buffer store writes to its changelog
+     *                               (set as the changelog's {@code max.message.bytes}); 0 keeps the broker's default,
+     *                               which is plenty for text but not for images and audio
+     */
     public record ModalityPath(Modality modality, BatchPolicy batch, EventDecoder decoder, BatchEncoder encoder,
-                               PipelineMetrics metrics) {
+                               PipelineMetrics metrics, int maxBufferedRecordBytes) {
+        public ModalityPath(Modality modality, BatchPolicy batch, EventDecoder decoder, BatchEncoder encoder,
+                            PipelineMetrics metrics) {
+            this(modality, batch, decoder, encoder, metrics, 0);
+        }
+
         public ModalityPath(Modality modality, BatchPolicy batch, EventDecoder decoder, BatchEncoder encoder) {
             this(modality, batch, decoder, encoder, PipelineMetrics.NONE);
         }
@@ -72,10 +85,16 @@ public final class EmbeddingTopology {
                 path.encoder(), new EmbeddingRecordFactory(modality), embeddingsSink, deadLettersSink, path.metrics()), source);
         // In memory for speed, logged for safety: the changelog is what makes the buffer crash-safe.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(store),
-                Serdes.Long(), new BufferedRecordSerde()).withLoggingEnabled(Map.of()), processor);
+                Serdes.Long(), new BufferedRecordSerde()).withLoggingEnabled(changelogConfig(path)), processor);
         topology.addSink(embeddingsSink, topics.embeddings(modality), new StringSerializer(), embeddingSerializer, processor);
         topology.addSink(deadLettersSink, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(), processor);
         return topology;
+    }
+
+    private static Map<String, String> changelogConfig(ModalityPath path) {
+        return path.maxBufferedRecordBytes() > 0
+                ? Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(path.maxBufferedRecordBytes()))
+                : Map.of();
     }
 
     private static String lower(Modality modality) {

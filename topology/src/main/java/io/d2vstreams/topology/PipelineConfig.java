@@ -1,5 +1,6 @@
 package io.d2vstreams.topology;
 
+import io.d2vstreams.runtime.Modality;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -44,12 +45,42 @@ public final class PipelineConfig {
     private static final String TEXT_BATCH_MAX_WAIT_MS_DOC = "Longest a buffered text record waits for its batch to fill; bounds latency when traffic is light.";
     public static final String TEXT_MAX_CHARS = "text.max.chars";
     private static final String TEXT_MAX_CHARS_DOC = "Texts longer than this many characters are dead-lettered as TEXT_TOO_LONG.";
+    public static final String IMAGE_BATCH_MAX_SIZE = "image.batch.max.size";
+    private static final String IMAGE_BATCH_MAX_SIZE_DOC = "Most image records encoded in one batch.";
+    public static final String IMAGE_BATCH_MAX_WAIT_MS = "image.batch.max.wait.ms";
+    private static final String IMAGE_BATCH_MAX_WAIT_MS_DOC = "Longest a buffered image record waits for its batch to fill.";
+    public static final String IMAGE_MAX_BYTES = "image.max.bytes";
+    private static final String IMAGE_MAX_BYTES_DOC = "Images (inline or fetched) larger than this many bytes are dead-lettered as CONTENT_TOO_LARGE.";
+    public static final String AUDIO_BATCH_MAX_SIZE = "audio.batch.max.size";
+    private static final String AUDIO_BATCH_MAX_SIZE_DOC = "Most audio records encoded in one batch.";
+    public static final String AUDIO_BATCH_MAX_WAIT_MS = "audio.batch.max.wait.ms";
+    private static final String AUDIO_BATCH_MAX_WAIT_MS_DOC = "Longest a buffered audio record waits for its batch to fill.";
+    public static final String AUDIO_MAX_BYTES = "audio.max.bytes";
+    private static final String AUDIO_MAX_BYTES_DOC = "Audio clips (inline or fetched) larger than this many bytes are dead-lettered as CONTENT_TOO_LARGE.";
+    public static final String URI_ALLOWED_DIRS = "uri.allowed.dirs";
+    private static final String URI_ALLOWED_DIRS_DOC = "Directories whose files image and audio events may name as file: URIs (comma-separated; "
+            + "resolved with symbolic links, so nothing outside them is reachable). Empty: every file: URI is refused.";
+    public static final String URI_ALLOWED_HOSTS = "uri.allowed.hosts";
+    private static final String URI_ALLOWED_HOSTS_DOC = "Hosts (name, or name:port) that image and audio events may name as http(s): URIs, "
+            + "redirects included (comma-separated). Empty: every http(s): URI is refused.";
+    public static final String URI_MAX_BYTES = "uri.max.bytes";
+    private static final String URI_MAX_BYTES_DOC = "Most bytes read from one URI; the transfer stops there and the event is dead-lettered as CONTENT_TOO_LARGE.";
+    public static final String URI_TIMEOUT_MS = "uri.timeout.ms";
+    private static final String URI_TIMEOUT_MS_DOC = "Longest one URI fetch may take, redirects and body included; slower ones are dead-lettered as URI_FETCH_FAILED.";
     public static final String SAMPLING_ENABLED = "sampling.enabled";
     private static final String SAMPLING_ENABLED_DOC = "Run the sampling topology that feeds d2v.training.samples.";
     public static final String SAMPLING_TEXT_RATE = "sampling.text.rate";
     private static final String SAMPLING_TEXT_RATE_DOC = "Fraction of text events sampled for training, by a hash of the event id.";
     public static final String SAMPLING_TEXT_MAX_PER_SECOND = "sampling.text.max.per.second";
     private static final String SAMPLING_TEXT_MAX_PER_SECOND_DOC = "Most text training samples written per second per stream task.";
+    public static final String SAMPLING_IMAGE_RATE = "sampling.image.rate";
+    private static final String SAMPLING_IMAGE_RATE_DOC = "Fraction of image events sampled for training, by a hash of the event id (inline content only).";
+    public static final String SAMPLING_IMAGE_MAX_PER_SECOND = "sampling.image.max.per.second";
+    private static final String SAMPLING_IMAGE_MAX_PER_SECOND_DOC = "Most image training samples written per second per stream task.";
+    public static final String SAMPLING_AUDIO_RATE = "sampling.audio.rate";
+    private static final String SAMPLING_AUDIO_RATE_DOC = "Fraction of audio events sampled for training, by a hash of the event id (inline content only).";
+    public static final String SAMPLING_AUDIO_MAX_PER_SECOND = "sampling.audio.max.per.second";
+    private static final String SAMPLING_AUDIO_MAX_PER_SECOND_DOC = "Most audio training samples written per second per stream task.";
     public static final String METRICS_PORT = "metrics.port";
     private static final String METRICS_PORT_DOC = "Port of /metrics (Prometheus) and /health; 0 picks a free port, -1 turns the endpoint off.";
     public static final String METRICS_HOST = "metrics.host";
@@ -60,6 +91,12 @@ public final class PipelineConfig {
     private static final String STREAM_THREADS_DOC = "Kafka Streams threads in this instance.";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     private static final String PROCESSING_GUARANTEE_DOC = "Kafka Streams processing guarantee; exactly_once_v2 gives one output per input across crashes.";
+
+    /**
+     * 8 MiB: far above a photo or a 30 s clip as an event would carry them, and small enough
+     * that a buffered record (the bytes plus the original value) fits the changelog's limit.
+     */
+    private static final int DEFAULT_MEDIA_MAX_BYTES = 8 * 1024 * 1024;
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
@@ -73,10 +110,26 @@ public final class PipelineConfig {
             .define(TEXT_BATCH_MAX_SIZE, Type.INT, 32, Range.between(1, 4096), Importance.MEDIUM, TEXT_BATCH_MAX_SIZE_DOC)
             .define(TEXT_BATCH_MAX_WAIT_MS, Type.LONG, 50L, Range.between(1, 60_000), Importance.MEDIUM, TEXT_BATCH_MAX_WAIT_MS_DOC)
             .define(TEXT_MAX_CHARS, Type.INT, 10_000, Range.atLeast(1), Importance.MEDIUM, TEXT_MAX_CHARS_DOC)
+            .define(IMAGE_BATCH_MAX_SIZE, Type.INT, 16, Range.between(1, 4096), Importance.MEDIUM, IMAGE_BATCH_MAX_SIZE_DOC)
+            .define(IMAGE_BATCH_MAX_WAIT_MS, Type.LONG, 100L, Range.between(1, 60_000), Importance.MEDIUM, IMAGE_BATCH_MAX_WAIT_MS_DOC)
+            .define(IMAGE_MAX_BYTES, Type.INT, DEFAULT_MEDIA_MAX_BYTES, Range.atLeast(1), Importance.MEDIUM, IMAGE_MAX_BYTES_DOC)
+            .define(AUDIO_BATCH_MAX_SIZE, Type.INT, 8, Range.between(1, 4096), Importance.MEDIUM, AUDIO_BATCH_MAX_SIZE_DOC)
+            .define(AUDIO_BATCH_MAX_WAIT_MS, Type.LONG, 100L, Range.between(1, 60_000), Importance.MEDIUM, AUDIO_BATCH_MAX_WAIT_MS_DOC)
+            .define(AUDIO_MAX_BYTES, Type.INT, DEFAULT_MEDIA_MAX_BYTES, Range.atLeast(1), Importance.MEDIUM, AUDIO_MAX_BYTES_DOC)
+            .define(URI_ALLOWED_DIRS, Type.LIST, "", Importance.MEDIUM, URI_ALLOWED_DIRS_DOC)
+            .define(URI_ALLOWED_HOSTS, Type.LIST, "", Importance.MEDIUM, URI_ALLOWED_HOSTS_DOC)
+            .define(URI_MAX_BYTES, Type.INT, DEFAULT_MEDIA_MAX_BYTES, Range.atLeast(1), Importance.MEDIUM, URI_MAX_BYTES_DOC)
+            .define(URI_TIMEOUT_MS, Type.LONG, 5_000L, Range.between(1, 600_000), Importance.MEDIUM, URI_TIMEOUT_MS_DOC)
             .define(SAMPLING_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM, SAMPLING_ENABLED_DOC)
             .define(SAMPLING_TEXT_RATE, Type.DOUBLE, 0.2, Range.between(0.0, 1.0), Importance.MEDIUM, SAMPLING_TEXT_RATE_DOC)
             .define(SAMPLING_TEXT_MAX_PER_SECOND, Type.DOUBLE, 50.0, Range.atLeast(0.001), Importance.MEDIUM,
                     SAMPLING_TEXT_MAX_PER_SECOND_DOC)
+            .define(SAMPLING_IMAGE_RATE, Type.DOUBLE, 0.2, Range.between(0.0, 1.0), Importance.MEDIUM, SAMPLING_IMAGE_RATE_DOC)
+            .define(SAMPLING_IMAGE_MAX_PER_SECOND, Type.DOUBLE, 10.0, Range.atLeast(0.001), Importance.MEDIUM,
+                    SAMPLING_IMAGE_MAX_PER_SECOND_DOC)
+            .define(SAMPLING_AUDIO_RATE, Type.DOUBLE, 0.2, Range.between(0.0, 1.0), Importance.MEDIUM, SAMPLING_AUDIO_RATE_DOC)
+            .define(SAMPLING_AUDIO_MAX_PER_SECOND, Type.DOUBLE, 10.0, Range.atLeast(0.001), Importance.MEDIUM,
+                    SAMPLING_AUDIO_MAX_PER_SECOND_DOC)
             .define(METRICS_PORT, Type.INT, 9400, Range.between(-1, 65535), Importance.MEDIUM, METRICS_PORT_DOC)
             .define(METRICS_HOST, Type.STRING, "localhost", Importance.LOW, METRICS_HOST_DOC)
             .define(ENCODER_THREADS, Type.INT, 0, Range.atLeast(0), Importance.LOW, ENCODER_THREADS_DOC)
@@ -88,7 +141,10 @@ public final class PipelineConfig {
     /** Our own keys: these are not forwarded to the Kafka clients. */
     private static final Set<String> OWN_KEYS = Set.of(TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
             MODEL_STORE_DIR, MODEL_SEED, TEXT_BATCH_MAX_SIZE, TEXT_BATCH_MAX_WAIT_MS, TEXT_MAX_CHARS, ENCODER_THREADS,
-            SAMPLING_ENABLED, SAMPLING_TEXT_RATE, SAMPLING_TEXT_MAX_PER_SECOND, METRICS_PORT, METRICS_HOST);
+            SAMPLING_ENABLED, SAMPLING_TEXT_RATE, SAMPLING_TEXT_MAX_PER_SECOND, METRICS_PORT, METRICS_HOST,
+            IMAGE_BATCH_MAX_SIZE, IMAGE_BATCH_MAX_WAIT_MS, IMAGE_MAX_BYTES, AUDIO_BATCH_MAX_SIZE, AUDIO_BATCH_MAX_WAIT_MS,
+            AUDIO_MAX_BYTES, URI_ALLOWED_DIRS, URI_ALLOWED_HOSTS, URI_MAX_BYTES, URI_TIMEOUT_MS,
+            SAMPLING_IMAGE_RATE, SAMPLING_IMAGE_MAX_PER_SECOND, SAMPLING_AUDIO_RATE, SAMPLING_AUDIO_MAX_PER_SECOND);
 
     private final String bootstrapServers;
     private final String schemaRegistryUrl;
@@ -100,8 +156,15 @@ public final class PipelineConfig {
     private final long modelSeed;
     private final BatchPolicy textBatch;
     private final int textMaxChars;
+    private final BatchPolicy imageBatch;
+    private final int imageMaxBytes;
+    private final BatchPolicy audioBatch;
+    private final int audioMaxBytes;
+    private final UriPolicy uriPolicy;
     private final boolean samplingEnabled;
     private final SamplingPolicy textSampling;
+    private final SamplingPolicy imageSampling;
+    private final SamplingPolicy audioSampling;
     private final int metricsPort;
     private final String metricsHost;
     private final int encoderThreads;
@@ -123,9 +186,23 @@ public final class PipelineConfig {
         this.textBatch = new BatchPolicy(parsed.getInt(TEXT_BATCH_MAX_SIZE),
                 Duration.ofMillis(parsed.getLong(TEXT_BATCH_MAX_WAIT_MS)));
         this.textMaxChars = parsed.getInt(TEXT_MAX_CHARS);
+        this.imageBatch = new BatchPolicy(parsed.getInt(IMAGE_BATCH_MAX_SIZE),
+                Duration.ofMillis(parsed.getLong(IMAGE_BATCH_MAX_WAIT_MS)));
+        this.imageMaxBytes = parsed.getInt(IMAGE_MAX_BYTES);
+        this.audioBatch = new BatchPolicy(parsed.getInt(AUDIO_BATCH_MAX_SIZE),
+                Duration.ofMillis(parsed.getLong(AUDIO_BATCH_MAX_WAIT_MS)));
+        this.audioMaxBytes = parsed.getInt(AUDIO_MAX_BYTES);
+        this.uriPolicy = new UriPolicy(parsed.getList(URI_ALLOWED_DIRS).stream().map(String::trim)
+                .filter(d -> !d.isEmpty()).map(Path::of).toList(),
+                Set.copyOf(parsed.getList(URI_ALLOWED_HOSTS)), parsed.getInt(URI_MAX_BYTES),
+                Duration.ofMillis(parsed.getLong(URI_TIMEOUT_MS)));
         this.samplingEnabled = parsed.getBoolean(SAMPLING_ENABLED);
         this.textSampling = new SamplingPolicy(parsed.getDouble(SAMPLING_TEXT_RATE),
                 parsed.getDouble(SAMPLING_TEXT_MAX_PER_SECOND));
+        this.imageSampling = new SamplingPolicy(parsed.getDouble(SAMPLING_IMAGE_RATE),
+                parsed.getDouble(SAMPLING_IMAGE_MAX_PER_SECOND));
+        this.audioSampling = new SamplingPolicy(parsed.getDouble(SAMPLING_AUDIO_RATE),
+                parsed.getDouble(SAMPLING_AUDIO_MAX_PER_SECOND));
         this.metricsPort = parsed.getInt(METRICS_PORT);
         this.metricsHost = parsed.getString(METRICS_HOST);
         this.encoderThreads = parsed.getInt(ENCODER_THREADS);
@@ -229,12 +306,59 @@ public final class PipelineConfig {
         return textMaxChars;
     }
 
+    public BatchPolicy imageBatch() {
+        return imageBatch;
+    }
+
+    public int imageMaxBytes() {
+        return imageMaxBytes;
+    }
+
+    public BatchPolicy audioBatch() {
+        return audioBatch;
+    }
+
+    public int audioMaxBytes() {
+        return audioMaxBytes;
+    }
+
+    /** The batch policy of one modality's path. */
+    public BatchPolicy batch(Modality modality) {
+        return switch (modality) {
+            case TEXT -> textBatch;
+            case IMAGE -> imageBatch;
+            case AUDIO -> audioBatch;
+        };
+    }
+
+    /** Which image and audio URIs are fetched. */
+    public UriPolicy uriPolicy() {
+        return uriPolicy;
+    }
+
+    /**
+     * The largest buffered record a media path can write to its changelog: the bytes to encode
+     * plus the original value (which may carry the same bytes inline), with room for the rest.
+     */
+    public int largestBufferedRecordBytes() {
+        long media = Math.max(Math.max(imageMaxBytes, audioMaxBytes), uriPolicy.maxBytes());
+        return (int) Math.min(Integer.MAX_VALUE, 2 * media + 64 * 1024);
+    }
+
     public boolean samplingEnabled() {
         return samplingEnabled;
     }
 
     public SamplingPolicy textSampling() {
         return textSampling;
+    }
+
+    public SamplingPolicy imageSampling() {
+        return imageSampling;
+    }
+
+    public SamplingPolicy audioSampling() {
+        return audioSampling;
     }
 
     /** -1 when the endpoint is off. */

@@ -1,5 +1,7 @@
 package io.d2vstreams.topology;
 
+import io.d2vstreams.avro.AudioEvent;
+import io.d2vstreams.avro.ImageEvent;
 import io.d2vstreams.avro.TextEvent;
 import io.d2vstreams.avro.TrainingSample;
 import io.d2vstreams.devstack.DevStack;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,6 +97,48 @@ class SamplingTopologyTest {
         assertThat(sample.getSourceTopic()).isEqualTo(EVENTS);
         assertThat(sample.getSourceOffset()).as("offset 0 is the bad record").isEqualTo(index + 1L);
         assertThat(first).extracting(TrainingSample::getId).doesNotContain("bad");
+    }
+
+    @Test
+    @DisplayName("the pipeline's sampling topology samples images and audio with their bytes and mime, but not by URI")
+    void samplesImagesAndAudio() {
+        PipelineConfig config = PipelineConfig.from(Map.of(PipelineConfig.SAMPLING_IMAGE_RATE, "1.0",
+                PipelineConfig.SAMPLING_AUDIO_RATE, "1.0", PipelineConfig.SAMPLING_TEXT_RATE, "0.0"));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "sampling-media-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        String images = TOPICS.events(Modality.IMAGE);
+        String audio = TOPICS.events(Modality.AUDIO);
+        byte[] png = TestMedia.png(1);
+        byte[] wav = TestMedia.halfSecondWav(440);
+        try (TopologyTestDriver driver = new TopologyTestDriver(EmbeddingPipeline.samplingTopology(config, registry), props);
+             SpecificAvroSerializer<ImageEvent> imageSerializer = new SpecificAvroSerializer<>(registry);
+             SpecificAvroSerializer<AudioEvent> audioSerializer = new SpecificAvroSerializer<>(registry);
+             SpecificAvroDeserializer<TrainingSample> deserializer = new SpecificAvroDeserializer<>(registry, TrainingSample.class)) {
+            driver.createInputTopic(images, new StringSerializer(), new ByteArraySerializer()).pipeInput("i", imageSerializer
+                    .serialize(images, ImageEvent.newBuilder().setId("i").setContent(ByteBuffer.wrap(png)).setMime("image/png").build()));
+            driver.createInputTopic(images, new StringSerializer(), new ByteArraySerializer()).pipeInput("u", imageSerializer
+                    .serialize(images, ImageEvent.newBuilder().setId("u").setUri("file:///srv/cat.png").build()));
+            driver.createInputTopic(audio, new StringSerializer(), new ByteArraySerializer()).pipeInput("a", audioSerializer
+                    .serialize(audio, AudioEvent.newBuilder().setId("a").setContent(ByteBuffer.wrap(wav)).build()));
+
+            List<TrainingSample> samples = driver.createOutputTopic(TOPICS.trainingSamples(), new StringDeserializer(),
+                    new ByteArrayDeserializer()).readValuesToList().stream()
+                    .map(v -> deserializer.deserialize(TOPICS.trainingSamples(), v)).toList();
+            assertThat(samples).extracting(TrainingSample::getId).as("inline image and clip; the URI event is not fetched again")
+                    .containsExactly("i", "a");
+            assertThat(samples.get(0).getModality()).isEqualTo(io.d2vstreams.avro.Modality.IMAGE);
+            assertThat(bytes(samples.get(0).getContent())).as("the image bytes").isEqualTo(png);
+            assertThat(samples.get(0).getMime()).as("the declared mime").isEqualTo("image/png");
+            assertThat(samples.get(1).getModality()).isEqualTo(io.d2vstreams.avro.Modality.AUDIO);
+            assertThat(bytes(samples.get(1).getContent())).as("the clip bytes").isEqualTo(wav);
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] out = new byte[buffer.remaining()];
+        buffer.duplicate().get(out);
+        return out;
     }
 
     @Test

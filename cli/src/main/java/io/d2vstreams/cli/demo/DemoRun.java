@@ -1,6 +1,8 @@
 package io.d2vstreams.cli.demo;
 
+import io.d2vstreams.avro.AudioEvent;
 import io.d2vstreams.avro.Embedding;
+import io.d2vstreams.avro.ImageEvent;
 import io.d2vstreams.avro.TextEvent;
 import io.d2vstreams.devstack.DevStack;
 import io.d2vstreams.devstack.DevStackOptions;
@@ -45,12 +47,13 @@ import java.util.stream.Stream;
 
 /**
  * A finite run of the loop on the embedded default in a temporary directory: embedded broker
- * and registry, the pipeline, generated events (a few of them deliberately bad), and a read
- * of every output with {@code read_committed} until each input has its one result.
+ * and registry, the pipeline, generated text, images and audio (a few of each deliberately
+ * bad), and a read of every output with {@code read_committed} until each input has its one
+ * result. Each step is its own small method, so another stage of the loop slots in beside them.
  */
 public final class DemoRun {
     /**
-     * @param records   good text events to produce
+     * @param records   good events to produce per modality (text, image, audio)
      * @param timeout   how long to wait for every result before giving up
      * @param workDir   where the stack keeps its data; a fresh temporary directory when empty
      * @param progress  where the progress bar goes (stderr), or null for none
@@ -99,14 +102,23 @@ public final class DemoRun {
     }
 
     private static void produce(PipelineConfig config, SchemaRegistryClient registry, int records, DemoReport report) {
-        Topics topics = config.topics();
-        String topic = topics.events(Modality.TEXT);
         Map<String, Object> props = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-             SpecificAvroSerializer<TextEvent> serializer = new SpecificAvroSerializer<>(registry)) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            Topics topics = config.topics();
+            report.produced(Modality.TEXT, produceText(producer, registry, topics.events(Modality.TEXT), records));
+            report.produced(Modality.IMAGE, produceImages(producer, registry, topics.events(Modality.IMAGE), records));
+            report.produced(Modality.AUDIO, produceAudio(producer, registry, topics.events(Modality.AUDIO), records));
+            producer.flush();
+        }
+    }
+
+    /** Generated sentences plus a few bad records; returns how many were sent. */
+    private static int produceText(KafkaProducer<String, byte[]> producer, SchemaRegistryClient registry, String topic,
+                                   int records) {
+        try (SpecificAvroSerializer<TextEvent> serializer = new SpecificAvroSerializer<>(registry)) {
             List<SampleTexts.Sample> samples = SampleTexts.generate(records, SEED);
             for (int i = 0; i < samples.size(); i++) {
                 String id = "text-" + i;
@@ -121,9 +133,54 @@ public final class DemoRun {
             bad.add(new ProducerRecord<>(topic, "bad-empty", serializer.serialize(topic,
                     TextEvent.newBuilder().setId("bad-empty").setText("   ").build())));
             bad.forEach(producer::send);
-            producer.flush();
-            report.produced(Modality.TEXT, samples.size() + bad.size());
+            return samples.size() + bad.size();
         }
+    }
+
+    /** Generated images plus one corrupt, one claiming 10^10 pixels, one empty and one by a refused URI. */
+    private static int produceImages(KafkaProducer<String, byte[]> producer, SchemaRegistryClient registry,
+                                     String topic, int records) {
+        try (SpecificAvroSerializer<ImageEvent> serializer = new SpecificAvroSerializer<>(registry)) {
+            List<byte[]> images = SampleMedia.images(records, SEED);
+            for (int i = 0; i < images.size(); i++) {
+                sendImage(producer, serializer, topic, "image-" + i, images.get(i), null);
+            }
+            sendImage(producer, serializer, topic, "bad-image-corrupt", SampleMedia.corruptPng(), null);
+            sendImage(producer, serializer, topic, "bad-image-huge", SampleMedia.hugePngHeader(), null);
+            sendImage(producer, serializer, topic, "bad-image-empty", new byte[0], null);
+            // The embedded default allows no URI (uri.allowed.dirs and uri.allowed.hosts are empty).
+            sendImage(producer, serializer, topic, "bad-image-uri", null, "file:///srv/media/cat.png");
+            return images.size() + 4;
+        }
+    }
+
+    /** Generated clips plus one too long, one not audio at all and one with no content. */
+    private static int produceAudio(KafkaProducer<String, byte[]> producer, SchemaRegistryClient registry,
+                                    String topic, int records) {
+        try (SpecificAvroSerializer<AudioEvent> serializer = new SpecificAvroSerializer<>(registry)) {
+            List<byte[]> clips = SampleMedia.clips(records, SEED);
+            for (int i = 0; i < clips.size(); i++) {
+                sendAudio(producer, serializer, topic, "audio-" + i, clips.get(i));
+            }
+            sendAudio(producer, serializer, topic, "bad-audio-too-long", SampleMedia.tooLongClip());
+            sendAudio(producer, serializer, topic, "bad-audio-not-audio", SampleMedia.notAudio());
+            sendAudio(producer, serializer, topic, "bad-audio-missing", null);
+            return clips.size() + 3;
+        }
+    }
+
+    private static void sendImage(KafkaProducer<String, byte[]> producer, SpecificAvroSerializer<ImageEvent> serializer,
+                                  String topic, String id, byte[] content, String uri) {
+        ImageEvent event = ImageEvent.newBuilder().setId(id).setContent(content == null ? null : ByteBuffer.wrap(content))
+                .setUri(uri).setTimestampMs(System.currentTimeMillis()).build();
+        producer.send(new ProducerRecord<>(topic, id, serializer.serialize(topic, event)));
+    }
+
+    private static void sendAudio(KafkaProducer<String, byte[]> producer, SpecificAvroSerializer<AudioEvent> serializer,
+                                  String topic, String id, byte[] content) {
+        AudioEvent event = AudioEvent.newBuilder().setId(id).setContent(content == null ? null : ByteBuffer.wrap(content))
+                .setTimestampMs(System.currentTimeMillis()).build();
+        producer.send(new ProducerRecord<>(topic, id, serializer.serialize(topic, event)));
     }
 
     private static byte[] unknownSchemaIdValue() {
@@ -144,7 +201,8 @@ public final class DemoRun {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
              SpecificAvroDeserializer<Embedding> embeddings = new SpecificAvroDeserializer<>(registry, Embedding.class);
              ProgressBar bar = progressBar(options.progress(), expected)) {
-            consumer.subscribe(List.of(topics.embeddings(Modality.TEXT), topics.deadLetters()));
+            consumer.subscribe(List.of(topics.embeddings(Modality.TEXT), topics.embeddings(Modality.IMAGE),
+                    topics.embeddings(Modality.AUDIO), topics.deadLetters()));
             while (report.totalSeen() < expected) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("demo saw " + report.totalSeen() + " of " + expected

@@ -16,9 +16,10 @@ import javax.imageio.ImageIO;
  * Seeded images and audio clips that make preprocessing do its real work: images of many sizes
  * and aspect ratios, mostly JPEG, some PNG (so decoding and resizing cost what they cost);
  * clips of log-normal duration (median 2 s, a tail to 12 s) at 16, 8 and 44.1 kHz, some stereo
- * (so runs pad, and clips are resampled and mixed down). Generated, never downloaded.
+ * (so runs pad, and clips are resampled and mixed down). Generated, never downloaded. Public
+ * so that {@code d2v demo} produces the same traffic the encoder bench measures.
  */
-final class MediaGenerator {
+public final class MediaGenerator {
 
     private static final int MIN_SIDE = 32;
     private static final int MAX_SIDE = 384;
@@ -29,11 +30,12 @@ final class MediaGenerator {
 
     private final SplittableRandom random;
 
-    MediaGenerator(long seed) {
+    public MediaGenerator(long seed) {
         this.random = new SplittableRandom(seed);
     }
 
-    List<byte[]> images(int count) {
+    /** {@code count} encoded images (JPEG or PNG). */
+    public List<byte[]> images(int count) {
         List<byte[]> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             out.add(image());
@@ -41,7 +43,8 @@ final class MediaGenerator {
         return out;
     }
 
-    List<byte[]> clips(int count) {
+    /** {@code count} WAV files. */
+    public List<byte[]> clips(int count) {
         List<byte[]> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             out.add(clip());

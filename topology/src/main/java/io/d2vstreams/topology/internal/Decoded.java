@@ -13,8 +13,14 @@ public sealed interface Decoded {
      * @param id               the event id, the key of the embedding
      * @param payload          what the encoder reads (UTF-8 text, image or audio bytes)
      * @param eventTimestampMs the producer's event time when the event carries one
+     * @param mime             the media type the producer declared for image or audio bytes, else null; only
+     *                         training samples carry it (preprocessing sniffs the format), so the batch buffer
+     *                         does not keep it
      */
-    record Accepted(String id, byte[] payload, Long eventTimestampMs) implements Decoded {
+    record Accepted(String id, byte[] payload, Long eventTimestampMs, String mime) implements Decoded {
+        public Accepted(String id, byte[] payload, Long eventTimestampMs) {
+            this(id, payload, eventTimestampMs, null);
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.d2vstreams.topology.internal;
 
 import io.d2vstreams.runtime.Embeddings;
+import io.d2vstreams.runtime.InputRejectedException;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.topology.BatchPolicy;
 import io.d2vstreams.topology.DeadLetterReason;
@@ -136,39 +137,65 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
         resetCounters();
     }
 
+    /**
+     * Encodes the batch. When the encoder refuses one input ({@link InputRejectedException}:
+     * the record's own bytes are bad), that record alone is dead-lettered and the rest is
+     * encoded again: one extra encode per bad record, never a record-by-record retry. Any
+     * other failure falls back to {@link #encodeOneByOne}.
+     */
     private void encodeAndForward(List<BufferedRecord> records) {
-        Embeddings result;
-        try {
-            result = encoder.encode(payloads(records));
-        } catch (RuntimeException batchFailure) {
-            if (records.size() == 1) {
-                throw batchFailure;
+        List<BufferedRecord> pending = records;
+        while (!pending.isEmpty()) {
+            Embeddings result;
+            try {
+                result = encoder.encode(payloads(pending));
+            } catch (InputRejectedException refused) {
+                int index = refused.inputIndex();
+                if (index < 0 || index >= pending.size()) {
+                    throw new IllegalStateException("encoder refused input " + index + " of a batch of "
+                            + pending.size(), refused);
+                }
+                deadLetterRefused(pending.get(index), refused);
+                pending = without(pending, index);
+                continue;
+            } catch (RuntimeException batchFailure) {
+                if (pending.size() == 1) {
+                    throw batchFailure;
+                }
+                log.warn("event=batch_rejected store={} records={} error=\"{}\" action=retry_one_by_one",
+                        storeName, pending.size(), batchFailure.toString());
+                encodeOneByOne(pending);
+                return;
             }
-            log.warn("event=batch_rejected store={} records={} error=\"{}\" action=retry_one_by_one",
-                    storeName, records.size(), batchFailure.toString());
-            encodeOneByOne(records);
+            // Outside the try: a failure while forwarding (a registry outage in the sink's
+            // serializer) must fail the task, not re-forward records already sent in this batch.
+            forwardEmbeddings(pending, result);
             return;
         }
-        forwardEmbeddings(records, result);
     }
 
     /**
-     * After a batch failed: encode each record alone, dead-letter the ones that fail. If every
-     * record fails on its own the encoder itself is broken, not the data, so the failure is
+     * After a batch failed for a reason other than one refused input: encode each record
+     * alone, dead-letter the ones that fail (refused inputs with their own reason). If no
+     * record encodes on its own the encoder itself is broken, not the data, so the failure is
      * rethrown (the task fails and the batch is retried) instead of dead-lettering good input.
      */
     private void encodeOneByOne(List<BufferedRecord> records) {
         List<BufferedRecord> failed = new ArrayList<>();
         List<RuntimeException> errors = new ArrayList<>();
+        int refusedInputs = 0;
         for (BufferedRecord record : records) {
             try {
                 forwardEmbeddings(List.of(record), encoder.encode(List.of(record.event().payload())));
+            } catch (InputRejectedException refused) {
+                deadLetterRefused(record, refused);
+                refusedInputs++;
             } catch (RuntimeException e) {
                 failed.add(record);
                 errors.add(e);
             }
         }
-        if (failed.size() == records.size()) {
+        if (!failed.isEmpty() && failed.size() + refusedInputs == records.size()) {
             throw errors.get(0);
         }
         for (int i = 0; i < failed.size(); i++) {
@@ -176,6 +203,18 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
             deadLetter(failed.get(i).source(), DeadLetterReason.ENCODER_REJECTED,
                     error.getClass().getSimpleName(), String.valueOf(error.getMessage()));
         }
+    }
+
+    private void deadLetterRefused(BufferedRecord record, InputRejectedException refused) {
+        deadLetter(record.source(), PreprocessRefusals.reasonFor(modality, refused),
+                refused.getClass().getSimpleName(), "event " + record.event().id() + ": "
+                        + PreprocessRefusals.messageOf(refused));
+    }
+
+    private static List<BufferedRecord> without(List<BufferedRecord> records, int index) {
+        List<BufferedRecord> rest = new ArrayList<>(records);
+        rest.remove(index);
+        return rest;
     }
 
     private void forwardEmbeddings(List<BufferedRecord> records, Embeddings result) {

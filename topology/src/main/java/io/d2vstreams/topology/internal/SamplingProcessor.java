@@ -50,7 +50,7 @@ public final class SamplingProcessor implements Processor<byte[], byte[], String
         if (modality == Modality.TEXT) {
             sample.setText(new String(event.payload(), StandardCharsets.UTF_8));
         } else {
-            sample.setContent(java.nio.ByteBuffer.wrap(event.payload()));
+            sample.setContent(java.nio.ByteBuffer.wrap(event.payload())).setMime(event.mime());
         }
         context.forward(new Record<>(event.id(), sample.build(), record.timestamp()));
     }
