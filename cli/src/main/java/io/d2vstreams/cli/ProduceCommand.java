@@ -39,7 +39,8 @@ final class ProduceCommand implements Callable<Integer> {
         @Option(names = "--dir", paramLabel = "D", description = "Every file of the directory (text: every line).")
         Path dir;
 
-        @Option(names = "--generate", paramLabel = "N", description = "N generated events.")
+        @Option(names = "--generate", paramLabel = "N",
+                description = "N generated events: sentences, images (JPEG/PNG) or WAV clips, seeded.")
         Integer generate;
     }
 
@@ -80,11 +81,7 @@ final class ProduceCommand implements Callable<Integer> {
             if (source.generate < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--generate must be at least 1, was " + source.generate);
             }
-            if (modality != Modality.TEXT) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--generate makes text events; give image and audio as files (--file, --dir or paths)");
-            }
-            return EventInputs.generatedTexts(source.generate, seed, prefix);
+            return EventInputs.generated(modality, source.generate, seed, prefix);
         }
         if (source.file != null) {
             return EventInputs.fromFile(modality, source.file, prefix);

@@ -102,6 +102,22 @@ class ProduceTailIT {
     }
 
     @Test
+    @DisplayName("--generate makes audio clips in the WAV format")
+    void generatedAudio() throws Exception {
+        assertThat(run("produce", "--modality", "audio", "--generate", "3", "--id-prefix", "a-")).as(err.toString()).isZero();
+        out.getBuffer().setLength(0);
+        assertThat(run("tail", "d2v.events.audio", "--max", "3")).as(err.toString()).isZero();
+
+        List<JsonNode> records = lines();
+        assertThat(records).extracting(r -> r.path("key").asText()).containsExactly("a-0", "a-1", "a-2");
+        assertThat(records).allSatisfy(r -> {
+            assertThat(r.path("value").path("mime").asText()).isEqualTo("audio/wav");
+            // "RIFF" in base64 begins "UklGR".
+            assertThat(r.path("value").path("content").path("base64").asText()).startsWith("UklGR");
+        });
+    }
+
+    @Test
     @DisplayName("a value that is not in the wire format is shown with the reason and its bytes")
     void undecodableValue() throws Exception {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(

@@ -69,9 +69,21 @@ public final class EventInputs {
         return out;
     }
 
-    /** {@code count} generated texts (seeded, mixed lengths). */
-    public static List<EventInput> generatedTexts(int count, long seed, String idPrefix) {
-        return texts(new SentenceGenerator(seed).sentences(count), idPrefix);
+    /** {@code count} generated events: texts of mixed lengths, images or clips of mixed sizes; seeded. */
+    public static List<EventInput> generated(Modality modality, int count, long seed, String idPrefix) {
+        return switch (modality) {
+            case TEXT -> texts(new SentenceGenerator(seed).sentences(count), idPrefix);
+            case IMAGE -> media(GeneratedMedia.images(count, seed), idPrefix, null);
+            case AUDIO -> media(GeneratedMedia.clips(count, seed), idPrefix, "audio/wav");
+        };
+    }
+
+    private static List<EventInput> media(List<byte[]> files, String idPrefix, String mime) {
+        List<EventInput> out = new ArrayList<>(files.size());
+        for (int i = 0; i < files.size(); i++) {
+            out.add(EventInput.media(idPrefix + i, files.get(i), mime));
+        }
+        return out;
     }
 
     static String mimeOf(Path file) {

@@ -1,5 +1,7 @@
 package io.d2vstreams.cli.demo;
 
+import io.d2vstreams.cli.client.GeneratedMedia;
+
 import io.d2vstreams.avro.AudioEvent;
 import io.d2vstreams.avro.Embedding;
 import io.d2vstreams.avro.ImageEvent;
@@ -141,7 +143,7 @@ public final class DemoRun {
     private static int produceImages(KafkaProducer<String, byte[]> producer, SchemaRegistryClient registry,
                                      String topic, int records) {
         try (SpecificAvroSerializer<ImageEvent> serializer = new SpecificAvroSerializer<>(registry)) {
-            List<byte[]> images = SampleMedia.images(records, SEED);
+            List<byte[]> images = GeneratedMedia.images(records, SEED);
             for (int i = 0; i < images.size(); i++) {
                 sendImage(producer, serializer, topic, "image-" + i, images.get(i), null);
             }
@@ -158,7 +160,7 @@ public final class DemoRun {
     private static int produceAudio(KafkaProducer<String, byte[]> producer, SchemaRegistryClient registry,
                                     String topic, int records) {
         try (SpecificAvroSerializer<AudioEvent> serializer = new SpecificAvroSerializer<>(registry)) {
-            List<byte[]> clips = SampleMedia.clips(records, SEED);
+            List<byte[]> clips = GeneratedMedia.clips(records, SEED);
             for (int i = 0; i < clips.size(); i++) {
                 sendAudio(producer, serializer, topic, "audio-" + i, clips.get(i));
             }
