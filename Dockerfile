@@ -43,7 +43,7 @@ COPY --from=build-cuda /src/cli/target/d2v.jar /opt/d2v/d2v.jar
 USER d2v
 WORKDIR /var/lib/d2v
 EXPOSE 9400
-ENV D2V_JAVA_OPTS="-Xmx4g" D2V_METRICS_HOST=0.0.0.0
+ENV D2V_JAVA_OPTS="-Xmx4g" D2V_METRICS_HOST=0.0.0.0 D2V_ENCODER_DEVICE=cuda
 ENTRYPOINT ["sh", "-c", "exec java $D2V_JAVA_OPTS -jar /opt/d2v/d2v.jar \"$@\"", "d2v"]
 CMD ["--help"]
 

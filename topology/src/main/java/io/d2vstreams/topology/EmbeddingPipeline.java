@@ -216,6 +216,7 @@ public final class EmbeddingPipeline implements AutoCloseable {
 
     private static EncoderOptions encoderOptions(PipelineConfig config, Modality modality) {
         return EncoderOptions.defaults()
+                .withDevice(config.encoderDevice())
                 .withThreads(config.encoderThreads(), 0)
                 .withMaxBatch(config.batch(modality).maxSize());
     }

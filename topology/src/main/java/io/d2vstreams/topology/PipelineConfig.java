@@ -1,5 +1,7 @@
 package io.d2vstreams.topology;
 
+import io.d2vstreams.runtime.Device;
+
 import io.d2vstreams.runtime.Modality;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -12,6 +14,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -87,6 +90,9 @@ public final class PipelineConfig {
     private static final String METRICS_HOST_DOC = "Address the metrics endpoint binds to; 0.0.0.0 to be scraped from other hosts.";
     public static final String ENCODER_THREADS = "encoder.threads";
     private static final String ENCODER_THREADS_DOC = "ONNX Runtime intra-op threads per encoder; 0 lets ONNX Runtime choose.";
+    public static final String ENCODER_DEVICE = "encoder.device";
+    private static final String ENCODER_DEVICE_DOC = "Where encoders run: cpu, or cuda (ONNX Runtime's CUDA execution provider, "
+            + "needs the cuda build); cuda falls back to cpu with one WARN line when no GPU can be used.";
     public static final String STREAM_THREADS = "num.stream.threads";
     private static final String STREAM_THREADS_DOC = "Kafka Streams threads in this instance.";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
@@ -133,6 +139,8 @@ public final class PipelineConfig {
             .define(METRICS_PORT, Type.INT, 9400, Range.between(-1, 65535), Importance.MEDIUM, METRICS_PORT_DOC)
             .define(METRICS_HOST, Type.STRING, "localhost", Importance.LOW, METRICS_HOST_DOC)
             .define(ENCODER_THREADS, Type.INT, 0, Range.atLeast(0), Importance.LOW, ENCODER_THREADS_DOC)
+            .define(ENCODER_DEVICE, Type.STRING, "cpu", ConfigDef.CaseInsensitiveValidString.in("cpu", "cuda"),
+                    Importance.MEDIUM, ENCODER_DEVICE_DOC)
             .define(STREAM_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, STREAM_THREADS_DOC)
             .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
                     ConfigDef.ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
@@ -140,7 +148,7 @@ public final class PipelineConfig {
 
     /** Our own keys: these are not forwarded to the Kafka clients. */
     private static final Set<String> OWN_KEYS = Set.of(TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
-            MODEL_STORE_DIR, MODEL_SEED, TEXT_BATCH_MAX_SIZE, TEXT_BATCH_MAX_WAIT_MS, TEXT_MAX_CHARS, ENCODER_THREADS,
+            MODEL_STORE_DIR, MODEL_SEED, TEXT_BATCH_MAX_SIZE, TEXT_BATCH_MAX_WAIT_MS, TEXT_MAX_CHARS, ENCODER_THREADS, ENCODER_DEVICE,
             SAMPLING_ENABLED, SAMPLING_TEXT_RATE, SAMPLING_TEXT_MAX_PER_SECOND, METRICS_PORT, METRICS_HOST,
             IMAGE_BATCH_MAX_SIZE, IMAGE_BATCH_MAX_WAIT_MS, IMAGE_MAX_BYTES, AUDIO_BATCH_MAX_SIZE, AUDIO_BATCH_MAX_WAIT_MS,
             AUDIO_MAX_BYTES, URI_ALLOWED_DIRS, URI_ALLOWED_HOSTS, URI_MAX_BYTES, URI_TIMEOUT_MS,
@@ -168,6 +176,7 @@ public final class PipelineConfig {
     private final int metricsPort;
     private final String metricsHost;
     private final int encoderThreads;
+    private final Device encoderDevice;
     private final int streamThreads;
     private final String processingGuarantee;
     private final Map<String, String> passThrough;
@@ -206,6 +215,7 @@ public final class PipelineConfig {
         this.metricsPort = parsed.getInt(METRICS_PORT);
         this.metricsHost = parsed.getString(METRICS_HOST);
         this.encoderThreads = parsed.getInt(ENCODER_THREADS);
+        this.encoderDevice = Device.valueOf(parsed.getString(ENCODER_DEVICE).toUpperCase(Locale.ROOT));
         this.streamThreads = parsed.getInt(STREAM_THREADS);
         this.processingGuarantee = parsed.getString(PROCESSING_GUARANTEE);
         Map<String, String> rest = new TreeMap<>(settings);
@@ -372,6 +382,10 @@ public final class PipelineConfig {
 
     public int encoderThreads() {
         return encoderThreads;
+    }
+
+    public Device encoderDevice() {
+        return encoderDevice;
     }
 
     public String processingGuarantee() {

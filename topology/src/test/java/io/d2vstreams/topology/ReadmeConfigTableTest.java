@@ -20,12 +20,13 @@ class ReadmeConfigTableTest {
     private static final Pattern ROW = Pattern.compile("^\\| `([a-z0-9.]+)` \\| ([^|]+) \\|");
 
     @Test
-    @DisplayName("names only keys of PipelineConfig.DEFINITION, each with its real default")
+    @DisplayName("documents every key of PipelineConfig.DEFINITION, each with its real default, and no other")
     void matchesDefinition() throws IOException {
         Map<String, String> documented = documentedDefaults(Path.of("..", "README.md"));
         assertThat(documented).as("rows in the configuration table").isNotEmpty();
         Map<String, ConfigDef.ConfigKey> keys = PipelineConfig.DEFINITION.configKeys();
-        assertThat(keys.keySet()).as("every documented key is defined").containsAll(documented.keySet());
+        assertThat(documented.keySet()).as("the table documents exactly the defined keys")
+                .containsExactlyInAnyOrderElementsOf(keys.keySet());
         documented.forEach((key, shown) -> assertThat(shown).as("default of %s", key)
                 .isEqualTo(render(keys.get(key).defaultValue)));
         assertThat(documented.keySet()).as("the image, audio and URI keys are documented").contains(

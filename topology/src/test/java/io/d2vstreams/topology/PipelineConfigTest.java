@@ -1,0 +1,54 @@
+package io.d2vstreams.topology;
+
+import io.d2vstreams.runtime.Device;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@DisplayName("The pipeline's configuration")
+class PipelineConfigTest {
+
+    @Test
+    @DisplayName("encoders run on the CPU unless cuda is asked for, in any case")
+    void encoderDevice() {
+        assertThat(PipelineConfig.defaults().encoderDevice()).as("default").isEqualTo(Device.CPU);
+        assertThat(PipelineConfig.from(Map.of(PipelineConfig.ENCODER_DEVICE, "CUDA")).encoderDevice()).isEqualTo(Device.CUDA);
+        assertThat(PipelineConfig.from(Map.of(PipelineConfig.ENCODER_DEVICE, "cuda")).encoderDevice()).isEqualTo(Device.CUDA);
+    }
+
+    @Test
+    @DisplayName("a bad value fails at start-up naming the key, the value and what is allowed")
+    void badValueNamesKeyAndChoices() {
+        assertThatThrownBy(() -> PipelineConfig.from(Map.of(PipelineConfig.ENCODER_DEVICE, "tpu")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("encoder.device").hasMessageContaining("tpu").hasMessageContainingAll("CPU", "CUDA");
+        assertThatThrownBy(() -> PipelineConfig.from(Map.of(PipelineConfig.TEXT_BATCH_MAX_SIZE, "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("text.batch.max.size");
+    }
+
+    @Test
+    @DisplayName("D2V_* variables override the file's keys, and Kafka client settings pass through")
+    void environmentAndPassThrough() {
+        Map<String, String> settings = ConfigSource.load(null, Map.of(
+                "D2V_ENCODER_DEVICE", "cuda", "D2V_SECURITY_PROTOCOL", "SASL_SSL", "HOME", "/root"));
+        PipelineConfig config = PipelineConfig.from(settings);
+
+        assertThat(config.encoderDevice()).isEqualTo(Device.CUDA);
+        assertThat(config.clientProperties()).as("Kafka client properties")
+                .containsEntry("security.protocol", "SASL_SSL").doesNotContainKey("encoder.device");
+    }
+
+    @Test
+    @DisplayName("the start-up description masks secrets")
+    void describeMasksSecrets() {
+        PipelineConfig config = PipelineConfig.from(Map.of("sasl.jaas.config", "org.apache.kafka... password=\"hunter2\"",
+                "ssl.truststore.password", "hunter2", PipelineConfig.ENCODER_DEVICE, "cpu"));
+
+        assertThat(config.describe().toString()).as("logged settings").doesNotContain("hunter2").contains("encoder.device=cpu");
+    }
+}
