@@ -91,6 +91,7 @@ public final class Data2VecTextTrainer implements AutoCloseable {
                 config.minLearningRate(), config.lrSchedule() == TrainerConfig.LrSchedule.COSINE);
 
         this.engine = DjlEnvironment.pytorch();
+        DjlEnvironment.gradientsOffOnThisThread();
         this.manager = engine.newBaseManager(DjlEnvironment.device(engine, config.device()));
         TextTokenizer openedTokenizer = null;
         try {
@@ -380,10 +381,14 @@ public final class Data2VecTextTrainer implements AutoCloseable {
         }
     }
 
+    /** Every public operation starts here: on an open trainer, with this thread's grad mode off. */
     private void requireOpen() {
         if (closed) {
             throw new IllegalStateException("trainer of " + modelName + " is closed");
         }
+        // One thread at a time drives a trainer, but not always the same one (made on one thread,
+        // trained on a worker's); libtorch's grad mode is per thread.
+        DjlEnvironment.gradientsOffOnThisThread();
     }
 
     private static double elapsedMs(long startedNanos) {

@@ -136,6 +136,29 @@ class Data2VecTextTrainerTest {
         }
     }
 
+    @Test
+    @DisplayName("a trainer made on one thread trains, restores and evaluates on another (libtorch's grad mode is per thread)")
+    void otherThread() throws Exception {
+        ModelStore store = new ModelStore(dir.resolve("models"));
+        ModelManifest base = TinyText.seededStore(store.root());
+        Path checkpoints = dir.resolve("checkpoints");
+        try (Data2VecTextTrainer trainer = Data2VecTextTrainer.fromStore(store, base, TinyText.testConfig().build())) {
+            trainer.step(TinyText.sentences(8, 0));
+            trainer.checkpoint(checkpoints, Map.of());
+            java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                StepResult r = other.submit(() -> trainer.step(TinyText.sentences(8, 8))).get();
+                assertThat(r.applied()).as("step on another thread applied").isTrue();
+                assertThat(other.submit(() -> trainer.restoreLatest(checkpoints)).get()).as("restored on another thread")
+                        .map(CheckpointInfo::step).contains(1L);
+                assertThat(other.submit(() -> trainer.heldOutLoss(TinyText.sentences(8, 50))).get())
+                        .as("held-out loss on another thread").isFinite();
+            } finally {
+                other.shutdownNow();
+            }
+        }
+    }
+
     private static void assertSameWeights(String what, TensorBundle actual, TensorBundle expected) {
         assertThat(actual.names()).as("%s tensor names", what).isEqualTo(expected.names());
         for (String name : expected.names()) {
