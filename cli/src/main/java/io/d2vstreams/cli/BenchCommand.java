@@ -6,16 +6,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code d2v bench}: measured throughput. {@code pipeline} (end to end through Kafka) joins {@code encoder} here. */
+/** {@code d2v bench}: measured throughput of the encoder and the trainer. {@code pipeline} (end to end through Kafka) joins them here. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure throughput and latency.",
-        subcommands = {BenchEncoderCommand.class})
+        subcommands = {BenchEncoderCommand.class, BenchTrainerCommand.class})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing a sub-command: encoder");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing a sub-command: encoder or trainer");
     }
 }
