@@ -159,7 +159,12 @@ final class TextTrainingLoop {
     private boolean awaitTopics(KafkaConsumer<String, byte[]> kafka) {
         boolean logged = false;
         while (running) {
-            Map<String, ?> topics = kafka.listTopics(CLIENT_TIMEOUT);
+            Map<String, ?> topics;
+            try {
+                topics = kafka.listTopics(CLIENT_TIMEOUT);
+            } catch (WakeupException e) {
+                return false; // stop() while waiting
+            }
             if (topics.containsKey(samplesTopic) && topics.containsKey(config.topics().models())) {
                 return true;
             }
