@@ -8,7 +8,6 @@ import io.d2vstreams.avro.ModelVersion;
 import io.d2vstreams.devstack.DevStack;
 import io.d2vstreams.devstack.DevStackOptions;
 import io.d2vstreams.runtime.Modality;
-import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.schemas.RegistryClientConfig;
