@@ -136,6 +136,30 @@ class TrainerWorkerIT {
         }
     }
 
+    @Test
+    @DisplayName("exports on the time trigger when the step trigger is far off")
+    void exportsOnTime() throws Exception {
+        try (DevStack stack = DevStack.start(DevStackOptions.builder(dir.resolve("stack")).kafkaPort(0).registryPort(0).build());
+             SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
+                     Map.of("schema.registry.url", stack.registryUrl())))) {
+            TrainerTestKit.createTopics(stack.bootstrapServers(), 1);
+            TrainerTestKit.produceTextSamples(stack.bootstrapServers(), registry, 0, 120);
+            Map<String, String> settings = new HashMap<>(
+                    TrainerTestKit.smallSettings(stack.bootstrapServers(), stack.registryUrl(), dir));
+            settings.put(TrainerWorkerConfig.EXPORT_INTERVAL_STEPS, "1000000");
+            settings.put(TrainerWorkerConfig.EXPORT_INTERVAL_SECONDS, "1");
+            TrainerWorker worker = TrainerWorker.start(TrainerWorkerConfig.from(settings));
+            try (worker) {
+                await("a decision on the time trigger").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> !worker.progress().decisions().isEmpty() || worker.failure().isPresent());
+            }
+            assertThat(worker.failure()).isEmpty();
+            TrainerWorker.Decision first = worker.progress().decisions().get(0);
+            assertThat(first.step()).as("exported long before a million steps").isBetween(1L, 1000L);
+            assertThat(first.accepted()).as("accepted: %s", first.reason()).isTrue();
+        }
+    }
+
     static TensorBundle withNaN(TensorBundle weights) {
         TensorBundle.Builder b = TensorBundle.builder();
         for (String name : weights.names()) {
