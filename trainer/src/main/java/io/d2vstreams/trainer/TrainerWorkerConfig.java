@@ -1,6 +1,7 @@
 package io.d2vstreams.trainer;
 
 import io.d2vstreams.runtime.Device;
+import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.trainer.gate.GateThresholds;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -120,6 +121,8 @@ public final class TrainerWorkerConfig {
 
     /** Our own keys: these are not forwarded to the Kafka clients. */
     private static final Set<String> OWN_KEYS = Set.copyOf(DEFINITION.names());
+    /** The registry client's own keys, which go to it rather than to the Kafka clients. */
+    private static final Set<String> REGISTRY_KEYS = Set.copyOf(RegistryClientConfig.configDef().names());
 
     private final String bootstrapServers;
     private final String schemaRegistryUrl;
@@ -222,21 +225,29 @@ public final class TrainerWorkerConfig {
     /** Properties for this process's Kafka clients: pass-through settings plus the bootstrap servers. */
     public Map<String, Object> clientProperties() {
         Map<String, Object> props = new HashMap<>(passThrough);
-        props.keySet().removeIf(key -> key.startsWith("schema.registry.") || key.startsWith("basic.auth."));
+        props.keySet().removeIf(TrainerWorkerConfig::isRegistryKey);
         props.put(BOOTSTRAP_SERVERS, bootstrapServers);
         return props;
     }
 
-    /** Settings for the registry client: the URL plus any {@code schema.registry.*} / {@code basic.auth.*} keys. */
+    /**
+     * Settings for the registry client: the URL plus {@code schema.registry.*}, {@code basic.auth.*}
+     * and the other keys the registry client defines ({@code max.retries}, {@code retries.wait.ms},
+     * {@code http.connect.timeout.ms}...).
+     */
     public Map<String, String> registryProperties() {
         Map<String, String> props = new TreeMap<>();
         passThrough.forEach((key, value) -> {
-            if (key.startsWith("schema.registry.") || key.startsWith("basic.auth.")) {
+            if (isRegistryKey(key)) {
                 props.put(key, value);
             }
         });
         props.put(SCHEMA_REGISTRY_URL, schemaRegistryUrl);
         return props;
+    }
+
+    private static boolean isRegistryKey(String key) {
+        return key.startsWith("schema.registry.") || key.startsWith("basic.auth.") || REGISTRY_KEYS.contains(key);
     }
 
     /** The TEXT trainer's consumer group: {@code <application.id>-text}. */

@@ -48,7 +48,8 @@ class TrainerWorkerConfigTest {
                 Map.entry("gate.effective.rank.min", "3"),
                 Map.entry("security.protocol", "SASL_SSL"),
                 Map.entry("sasl.jaas.config", "secret"),
-                Map.entry("schema.registry.basic.auth.user.info", "u:p")));
+                Map.entry("schema.registry.basic.auth.user.info", "u:p"),
+                Map.entry("max.retries", "7")));
         assertThat(c.textGroupId()).isEqualTo("t1-text");
         assertThat(c.topics().models()).isEqualTo("x.models");
         assertThat(c.modelStoreDir()).isEqualTo(Path.of("/data/models"));
@@ -66,9 +67,9 @@ class TrainerWorkerConfigTest {
                 .containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.jaas.config", "secret")
                 .containsEntry("bootstrap.servers", "localhost:9092")
                 .doesNotContainKeys("trainer.batch.size", "application.id", "schema.registry.url",
-                        "schema.registry.basic.auth.user.info", "gate.parity.max.abs.diff");
+                        "schema.registry.basic.auth.user.info", "gate.parity.max.abs.diff", "max.retries");
         assertThat(c.registryProperties()).as("registry properties")
-                .containsEntry("schema.registry.basic.auth.user.info", "u:p")
+                .containsEntry("schema.registry.basic.auth.user.info", "u:p").containsEntry("max.retries", "7")
                 .containsEntry("schema.registry.url", "http://localhost:8081").doesNotContainKey("sasl.jaas.config");
         assertThat(c.describe()).as("start-up description leaves pass-through values out")
                 .containsEntry("trainer.batch.size", "32").doesNotContainValue("secret");
