@@ -7,7 +7,6 @@ import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.schemas.ModelAnnouncer;
-import io.d2vstreams.schemas.RecordDecodeException;
 import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
@@ -16,6 +15,7 @@ import io.d2vstreams.trainer.gate.GateDecision;
 import io.d2vstreams.trainer.gate.QualityGate;
 import io.d2vstreams.trainer.internal.HeldOutSet;
 import io.d2vstreams.trainer.internal.ReplayBuffer;
+import io.d2vstreams.trainer.internal.SampleIntake;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -26,7 +26,6 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -52,6 +51,8 @@ final class TextTrainingLoop {
     private static final Logger LOG = LoggerFactory.getLogger(TextTrainingLoop.class);
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration TOPIC_WAIT = Duration.ofSeconds(1);
+    /** Pause between reads while the registry is unreachable (its client already retried with backoff). */
+    private static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(1);
 
     private final TrainerWorkerConfig config;
     private final TrainerWorker.CandidateExporter exporter;
@@ -278,6 +279,7 @@ final class TextTrainingLoop {
         private final ModelVersionLog models;
         private final ModelAnnouncer announcer;
         private final SplittableRandom replayRandom;
+        private final SampleIntake intake;
 
         Session(Data2VecTextTrainer trainer, ModelStore store, SpecificAvroDeserializer<TrainingSample> samples,
                 ModelVersionLog models, ModelAnnouncer announcer) {
@@ -287,20 +289,23 @@ final class TextTrainingLoop {
             this.models = models;
             this.announcer = announcer;
             this.replayRandom = new SplittableRandom(config.training().seed() ^ trainer.completedSteps());
+            this.intake = new SampleIntake(samples::deserialize, buffer, heldOut, nextOffset, REGISTRY_BACKOFF,
+                    System::nanoTime);
         }
 
         void loop() {
             KafkaConsumer<String, byte[]> kafka = consumer;
             while (running) {
-                // Back-pressure: stop fetching while the fresh backlog is full, keep polling to stay in the group.
-                if (buffer.isFull()) {
+                // Back-pressure (a full fresh backlog) or a registry outage: stop fetching, keep
+                // polling to stay in the group.
+                if (intake.shouldPause()) {
                     kafka.pause(kafka.assignment());
                 } else if (!kafka.paused().isEmpty()) {
                     kafka.resume(kafka.paused());
                 }
-                for (ConsumerRecord<String, byte[]> record : kafka.poll(config.pollTimeout())) {
-                    accept(record);
-                }
+                intake.acceptAll(kafka, kafka.poll(config.pollTimeout()));
+                samplesRead = intake.samplesRead();
+                heldOutCount = heldOut.count();
                 Optional<ReplayBuffer.Batch> batch;
                 while (running && (batch = buffer.next(config.training().batchSize(), replayRandom)).isPresent()) {
                     step(batch.get());
@@ -311,29 +316,6 @@ final class TextTrainingLoop {
                 }
                 maybeExport();
             }
-        }
-
-        private void accept(ConsumerRecord<String, byte[]> record) {
-            nextOffset.put(record.partition(), record.offset() + 1);
-            TrainingSample sample;
-            try {
-                sample = samples.deserialize(record.topic(), record.value());
-            } catch (RecordDecodeException e) {
-                LOG.warn("event=sample_skipped topic={} partition={} offset={} reason=\"{}\"", record.topic(),
-                        record.partition(), record.offset(), e.getMessage());
-                return;
-            }
-            if (sample == null || sample.getModality() != io.d2vstreams.avro.Modality.TEXT || sample.getText() == null
-                    || sample.getText().isBlank()) {
-                return; // other modalities have their own trainers; a text sample without text teaches nothing
-            }
-            samplesRead++;
-            if (heldOut.isHeldOut(sample.getId())) {
-                heldOut.offer(sample.getId(), sample.getText());
-                heldOutCount = heldOut.count();
-                return;
-            }
-            buffer.add(new ReplayBuffer.Sample(sample.getId(), sample.getText(), record.partition(), record.offset()));
         }
 
         private void step(ReplayBuffer.Batch batch) {

@@ -160,6 +160,39 @@ class TrainerWorkerIT {
         }
     }
 
+    @Test
+    @DisplayName("started while its registry is down: nothing read until the registry answers, then every sample once")
+    void registryDownAtStart() throws Exception {
+        try (DevStack stack = DevStack.start(DevStackOptions.builder(dir.resolve("stack")).kafkaPort(0).registryPort(0).build());
+             SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
+                     Map.of("schema.registry.url", stack.registryUrl())))) {
+            TrainerTestKit.createTopics(stack.bootstrapServers(), 2);
+            TrainerTestKit.produceTextSamples(stack.bootstrapServers(), registry, 0, 100);
+            int port;
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            // The worker's registry is a second one, on the same schema log, not yet started.
+            TrainerWorkerConfig config = TrainerWorkerConfig.from(TrainerTestKit.smallSettings(stack.bootstrapServers(),
+                    "http://localhost:" + port, dir));
+            TrainerWorker worker = TrainerWorker.start(config);
+            try (worker) {
+                await("no sample read while the registry is down").during(Duration.ofSeconds(3))
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> worker.progress().running() && worker.progress().samplesRead() == 0);
+                try (io.d2vstreams.devstack.EmbeddedSchemaRegistry second = io.d2vstreams.devstack.EmbeddedSchemaRegistry.start(
+                        io.d2vstreams.devstack.RegistryOptions.builder(stack.bootstrapServers()).port(port).build())) {
+                    await("every sample read once the registry answers").atMost(Duration.ofMinutes(1))
+                            .pollInterval(Duration.ofMillis(200))
+                            .until(() -> worker.progress().samplesRead() >= 100 && worker.progress().completedSteps() > 0
+                                    || worker.failure().isPresent());
+                    assertThat(worker.failure()).as("the outage did not end the worker").isEmpty();
+                    assertThat(worker.progress().samplesRead()).as("each sample read once").isEqualTo(100);
+                }
+            }
+        }
+    }
+
     static TensorBundle withNaN(TensorBundle weights) {
         TensorBundle.Builder b = TensorBundle.builder();
         for (String name : weights.names()) {
