@@ -275,7 +275,6 @@ final class TextTrainingLoop {
     private final class Session {
         private final Data2VecTextTrainer trainer;
         private final ModelStore store;
-        private final SpecificAvroDeserializer<TrainingSample> samples;
         private final ModelVersionLog models;
         private final ModelAnnouncer announcer;
         private final SplittableRandom replayRandom;
@@ -285,7 +284,6 @@ final class TextTrainingLoop {
                 ModelVersionLog models, ModelAnnouncer announcer) {
             this.trainer = trainer;
             this.store = store;
-            this.samples = samples;
             this.models = models;
             this.announcer = announcer;
             this.replayRandom = new SplittableRandom(config.training().seed() ^ trainer.completedSteps());
