@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * committed to the group {@code <application.id>-text} right after. A restart (also after
  * {@code kill -9}) restores the newest usable checkpoint and seeks there, so it continues with the
  * same step count and every sample the checkpointed model had not learnt from is read again.
- * {@link #close()} stops at the next step boundary and writes a last checkpoint.
+ * {@link #close()} stops at the next step boundary and writes a last checkpoint. The training
+ * thread is not a daemon, so that a JVM does not exit in the middle of a checkpoint: whoever
+ * starts a worker closes it (a demo in a try-with-resources, the CLI from a shutdown hook).
  */
 public final class TrainerWorker implements AutoCloseable {
 
