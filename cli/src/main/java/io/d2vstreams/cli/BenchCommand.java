@@ -6,16 +6,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code d2v bench}: measured throughput. {@code encoder} alone, {@code pipeline} end to end through Kafka. */
+/** {@code d2v bench}: measured throughput of the encoder, the pipeline end to end through Kafka, and the trainer. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure throughput and latency.",
-        subcommands = {BenchEncoderCommand.class, BenchPipelineCommand.class})
+        subcommands = {BenchEncoderCommand.class, BenchPipelineCommand.class, BenchTrainerCommand.class})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing a sub-command: encoder or pipeline");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing a sub-command: encoder, pipeline or trainer");
     }
 }

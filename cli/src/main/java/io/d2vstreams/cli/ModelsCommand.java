@@ -8,17 +8,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code d2v models}: the model store. Promote and rollback arrive with the {@code d2v.models} topic. */
+/** {@code d2v models}: the model store, and which of its versions serves ({@code d2v.models}). */
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = "Inspect and fill the model store: list versions, generate the seeded default, import a checkpoint.",
-        subcommands = {ModelsListCommand.class, ModelsInitCommand.class, ModelsImportCommand.class})
+        description = "Inspect and fill the model store (list versions, generate the seeded default, import a checkpoint) "
+                + "and choose what serves (promote a version, roll back to the previous one).",
+        subcommands = {ModelsListCommand.class, ModelsInitCommand.class, ModelsImportCommand.class,
+                ModelsPromoteCommand.class, ModelsRollbackCommand.class})
 final class ModelsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing a sub-command: list, init or import");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing a sub-command: list, init, import, promote or rollback");
     }
 
     /** One line naming a new version, for {@code init} and {@code import}. */

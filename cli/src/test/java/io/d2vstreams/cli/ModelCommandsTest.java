@@ -47,7 +47,8 @@ class ModelCommandsTest {
     @Test
     @DisplayName("each command answers --help with its usage")
     void help() {
-        for (String command : List.of("models", "models list", "models init", "models import", "embed", "bench",
+        for (String command : List.of("models", "models list", "models init", "models import", "models promote",
+                "models rollback", "trainer", "embed", "bench", "bench trainer",
                 "bench encoder")) {
             StringWriter fresh = new StringWriter();
             CommandLine commandLine = D2v.commandLine();
@@ -72,7 +73,7 @@ class ModelCommandsTest {
     @DisplayName("a parent command without a sub-command says which ones exist")
     void missingSubcommand() {
         assertThat(run("models")).as("exit code").isEqualTo(2);
-        assertThat(err.toString()).as("stderr").contains("missing a sub-command: list, init or import");
+        assertThat(err.toString()).as("stderr").contains("missing a sub-command: list, init, import, promote or rollback");
     }
 
     @Test

@@ -91,6 +91,7 @@ public final class Data2VecTextTrainer implements AutoCloseable {
                 config.minLearningRate(), config.lrSchedule() == TrainerConfig.LrSchedule.COSINE);
 
         this.engine = DjlEnvironment.pytorch();
+        DjlEnvironment.gradientsOffOnThisThread();
         this.manager = engine.newBaseManager(DjlEnvironment.device(engine, config.device()));
         TextTokenizer openedTokenizer = null;
         try {
@@ -194,6 +195,24 @@ public final class Data2VecTextTrainer implements AutoCloseable {
      */
     public double heldOutLoss(List<String> texts) {
         requireOpen();
+        return heldOutLoss(texts, student);
+    }
+
+    /**
+     * The same measurement as {@link #heldOutLoss(List)} with another encoder's weights in the
+     * student's place (an earlier version of this model, say): the same teacher targets, the same
+     * masks and this trainer's regression head, so the two numbers differ only by the encoder.
+     *
+     * @throws IllegalArgumentException when the weights do not fit this trainer's architecture
+     */
+    public double heldOutLoss(List<String> texts, TensorBundle encoderWeights) {
+        requireOpen();
+        try (TextData2VecModel other = TextData2VecModel.fromWeights(manager, textConfig, encoderWeights)) {
+            return heldOutLoss(texts, other);
+        }
+    }
+
+    private double heldOutLoss(List<String> texts, TextData2VecModel model) {
         double sum = 0;
         long count = 0;
         for (int from = 0, chunk = 0; from < texts.size(); from += config.batchSize(), chunk++) {
@@ -205,7 +224,7 @@ public final class Data2VecTextTrainer implements AutoCloseable {
             try (NDScope scope = new NDScope(); NDManager scratch = manager.newSubManager()) {
                 scope.suppressNotUsedWarning();
                 NDArray targets = targets(scratch, batch);
-                double mean = studentLoss(scratch, batch, masked, targets, Dropout.none()).getFloat();
+                double mean = loss(model, scratch, batch, masked, targets, Dropout.none()).getFloat();
                 sum += mean * masked.selectedCount();
                 count += masked.selectedCount();
             }
@@ -340,7 +359,12 @@ public final class Data2VecTextTrainer implements AutoCloseable {
     }
 
     private NDArray studentLoss(NDManager scratch, TextBatch batch, MaskedBatch masked, NDArray targets, Dropout dropout) {
-        NDArray hidden = student.forward(scratch, batch.withIds(masked.ids()), dropout).lastHiddenState();
+        return loss(student, scratch, batch, masked, targets, dropout);
+    }
+
+    private NDArray loss(TextData2VecModel encoder, NDManager scratch, TextBatch batch, MaskedBatch masked, NDArray targets,
+            Dropout dropout) {
+        NDArray hidden = encoder.forward(scratch, batch.withIds(masked.ids()), dropout).lastHiddenState();
         NDArray positions = scratch.create(masked.selected(), new Shape(batch.rows(), batch.cols()));
         return loss.mean(head.apply(hidden), targets, positions, masked.selectedCount());
     }
@@ -357,10 +381,14 @@ public final class Data2VecTextTrainer implements AutoCloseable {
         }
     }
 
+    /** Every public operation starts here: on an open trainer, with this thread's grad mode off. */
     private void requireOpen() {
         if (closed) {
             throw new IllegalStateException("trainer of " + modelName + " is closed");
         }
+        // One thread at a time drives a trainer, but not always the same one (made on one thread,
+        // trained on a worker's); libtorch's grad mode is per thread.
+        DjlEnvironment.gradientsOffOnThisThread();
     }
 
     private static double elapsedMs(long startedNanos) {

@@ -30,6 +30,18 @@ public final class DjlEnvironment {
         return Engine.getEngine(ENGINE);
     }
 
+    /**
+     * Turns libtorch's gradient recording off on the calling thread. libtorch keeps grad mode per
+     * thread and DJL's PyTorch engine turns it off only on the thread that loads the engine
+     * ({@code PtEngine.newInstance}); on any other thread it is on, so operations outside a
+     * {@code GradientCollector} build autograd graphs and the in-place parameter updates fail
+     * ("a leaf Variable that requires grad is being used in an in-place operation"). A
+     * {@code GradientCollector} restores the mode it found, so this holds across steps.
+     */
+    public static void gradientsOffOnThisThread() {
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+    }
+
     /** Where to train: CUDA when asked for and visible to libtorch, else CPU with one WARN line. */
     public static ai.djl.Device device(Engine engine, Device wanted) {
         if (wanted == Device.CUDA) {

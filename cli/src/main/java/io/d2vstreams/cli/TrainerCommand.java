@@ -1,0 +1,44 @@
+package io.d2vstreams.cli;
+
+import io.d2vstreams.trainer.TrainerWorker;
+import io.d2vstreams.trainer.TrainerWorkerConfig;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "trainer", mixinStandardHelpOptions = true,
+        description = "Run the continual TEXT trainer against a Kafka cluster and registry until Ctrl-C or SIGTERM: "
+                + "it reads d2v.training.samples, trains the store's ACTIVE text encoder with data2vec, checkpoints "
+                + "with its consumer offsets, and announces quality-gated versions on d2v.models. A stop writes a last "
+                + "checkpoint; a restart (also after kill -9) continues from the newest one.")
+final class TrainerCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    TrainerConfigOption config;
+
+    @Override
+    public Integer call() throws Exception {
+        Logging.configure(spec);
+        TrainerWorkerConfig settings = config.load();
+        TrainerWorker worker = TrainerWorker.start(settings);
+        // SIGTERM and Ctrl-C run the hook: stop at a step boundary, checkpoint, commit, close the clients.
+        Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "d2v-trainer-shutdown"));
+        spec.commandLine().getErr().printf("d2v trainer: Kafka %s, registry %s, store %s, checkpoints %s. Ctrl-C to stop.%n",
+                settings.bootstrapServers(), settings.schemaRegistryUrl(), settings.modelStoreDir().toAbsolutePath(),
+                settings.checkpointDir().toAbsolutePath());
+        spec.commandLine().getErr().flush();
+        while (!worker.awaitTermination(Duration.ofSeconds(1))) {
+            // the worker runs until the shutdown hook stops it, or it fails
+        }
+        if (worker.failure().isPresent()) {
+            Throwable failure = worker.failure().get();
+            throw new IllegalStateException("trainer stopped: " + failure.getMessage(), failure);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,473 @@
+package io.d2vstreams.trainer;
+
+import io.d2vstreams.avro.ModelStatus;
+import io.d2vstreams.avro.ModelVersion;
+import io.d2vstreams.avro.TrainingSample;
+import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.runtime.ModelManifest;
+import io.d2vstreams.runtime.ModelStore;
+import io.d2vstreams.schemas.ModelAnnouncer;
+import io.d2vstreams.schemas.RegistryClientConfig;
+import io.d2vstreams.schemas.RestSchemaRegistryClient;
+import io.d2vstreams.schemas.SchemaRegistryClient;
+import io.d2vstreams.schemas.SpecificAvroDeserializer;
+import io.d2vstreams.trainer.gate.GateDecision;
+import io.d2vstreams.trainer.gate.QualityGate;
+import io.d2vstreams.trainer.internal.HeldOutSet;
+import io.d2vstreams.trainer.internal.ReplayBuffer;
+import io.d2vstreams.trainer.internal.SampleIntake;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The body of {@link TrainerWorker}'s thread: opens the clients, picks the starting version,
+ * restores the newest checkpoint, then polls, steps, checkpoints and exports until stopped. Every
+ * client and the trainer are opened and closed here, on this one thread.
+ */
+final class TextTrainingLoop {
+
+    /** Keys of the checkpoint's {@code extra} map. */
+    static final String OFFSET_KEY_PREFIX = "offset.";
+    static final String HELD_OUT_KEY = "heldout";
+    static final String LINEAGE_KEY = "lineage.version";
+    static final String EXPORT_STEP_KEY = "export.step";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TextTrainingLoop.class);
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TOPIC_WAIT = Duration.ofSeconds(1);
+    /** Pause between reads while the registry is unreachable (its client already retried with backoff). */
+    private static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(1);
+
+    private final TrainerWorkerConfig config;
+    private final TrainerWorker.CandidateExporter exporter;
+    private final List<TrainerWorker.Decision> decisions;
+    private final String samplesTopic;
+    private final ReplayBuffer buffer;
+    private final HeldOutSet heldOut;
+    private final QualityGate gate;
+    private final Map<Integer, Long> resumeAt = new HashMap<>();
+    private final Map<Integer, Long> nextOffset = new HashMap<>();
+    private volatile boolean running = true;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+
+    // Progress, written by the loop thread, read by anyone.
+    private volatile int baseVersion;
+    private volatile long completedSteps;
+    private volatile long samplesRead;
+    private volatile long samplesTrained;
+    private volatile int heldOutCount;
+    private volatile double lastLoss = Double.NaN;
+
+    // Loop state.
+    private long lastCheckpointStep;
+    private long lastExportStep;
+    private long lastExportNanos = System.nanoTime();
+    private int lineage;
+    private boolean exportPostponedLogged;
+    private final Interval interval = new Interval();
+
+    TextTrainingLoop(TrainerWorkerConfig config, TrainerWorker.CandidateExporter exporter,
+            List<TrainerWorker.Decision> decisions) {
+        this.config = config;
+        this.exporter = exporter;
+        this.decisions = decisions;
+        this.samplesTopic = config.topics().trainingSamples();
+        this.buffer = new ReplayBuffer(config.replayCapacity(), config.replayFreshFraction());
+        this.heldOut = new HeldOutSet(config.heldOutEvery(), config.heldOutSize());
+        this.gate = new QualityGate(config.gate());
+    }
+
+    TrainerWorker.Progress progress(boolean alive) {
+        return new TrainerWorker.Progress(alive && running, baseVersion, completedSteps, samplesRead, samplesTrained,
+                heldOutCount, lastLoss, decisions);
+    }
+
+    void stop() {
+        running = false;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup(); // the one KafkaConsumer method that is safe from another thread
+        }
+    }
+
+    void run() {
+        Map<String, Object> clientProperties = config.clientProperties();
+        ModelStore store = new ModelStore(config.modelStoreDir());
+        try (SchemaRegistryClient registry = new RestSchemaRegistryClient(
+                        RegistryClientConfig.fromProperties(config.registryProperties()));
+                SpecificAvroDeserializer<TrainingSample> samples = new SpecificAvroDeserializer<>(registry, TrainingSample.class);
+                ModelVersionLog models = new ModelVersionLog(clientProperties, registry, config.topics().models());
+                ModelAnnouncer announcer = new ModelAnnouncer(clientProperties, registry, config.topics().models());
+                KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(consumerProperties(clientProperties),
+                        new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer = kafka;
+            if (!running || !awaitTopics(kafka)) {
+                return;
+            }
+            models.catchUp(CLIENT_TIMEOUT);
+            ModelManifest base = startingVersion(store, models, announcer);
+            baseVersion = base.version();
+            try (Data2VecTextTrainer trainer = Data2VecTextTrainer.fromStore(store, base, config.training())) {
+                restore(trainer, base);
+                kafka.subscribe(List.of(samplesTopic), new Rebalance());
+                Session session = new Session(trainer, store, samples, models, announcer);
+                try {
+                    session.loop();
+                } catch (WakeupException e) {
+                    if (running) {
+                        throw e;
+                    }
+                }
+                if (completedSteps > lastCheckpointStep) {
+                    session.checkpoint(); // graceful stop: keep every step taken
+                }
+            }
+        } finally {
+            consumer = null;
+            LOG.info("event=trainer_worker_stopped modality=TEXT step={} samples_read={} samples_trained={}", completedSteps,
+                    samplesRead, samplesTrained);
+        }
+    }
+
+    private Map<String, Object> consumerProperties(Map<String, Object> clientProperties) {
+        Map<String, Object> props = new HashMap<>(clientProperties);
+        props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        props.putAll(TrainerWorkerConfig.fixedConsumerSettings(config.textGroupId()));
+        return props;
+    }
+
+    /**
+     * Waits for both topics: the pipeline (or the operator) creates them, {@code d2v.models}
+     * compacted with one partition, which a producer's auto-creation would get wrong.
+     */
+    private boolean awaitTopics(KafkaConsumer<String, byte[]> kafka) {
+        boolean logged = false;
+        while (running) {
+            Map<String, ?> topics;
+            try {
+                topics = kafka.listTopics(CLIENT_TIMEOUT);
+            } catch (WakeupException e) {
+                return false; // stop() while waiting
+            }
+            if (topics.containsKey(samplesTopic) && topics.containsKey(config.topics().models())) {
+                return true;
+            }
+            if (!logged) {
+                LOG.info("event=trainer_waiting_for_topics topics={},{} reason=\"created by the pipeline or the operator\"",
+                        samplesTopic, config.topics().models());
+                logged = true;
+            }
+            try {
+                Thread.sleep(TOPIC_WAIT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The version training starts from, as the pipeline chooses what to serve: the log's ACTIVE
+     * TEXT version when the store has it, else the newest in the store, else the seeded default
+     * (made here as the pipeline would). When nothing is ACTIVE yet, this version is announced
+     * ACTIVE, so the log names what serves and a rollback has somewhere to return to.
+     */
+    private ModelManifest startingVersion(ModelStore store, ModelVersionLog models, ModelAnnouncer announcer) {
+        Optional<ModelVersion> active = models.active(Modality.TEXT);
+        Optional<ModelManifest> announced = active.flatMap(a -> store.version(Modality.TEXT, a.getVersion()));
+        if (active.isPresent() && announced.isEmpty()) {
+            LOG.warn("event=model_missing modality=TEXT version={} store={} action=use_latest_in_store",
+                    active.get().getVersion(), store.root());
+        }
+        ModelManifest base = announced.or(() -> store.latest(Modality.TEXT))
+                .orElseGet(() -> store.initDefault(Modality.TEXT, config.modelSeed()));
+        if (active.isEmpty()) {
+            announcer.announce(ModelAnnouncements.of(base, ModelStatus.ACTIVE,
+                    "initial version: nothing was ACTIVE when the trainer started", null, Map.of()));
+        }
+        LOG.info("event=trainer_base_version modality=TEXT model={} version={} source={}", base.name(), base.version(),
+                announced.isPresent() ? "d2v.models" : "store");
+        return base;
+    }
+
+    private void restore(Data2VecTextTrainer trainer, ModelManifest base) {
+        lineage = base.version();
+        Optional<CheckpointInfo> restored = trainer.restoreLatest(config.checkpointDir());
+        if (restored.isEmpty()) {
+            LOG.info("event=trainer_fresh_start modality=TEXT base_version={} checkpoint_dir={}", base.version(),
+                    config.checkpointDir());
+            return;
+        }
+        Map<String, String> extra = restored.get().extra();
+        String prefix = OFFSET_KEY_PREFIX + samplesTopic + ".";
+        extra.forEach((key, value) -> {
+            if (key.startsWith(prefix)) {
+                resumeAt.put(Integer.parseInt(key.substring(prefix.length())), Long.parseLong(value));
+            }
+        });
+        Optional.ofNullable(extra.get(HELD_OUT_KEY)).ifPresent(heldOut::restore);
+        lineage = Optional.ofNullable(extra.get(LINEAGE_KEY)).map(Integer::parseInt).orElse(base.version());
+        completedSteps = trainer.completedSteps();
+        lastCheckpointStep = completedSteps;
+        lastExportStep = Optional.ofNullable(extra.get(EXPORT_STEP_KEY)).map(Long::parseLong).orElse(completedSteps);
+        heldOutCount = heldOut.count();
+        LOG.info("event=trainer_resumed modality=TEXT step={} checkpoint={} offsets={} heldout={} lineage_version={}",
+                completedSteps, restored.get().directory(), new TreeMap<>(resumeAt), heldOut.count(), lineage);
+    }
+
+    /** Seeks newly assigned partitions to where training must resume; forgets revoked partitions' fresh samples. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions) {
+                Long offset = resumeAt.get(tp.partition());
+                if (offset != null) {
+                    consumer.seek(tp, offset);
+                }
+                LOG.info("event=partition_assigned topic={} partition={} offset={} source={}", tp.topic(), tp.partition(),
+                        offset == null ? "committed" : offset, offset == null ? "group" : "checkpoint");
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            forget(partitions);
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions) {
+                Long position = nextOffset.get(tp.partition());
+                if (position != null) {
+                    // Should it come back, read again from the oldest sample not yet trained on.
+                    resumeAt.put(tp.partition(), buffer.resumeOffset(tp.partition(), position));
+                }
+                buffer.dropFresh(tp.partition());
+                LOG.info("event=partition_revoked topic={} partition={} resume_offset={}", tp.topic(), tp.partition(),
+                        resumeAt.get(tp.partition()));
+            }
+        }
+    }
+
+    /** The loop proper, with the resources it needs. */
+    private final class Session {
+        private final Data2VecTextTrainer trainer;
+        private final ModelStore store;
+        private final ModelVersionLog models;
+        private final ModelAnnouncer announcer;
+        private final SplittableRandom replayRandom;
+        private final SampleIntake intake;
+
+        Session(Data2VecTextTrainer trainer, ModelStore store, SpecificAvroDeserializer<TrainingSample> samples,
+                ModelVersionLog models, ModelAnnouncer announcer) {
+            this.trainer = trainer;
+            this.store = store;
+            this.models = models;
+            this.announcer = announcer;
+            this.replayRandom = new SplittableRandom(config.training().seed() ^ trainer.completedSteps());
+            this.intake = new SampleIntake(samples::deserialize, buffer, heldOut, nextOffset, REGISTRY_BACKOFF,
+                    System::nanoTime);
+        }
+
+        void loop() {
+            KafkaConsumer<String, byte[]> kafka = consumer;
+            while (running) {
+                // Back-pressure (a full fresh backlog) or a registry outage: stop fetching, keep
+                // polling to stay in the group.
+                if (intake.shouldPause()) {
+                    kafka.pause(kafka.assignment());
+                } else if (!kafka.paused().isEmpty()) {
+                    kafka.resume(kafka.paused());
+                }
+                intake.acceptAll(kafka, kafka.poll(config.pollTimeout()));
+                samplesRead = intake.samplesRead();
+                heldOutCount = heldOut.count();
+                Optional<ReplayBuffer.Batch> batch;
+                while (running && (batch = buffer.next(config.training().batchSize(), replayRandom)).isPresent()) {
+                    step(batch.get());
+                    if (completedSteps - lastCheckpointStep >= config.checkpointIntervalSteps()) {
+                        checkpoint();
+                    }
+                    maybeExport();
+                }
+                maybeExport();
+            }
+        }
+
+        private void step(ReplayBuffer.Batch batch) {
+            StepResult r = trainer.step(batch.texts());
+            completedSteps = trainer.completedSteps();
+            samplesTrained += batch.texts().size();
+            if (r.applied()) {
+                lastLoss = r.loss();
+            }
+            interval.add(r, batch.texts().size());
+            if (interval.steps >= config.logIntervalSteps()) {
+                LOG.info("event=trainer_progress modality=TEXT step={} loss={} lr={} samples_per_s={} ms_per_step={} "
+                        + "skipped={} fresh_backlog={} replay={} heldout={}", completedSteps, fmt(interval.meanLoss()),
+                        fmt(r.lr()), fmt(interval.samplesPerSecond()), fmt(interval.meanStepMs()), interval.skipped,
+                        buffer.freshCount(), buffer.replayCount(), heldOut.count());
+                interval.reset();
+            }
+        }
+
+        /** Writes a checkpoint whose extra holds the resume offsets, then commits those offsets to the group. */
+        void checkpoint() {
+            Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+            Map<String, String> extra = new HashMap<>();
+            Map<Integer, Long> offsets = new TreeMap<>(resumeAt); // partitions not held now keep their last known offset
+            for (TopicPartition tp : consumer.assignment()) {
+                long offset = buffer.resumeOffset(tp.partition(), ignoringWakeup(() -> consumer.position(tp, CLIENT_TIMEOUT)));
+                offsets.put(tp.partition(), offset);
+                commit.put(tp, new OffsetAndMetadata(offset));
+            }
+            offsets.forEach((p, o) -> extra.put(OFFSET_KEY_PREFIX + samplesTopic + "." + p, Long.toString(o)));
+            extra.put(HELD_OUT_KEY, heldOut.toJson());
+            extra.put(LINEAGE_KEY, Integer.toString(lineage));
+            extra.put(EXPORT_STEP_KEY, Long.toString(lastExportStep));
+            trainer.checkpoint(config.checkpointDir(), extra);
+            lastCheckpointStep = completedSteps;
+            if (!commit.isEmpty()) {
+                ignoringWakeup(() -> {
+                    consumer.commitSync(commit, CLIENT_TIMEOUT);
+                    return null;
+                });
+            }
+            LOG.info("event=offsets_committed group={} step={} offsets={}", config.textGroupId(), completedSteps, offsets);
+        }
+
+        private void maybeExport() {
+            long since = completedSteps - lastExportStep;
+            boolean byTime = !config.exportInterval().isZero()
+                    && System.nanoTime() - lastExportNanos >= config.exportInterval().toNanos();
+            if (since <= 0 || !(since >= config.exportIntervalSteps() || byTime)) {
+                return;
+            }
+            if (heldOut.count() < config.gateHeldOutMin()) {
+                if (!exportPostponedLogged) {
+                    LOG.info("event=export_postponed modality=TEXT step={} reason=\"{} of {} held-out texts needed by the gate\"",
+                            completedSteps, heldOut.count(), config.gateHeldOutMin());
+                    exportPostponedLogged = true;
+                }
+                return;
+            }
+            exportPostponedLogged = false;
+            exportAndJudge();
+        }
+
+        private void exportAndJudge() {
+            long started = System.nanoTime();
+            ModelManifest candidate = exporter.export(trainer, store);
+            int parent = lineage;
+            lineage = candidate.version(); // training goes on from these weights, whatever the gate says
+            lastExportStep = completedSteps;
+            lastExportNanos = System.nanoTime();
+            ModelVersion announced = ModelAnnouncements.of(candidate, ModelStatus.CANDIDATE,
+                    "exported at step " + completedSteps + ", awaiting the quality gate", parent,
+                    Map.of("step", (double) completedSteps));
+            announcer.announce(announced);
+            LOG.info("event=model_candidate modality=TEXT version={} parent_version={} step={}", candidate.version(), parent,
+                    completedSteps);
+
+            Optional<ModelManifest> active = models.catchUp(CLIENT_TIMEOUT).active(Modality.TEXT)
+                    .flatMap(a -> store.version(Modality.TEXT, a.getVersion()));
+            GateDecision decision = gate.evaluate(trainer, store, candidate, active, heldOut.texts());
+            ModelStatus status = decision.accepted() ? ModelStatus.ACTIVE : ModelStatus.REJECTED;
+            Map<String, Double> metrics = new TreeMap<>(decision.metrics());
+            metrics.put("step", (double) completedSteps);
+            active.ifPresent(a -> metrics.put("active_version", (double) a.version()));
+            announcer.announce(ModelAnnouncements.of(candidate, status, decision.reason(), parent, metrics));
+            decisions.add(new TrainerWorker.Decision(candidate.version(), status, decision.reason(), completedSteps, metrics));
+            LOG.info("event={} modality=TEXT version={} active_before={} step={} gate_ms={} reason=\"{}\"",
+                    decision.accepted() ? "model_accepted" : "model_rejected", candidate.version(),
+                    active.map(m -> Integer.toString(m.version())).orElse("none"), completedSteps,
+                    (System.nanoTime() - started) / 1_000_000, decision.reason());
+        }
+    }
+
+    /**
+     * Runs a consumer call that must complete: a wakeup from {@link #stop()} is pending until the
+     * next blocking call, whichever it is, and fires only once, so one retry suffices. The stop
+     * itself is seen by the loop's {@code running} check.
+     */
+    private static <T> T ignoringWakeup(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (WakeupException e) {
+            return call.get();
+        }
+    }
+
+    /** Running figures between two progress lines. */
+    private static final class Interval {
+        long steps;
+        long skipped;
+        long samples;
+        double lossSum;
+        long lossCount;
+        double stepMs;
+        long startedNanos = System.nanoTime();
+
+        void add(StepResult r, int texts) {
+            steps++;
+            samples += texts;
+            stepMs += r.ms();
+            if (r.applied()) {
+                lossSum += r.loss();
+                lossCount++;
+            } else {
+                skipped++;
+            }
+        }
+
+        double meanLoss() {
+            return lossCount == 0 ? Double.NaN : lossSum / lossCount;
+        }
+
+        double meanStepMs() {
+            return steps == 0 ? Double.NaN : stepMs / steps;
+        }
+
+        /** Texts per second of wall-clock time, polling and checkpoints included. */
+        double samplesPerSecond() {
+            double seconds = (System.nanoTime() - startedNanos) / 1e9;
+            return seconds <= 0 ? Double.NaN : samples / seconds;
+        }
+
+        void reset() {
+            steps = 0;
+            skipped = 0;
+            samples = 0;
+            lossSum = 0;
+            lossCount = 0;
+            stepMs = 0;
+            startedNanos = System.nanoTime();
+        }
+    }
+
+    private static String fmt(double v) {
+        return String.format(java.util.Locale.ROOT, "%.4g", v);
+    }
+}

@@ -1,0 +1,350 @@
+package io.d2vstreams.trainer;
+
+import io.d2vstreams.runtime.Device;
+import io.d2vstreams.schemas.RegistryClientConfig;
+import io.d2vstreams.trainer.gate.GateThresholds;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The trainer process's settings ({@code d2v trainer --config FILE}), parsed and validated once at
+ * start-up, in the style of the pipeline's config: each key's name, default and documentation
+ * live together in {@link #DEFINITION}; keys that are not ours pass through to the Kafka clients
+ * (SASL, TLS, tuning), {@code schema.registry.*} and {@code basic.auth.*} go to the registry
+ * client. Raw strings come from a properties file with {@code D2V_*} environment overrides (the
+ * CLI reads them with the same {@code ConfigSource} as the pipeline).
+ *
+ * <p>Training keys start with {@code trainer.} and gate keys with {@code gate.} because plain
+ * names such as {@code batch.size} are Kafka client settings.
+ */
+public final class TrainerWorkerConfig {
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    private static final String BOOTSTRAP_SERVERS_DOC = "Kafka cluster to read training samples from and announce models on.";
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    private static final String SCHEMA_REGISTRY_URL_DOC = "Confluent-compatible Schema Registry base URL (comma-separated for several).";
+    public static final String APPLICATION_ID = "application.id";
+    private static final String APPLICATION_ID_DOC = "Names the trainer; its TEXT consumer group is <application.id>-text.";
+    public static final String TOPIC_PREFIX = "topic.prefix";
+    private static final String TOPIC_PREFIX_DOC = "Prefix of the product's topics (<prefix>training.samples, <prefix>models).";
+    public static final String MODEL_STORE_DIR = "model.store.dir";
+    private static final String MODEL_STORE_DIR_DOC = "Model store shared with the pipeline: the trainer starts from its ACTIVE (else newest) TEXT version and writes new ones there.";
+    public static final String MODEL_SEED = "model.seed";
+    private static final String MODEL_SEED_DOC = "Seed of the tiny default encoder generated when the store has no TEXT version (the pipeline's default).";
+    public static final String CHECKPOINT_DIR = "trainer.checkpoint.dir";
+    private static final String CHECKPOINT_DIR_DOC = "Directory of the TEXT trainer's checkpoints (weights, optimizer, step, consumer offsets); a restart continues from the newest usable one.";
+    public static final String BATCH_SIZE = "trainer.batch.size";
+    private static final String BATCH_SIZE_DOC = "Texts per training step.";
+    public static final String MAX_TOKENS = "trainer.max.tokens";
+    private static final String MAX_TOKENS_DOC = "Most tokens per text in training, <s> and </s> included; longer texts are truncated.";
+    public static final String LEARNING_RATE = "trainer.learning.rate";
+    private static final String LEARNING_RATE_DOC = "Peak AdamW learning rate, constant after warm-up.";
+    public static final String WARMUP_STEPS = "trainer.warmup.steps";
+    private static final String WARMUP_STEPS_DOC = "Steps of linear learning-rate warm-up.";
+    public static final String SEED = "trainer.seed";
+    private static final String SEED_DOC = "Seeds masking, dropout, the regression head and replay draws.";
+    public static final String DEVICE = "trainer.device";
+    private static final String DEVICE_DOC = "cpu, or cuda (falls back to cpu with a warning when libtorch sees no GPU).";
+    public static final String REPLAY_CAPACITY = "trainer.replay.capacity";
+    private static final String REPLAY_CAPACITY_DOC = "Most already-trained samples kept for replay (oldest evicted); the consumer also pauses while this many fresh samples wait.";
+    public static final String REPLAY_FRESH_FRACTION = "trainer.replay.fresh.fraction";
+    private static final String REPLAY_FRESH_FRACTION_DOC = "Share of each batch taken from fresh (never trained on) samples; the rest is drawn uniformly from the replay buffer.";
+    public static final String HELDOUT_EVERY = "trainer.heldout.every";
+    private static final String HELDOUT_EVERY_DOC = "One sample in this many (by a hash of its id) is held out for the quality gate and never trained on.";
+    public static final String HELDOUT_SIZE = "trainer.heldout.size";
+    private static final String HELDOUT_SIZE_DOC = "Held-out samples kept; the first ones seen are kept, so every export is judged on the same texts.";
+    public static final String CHECKPOINT_INTERVAL_STEPS = "trainer.checkpoint.interval.steps";
+    private static final String CHECKPOINT_INTERVAL_STEPS_DOC = "Steps between checkpoints; the consumer offsets are committed right after each.";
+    public static final String CHECKPOINTS_KEPT = "trainer.checkpoints.kept";
+    private static final String CHECKPOINTS_KEPT_DOC = "Checkpoints kept on disk, newest first.";
+    public static final String EXPORT_INTERVAL_STEPS = "trainer.export.interval.steps";
+    private static final String EXPORT_INTERVAL_STEPS_DOC = "Steps between exports of a candidate version to the quality gate.";
+    public static final String EXPORT_INTERVAL_SECONDS = "trainer.export.interval.seconds";
+    private static final String EXPORT_INTERVAL_SECONDS_DOC = "Also export when this many seconds passed since the last export and at least one step ran; 0 turns the time trigger off.";
+    public static final String LOG_INTERVAL_STEPS = "trainer.log.interval.steps";
+    private static final String LOG_INTERVAL_STEPS_DOC = "Steps between progress log lines (loss, learning rate, samples per second).";
+    public static final String POLL_TIMEOUT_MS = "trainer.poll.timeout.ms";
+    private static final String POLL_TIMEOUT_MS_DOC = "Longest one poll of the sample topic waits.";
+    public static final String GATE_HELDOUT_MIN = "gate.heldout.min";
+    private static final String GATE_HELDOUT_MIN_DOC = "Held-out samples needed before a candidate can be judged; exports wait until there are this many.";
+    public static final String GATE_PARITY_MAX = "gate.parity.max.abs.diff";
+    private static final String GATE_PARITY_MAX_DOC = "Largest allowed |training model − exported ONNX| over last_hidden_state on a probe batch.";
+    public static final String GATE_LOSS_MAX_RATIO = "gate.loss.max.ratio";
+    private static final String GATE_LOSS_MAX_RATIO_DOC = "A candidate's held-out data2vec loss may be at most this times the ACTIVE version's (1.0: not worse).";
+    public static final String GATE_VARIANCE_MIN = "gate.embedding.variance.min";
+    private static final String GATE_VARIANCE_MIN_DOC = "Floor of the mean per-dimension variance of the candidate's pooled, L2-normalised held-out embeddings (collapse guard).";
+    public static final String GATE_EFFECTIVE_RANK_MIN = "gate.effective.rank.min";
+    private static final String GATE_EFFECTIVE_RANK_MIN_DOC = "Floor of the effective rank (exp of the entropy of the normalised singular values) of the centred pooled held-out embeddings (collapse guard).";
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
+            .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://localhost:8081", Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
+            .define(APPLICATION_ID, Type.STRING, "d2v-trainer", Importance.HIGH, APPLICATION_ID_DOC)
+            .define(TOPIC_PREFIX, Type.STRING, TrainerTopics.DEFAULT_PREFIX, Importance.MEDIUM, TOPIC_PREFIX_DOC)
+            .define(MODEL_STORE_DIR, Type.STRING, "d2v-data/models", Importance.HIGH, MODEL_STORE_DIR_DOC)
+            .define(MODEL_SEED, Type.LONG, 42L, Importance.LOW, MODEL_SEED_DOC)
+            .define(CHECKPOINT_DIR, Type.STRING, "d2v-data/checkpoints/text", Importance.HIGH, CHECKPOINT_DIR_DOC)
+            .define(BATCH_SIZE, Type.INT, 16, Range.between(1, 4096), Importance.MEDIUM, BATCH_SIZE_DOC)
+            .define(MAX_TOKENS, Type.INT, 128, Range.between(3, 65_536), Importance.MEDIUM, MAX_TOKENS_DOC)
+            .define(LEARNING_RATE, Type.DOUBLE, 5e-4, Range.between(1e-9, 1.0), Importance.MEDIUM, LEARNING_RATE_DOC)
+            .define(WARMUP_STEPS, Type.INT, 100, Range.atLeast(0), Importance.LOW, WARMUP_STEPS_DOC)
+            .define(SEED, Type.LONG, 42L, Importance.LOW, SEED_DOC)
+            .define(DEVICE, Type.STRING, "cpu", ConfigDef.ValidString.in("cpu", "cuda"), Importance.MEDIUM, DEVICE_DOC)
+            .define(REPLAY_CAPACITY, Type.INT, 4096, Range.between(1, 10_000_000), Importance.MEDIUM, REPLAY_CAPACITY_DOC)
+            .define(REPLAY_FRESH_FRACTION, Type.DOUBLE, 0.5, Range.between(0.01, 1.0), Importance.MEDIUM,
+                    REPLAY_FRESH_FRACTION_DOC)
+            .define(HELDOUT_EVERY, Type.INT, 10, Range.atLeast(2), Importance.MEDIUM, HELDOUT_EVERY_DOC)
+            .define(HELDOUT_SIZE, Type.INT, 128, Range.between(1, 100_000), Importance.MEDIUM, HELDOUT_SIZE_DOC)
+            .define(CHECKPOINT_INTERVAL_STEPS, Type.INT, 50, Range.atLeast(1), Importance.MEDIUM, CHECKPOINT_INTERVAL_STEPS_DOC)
+            .define(CHECKPOINTS_KEPT, Type.INT, 2, Range.atLeast(1), Importance.LOW, CHECKPOINTS_KEPT_DOC)
+            .define(EXPORT_INTERVAL_STEPS, Type.INT, 500, Range.atLeast(1), Importance.MEDIUM, EXPORT_INTERVAL_STEPS_DOC)
+            .define(EXPORT_INTERVAL_SECONDS, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM, EXPORT_INTERVAL_SECONDS_DOC)
+            .define(LOG_INTERVAL_STEPS, Type.INT, 10, Range.atLeast(1), Importance.LOW, LOG_INTERVAL_STEPS_DOC)
+            .define(POLL_TIMEOUT_MS, Type.LONG, 200L, Range.between(1, 60_000), Importance.LOW, POLL_TIMEOUT_MS_DOC)
+            .define(GATE_HELDOUT_MIN, Type.INT, 16, Range.atLeast(2), Importance.MEDIUM, GATE_HELDOUT_MIN_DOC)
+            .define(GATE_PARITY_MAX, Type.DOUBLE, GateThresholds.defaults().parityMaxAbsDiff(), Range.between(0.0, 1.0), Importance.MEDIUM, GATE_PARITY_MAX_DOC)
+            .define(GATE_LOSS_MAX_RATIO, Type.DOUBLE, GateThresholds.defaults().lossMaxRatio(), Range.between(0.0, 100.0), Importance.MEDIUM, GATE_LOSS_MAX_RATIO_DOC)
+            .define(GATE_VARIANCE_MIN, Type.DOUBLE, GateThresholds.defaults().varianceMin(), Range.between(0.0, 1.0), Importance.MEDIUM, GATE_VARIANCE_MIN_DOC)
+            .define(GATE_EFFECTIVE_RANK_MIN, Type.DOUBLE, GateThresholds.defaults().effectiveRankMin(), Range.between(0.0, 1e6), Importance.MEDIUM,
+                    GATE_EFFECTIVE_RANK_MIN_DOC);
+
+    /** Our own keys: these are not forwarded to the Kafka clients. */
+    private static final Set<String> OWN_KEYS = Set.copyOf(DEFINITION.names());
+    /** The registry client's own keys, which go to it rather than to the Kafka clients. */
+    private static final Set<String> REGISTRY_KEYS = Set.copyOf(RegistryClientConfig.configDef().names());
+
+    private final String bootstrapServers;
+    private final String schemaRegistryUrl;
+    private final String applicationId;
+    private final TrainerTopics topics;
+    private final Path modelStoreDir;
+    private final long modelSeed;
+    private final Path checkpointDir;
+    private final TrainerConfig training;
+    private final int replayCapacity;
+    private final double replayFreshFraction;
+    private final int heldOutEvery;
+    private final int heldOutSize;
+    private final int checkpointIntervalSteps;
+    private final int exportIntervalSteps;
+    private final Duration exportInterval;
+    private final int logIntervalSteps;
+    private final Duration pollTimeout;
+    private final int gateHeldOutMin;
+    private final GateThresholds gate;
+    private final Map<String, String> passThrough;
+    private final Map<String, String> originals;
+    private final Map<String, Object> values;
+
+    private TrainerWorkerConfig(Map<String, String> settings) {
+        AbstractConfig parsed = new AbstractConfig(DEFINITION, settings, false);
+        this.values = new TreeMap<>(parsed.values());
+        this.bootstrapServers = parsed.getString(BOOTSTRAP_SERVERS);
+        this.schemaRegistryUrl = parsed.getString(SCHEMA_REGISTRY_URL);
+        this.applicationId = parsed.getString(APPLICATION_ID);
+        this.topics = new TrainerTopics(parsed.getString(TOPIC_PREFIX));
+        this.modelStoreDir = Path.of(parsed.getString(MODEL_STORE_DIR));
+        this.modelSeed = parsed.getLong(MODEL_SEED);
+        this.checkpointDir = Path.of(parsed.getString(CHECKPOINT_DIR));
+        try {
+            this.training = TrainerConfig.builder()
+                    .batchSize(parsed.getInt(BATCH_SIZE))
+                    .maxTokens(parsed.getInt(MAX_TOKENS))
+                    .learningRate(parsed.getDouble(LEARNING_RATE))
+                    .warmupSteps(parsed.getInt(WARMUP_STEPS))
+                    .seed(parsed.getLong(SEED))
+                    .device(Device.valueOf(parsed.getString(DEVICE).toUpperCase(Locale.ROOT)))
+                    .checkpointsKept(parsed.getInt(CHECKPOINTS_KEPT))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("invalid training settings: " + e.getMessage());
+        }
+        this.replayCapacity = parsed.getInt(REPLAY_CAPACITY);
+        this.replayFreshFraction = parsed.getDouble(REPLAY_FRESH_FRACTION);
+        this.heldOutEvery = parsed.getInt(HELDOUT_EVERY);
+        this.heldOutSize = parsed.getInt(HELDOUT_SIZE);
+        this.checkpointIntervalSteps = parsed.getInt(CHECKPOINT_INTERVAL_STEPS);
+        this.exportIntervalSteps = parsed.getInt(EXPORT_INTERVAL_STEPS);
+        this.exportInterval = Duration.ofSeconds(parsed.getLong(EXPORT_INTERVAL_SECONDS));
+        this.logIntervalSteps = parsed.getInt(LOG_INTERVAL_STEPS);
+        this.pollTimeout = Duration.ofMillis(parsed.getLong(POLL_TIMEOUT_MS));
+        this.gateHeldOutMin = parsed.getInt(GATE_HELDOUT_MIN);
+        if (gateHeldOutMin > heldOutSize) {
+            throw new ConfigException(GATE_HELDOUT_MIN, gateHeldOutMin, "must be <= " + HELDOUT_SIZE + " (" + heldOutSize
+                    + "), or no candidate could ever be judged");
+        }
+        this.gate = new GateThresholds(parsed.getDouble(GATE_PARITY_MAX), parsed.getDouble(GATE_LOSS_MAX_RATIO),
+                parsed.getDouble(GATE_VARIANCE_MIN), parsed.getDouble(GATE_EFFECTIVE_RANK_MIN));
+        Map<String, String> rest = new TreeMap<>(settings);
+        OWN_KEYS.forEach(rest::remove);
+        this.passThrough = Map.copyOf(rest);
+        this.originals = Map.copyOf(settings);
+    }
+
+    /**
+     * Parses {@code settings} (raw strings from a properties file and the environment).
+     *
+     * @throws ConfigException naming the key, the value and what was expected
+     */
+    public static TrainerWorkerConfig from(Map<String, String> settings) {
+        return new TrainerWorkerConfig(settings);
+    }
+
+    public static TrainerWorkerConfig defaults() {
+        return from(Map.of());
+    }
+
+    /** A copy with some settings replaced (the embedded stack, a demo, tests). */
+    public TrainerWorkerConfig with(Map<String, String> overrides) {
+        Map<String, String> merged = new HashMap<>(originals);
+        merged.putAll(overrides);
+        return from(merged);
+    }
+
+    /**
+     * Settings small enough for a demo on a laptop: batches of 8 texts, an export every 20 steps,
+     * a checkpoint every 10, a gate that judges on 16 held-out texts. Everything else as given.
+     */
+    public TrainerWorkerConfig forDemo() {
+        return with(Map.of(BATCH_SIZE, "8", MAX_TOKENS, "64", WARMUP_STEPS, "0", LEARNING_RATE, "1e-3",
+                EXPORT_INTERVAL_STEPS, "20", CHECKPOINT_INTERVAL_STEPS, "10", LOG_INTERVAL_STEPS, "5",
+                HELDOUT_EVERY, "5", HELDOUT_SIZE, "32", GATE_HELDOUT_MIN, "16"));
+    }
+
+    /** Properties for this process's Kafka clients: pass-through settings plus the bootstrap servers. */
+    public Map<String, Object> clientProperties() {
+        Map<String, Object> props = new HashMap<>(passThrough);
+        props.keySet().removeIf(TrainerWorkerConfig::isRegistryKey);
+        props.put(BOOTSTRAP_SERVERS, bootstrapServers);
+        return props;
+    }
+
+    /**
+     * Settings for the registry client: the URL plus {@code schema.registry.*}, {@code basic.auth.*}
+     * and the other keys the registry client defines ({@code max.retries}, {@code retries.wait.ms},
+     * {@code http.connect.timeout.ms}...).
+     */
+    public Map<String, String> registryProperties() {
+        Map<String, String> props = new TreeMap<>();
+        passThrough.forEach((key, value) -> {
+            if (isRegistryKey(key)) {
+                props.put(key, value);
+            }
+        });
+        props.put(SCHEMA_REGISTRY_URL, schemaRegistryUrl);
+        return props;
+    }
+
+    private static boolean isRegistryKey(String key) {
+        return key.startsWith("schema.registry.") || key.startsWith("basic.auth.") || REGISTRY_KEYS.contains(key);
+    }
+
+    /** The TEXT trainer's consumer group: {@code <application.id>-text}. */
+    public String textGroupId() {
+        return applicationId + "-text";
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public String schemaRegistryUrl() {
+        return schemaRegistryUrl;
+    }
+
+    public String applicationId() {
+        return applicationId;
+    }
+
+    public TrainerTopics topics() {
+        return topics;
+    }
+
+    public Path modelStoreDir() {
+        return modelStoreDir;
+    }
+
+    public long modelSeed() {
+        return modelSeed;
+    }
+
+    public Path checkpointDir() {
+        return checkpointDir;
+    }
+
+    /** The hyperparameters handed to {@link Data2VecTextTrainer}. */
+    public TrainerConfig training() {
+        return training;
+    }
+
+    public int replayCapacity() {
+        return replayCapacity;
+    }
+
+    public double replayFreshFraction() {
+        return replayFreshFraction;
+    }
+
+    public int heldOutEvery() {
+        return heldOutEvery;
+    }
+
+    public int heldOutSize() {
+        return heldOutSize;
+    }
+
+    public int checkpointIntervalSteps() {
+        return checkpointIntervalSteps;
+    }
+
+    public int exportIntervalSteps() {
+        return exportIntervalSteps;
+    }
+
+    /** {@link Duration#ZERO} when only the step trigger exports. */
+    public Duration exportInterval() {
+        return exportInterval;
+    }
+
+    public int logIntervalSteps() {
+        return logIntervalSteps;
+    }
+
+    public Duration pollTimeout() {
+        return pollTimeout;
+    }
+
+    public int gateHeldOutMin() {
+        return gateHeldOutMin;
+    }
+
+    public GateThresholds gate() {
+        return gate;
+    }
+
+    /** Our own settings with their values, for the start-up log line (pass-through values, secrets among them, are left out). */
+    public Map<String, String> describe() {
+        Map<String, String> shown = new TreeMap<>();
+        values.forEach((key, value) -> shown.put(key, String.valueOf(value)));
+        shown.put("client.properties", String.valueOf(new TreeMap<>(passThrough).keySet()));
+        return shown;
+    }
+
+    /** Consumer settings the trainer relies on; the caller's pass-through cannot change them. */
+    static Map<String, Object> fixedConsumerSettings(String groupId) {
+        return Map.of(ConsumerConfig.GROUP_ID_CONFIG, groupId,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    }
+}

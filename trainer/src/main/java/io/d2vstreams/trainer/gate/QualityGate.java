@@ -1,0 +1,129 @@
+package io.d2vstreams.trainer.gate;
+
+import io.d2vstreams.runtime.Device;
+import io.d2vstreams.runtime.Encoder;
+import io.d2vstreams.runtime.EncoderOptions;
+import io.d2vstreams.runtime.ModelManifest;
+import io.d2vstreams.runtime.ModelStore;
+import io.d2vstreams.trainer.Data2VecTextTrainer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides whether an exported TEXT candidate may serve. It judges the version on disk (what the
+ * pipeline would load), not the trainer's memory, with four checks, all run so that the
+ * announcement carries every measurement:
+ *
+ * <ol>
+ *   <li>{@link ParityCheck}: the candidate's {@code model.onnx} on ONNX Runtime matches the
+ *       training model's {@code last_hidden_state} on a probe batch (the first held-out texts).
+ *   <li>{@link FiniteCheck}: the serving path's pooled, normalised embeddings of the held-out
+ *       texts hold no NaN or Inf. A model that fails model-runtime's own load probe fails here too.
+ *   <li>{@link HeldOutLossCheck}: the candidate's data2vec loss on the held-out texts is not
+ *       worse than the ACTIVE version's.
+ *   <li>{@link CollapseCheck}: those embeddings still vary and span many directions.
+ * </ol>
+ *
+ * <p><b>How the two losses are measured.</b> Both versions' weights are read from the store and
+ * evaluated, one after the other, in the student's place of the same trainer
+ * ({@link Data2VecTextTrainer#heldOutLoss(List, io.d2vstreams.runtime.TensorBundle)}): the same
+ * held-out texts, the same fixed masks, the same targets from the trainer's current EMA teacher,
+ * and the trainer's current regression head. A data2vec loss only means something against a
+ * given teacher, and the teacher moves every step, so the loss the ACTIVE version had when it was
+ * accepted cannot be compared with today's; measuring both now, against one set of targets, makes
+ * the encoder the only difference. The head is the one part that is not neutral: it was trained
+ * on top of the candidate's lineage, so the comparison leans towards the candidate. That is
+ * acceptable for what this check is for, catching a candidate that got worse (divergence,
+ * damaged weights), which a shared head does not hide; it is not a proof of improvement. When
+ * the ACTIVE version has another architecture the loss is not comparable and the check records
+ * only the candidate's.
+ */
+public final class QualityGate {
+
+    private static final Logger LOG = LoggerFactory.getLogger(QualityGate.class);
+
+    private final ParityCheck parity;
+    private final FiniteCheck finite = new FiniteCheck();
+    private final HeldOutLossCheck loss;
+    private final CollapseCheck collapse;
+    private final EncoderOptions options;
+
+    public QualityGate(GateThresholds thresholds) {
+        Objects.requireNonNull(thresholds, "thresholds");
+        this.parity = new ParityCheck(thresholds.parityMaxAbsDiff());
+        this.loss = new HeldOutLossCheck(thresholds.lossMaxRatio());
+        this.collapse = new CollapseCheck(thresholds.varianceMin(), thresholds.effectiveRankMin());
+        // What downstream consumers get: mean pooling then L2 normalisation; one thread beside training.
+        this.options = EncoderOptions.defaults().withDevice(Device.CPU).withThreads(1, 1).withNormalize(true);
+    }
+
+    /**
+     * @param trainer the trainer that exported the candidate (its teacher provides the targets)
+     * @param candidate the exported version under judgement
+     * @param active the version serving now, empty when there is none
+     * @param heldOut texts never trained on, at least two
+     */
+    public GateDecision evaluate(Data2VecTextTrainer trainer, ModelStore store, ModelManifest candidate,
+            Optional<ModelManifest> active, List<String> heldOut) {
+        if (heldOut.size() < 2) {
+            throw new IllegalArgumentException("the gate needs at least two held-out texts, got " + heldOut.size());
+        }
+        List<CheckResult> results = new ArrayList<>();
+        List<String> probe = heldOut.subList(0, Math.min(heldOut.size(), trainer.config().batchSize()));
+        results.add(measure(ParityCheck.NAME, () -> parity.evaluate(trainer.exportParity(candidate, probe))));
+
+        float[][] embeddings = null;
+        String embedFailure = null;
+        try (Encoder<String> encoder = store.loadText(candidate, options)) {
+            embeddings = encoder.embed(heldOut);
+        } catch (RuntimeException e) {
+            embedFailure = "the ONNX model does not serve: " + e.getMessage();
+        }
+        if (embeddings == null) {
+            results.add(CheckResult.fail(FiniteCheck.NAME, embedFailure, Map.of()));
+        } else {
+            results.add(finite.evaluate(embeddings));
+        }
+
+        results.add(measure(HeldOutLossCheck.NAME, () -> {
+            double candidateLoss = trainer.heldOutLoss(heldOut, store.readWeights(candidate));
+            return loss.evaluate(candidateLoss, activeLoss(trainer, store, active, heldOut));
+        }));
+
+        if (embeddings == null) {
+            results.add(CheckResult.fail(CollapseCheck.NAME, embedFailure, Map.of()));
+        } else {
+            float[][] vectors = embeddings;
+            results.add(measure(CollapseCheck.NAME, () -> collapse.evaluate(vectors)));
+        }
+        return GateDecision.of(results);
+    }
+
+    private static OptionalDouble activeLoss(Data2VecTextTrainer trainer, ModelStore store, Optional<ModelManifest> active,
+            List<String> heldOut) {
+        if (active.isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        try {
+            return OptionalDouble.of(trainer.heldOutLoss(heldOut, store.readWeights(active.get())));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("event=gate_loss_not_comparable active_version={} reason=\"{}\"", active.get().version(), e.getMessage());
+            return OptionalDouble.empty();
+        }
+    }
+
+    /** A check whose measurement itself fails (unreadable file, ONNX error) fails with that reason. */
+    private static CheckResult measure(String name, java.util.function.Supplier<CheckResult> check) {
+        try {
+            return check.get();
+        } catch (RuntimeException e) {
+            return CheckResult.fail(name, "could not be measured: " + e.getMessage(), Map.of());
+        }
+    }
+}

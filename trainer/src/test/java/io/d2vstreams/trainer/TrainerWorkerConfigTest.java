@@ -1,0 +1,101 @@
+package io.d2vstreams.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.d2vstreams.runtime.Device;
+import io.d2vstreams.trainer.gate.GateThresholds;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("TrainerWorkerConfig: typed, validated once, Kafka settings passed through")
+class TrainerWorkerConfigTest {
+
+    @Test
+    @DisplayName("defaults: the embedded default's endpoints, DESIGN.md's topics, group <application.id>-text")
+    void defaults() {
+        TrainerWorkerConfig c = TrainerWorkerConfig.defaults();
+        assertThat(c.bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(c.schemaRegistryUrl()).isEqualTo("http://localhost:8081");
+        assertThat(c.textGroupId()).as("consumer group").isEqualTo("d2v-trainer-text");
+        assertThat(c.topics().trainingSamples()).isEqualTo("d2v.training.samples");
+        assertThat(c.topics().models()).isEqualTo("d2v.models");
+        assertThat(c.training().batchSize()).isEqualTo(16);
+        assertThat(c.gate()).isEqualTo(GateThresholds.defaults());
+        assertThat(c.exportInterval()).as("time trigger off").isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    @DisplayName("parses every typed setting, and hands the rest to the Kafka and registry clients")
+    void typedAndPassThrough() {
+        TrainerWorkerConfig c = TrainerWorkerConfig.from(Map.ofEntries(
+                Map.entry("application.id", "t1"),
+                Map.entry("topic.prefix", "x."),
+                Map.entry("model.store.dir", "/data/models"),
+                Map.entry("trainer.checkpoint.dir", "/data/ckpt"),
+                Map.entry("trainer.batch.size", "32"),
+                Map.entry("trainer.learning.rate", "2e-4"),
+                Map.entry("trainer.device", "cuda"),
+                Map.entry("trainer.replay.capacity", "100"),
+                Map.entry("trainer.replay.fresh.fraction", "0.25"),
+                Map.entry("trainer.export.interval.steps", "20"),
+                Map.entry("trainer.export.interval.seconds", "60"),
+                Map.entry("gate.parity.max.abs.diff", "1e-5"),
+                Map.entry("gate.effective.rank.min", "3"),
+                Map.entry("security.protocol", "SASL_SSL"),
+                Map.entry("sasl.jaas.config", "secret"),
+                Map.entry("schema.registry.basic.auth.user.info", "u:p"),
+                Map.entry("max.retries", "7")));
+        assertThat(c.textGroupId()).isEqualTo("t1-text");
+        assertThat(c.topics().models()).isEqualTo("x.models");
+        assertThat(c.modelStoreDir()).isEqualTo(Path.of("/data/models"));
+        assertThat(c.checkpointDir()).isEqualTo(Path.of("/data/ckpt"));
+        assertThat(c.training().batchSize()).isEqualTo(32);
+        assertThat(c.training().learningRate()).isEqualTo(2e-4);
+        assertThat(c.training().device()).isEqualTo(Device.CUDA);
+        assertThat(c.replayCapacity()).isEqualTo(100);
+        assertThat(c.replayFreshFraction()).isEqualTo(0.25);
+        assertThat(c.exportIntervalSteps()).isEqualTo(20);
+        assertThat(c.exportInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.gate().parityMaxAbsDiff()).isEqualTo(1e-5);
+        assertThat(c.gate().effectiveRankMin()).isEqualTo(3.0);
+        assertThat(c.clientProperties()).as("Kafka client properties")
+                .containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.jaas.config", "secret")
+                .containsEntry("bootstrap.servers", "localhost:9092")
+                .doesNotContainKeys("trainer.batch.size", "application.id", "schema.registry.url",
+                        "schema.registry.basic.auth.user.info", "gate.parity.max.abs.diff", "max.retries");
+        assertThat(c.registryProperties()).as("registry properties")
+                .containsEntry("schema.registry.basic.auth.user.info", "u:p").containsEntry("max.retries", "7")
+                .containsEntry("schema.registry.url", "http://localhost:8081").doesNotContainKey("sasl.jaas.config");
+        assertThat(c.describe()).as("start-up description leaves pass-through values out")
+                .containsEntry("trainer.batch.size", "32").doesNotContainValue("secret");
+    }
+
+    @Test
+    @DisplayName("fails fast with the key and the value on a bad setting")
+    void badValues() {
+        assertThatThrownBy(() -> TrainerWorkerConfig.from(Map.of("trainer.batch.size", "zero")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("trainer.batch.size").hasMessageContaining("zero");
+        assertThatThrownBy(() -> TrainerWorkerConfig.from(Map.of("trainer.replay.fresh.fraction", "1.5")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("trainer.replay.fresh.fraction");
+        assertThatThrownBy(() -> TrainerWorkerConfig.from(Map.of("trainer.device", "tpu")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("trainer.device");
+        assertThatThrownBy(() -> TrainerWorkerConfig.from(Map.of("trainer.heldout.size", "8", "gate.heldout.min", "16")))
+                .as("a gate that could never judge").isInstanceOf(ConfigException.class)
+                .hasMessageContaining("gate.heldout.min");
+    }
+
+    @Test
+    @DisplayName("demo settings export after 20 steps, and with() keeps what was set before")
+    void demoAndWith() {
+        TrainerWorkerConfig demo = TrainerWorkerConfig.from(Map.of("application.id", "demo")).forDemo();
+        assertThat(demo.exportIntervalSteps()).isEqualTo(20);
+        assertThat(demo.training().batchSize()).isEqualTo(8);
+        assertThat(demo.applicationId()).as("kept").isEqualTo("demo");
+        assertThat(demo.with(Map.of("trainer.export.interval.steps", "5")).exportIntervalSteps()).isEqualTo(5);
+    }
+}
