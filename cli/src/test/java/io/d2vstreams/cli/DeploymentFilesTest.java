@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.d2vstreams.topology.ConfigSource;
 import io.d2vstreams.topology.PipelineConfig;
+import io.d2vstreams.trainer.TrainerWorkerConfig;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +64,22 @@ class DeploymentFilesTest {
         assertThatCode(() -> PipelineConfig.from(settings)).as("the settings parse and validate").doesNotThrowAnyException();
         assertThat(PipelineConfig.from(settings).metricsHost()).as("metrics reachable from Prometheus' container")
                 .isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    @DisplayName("the trainer's properties file and D2V_* variables are defined, valid settings")
+    void trainerSettingsAreReal() throws IOException {
+        JsonNode trainer = compose().path("services").path("trainer");
+        Map<String, String> env = new HashMap<>();
+        trainer.path("environment").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        Map<String, String> settings = ConfigSource.load(ROOT.resolve("deploy/config/trainer.properties"), env);
+
+        assertThat(settings.keySet()).as("every key the compose stack sets is one TrainerWorkerConfig defines")
+                .isSubsetOf(TrainerWorkerConfig.DEFINITION.names());
+        assertThatCode(() -> TrainerWorkerConfig.from(settings)).as("the settings parse and validate").doesNotThrowAnyException();
+        JsonNode pipelineEnv = compose().path("services").path("pipeline").path("environment");
+        assertThat(env.get("D2V_MODEL_STORE_DIR")).as("trainer and pipeline share the model store")
+                .isEqualTo(pipelineEnv.path("D2V_MODEL_STORE_DIR").asText());
     }
 
     @Test
