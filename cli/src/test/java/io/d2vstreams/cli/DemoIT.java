@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("d2v demo, run in-process")
 class DemoIT {
     @Test
-    @DisplayName("embeds every good text, image and audio event, dead-letters the bad ones by reason and prints the JSON summary last")
+    @DisplayName("embeds every good event, dead-letters the bad ones by reason, refreshes the text model by training, and prints the JSON summary last")
     void demoJson() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -27,12 +27,28 @@ class DemoIT {
         assertThat(exit).as("exit code; stderr: %s", err).isZero();
         String[] lines = out.toString().trim().split("\n");
         JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);
-        assertThat(json.path("text").path("embedded").asInt()).as("good text events embedded").isEqualTo(40);
+        assertThat(json.path("text").path("embedded").asInt()).as("good text events embedded, 40 before the refresh and 20 after")
+                .isEqualTo(60);
         assertThat(json.path("text").path("dlq").asInt()).as("bad text events dead-lettered").isEqualTo(3);
         assertThat(json.path("text").path("dlq_reasons").path("NOT_WIRE_FORMAT").asInt()).isEqualTo(1);
         assertThat(json.path("text").path("dlq_reasons").path("UNKNOWN_SCHEMA_ID").asInt()).isEqualTo(1);
         assertThat(json.path("text").path("dlq_reasons").path("EMPTY_TEXT").asInt()).isEqualTo(1);
-        assertThat(json.path("text").path("model_versions").get(0).asInt()).isEqualTo(1);
+        JsonNode trainer = json.path("trainer");
+        int refreshed = trainer.path("refreshed_to").asInt();
+        assertThat(refreshed).as("the trainer's accepted version the pipeline switched to").isGreaterThan(1);
+        assertThat(json.path("text").path("model_versions")).as("text embedded by the seeded v1, then by the trained version")
+                .extracting(JsonNode::asInt).contains(1, refreshed);
+        assertThat(trainer.path("steps").asLong()).as("data2vec steps").isGreaterThanOrEqualTo(12);
+        JsonNode accepted = null;
+        for (JsonNode decision : trainer.path("decisions")) {
+            if (decision.path("version").asInt() == refreshed) {
+                accepted = decision;
+            }
+        }
+        assertThat(accepted).as("the gate's decision on v%d", refreshed).isNotNull();
+        assertThat(accepted.path("status").asText()).isEqualTo("ACTIVE");
+        assertThat(accepted.path("heldout_loss").asDouble()).as("held-out loss no worse than the seeded version's")
+                .isLessThanOrEqualTo(accepted.path("previous_heldout_loss").asDouble());
 
         JsonNode image = json.path("image");
         assertThat(image.path("embedded").asInt()).as("good generated images embedded").isEqualTo(40);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.trainer.TrainerWorker;
+import io.d2vstreams.trainer.gate.HeldOutLossCheck;
 
 import java.util.EnumMap;
 import java.util.Locale;
@@ -49,6 +51,8 @@ public final class DemoReport {
 
     private final Map<Modality, ModalityCounts> counts = new EnumMap<>(Modality.class);
     private double wallSeconds;
+    private TrainerWorker.Progress trainer;
+    private int refreshedVersion;
 
     public DemoReport() {
         for (Modality modality : Modality.values()) {
@@ -68,6 +72,12 @@ public final class DemoReport {
 
     void deadLettered(Modality modality, String reason) {
         counts.get(modality).deadLetters.merge(reason, 1, Integer::sum);
+    }
+
+    /** What the trainer did, and the version the pipeline switched to during the run. */
+    void trainer(TrainerWorker.Progress progress, int refreshedVersion) {
+        this.trainer = progress;
+        this.refreshedVersion = refreshedVersion;
     }
 
     void wallSeconds(double seconds) {
@@ -99,6 +109,27 @@ public final class DemoReport {
             ObjectNode reasons = node.putObject("dlq_reasons");
             c.deadLetters.forEach(reasons::put);
         });
+        if (trainer != null) {
+            ObjectNode node = root.putObject("trainer");
+            node.put("steps", trainer.completedSteps());
+            node.put("samples_read", trainer.samplesRead());
+            node.put("refreshed_to", refreshedVersion);
+            ArrayNode decisions = node.putArray("decisions");
+            for (TrainerWorker.Decision d : trainer.decisions()) {
+                ObjectNode decision = decisions.addObject();
+                decision.put("version", d.version());
+                decision.put("status", d.status().name());
+                decision.put("step", d.step());
+                Double loss = d.metrics().get(HeldOutLossCheck.CANDIDATE_METRIC);
+                Double activeLoss = d.metrics().get(HeldOutLossCheck.ACTIVE_METRIC);
+                if (loss != null) {
+                    decision.put("heldout_loss", loss);
+                }
+                if (activeLoss != null) {
+                    decision.put("previous_heldout_loss", activeLoss);
+                }
+            }
+        }
         return root.toString();
     }
 
@@ -112,6 +143,17 @@ public final class DemoReport {
                 modality.name().toLowerCase(Locale.ROOT), c.produced, c.embedded, c.deadLettered(),
                 c.modelVersions.isEmpty() ? "-" : c.modelVersions.toString(),
                 c.deadLetters.isEmpty() ? "-" : c.deadLetters.toString())));
+        if (trainer != null) {
+            out.append(String.format(Locale.ROOT, "trainer: %d data2vec steps on %d sampled texts; the pipeline switched text to v%d%n",
+                    trainer.completedSteps(), trainer.samplesRead(), refreshedVersion));
+            for (TrainerWorker.Decision d : trainer.decisions()) {
+                Double loss = d.metrics().get(HeldOutLossCheck.CANDIDATE_METRIC);
+                Double activeLoss = d.metrics().get(HeldOutLossCheck.ACTIVE_METRIC);
+                out.append(String.format(Locale.ROOT, "  v%d %s at step %d%s%n", d.version(), d.status(), d.step(),
+                        loss == null || activeLoss == null ? ""
+                                : String.format(Locale.ROOT, " (held-out loss %.3f, previous version %.3f)", loss, activeLoss)));
+            }
+        }
         return out.toString();
     }
 }

@@ -19,6 +19,8 @@ import io.d2vstreams.topology.DeadLetterHeaders;
 import io.d2vstreams.topology.EmbeddingPipeline;
 import io.d2vstreams.topology.PipelineConfig;
 import io.d2vstreams.topology.Topics;
+import io.d2vstreams.trainer.TrainerWorker;
+import io.d2vstreams.trainer.TrainerWorkerConfig;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -48,10 +50,11 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A finite run of the loop on the embedded default in a temporary directory: embedded broker
- * and registry, the pipeline, generated text, images and audio (a few of each deliberately
- * bad), and a read of every output with {@code read_committed} until each input has its one
- * result. Each step is its own small method, so another stage of the loop slots in beside them.
+ * A finite run of the whole loop on the embedded default in a temporary directory: embedded
+ * broker and registry, the pipeline and the trainer; generated text, images and audio (a few of
+ * each deliberately bad); the trainer learns from the sampled texts until the quality gate
+ * accepts a new version and the pipeline serves it; more texts are embedded with that version;
+ * and every output is read with {@code read_committed} until each input has its one result.
  */
 public final class DemoRun {
     /**
@@ -78,19 +81,19 @@ public final class DemoRun {
         Path dir = options.workDir().isPresent() ? options.workDir().get() : Files.createTempDirectory("d2v-demo-");
         DemoReport report = new DemoReport();
         try (DevStack stack = DevStack.start(DevStackOptions.builder(dir.resolve("stack")).kafkaPort(0).registryPort(0).build())) {
-            PipelineConfig config = PipelineConfig.from(Map.of(
-                    PipelineConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
-                    PipelineConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
-                    PipelineConfig.APPLICATION_ID, "d2v-demo",
-                    PipelineConfig.TOPIC_PARTITIONS, "2",
-                    PipelineConfig.METRICS_PORT, "0",
-                    PipelineConfig.MODEL_STORE_DIR, dir.resolve("models").toString()));
+            PipelineConfig config = pipelineConfig(stack, dir);
             try (EmbeddingPipeline pipeline = EmbeddingPipeline.start(config);
                  SchemaRegistryClient registry = new RestSchemaRegistryClient(
                          RegistryClientConfig.fromProperties(config.registryProperties()))) {
                 pipeline.awaitRunning(Duration.ofSeconds(60));
-                produce(config, registry, options.records(), report);
-                collect(config, registry, report, options);
+                long deadline = System.nanoTime() + options.timeout().toNanos();
+                try (TrainerWorker trainer = TrainerWorker.start(trainerConfig(stack, dir))) {
+                    produce(config, registry, options.records(), report);
+                    int refreshed = awaitRefresh(trainer, pipeline, deadline, options.progress());
+                    report.produced(Modality.TEXT, produceTextAfterRefresh(config, registry, Math.max(1, options.records() / 2)));
+                    collect(config, registry, report, options, deadline);
+                    report.trainer(trainer.progress(), refreshed);
+                }
             } catch (java.util.concurrent.TimeoutException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
@@ -103,12 +106,103 @@ public final class DemoRun {
         return report;
     }
 
-    private static void produce(PipelineConfig config, SchemaRegistryClient registry, int records, DemoReport report) {
-        Map<String, Object> props = Map.of(
+    /**
+     * The pipeline on the embedded stack. Every good text is sampled for training (the default
+     * samples a fifth), so that the trainer has enough data for a refresh within the demo.
+     */
+    private static PipelineConfig pipelineConfig(DevStack stack, Path dir) {
+        return PipelineConfig.from(Map.of(
+                PipelineConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                PipelineConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
+                PipelineConfig.APPLICATION_ID, "d2v-demo",
+                PipelineConfig.TOPIC_PARTITIONS, "2",
+                PipelineConfig.METRICS_PORT, "0",
+                PipelineConfig.SAMPLING_TEXT_RATE, "1.0",
+                PipelineConfig.SAMPLING_TEXT_MAX_PER_SECOND, "10000",
+                PipelineConfig.MODEL_STORE_DIR, dir.resolve("models").toString()));
+    }
+
+    /**
+     * The trainer on the same stack and model store, with the demo's small settings: each step
+     * trains on one fresh sample and seven replayed ones, and a candidate is exported every 12
+     * steps, so a few dozen sampled texts are enough for a refresh; a third of the samples are
+     * held out for the gate, which wants at least 8.
+     */
+    private static TrainerWorkerConfig trainerConfig(DevStack stack, Path dir) {
+        return TrainerWorkerConfig.from(Map.of(
+                TrainerWorkerConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                TrainerWorkerConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
+                TrainerWorkerConfig.APPLICATION_ID, "d2v-demo-trainer",
+                TrainerWorkerConfig.MODEL_STORE_DIR, dir.resolve("models").toString(),
+                TrainerWorkerConfig.CHECKPOINT_DIR, dir.resolve("checkpoints").resolve("text").toString()))
+                .forDemo()
+                .with(Map.of(TrainerWorkerConfig.HELDOUT_EVERY, "3", TrainerWorkerConfig.GATE_HELDOUT_MIN, "8",
+                        TrainerWorkerConfig.REPLAY_FRESH_FRACTION, "0.125", TrainerWorkerConfig.EXPORT_INTERVAL_STEPS, "12"));
+    }
+
+    /**
+     * Waits until the trainer has a version accepted by the quality gate and the pipeline serves
+     * it; returns that version. Fails with what the trainer got to if that does not happen in time.
+     */
+    private static int awaitRefresh(TrainerWorker trainer, EmbeddingPipeline pipeline, long deadline, PrintStream progress)
+            throws InterruptedException {
+        long lastShown = -1;
+        while (true) {
+            TrainerWorker.Progress now = trainer.progress();
+            if (trainer.failure().isPresent()) {
+                throw new IllegalStateException("the trainer stopped: " + trainer.failure().get().getMessage(),
+                        trainer.failure().get());
+            }
+            List<Integer> accepted = now.acceptedVersions();
+            if (!accepted.isEmpty()) {
+                int version = accepted.get(accepted.size() - 1);
+                if (pipeline.activeModel(Modality.TEXT).version() >= version) {
+                    if (progress != null) {
+                        progress.printf("model refresh: text v%d accepted by the quality gate at step %d, now serving%n",
+                                version, now.completedSteps());
+                    }
+                    return version;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no text model refresh in time: the trainer read " + now.samplesRead()
+                        + " samples (" + now.heldOut() + " held out), ran " + now.completedSteps() + " steps, decisions "
+                        + now.decisions() + "; try more --records or a longer --timeout");
+            }
+            if (progress != null && now.completedSteps() / 5 != lastShown) {
+                lastShown = now.completedSteps() / 5;
+                progress.printf("training: step %d, %d samples read, loss %.3f%n", now.completedSteps(), now.samplesRead(),
+                        now.lastLoss());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Texts produced after the refresh: the pipeline embeds them with the trainer's version. */
+    private static int produceTextAfterRefresh(PipelineConfig config, SchemaRegistryClient registry, int records) {
+        try (KafkaProducer<String, byte[]> producer = producer(config);
+             SpecificAvroSerializer<TextEvent> serializer = new SpecificAvroSerializer<>(registry)) {
+            String topic = config.topics().events(Modality.TEXT);
+            List<SampleTexts.Sample> samples = SampleTexts.generate(records, SEED + 1);
+            for (int i = 0; i < samples.size(); i++) {
+                String id = "text-refreshed-" + i;
+                producer.send(new ProducerRecord<>(topic, id, serializer.serialize(topic, TextEvent.newBuilder().setId(id)
+                        .setText(samples.get(i).text()).setTimestampMs(System.currentTimeMillis()).build())));
+            }
+            producer.flush();
+            return samples.size();
+        }
+    }
+
+    private static KafkaProducer<String, byte[]> producer(PipelineConfig config) {
+        return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static void produce(PipelineConfig config, SchemaRegistryClient registry, int records, DemoReport report) {
+        try (KafkaProducer<String, byte[]> producer = producer(config)) {
             Topics topics = config.topics();
             report.produced(Modality.TEXT, produceText(producer, registry, topics.events(Modality.TEXT), records));
             report.produced(Modality.IMAGE, produceImages(producer, registry, topics.events(Modality.IMAGE), records));
@@ -191,7 +285,7 @@ public final class DemoRun {
     }
 
     private static void collect(PipelineConfig config, SchemaRegistryClient registry, DemoReport report,
-                                Options options) {
+                                Options options, long deadline) {
         Topics topics = config.topics();
         Map<String, Object> props = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
@@ -199,7 +293,6 @@ public final class DemoRun {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         int expected = report.totalProduced();
-        long deadline = System.nanoTime() + options.timeout().toNanos();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
              SpecificAvroDeserializer<Embedding> embeddings = new SpecificAvroDeserializer<>(registry, Embedding.class);
              ProgressBar bar = progressBar(options.progress(), expected)) {
