@@ -2,9 +2,10 @@ package io.d2vstreams.cli;
 
 import io.d2vstreams.devstack.DevStack;
 import io.d2vstreams.devstack.DevStackOptions;
-import io.d2vstreams.devstack.DevStackOptions;
 import io.d2vstreams.topology.EmbeddingPipeline;
 import io.d2vstreams.topology.PipelineConfig;
+import io.d2vstreams.trainer.TrainerWorker;
+import io.d2vstreams.trainer.TrainerWorkerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,9 +13,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The embedded stack as a long-running service ({@code d2v up}): broker, registry and
- * pipeline on one data directory. Everything durable lives in that directory, so starting
- * again on it (also after {@code kill -9}) carries on where the last run stopped.
+ * The embedded stack as a long-running service ({@code d2v up}): broker, registry, pipeline
+ * and trainer on one data directory. Everything durable lives in that directory (topics,
+ * schemas, models, training checkpoints), so starting again on it (also after {@code kill -9})
+ * carries on where the last run stopped.
  */
 public final class EmbeddedService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedService.class);
@@ -28,10 +30,12 @@ public final class EmbeddedService implements AutoCloseable {
 
     private final DevStack stack;
     private final EmbeddingPipeline pipeline;
+    private final TrainerWorker trainer;
 
-    private EmbeddedService(DevStack stack, EmbeddingPipeline pipeline) {
+    private EmbeddedService(DevStack stack, EmbeddingPipeline pipeline, TrainerWorker trainer) {
         this.stack = stack;
         this.pipeline = pipeline;
+        this.trainer = trainer;
     }
 
     public static EmbeddedService start(Options options) {
@@ -46,9 +50,21 @@ public final class EmbeddedService implements AutoCloseable {
                     PipelineConfig.METRICS_PORT, Integer.toString(options.metricsPort()),
                     PipelineConfig.MODEL_STORE_DIR, options.dataDir().resolve("models").toString()));
             EmbeddingPipeline pipeline = EmbeddingPipeline.start(config);
+            TrainerWorker trainer;
+            try {
+                // After the pipeline: it creates the topics the trainer waits for and seeds the store.
+                trainer = TrainerWorker.start(TrainerWorkerConfig.from(Map.of(
+                        TrainerWorkerConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                        TrainerWorkerConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
+                        TrainerWorkerConfig.MODEL_STORE_DIR, options.dataDir().resolve("models").toString(),
+                        TrainerWorkerConfig.CHECKPOINT_DIR, options.dataDir().resolve("checkpoints").resolve("text").toString())));
+            } catch (RuntimeException e) {
+                pipeline.close();
+                throw e;
+            }
             log.info("event=service_started kafka={} registry={} data_dir={} startup_ms={}", stack.bootstrapServers(),
                     stack.registryUrl(), options.dataDir().toAbsolutePath(), (System.nanoTime() - started) / 1_000_000);
-            return new EmbeddedService(stack, pipeline);
+            return new EmbeddedService(stack, pipeline, trainer);
         } catch (RuntimeException e) {
             stack.close();
             throw e;
@@ -67,12 +83,21 @@ public final class EmbeddedService implements AutoCloseable {
         return pipeline;
     }
 
+    public TrainerWorker trainer() {
+        return trainer;
+    }
+
+    /** Trainer first (it writes a last checkpoint), then the pipeline, then the broker they both use. */
     @Override
     public void close() {
         try {
-            pipeline.close();
+            trainer.close();
         } finally {
-            stack.close();
+            try {
+                pipeline.close();
+            } finally {
+                stack.close();
+            }
         }
     }
 }

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = "Run the embedded stack as a service: Kafka on localhost:9092, the registry on "
-                + "http://localhost:8081 and the pipeline, until Ctrl-C or SIGTERM. State persists in the data directory.")
+                + "http://localhost:8081, the pipeline and the trainer, until Ctrl-C or SIGTERM. State persists in the data directory.")
 final class UpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

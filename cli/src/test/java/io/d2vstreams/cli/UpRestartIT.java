@@ -129,6 +129,7 @@ class UpRestartIT {
         await("d2v up is serving (log: " + log + ")").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                 .until(() -> !process.isAlive() || Files.readString(log).contains("d2v up: "));
         assertThat(process.isAlive()).as("d2v up is running; its output:%n%s", Files.readString(log)).isTrue();
+        assertThat(Files.readString(log)).as("the trainer runs beside the pipeline").contains("event=trainer_worker_starting");
         return process;
     }
 
