@@ -8,8 +8,8 @@ import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.schemas.ModelAnnouncer;
 import io.d2vstreams.schemas.ModelVersionKeys;
 import io.d2vstreams.schemas.SchemaRegistryClient;
+import io.d2vstreams.schemas.ServingVersions;
 import io.d2vstreams.schemas.SpecificAvroDeserializer;
-import io.d2vstreams.topology.internal.ActiveVersions;
 import io.d2vstreams.topology.internal.ServedModel;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,7 +46,7 @@ public final class ModelFollower implements AutoCloseable {
     private final ModelStore store;
     private final KafkaConsumer<String, ModelVersion> consumer;
     private final ModelAnnouncer announcer;
-    private final ActiveVersions versions = new ActiveVersions();
+    private final ServingVersions versions = new ServingVersions();
     private final List<ServedModel<?>> served = new CopyOnWriteArrayList<>();
     private final Set<String> refused = new HashSet<>();
     private final Thread thread;
@@ -78,7 +78,7 @@ public final class ModelFollower implements AutoCloseable {
         }
         Map<Modality, ModelVersion> active = new HashMap<>();
         for (Modality modality : Modality.values()) {
-            versions.active(modality).ifPresent(v -> active.put(modality, v));
+            versions.active(avro(modality)).ifPresent(v -> active.put(modality, v));
         }
         return active;
     }
@@ -133,7 +133,7 @@ public final class ModelFollower implements AutoCloseable {
 
     /** Brings one slot onto the log's ACTIVE version, or refuses that version with a reason. */
     void reconcile(ServedModel<?> slot) {
-        Optional<ModelVersion> active = versions.active(slot.modality());
+        Optional<ModelVersion> active = versions.active(avro(slot.modality()));
         if (active.isEmpty() || active.get().getVersion() == slot.currentVersion()) {
             return;
         }
@@ -176,4 +176,8 @@ public final class ModelFollower implements AutoCloseable {
         announcer.close();
     }
 
+
+    private static io.d2vstreams.avro.Modality avro(Modality modality) {
+        return io.d2vstreams.avro.Modality.valueOf(modality.name());
+    }
 }

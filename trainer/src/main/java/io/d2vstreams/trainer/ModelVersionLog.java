@@ -3,8 +3,8 @@ package io.d2vstreams.trainer;
 import io.d2vstreams.avro.ModelVersion;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.schemas.SchemaRegistryClient;
+import io.d2vstreams.schemas.ServingVersions;
 import io.d2vstreams.schemas.SpecificAvroDeserializer;
-import io.d2vstreams.trainer.internal.AnnouncementFold;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +32,7 @@ public final class ModelVersionLog implements AutoCloseable {
     private final String topic;
     private final KafkaConsumer<String, byte[]> consumer;
     private final SpecificAvroDeserializer<ModelVersion> deserializer;
-    private final AnnouncementFold fold = new AnnouncementFold();
+    private final ServingVersions fold = new ServingVersions();
     private List<TopicPartition> partitions = List.of();
 
     public ModelVersionLog(Map<String, Object> clientProperties, SchemaRegistryClient registry, String topic) {

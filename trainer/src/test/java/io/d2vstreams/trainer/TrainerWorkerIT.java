@@ -14,7 +14,7 @@ import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.ModelVersionKeys;
-import io.d2vstreams.trainer.internal.AnnouncementFold;
+import io.d2vstreams.schemas.ServingVersions;
 import io.d2vstreams.trainer.internal.VersionFiles;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,7 +91,7 @@ class TrainerWorkerIT {
             assertThat(log.get(4).getReason()).as("REJECTED record's reason").contains("parity");
             // The serving version right after the rejection, by the rule the pipeline serves by
             // (the worker may have gone on to export more before it was closed).
-            AnnouncementFold fold = new AnnouncementFold();
+            ServingVersions fold = new ServingVersions();
             log.subList(0, 5).forEach(v -> fold.apply(ModelVersionKeys.keyOf(v), v));
             assertThat(fold.active(io.d2vstreams.avro.Modality.TEXT).map(ModelVersion::getVersion))
                     .as("the previous version stays the serving one").contains(2);

@@ -1,4 +1,4 @@
-package io.d2vstreams.trainer.internal;
+package io.d2vstreams.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,10 +8,10 @@ import io.d2vstreams.avro.ModelVersion;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("AnnouncementFold: which version serves, from the d2v.models log")
-class AnnouncementFoldTest {
+@DisplayName("ServingVersions: which version serves, from the d2v.models log")
+class ServingVersionsTest {
 
-    private final AnnouncementFold fold = new AnnouncementFold();
+    private final ServingVersions fold = new ServingVersions();
 
     @Test
     @DisplayName("the most recent ACTIVE record serves; CANDIDATE and REJECTED records do not change it")
@@ -38,6 +38,24 @@ class AnnouncementFoldTest {
         assertThat(fold.active(Modality.TEXT).map(ModelVersion::getVersion)).contains(1);
         assertThat(fold.previousActive(Modality.TEXT)).as("nothing else ACTIVE").isEmpty();
         fold.apply("TEXT/1", null);
+        assertThat(fold.active(Modality.TEXT)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a version announced ACTIVE and then REJECTED (it failed to load) gives way to the one before")
+    void rejectedAfterActive() {
+        apply(1, ModelStatus.ACTIVE);
+        apply(2, ModelStatus.ACTIVE);
+        apply(2, ModelStatus.REJECTED);
+        assertThat(fold.active(Modality.TEXT).map(ModelVersion::getVersion)).contains(1);
+    }
+
+    @Test
+    @DisplayName("modalities are independent, and a modality with no ACTIVE record has none")
+    void perModality() {
+        fold.apply("IMAGE/4", ModelVersion.newBuilder().setModality(Modality.IMAGE).setModel("m").setVersion(4)
+                .setUri("image/v4").setSha256("").setDim(64).setStatus(ModelStatus.ACTIVE).setCreatedAtMs(0).build());
+        assertThat(fold.active(Modality.IMAGE).map(ModelVersion::getVersion)).contains(4);
         assertThat(fold.active(Modality.TEXT)).isEmpty();
     }
 

@@ -1,8 +1,9 @@
-package io.d2vstreams.trainer.internal;
+package io.d2vstreams.schemas;
 
 import io.d2vstreams.avro.Modality;
 import io.d2vstreams.avro.ModelStatus;
 import io.d2vstreams.avro.ModelVersion;
+
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -10,15 +11,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The state of {@code d2v.models} folded in log order, by the rule the pipeline serves by (the
- * {@code ModelVersion} schema's doc, topology's {@code ActiveVersions}): keep the latest record
- * per key ({@code <MODALITY>/<version>}); per modality the serving version is the most recent
- * ACTIVE record among those. The previous ACTIVE one is then the next most recent ACTIVE record,
- * which is what a rollback re-announces.
+ * Which model version serves, folded from the {@code d2v.models} log in log order: keep the
+ * latest record per key ({@code <MODALITY>/<version>}, {@link ModelVersionKeys}); per modality the
+ * serving version is the most recent ACTIVE record among those. A rollback is therefore just a
+ * later ACTIVE record for an older version, and the version that served before the current one
+ * is the next most recent ACTIVE record. The one rule every reader of the topic follows: the
+ * pipeline to decide what to serve, the trainer to decide what to train from and roll back to.
  */
-public final class AnnouncementFold {
-
-    private record Entry(ModelVersion value, long sequence) {}
+public final class ServingVersions {
+    private record Entry(ModelVersion value, long sequence) {
+    }
 
     private final Map<String, Entry> latestByKey = new HashMap<>();
     private long sequence;
@@ -32,6 +34,7 @@ public final class AnnouncementFold {
         }
     }
 
+    /** The version serving {@code modality}: the most recent ACTIVE record. */
     public Optional<ModelVersion> active(Modality modality) {
         List<ModelVersion> active = activeNewestFirst(modality);
         return active.isEmpty() ? Optional.empty() : Optional.of(active.get(0));
@@ -43,9 +46,9 @@ public final class AnnouncementFold {
         return active.size() < 2 ? Optional.empty() : Optional.of(active.get(1));
     }
 
-    /** The latest record announced for one version. */
+    /** The latest record announced for one version, if any. */
     public Optional<ModelVersion> state(Modality modality, int version) {
-        return Optional.ofNullable(latestByKey.get(modality.name() + "/" + version)).map(Entry::value);
+        return Optional.ofNullable(latestByKey.get(ModelVersionKeys.key(modality, version))).map(Entry::value);
     }
 
     private List<ModelVersion> activeNewestFirst(Modality modality) {
