@@ -23,7 +23,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--modality", defaultValue = "text", paramLabel = "M", converter = ModalityConverter.class,
-            description = "The path to measure (default: ${DEFAULT-VALUE}).")
+            description = "The path to measure: text, image or audio (default: ${DEFAULT-VALUE}).")
     Modality modality;
 
     @Option(names = "--records", required = true, paramLabel = "N", description = "Timed records.")

@@ -1,7 +1,9 @@
 package io.d2vstreams.cli.bench;
 
 import io.d2vstreams.avro.Embedding;
-import io.d2vstreams.avro.TextEvent;
+import io.d2vstreams.cli.client.EventInput;
+import io.d2vstreams.cli.client.EventInputs;
+import io.d2vstreams.cli.client.EventProducer;
 import io.d2vstreams.devstack.DevStack;
 import io.d2vstreams.devstack.DevStackOptions;
 import io.d2vstreams.runtime.EncoderOptions;
@@ -11,24 +13,18 @@ import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.bench.BenchOptions;
 import io.d2vstreams.runtime.bench.BenchResult;
 import io.d2vstreams.runtime.bench.EncoderBench;
-import io.d2vstreams.runtime.bench.SentenceGenerator;
 import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroDeserializer;
-import io.d2vstreams.schemas.SpecificAvroSerializer;
 import io.d2vstreams.topology.EmbeddingPipeline;
 import io.d2vstreams.topology.PipelineConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,13 +39,15 @@ import java.util.Objects;
 import java.util.function.IntConsumer;
 
 /**
- * {@code d2v bench pipeline}: the embedding pipeline end to end on an in-process broker and
+ * {@code d2v bench pipeline}: one modality's embedding path end to end on an in-process broker and
  * registry, with the production guarantees ({@code exactly_once_v2}, outputs read with
  * {@code read_committed}), measured beside the bare encoder on the same model, batch size and
  * threads, so the ratio says what Kafka, the changelogged micro-batch buffer and transactions
  * cost.
  *
- * <p>Timed records are produced as fast as the producer goes; the clock runs from the first send
+ * <p>Inputs are generated like the encoder bench's (sentences of mixed lengths, images and clips
+ * of mixed sizes; media over a default broker's message size are skipped). Timed records are
+ * produced as fast as the producer goes; the clock runs from the first send
  * to the last embedding read. Latency is per record: the moment its embedding is read minus the
  * event's create time (the embedding keeps the event's timestamp). A warm-up round goes through
  * the pipeline first, untimed, so JIT compilation and session start-up are not measured. The
@@ -70,10 +68,6 @@ public final class PipelineBench {
                           Path workDir, IntConsumer progress) {
         public Options {
             Objects.requireNonNull(modality, "modality");
-            if (modality != Modality.TEXT) {
-                throw new IllegalArgumentException("bench pipeline measures the text path; " + modality
-                        + " is measured by 'd2v bench encoder --modality " + modality.name().toLowerCase(java.util.Locale.ROOT) + "'");
-            }
             if (records < 1 || batch < 1 || threads < 1 || partitions < 1) {
                 throw new IllegalArgumentException("records, batch, threads and partitions must each be at least 1; got "
                         + records + ", " + batch + ", " + threads + ", " + partitions);
@@ -99,7 +93,7 @@ public final class PipelineBench {
                     PipelineConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
                     PipelineConfig.APPLICATION_ID, "d2v-bench",
                     PipelineConfig.TOPIC_PARTITIONS, Integer.toString(options.partitions()),
-                    PipelineConfig.TEXT_BATCH_MAX_SIZE, Integer.toString(options.batch()),
+                    batchSizeKey(options.modality()), Integer.toString(options.batch()),
                     PipelineConfig.ENCODER_THREADS, Integer.toString(options.threads()),
                     PipelineConfig.SAMPLING_ENABLED, "false",
                     PipelineConfig.METRICS_PORT, "-1",
@@ -107,26 +101,28 @@ public final class PipelineBench {
             try (EmbeddingPipeline pipeline = EmbeddingPipeline.start(config);
                  SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
                          Map.of("schema.registry.url", stack.registryUrl())));
-                 KafkaProducer<String, byte[]> producer = producer(stack.bootstrapServers());
+                 EventProducer producer = new EventProducer(Map.of(
+                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                         ProducerConfig.LINGER_MS_CONFIG, 5), registry);
                  KafkaConsumer<String, byte[]> consumer = consumer(stack.bootstrapServers())) {
                 pipeline.awaitRunning(Duration.ofMinutes(2));
                 String events = config.topics().events(options.modality());
                 consumer.subscribe(List.of(config.topics().embeddings(options.modality())));
-                SentenceGenerator texts = new SentenceGenerator(options.seed() + 1);
                 Embedded embedded = new Embedded(new SpecificAvroDeserializer<>(registry, Embedding.class));
-                try (SpecificAvroSerializer<TextEvent> serializer = new SpecificAvroSerializer<>(registry)) {
-                    int warmup = Math.max(2 * options.batch(), options.records() / 10);
-                    send(producer, serializer, events, "warmup-", texts.sentences(warmup));
-                    embedded.drain(consumer, "warmup-", warmup, done -> { });
+                int warmup = Math.max(2 * options.batch(), options.records() / 10);
+                producer.send(events, options.modality(),
+                        EventInputs.generated(options.modality(), warmup, options.seed() + 1, "warmup-"), done -> { });
+                embedded.drain(consumer, "warmup-", warmup, done -> { });
 
-                    long started = System.nanoTime();
-                    send(producer, serializer, events, "timed-", texts.sentences(options.records()));
-                    long[] latencies = embedded.drain(consumer, "timed-", options.records(), options.progress());
-                    double seconds = (System.nanoTime() - started) / 1e9;
-                    Arrays.sort(latencies);
-                    return new PipelineBenchResult(encoder, options.records() / seconds, percentile(latencies, 0.50),
-                            percentile(latencies, 0.99), options.partitions(), config.processingGuarantee());
-                }
+                // Generated before the clock starts: the bench times the pipeline, not the generator.
+                List<EventInput> timed = EventInputs.generated(options.modality(), options.records(), options.seed() + 2, "timed-");
+                long started = System.nanoTime();
+                producer.send(events, options.modality(), timed, done -> { });
+                long[] latencies = embedded.drain(consumer, "timed-", options.records(), options.progress());
+                double seconds = (System.nanoTime() - started) / 1e9;
+                Arrays.sort(latencies);
+                return new PipelineBenchResult(encoder, options.records() / seconds, percentile(latencies, 0.50),
+                        percentile(latencies, 0.99), options.partitions(), config.processingGuarantee());
             }
         }
     }
@@ -142,14 +138,12 @@ public final class PipelineBench {
         }
     }
 
-    private static void send(KafkaProducer<String, byte[]> producer, SpecificAvroSerializer<TextEvent> serializer,
-                             String topic, String idPrefix, List<String> texts) {
-        for (int i = 0; i < texts.size(); i++) {
-            String id = idPrefix + i;
-            producer.send(new ProducerRecord<>(topic, id, serializer.serialize(topic,
-                    TextEvent.newBuilder().setId(id).setText(texts.get(i)).build())));
-        }
-        producer.flush();
+    private static String batchSizeKey(Modality modality) {
+        return switch (modality) {
+            case TEXT -> PipelineConfig.TEXT_BATCH_MAX_SIZE;
+            case IMAGE -> PipelineConfig.IMAGE_BATCH_MAX_SIZE;
+            case AUDIO -> PipelineConfig.AUDIO_BATCH_MAX_SIZE;
+        };
     }
 
     /** Reads embeddings until every expected id has exactly one; records each one's latency. */
@@ -187,12 +181,6 @@ public final class PipelineBench {
     private static double percentile(long[] sorted, double p) {
         int index = (int) Math.ceil(p * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
-
-    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5),
-                new StringSerializer(), new ByteArraySerializer());
     }
 
     private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
