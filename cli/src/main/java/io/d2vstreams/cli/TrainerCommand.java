@@ -26,11 +26,18 @@ final class TrainerCommand implements Callable<Integer> {
         Logging.configure(spec);
         TrainerWorkerConfig settings = config.load();
         TrainerWorker worker = TrainerWorker.start(settings);
+        TrainerTelemetry telemetry = TrainerTelemetry.serve(worker, settings.metricsHost(), settings.metricsPort());
         // SIGTERM and Ctrl-C run the hook: stop at a step boundary, checkpoint, commit, close the clients.
-        Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "d2v-trainer-shutdown"));
-        spec.commandLine().getErr().printf("d2v trainer: Kafka %s, registry %s, store %s, checkpoints %s. Ctrl-C to stop.%n",
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            worker.close();
+            if (telemetry != null) {
+                telemetry.close();
+            }
+        }, "d2v-trainer-shutdown"));
+        spec.commandLine().getErr().printf("d2v trainer: Kafka %s, registry %s, store %s, checkpoints %s, metrics %s. Ctrl-C to stop.%n",
                 settings.bootstrapServers(), settings.schemaRegistryUrl(), settings.modelStoreDir().toAbsolutePath(),
-                settings.checkpointDir().toAbsolutePath());
+                settings.checkpointDir().toAbsolutePath(),
+                telemetry == null ? "off" : "http://" + settings.metricsHost() + ":" + telemetry.port().getAsInt() + "/metrics");
         spec.commandLine().getErr().flush();
         while (!worker.awaitTermination(Duration.ofSeconds(1))) {
             // the worker runs until the shutdown hook stops it, or it fails

@@ -80,23 +80,18 @@ class DeploymentFilesTest {
         JsonNode pipelineEnv = compose().path("services").path("pipeline").path("environment");
         assertThat(env.get("D2V_MODEL_STORE_DIR")).as("trainer and pipeline share the model store")
                 .isEqualTo(pipelineEnv.path("D2V_MODEL_STORE_DIR").asText());
+        TrainerWorkerConfig trainerConfig = TrainerWorkerConfig.from(settings);
+        assertThat(trainerConfig.metricsHost()).as("trainer metrics reachable from Prometheus' container").isEqualTo("0.0.0.0");
+        assertThat(scrapePort(YAML.readTree(ROOT.resolve("deploy/prometheus/prometheus.yml").toFile()), "d2v-trainer", "trainer"))
+                .as("Prometheus scrapes the trainer's metrics.port").isEqualTo(trainerConfig.metricsPort());
     }
 
     @Test
     @DisplayName("Prometheus scrapes every pipeline replica on the port /metrics is served on")
     void prometheusScrapesThePipeline() throws IOException {
         JsonNode prometheus = YAML.readTree(ROOT.resolve("deploy/prometheus/prometheus.yml").toFile());
-        JsonNode job = null;
-        for (JsonNode candidate : prometheus.path("scrape_configs")) {
-            if (candidate.path("job_name").asText().equals("d2v-pipeline")) {
-                job = candidate;
-            }
-        }
-        assertThat(job).as("a d2v-pipeline scrape job").isNotNull();
-        JsonNode dns = job.path("dns_sd_configs").get(0);
-        assertThat(dns.path("names").get(0).asText()).as("scraped service").isEqualTo("pipeline");
         Map<String, String> fileSettings = ConfigSource.load(ROOT.resolve("deploy/config/pipeline.properties"), Map.of());
-        assertThat(dns.path("port").asInt()).as("scrape port = metrics.port")
+        assertThat(scrapePort(prometheus, "d2v-pipeline", "pipeline")).as("scrape port = metrics.port")
                 .isEqualTo(PipelineConfig.from(fileSettings).metricsPort());
     }
 
@@ -132,6 +127,18 @@ class DeploymentFilesTest {
         String output = new String(config.getInputStream().readAllBytes());
         assertThat(config.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(config.exitValue()).as("docker compose config: %s", output).isZero();
+    }
+
+    /** The port the scrape job {@code job} uses for the compose service {@code service}. */
+    private static int scrapePort(JsonNode prometheus, String job, String service) {
+        for (JsonNode candidate : prometheus.path("scrape_configs")) {
+            if (candidate.path("job_name").asText().equals(job)) {
+                JsonNode dns = candidate.path("dns_sd_configs").get(0);
+                assertThat(dns.path("names").get(0).asText()).as("service scraped by %s", job).isEqualTo(service);
+                return dns.path("port").asInt();
+            }
+        }
+        throw new AssertionError("no scrape job " + job + " in prometheus.yml");
     }
 
     private static JsonNode compose() throws IOException {

@@ -12,6 +12,12 @@ import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroSerializer;
 import io.d2vstreams.topology.TopicSetup;
 import io.d2vstreams.topology.Topics;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +49,7 @@ class TrainerCommandIT {
                      Map.of("schema.registry.url", stack.registryUrl())))) {
             TopicSetup.ensureTopics(Map.of("bootstrap.servers", stack.bootstrapServers()), TOPICS, 1, (short) 1);
             produce(stack.bootstrapServers(), registry, 200);
+            int metricsPort = freePort();
             Path config = dir.resolve("trainer.properties");
             Files.writeString(config, String.join("\n",
                     "bootstrap.servers=" + stack.bootstrapServers(),
@@ -54,6 +61,7 @@ class TrainerCommandIT {
                     "trainer.checkpoint.interval.steps=1000",
                     "trainer.export.interval.steps=1000",
                     "trainer.log.interval.steps=2",
+                    "metrics.port=" + metricsPort,
                     "")) ;
             Path log = dir.resolve("trainer.log");
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -64,6 +72,17 @@ class TrainerCommandIT {
                 await("steps are logged (log: " + log + ")").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                         .until(() -> !process.isAlive() || Files.readString(log).contains("event=trainer_progress"));
                 assertThat(process.isAlive()).as("running; output:%n%s", Files.readString(log)).isTrue();
+                HttpClient http = HttpClient.newHttpClient();
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + metricsPort + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(health.statusCode()).as("/health while training: %s", health.body()).isEqualTo(200);
+                String metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + metricsPort + "/metrics"))
+                        .build(), HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(metrics).as("the trainer's Prometheus series")
+                        .contains("d2v_trainer_steps_total{modality=\"text\"}")
+                        .containsPattern("d2v_trainer_samples_read_total\\{modality=\"text\"} [1-9]")
+                        .contains("d2v_trainer_loss{modality=\"text\"}")
+                        .contains("d2v_trainer_versions_total{decision=\"accepted\",modality=\"text\"}");
                 process.destroy(); // SIGTERM
                 assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
             } finally {
@@ -94,6 +113,12 @@ class TrainerCommandIT {
                 producer.send(new ProducerRecord<>(topic, "c" + i, serializer.serialize(topic, sample)));
             }
             producer.flush();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
         }
     }
 }

@@ -75,6 +75,11 @@ public final class TrainerWorkerConfig {
     public static final String LOG_INTERVAL_STEPS = "trainer.log.interval.steps";
     private static final String LOG_INTERVAL_STEPS_DOC = "Steps between progress log lines (loss, learning rate, samples per second).";
     public static final String POLL_TIMEOUT_MS = "trainer.poll.timeout.ms";
+    public static final String METRICS_PORT = "metrics.port";
+    private static final String METRICS_PORT_DOC = "Port of the trainer process's /metrics (Prometheus) and /health "
+            + "(served by d2v trainer); 0 picks a free port, -1 turns them off. 9401 by default, beside the pipeline's 9400.";
+    public static final String METRICS_HOST = "metrics.host";
+    private static final String METRICS_HOST_DOC = "Address the metrics endpoint binds to; 0.0.0.0 to be scraped from other hosts.";
     private static final String POLL_TIMEOUT_MS_DOC = "Longest one poll of the sample topic waits.";
     public static final String GATE_HELDOUT_MIN = "gate.heldout.min";
     private static final String GATE_HELDOUT_MIN_DOC = "Held-out samples needed before a candidate can be judged; exports wait until there are this many.";
@@ -112,6 +117,8 @@ public final class TrainerWorkerConfig {
             .define(EXPORT_INTERVAL_SECONDS, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM, EXPORT_INTERVAL_SECONDS_DOC)
             .define(LOG_INTERVAL_STEPS, Type.INT, 10, Range.atLeast(1), Importance.LOW, LOG_INTERVAL_STEPS_DOC)
             .define(POLL_TIMEOUT_MS, Type.LONG, 200L, Range.between(1, 60_000), Importance.LOW, POLL_TIMEOUT_MS_DOC)
+            .define(METRICS_PORT, Type.INT, 9401, Range.between(-1, 65535), Importance.MEDIUM, METRICS_PORT_DOC)
+            .define(METRICS_HOST, Type.STRING, "localhost", Importance.LOW, METRICS_HOST_DOC)
             .define(GATE_HELDOUT_MIN, Type.INT, 16, Range.atLeast(2), Importance.MEDIUM, GATE_HELDOUT_MIN_DOC)
             .define(GATE_PARITY_MAX, Type.DOUBLE, GateThresholds.defaults().parityMaxAbsDiff(), Range.between(0.0, 1.0), Importance.MEDIUM, GATE_PARITY_MAX_DOC)
             .define(GATE_LOSS_MAX_RATIO, Type.DOUBLE, GateThresholds.defaults().lossMaxRatio(), Range.between(0.0, 100.0), Importance.MEDIUM, GATE_LOSS_MAX_RATIO_DOC)
@@ -141,6 +148,8 @@ public final class TrainerWorkerConfig {
     private final Duration exportInterval;
     private final int logIntervalSteps;
     private final Duration pollTimeout;
+    private final int metricsPort;
+    private final String metricsHost;
     private final int gateHeldOutMin;
     private final GateThresholds gate;
     private final Map<String, String> passThrough;
@@ -179,6 +188,8 @@ public final class TrainerWorkerConfig {
         this.exportInterval = Duration.ofSeconds(parsed.getLong(EXPORT_INTERVAL_SECONDS));
         this.logIntervalSteps = parsed.getInt(LOG_INTERVAL_STEPS);
         this.pollTimeout = Duration.ofMillis(parsed.getLong(POLL_TIMEOUT_MS));
+        this.metricsPort = parsed.getInt(METRICS_PORT);
+        this.metricsHost = parsed.getString(METRICS_HOST);
         this.gateHeldOutMin = parsed.getInt(GATE_HELDOUT_MIN);
         if (gateHeldOutMin > heldOutSize) {
             throw new ConfigException(GATE_HELDOUT_MIN, gateHeldOutMin, "must be <= " + HELDOUT_SIZE + " (" + heldOutSize
@@ -319,6 +330,15 @@ public final class TrainerWorkerConfig {
 
     public int logIntervalSteps() {
         return logIntervalSteps;
+    }
+
+    /** -1 when the endpoint is off. */
+    public int metricsPort() {
+        return metricsPort;
+    }
+
+    public String metricsHost() {
+        return metricsHost;
     }
 
     public Duration pollTimeout() {
