@@ -30,7 +30,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
     int records;
 
     @Option(names = "--batch", defaultValue = "" + BenchOptions.DEFAULT_BATCH, paramLabel = "B",
-            description = "Micro-batch size of the pipeline and of the encoder run (default: ${DEFAULT-VALUE}).")
+            description = "Micro-batch size of the measured modality; the encoder runs it in length-sorted runs of "
+                    + "encoder.max.run.size, alone and in the pipeline alike (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--threads", paramLabel = "T",
@@ -67,9 +68,10 @@ final class BenchPipelineCommand implements Callable<Integer> {
     }
 
     static String table(PipelineBenchResult r) {
-        return String.format(Locale.ROOT, "pipeline bench: %s v%d (%s), batch %d, %d threads, %d partition(s), %s, %d records%n"
+        return String.format(Locale.ROOT, "pipeline bench: %s v%d (%s), batch %d in runs of %d, %d threads, %d partition(s), %s, %d records%n"
                         + "  %-20s%.1f records/s%n  %-20s%.1f records/s%n  %-20s%.3f%n  %-20s%.1f / %.1f ms (event time to embedding read)%n",
-                r.encoder().model(), r.encoder().modelVersion(), r.encoder().modality().folderName(), r.encoder().batch(),
+                r.encoder().model(), r.encoder().modelVersion(), r.encoder().modality().folderName(), r.encoder().window(),
+                r.encoder().batch(),
                 r.encoder().threads(), r.partitions(), r.guarantee(), r.encoder().records(),
                 "encoder alone", r.encoder().encoderRps(), "pipeline", r.pipelineRps(), "ratio", r.ratio(),
                 "latency p50 / p99", r.latencyP50Ms(), r.latencyP99Ms());

@@ -218,7 +218,12 @@ public final class EmbeddingPipeline implements AutoCloseable {
         return EncoderOptions.defaults()
                 .withDevice(config.encoderDevice())
                 .withThreads(config.encoderThreads(), 0)
-                .withMaxBatch(config.batch(modality).maxSize());
+                .withMaxBatch(encoderRunSize(config, modality));
+    }
+
+    /** The encoder's run size: the micro-batch, or runs of encoder.max.run.size when the micro-batch is larger. */
+    static int encoderRunSize(PipelineConfig config, Modality modality) {
+        return Math.min(config.batch(modality).maxSize(), config.encoderMaxRunSize());
     }
 
     static Properties streamsProperties(PipelineConfig config, String applicationId) {

@@ -90,6 +90,10 @@ public final class PipelineConfig {
     private static final String METRICS_HOST_DOC = "Address the metrics endpoint binds to; 0.0.0.0 to be scraped from other hosts.";
     public static final String ENCODER_THREADS = "encoder.threads";
     private static final String ENCODER_THREADS_DOC = "ONNX Runtime intra-op threads per encoder; 0 lets ONNX Runtime choose.";
+    public static final String ENCODER_MAX_RUN_SIZE = "encoder.max.run.size";
+    private static final String ENCODER_MAX_RUN_SIZE_DOC = "Most inputs in one ONNX Runtime run. A micro-batch larger than "
+            + "this is sorted by length into runs of this size, so texts and clips are padded only to their run's longest "
+            + "member: micro-batches of several runs keep padding low.";
     public static final String ENCODER_DEVICE = "encoder.device";
     private static final String ENCODER_DEVICE_DOC = "Where encoders run: cpu, or cuda (ONNX Runtime's CUDA execution provider, "
             + "needs the cuda build); cuda falls back to cpu with one WARN line when no GPU can be used.";
@@ -113,7 +117,7 @@ public final class PipelineConfig {
             .define(TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.MEDIUM, TOPIC_REPLICATION_FACTOR_DOC)
             .define(MODEL_STORE_DIR, Type.STRING, "d2v-data/models", Importance.HIGH, MODEL_STORE_DIR_DOC)
             .define(MODEL_SEED, Type.LONG, 42L, Importance.LOW, MODEL_SEED_DOC)
-            .define(TEXT_BATCH_MAX_SIZE, Type.INT, 32, Range.between(1, 4096), Importance.MEDIUM, TEXT_BATCH_MAX_SIZE_DOC)
+            .define(TEXT_BATCH_MAX_SIZE, Type.INT, 128, Range.between(1, 4096), Importance.MEDIUM, TEXT_BATCH_MAX_SIZE_DOC)
             .define(TEXT_BATCH_MAX_WAIT_MS, Type.LONG, 50L, Range.between(1, 60_000), Importance.MEDIUM, TEXT_BATCH_MAX_WAIT_MS_DOC)
             .define(TEXT_MAX_CHARS, Type.INT, 10_000, Range.atLeast(1), Importance.MEDIUM, TEXT_MAX_CHARS_DOC)
             .define(IMAGE_BATCH_MAX_SIZE, Type.INT, 16, Range.between(1, 4096), Importance.MEDIUM, IMAGE_BATCH_MAX_SIZE_DOC)
@@ -139,6 +143,7 @@ public final class PipelineConfig {
             .define(METRICS_PORT, Type.INT, 9400, Range.between(-1, 65535), Importance.MEDIUM, METRICS_PORT_DOC)
             .define(METRICS_HOST, Type.STRING, "localhost", Importance.LOW, METRICS_HOST_DOC)
             .define(ENCODER_THREADS, Type.INT, 0, Range.atLeast(0), Importance.LOW, ENCODER_THREADS_DOC)
+            .define(ENCODER_MAX_RUN_SIZE, Type.INT, 32, Range.between(1, 4096), Importance.LOW, ENCODER_MAX_RUN_SIZE_DOC)
             .define(ENCODER_DEVICE, Type.STRING, "cpu", ConfigDef.CaseInsensitiveValidString.in("cpu", "cuda"),
                     Importance.MEDIUM, ENCODER_DEVICE_DOC)
             .define(STREAM_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, STREAM_THREADS_DOC)
@@ -148,7 +153,7 @@ public final class PipelineConfig {
 
     /** Our own keys: these are not forwarded to the Kafka clients. */
     private static final Set<String> OWN_KEYS = Set.of(TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
-            MODEL_STORE_DIR, MODEL_SEED, TEXT_BATCH_MAX_SIZE, TEXT_BATCH_MAX_WAIT_MS, TEXT_MAX_CHARS, ENCODER_THREADS, ENCODER_DEVICE,
+            MODEL_STORE_DIR, MODEL_SEED, TEXT_BATCH_MAX_SIZE, TEXT_BATCH_MAX_WAIT_MS, TEXT_MAX_CHARS, ENCODER_THREADS, ENCODER_DEVICE, ENCODER_MAX_RUN_SIZE,
             SAMPLING_ENABLED, SAMPLING_TEXT_RATE, SAMPLING_TEXT_MAX_PER_SECOND, METRICS_PORT, METRICS_HOST,
             IMAGE_BATCH_MAX_SIZE, IMAGE_BATCH_MAX_WAIT_MS, IMAGE_MAX_BYTES, AUDIO_BATCH_MAX_SIZE, AUDIO_BATCH_MAX_WAIT_MS,
             AUDIO_MAX_BYTES, URI_ALLOWED_DIRS, URI_ALLOWED_HOSTS, URI_MAX_BYTES, URI_TIMEOUT_MS,
@@ -177,6 +182,7 @@ public final class PipelineConfig {
     private final String metricsHost;
     private final int encoderThreads;
     private final Device encoderDevice;
+    private final int encoderMaxRunSize;
     private final int streamThreads;
     private final String processingGuarantee;
     private final Map<String, String> passThrough;
@@ -216,6 +222,7 @@ public final class PipelineConfig {
         this.metricsHost = parsed.getString(METRICS_HOST);
         this.encoderThreads = parsed.getInt(ENCODER_THREADS);
         this.encoderDevice = Device.valueOf(parsed.getString(ENCODER_DEVICE).toUpperCase(Locale.ROOT));
+        this.encoderMaxRunSize = parsed.getInt(ENCODER_MAX_RUN_SIZE);
         this.streamThreads = parsed.getInt(STREAM_THREADS);
         this.processingGuarantee = parsed.getString(PROCESSING_GUARANTEE);
         Map<String, String> rest = new TreeMap<>(settings);
@@ -386,6 +393,10 @@ public final class PipelineConfig {
 
     public Device encoderDevice() {
         return encoderDevice;
+    }
+
+    public int encoderMaxRunSize() {
+        return encoderMaxRunSize;
     }
 
     public String processingGuarantee() {

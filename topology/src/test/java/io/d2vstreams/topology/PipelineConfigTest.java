@@ -1,6 +1,7 @@
 package io.d2vstreams.topology;
 
 import io.d2vstreams.runtime.Device;
+import io.d2vstreams.runtime.Modality;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,16 @@ class PipelineConfigTest {
         assertThat(PipelineConfig.defaults().encoderDevice()).as("default").isEqualTo(Device.CPU);
         assertThat(PipelineConfig.from(Map.of(PipelineConfig.ENCODER_DEVICE, "CUDA")).encoderDevice()).isEqualTo(Device.CUDA);
         assertThat(PipelineConfig.from(Map.of(PipelineConfig.ENCODER_DEVICE, "cuda")).encoderDevice()).isEqualTo(Device.CUDA);
+    }
+
+    @Test
+    @DisplayName("a micro-batch larger than encoder.max.run.size is encoded in runs of that size")
+    void encoderRuns() {
+        PipelineConfig defaults = PipelineConfig.defaults();
+        assertThat(EmbeddingPipeline.encoderRunSize(defaults, Modality.TEXT)).as("128 texts in runs of 32").isEqualTo(32);
+        assertThat(EmbeddingPipeline.encoderRunSize(defaults, Modality.AUDIO)).as("8 clips, one run").isEqualTo(8);
+        PipelineConfig small = PipelineConfig.from(Map.of(PipelineConfig.ENCODER_MAX_RUN_SIZE, "4"));
+        assertThat(EmbeddingPipeline.encoderRunSize(small, Modality.IMAGE)).isEqualTo(4);
     }
 
     @Test

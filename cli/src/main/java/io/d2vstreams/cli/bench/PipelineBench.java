@@ -59,7 +59,7 @@ public final class PipelineBench {
 
     /**
      * @param records   timed records
-     * @param batch     text.batch.max.size, and the encoder bench's batch
+     * @param batch     the modality's micro-batch size (e.g. text.batch.max.size): the encoder bench's call size
      * @param threads   ONNX Runtime intra-op threads, in both runs
      * @param partitions input partitions (stream tasks)
      * @param progress  timed records embedded so far
@@ -83,8 +83,10 @@ public final class PipelineBench {
     public static PipelineBenchResult run(Options options) throws Exception {
         ModelStore store = new ModelStore(options.workDir().resolve("models"));
         ModelManifest model = store.initDefault(options.modality(), PipelineConfig.defaults().modelSeed());
-        BenchResult encoder = EncoderBench.run(BenchOptions.of(store, model, options.records(), options.batch(),
-                EncoderOptions.defaults().withThreads(options.threads(), 1)).withSeed(options.seed()));
+        // The encoder alone as the pipeline runs it: calls of one micro-batch, in runs of at most encoder.max.run.size.
+        int run = Math.min(options.batch(), PipelineConfig.defaults().encoderMaxRunSize());
+        BenchResult encoder = EncoderBench.run(BenchOptions.of(store, model, options.records(), run,
+                EncoderOptions.defaults().withThreads(options.threads(), 1)).withWindow(options.batch()).withSeed(options.seed()));
 
         try (DevStack stack = DevStack.start(DevStackOptions.builder(options.workDir().resolve("stack"))
                 .kafkaPort(0).registryPort(0).build())) {

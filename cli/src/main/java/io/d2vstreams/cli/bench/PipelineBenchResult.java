@@ -35,7 +35,8 @@ public record PipelineBenchResult(BenchResult encoder, double pipelineRps, doubl
         m.put("model", encoder.model());
         m.put("model_version", encoder.modelVersion());
         m.put("modality", encoder.modality().name());
-        m.put("batch", encoder.batch());
+        m.put("batch", encoder.window());
+        m.put("run_size", encoder.batch());
         m.put("device", encoder.device().name());
         m.put("threads", encoder.threads());
         m.put("records", encoder.records());
