@@ -57,7 +57,7 @@ import static org.awaitility.Awaitility.await;
 @DisplayName("The text pipeline, killed and restarted mid-stream")
 class TextPipelineKillIT {
     private static final Topics TOPICS = Topics.withDefaultPrefix();
-    private static final int RECORDS = 1200;
+    private static final int RECORDS = 3000;
     private static final int BAD_EVERY = 25;
 
     @TempDir
