@@ -22,20 +22,24 @@ public final class EmbeddedService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedService.class);
 
     /** Ports of the embedded default (DESIGN.md); 0 picks free ports, for tests. */
-    public record Options(Path dataDir, String host, int kafkaPort, int registryPort, int metricsPort) {
+    public record Options(Path dataDir, String host, int kafkaPort, int registryPort, int metricsPort,
+                          int trainerMetricsPort) {
         public static Options defaults(Path dataDir) {
-            return new Options(dataDir, "localhost", 9092, 8081, 9400);
+            return new Options(dataDir, "localhost", 9092, 8081, 9400, 9401);
         }
     }
 
     private final DevStack stack;
     private final EmbeddingPipeline pipeline;
     private final TrainerWorker trainer;
+    private final TrainerTelemetry trainerTelemetry;
 
-    private EmbeddedService(DevStack stack, EmbeddingPipeline pipeline, TrainerWorker trainer) {
+    private EmbeddedService(DevStack stack, EmbeddingPipeline pipeline, TrainerWorker trainer,
+                            TrainerTelemetry trainerTelemetry) {
         this.stack = stack;
         this.pipeline = pipeline;
         this.trainer = trainer;
+        this.trainerTelemetry = trainerTelemetry;
     }
 
     public static EmbeddedService start(Options options) {
@@ -51,6 +55,7 @@ public final class EmbeddedService implements AutoCloseable {
                     PipelineConfig.MODEL_STORE_DIR, options.dataDir().resolve("models").toString()));
             EmbeddingPipeline pipeline = EmbeddingPipeline.start(config);
             TrainerWorker trainer;
+            TrainerTelemetry trainerTelemetry;
             try {
                 // After the pipeline: it creates the topics the trainer waits for and seeds the store.
                 trainer = TrainerWorker.start(TrainerWorkerConfig.from(Map.of(
@@ -58,13 +63,14 @@ public final class EmbeddedService implements AutoCloseable {
                         TrainerWorkerConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
                         TrainerWorkerConfig.MODEL_STORE_DIR, options.dataDir().resolve("models").toString(),
                         TrainerWorkerConfig.CHECKPOINT_DIR, options.dataDir().resolve("checkpoints").resolve("text").toString())));
+                trainerTelemetry = serveTrainerMetrics(trainer, options);
             } catch (RuntimeException e) {
                 pipeline.close();
                 throw e;
             }
             log.info("event=service_started kafka={} registry={} data_dir={} startup_ms={}", stack.bootstrapServers(),
                     stack.registryUrl(), options.dataDir().toAbsolutePath(), (System.nanoTime() - started) / 1_000_000);
-            return new EmbeddedService(stack, pipeline, trainer);
+            return new EmbeddedService(stack, pipeline, trainer, trainerTelemetry);
         } catch (RuntimeException e) {
             stack.close();
             throw e;
@@ -83,6 +89,15 @@ public final class EmbeddedService implements AutoCloseable {
         return pipeline;
     }
 
+    private static TrainerTelemetry serveTrainerMetrics(TrainerWorker trainer, Options options) {
+        try {
+            return TrainerTelemetry.serve(trainer, options.host(), options.trainerMetricsPort());
+        } catch (RuntimeException e) {
+            trainer.close();
+            throw e;
+        }
+    }
+
     public TrainerWorker trainer() {
         return trainer;
     }
@@ -91,6 +106,9 @@ public final class EmbeddedService implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (trainerTelemetry != null) {
+                trainerTelemetry.close();
+            }
             trainer.close();
         } finally {
             try {

@@ -24,14 +24,18 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--registry-port", defaultValue = "8081", description = "Schema Registry port (default: ${DEFAULT-VALUE}).")
     int registryPort;
 
-    @Option(names = "--metrics-port", defaultValue = "9400", description = "Port of /metrics and /health (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--metrics-port", defaultValue = "9400", description = "Port of the pipeline's /metrics and /health (default: ${DEFAULT-VALUE}).")
     int metricsPort;
+
+    @Option(names = "--trainer-metrics-port", defaultValue = "9401",
+            description = "Port of the trainer's /metrics and /health; -1 turns them off (default: ${DEFAULT-VALUE}).")
+    int trainerMetricsPort;
 
     @Override
     public Integer call() throws Exception {
         Logging.configure(spec);
         EmbeddedService service = EmbeddedService.start(
-                new EmbeddedService.Options(dataDir, "localhost", kafkaPort, registryPort, metricsPort));
+                new EmbeddedService.Options(dataDir, "localhost", kafkaPort, registryPort, metricsPort, trainerMetricsPort));
         spec.commandLine().getErr().printf("d2v up: Kafka %s, registry %s, metrics http://localhost:%d/metrics, data in %s. Ctrl-C to stop.%n",
                 service.bootstrapServers(), service.registryUrl(), metricsPort, dataDir.toAbsolutePath());
         ServiceLifetime.runUntilStopped(service);

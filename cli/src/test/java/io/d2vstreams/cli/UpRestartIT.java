@@ -123,7 +123,7 @@ class UpRestartIT {
         Process process = new ProcessBuilder(java.toString(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
                 D2v.class.getName(), "up", "--data-dir", dir.resolve("data").toString(),
                 "--kafka-port", Integer.toString(kafkaPort), "--registry-port", Integer.toString(registryPort),
-                "--metrics-port", "0")
+                "--metrics-port", "0", "--trainer-metrics-port", "0")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         children.add(process);
         await("d2v up is serving (log: " + log + ")").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
