@@ -237,10 +237,11 @@ public final class EmbeddingPipeline implements AutoCloseable {
         long shortestWait = Math.min(config.textBatch().maxWait().toMillis(),
                 Math.min(config.imageBatch().maxWait().toMillis(), config.audioBatch().maxWait().toMillis()));
         props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, Math.max(1L, Math.min(100L, shortestWait)));
-        // Buffered images and audio go through the changelog: let the producer send records that
-        // large (the changelog topics are created with a matching max.message.bytes).
+        // Buffered images and audio go through the changelog, and a dead letter or training sample can
+        // be a little larger than the largest input: let the producer send records that large (the
+        // changelogs, d2v.dlq and d2v.training.samples are created with a matching max.message.bytes).
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-                config.largestBufferedRecordBytes());
+                Math.max(config.largestBufferedRecordBytes(), TopicSetup.DERIVED_TOPIC_MAX_MESSAGE_BYTES));
         return props;
     }
 

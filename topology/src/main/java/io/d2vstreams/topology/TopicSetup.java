@@ -16,9 +16,22 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Creates the product's topics that do not exist yet; {@code d2v.models} is compacted. */
+/**
+ * Creates the product's topics that do not exist yet: {@code d2v.models} is compacted, and the
+ * topics whose records are derived from an input record are created with room for more than
+ * any input the input topics accept.
+ */
 public final class TopicSetup {
     private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
+
+    /**
+     * {@code max.message.bytes} of {@code d2v.dlq} and {@code d2v.training.samples}: twice the
+     * broker's default limit (1 MiB + 12 bytes). A dead letter is its input's bytes plus the reason
+     * headers, and a training sample its input's content plus its source position, so either can be
+     * a few hundred bytes larger than an input that just fit its topic; a topic with the same limit
+     * would refuse it, and a dead letter that cannot be written stops the pipeline.
+     */
+    static final int DERIVED_TOPIC_MAX_MESSAGE_BYTES = 2 * 1_048_588;
 
     private TopicSetup() {
     }
@@ -37,6 +50,9 @@ public final class TopicSetup {
                 NewTopic newTopic = new NewTopic(topic, Optional.of(models ? 1 : partitions), replication);
                 if (models) {
                     newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                } else if (topic.equals(topics.deadLetters()) || topic.equals(topics.trainingSamples())) {
+                    newTopic.configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                            Integer.toString(DERIVED_TOPIC_MAX_MESSAGE_BYTES)));
                 }
                 missing.add(newTopic);
             }

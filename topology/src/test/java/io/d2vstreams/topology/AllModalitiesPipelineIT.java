@@ -144,6 +144,9 @@ class AllModalitiesPipelineIT {
         }
     }
 
+    /** An input value that fits a default topic (1 MiB + 12 bytes per batch) with little room to spare. */
+    private static final int NEAR_LIMIT_BYTES = 1_048_400;
+
     private void produceText(KafkaProducer<String, byte[]> producer, SpecificAvroSerializer<TextEvent> serializer) {
         String topic = TOPICS.events(Modality.TEXT);
         for (int i = 0; i < GOOD_TEXT; i++) {
@@ -153,6 +156,11 @@ class AllModalitiesPipelineIT {
         send(producer, topic, "text-bad-empty", "EMPTY_TEXT",
                 serializer.serialize(topic, TextEvent.newBuilder().setId("text-bad-empty").setText(" ").build()));
         send(producer, topic, "text-bad-plain", "NOT_WIRE_FORMAT", "plain".getBytes(StandardCharsets.UTF_8));
+        // Just under the broker's default message limit: its dead letter, the same bytes plus the
+        // reason headers, is larger than the input topic would accept, and must still be written.
+        byte[] nearLimit = new byte[NEAR_LIMIT_BYTES];
+        java.util.Arrays.fill(nearLimit, (byte) 'x'); // not magic byte 0: not the wire format
+        send(producer, topic, "text-bad-near-limit", "NOT_WIRE_FORMAT", nearLimit);
     }
 
     private void produceImages(KafkaProducer<String, byte[]> producer, SpecificAvroSerializer<ImageEvent> serializer,
