@@ -26,6 +26,11 @@ final class TinyImages {
         return new ModelStore(dir).initDefault(Modality.IMAGE, MODEL_SEED);
     }
 
+    /** A fast configuration for tests: data2vec vision's settings, small batches, no warm-up. */
+    static TrainerConfig.Builder testConfig() {
+        return TrainerConfig.visionBuilder().batchSize(8).warmupSteps(0).learningRate(1e-3).seed(11);
+    }
+
     /**
      * {@code n} 64×64 PNGs, deterministic per {@code seed}: a colour gradient, a few rectangles and
      * a little noise, so patches differ from each other and from image to image.
