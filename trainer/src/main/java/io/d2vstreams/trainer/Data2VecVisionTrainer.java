@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
@@ -26,16 +28,19 @@ import io.d2vstreams.trainer.internal.RegressionLoss;
 import io.d2vstreams.trainer.internal.Seeds;
 import io.d2vstreams.trainer.internal.TargetBuilder;
 import io.d2vstreams.trainer.internal.TauSchedule;
+import io.d2vstreams.trainer.internal.TrainingCheckpoint;
 import io.d2vstreams.trainer.internal.VersionFiles;
 import io.d2vstreams.trainer.internal.VisionParameters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * masked patches, the average of the teacher's top-K layer outputs, each normalised with a
  * parameter-free layer norm (§3.3). The same library API as {@link Data2VecTextTrainer} with
  * encoded images (JPEG, PNG ...) in place of texts, preprocessed exactly as the serving side does
- * with the version's own {@code preprocessor_config.json}.
+ * with the version's own {@code preprocessor_config.json}. Checkpoints hold the student (with its
+ * mask token), the teacher, the regression head, AdamW's moments and the step count.
  *
  * <p>Not thread-safe: one thread drives a trainer. Every native array a step creates is freed
  * before the step returns; {@link #close()} frees the models.
@@ -285,7 +291,41 @@ public final class Data2VecVisionTrainer implements AutoCloseable {
         return OnnxParity.maxAbsDiff(trained, OnnxParity.lastHiddenState(onnx, batch));
     }
 
-    /** Updates applied so far. */
+    /**
+     * Writes student (mask token included), teacher, regression head, optimizer moments and the
+     * step count under {@code root} atomically (see {@link #restoreLatest}), keeping the newest
+     * {@code checkpointsKept}.
+     *
+     * @param extra stored with the checkpoint and handed back on restore (consumer offsets)
+     */
+    public CheckpointInfo checkpoint(Path root, Map<String, String> extra) {
+        requireOpen();
+        CheckpointInfo info = TrainingCheckpoint.write(root, state(), extra, config.checkpointsKept());
+        LOG.info("event=checkpoint_written modality=IMAGE model={} step={} path={}", modelName, step, info.directory());
+        return info;
+    }
+
+    /**
+     * Continues from the newest usable checkpoint under {@code root}: weights, mask token,
+     * teacher, head, optimizer moments and step count. An unreadable or damaged newest checkpoint
+     * is skipped (with a WARN) for the one before it.
+     *
+     * @return the checkpoint restored, empty when {@code root} holds none
+     * @throws IllegalStateException when checkpoints exist but none fits this trainer (another
+     *     architecture or preprocessing, say), rather than silently starting over
+     */
+    public Optional<CheckpointInfo> restoreLatest(Path root) {
+        requireOpen();
+        Optional<TrainingCheckpoint.Restored> restored = TrainingCheckpoint.restoreLatest(root, state());
+        restored.ifPresent(r -> {
+            step = r.info().step();
+            LOG.info("event=checkpoint_restored modality=IMAGE model={} step={} path={}", modelName, step,
+                    r.info().directory());
+        });
+        return restored.map(TrainingCheckpoint.Restored::info);
+    }
+
+    /** Updates applied so far (restored ones included). */
     public long completedSteps() {
         return step;
     }
@@ -342,6 +382,23 @@ public final class Data2VecVisionTrainer implements AutoCloseable {
         }
         closed = true;
         manager.close();
+    }
+
+    private TrainingCheckpoint.State state() {
+        Map<String, NDArray> teacherOwn = new LinkedHashMap<>(teacher.parameters());
+        teacherOwn.keySet().removeAll(teacher.sharedNames());
+        return new TrainingCheckpoint.State(step, modelName,
+                TrainingCheckpoint.Architecture.vision(visionConfig, preprocessorJson(preprocessing)), trainable, teacherOwn,
+                optimizer.firstMoments(), optimizer.secondMoments());
+    }
+
+    /** The preprocessing as {@code preprocessor_config.json}, which a restored checkpoint must match. */
+    private static byte[] preprocessorJson(ImagePreprocessorConfig preprocessing) {
+        try {
+            return new ObjectMapper().writeValueAsBytes(preprocessing.toPreprocessorConfigJson());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the preprocessing as JSON: " + e.getMessage(), e);
+        }
     }
 
     /** The teacher's targets for the whole images, without gradient (§3.3). */

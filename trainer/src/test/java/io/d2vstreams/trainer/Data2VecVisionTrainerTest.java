@@ -7,8 +7,11 @@ import io.d2vstreams.runtime.Encoder;
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
+import io.d2vstreams.runtime.TensorBundle;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.assertj.core.data.Offset;
@@ -132,6 +135,65 @@ class Data2VecVisionTrainerTest {
     }
 
     @Test
+    @DisplayName("checkpoint, then a new trainer restores the step count, identical weights and mask token, and the same next step")
+    void checkpointRestore() {
+        ModelStore store = new ModelStore(dir.resolve("models"));
+        ModelManifest base = TinyImages.seededStore(store.root());
+        Path checkpoints = dir.resolve("checkpoints");
+        TrainerConfig config = TinyImages.testConfig().build();
+        TensorBundle student;
+        TensorBundle teacher;
+        double heldOut;
+        StepResult next;
+        List<byte[]> probe = TinyImages.pngs(4, 60);
+        try (Data2VecVisionTrainer trainer = Data2VecVisionTrainer.fromStore(store, base, config)) {
+            for (int i = 0; i < 3; i++) {
+                trainer.step(TinyImages.pngs(8, 50 + i));
+            }
+            CheckpointInfo info = trainer.checkpoint(checkpoints, Map.of("offset.d2v.training.samples.0", "24"));
+            assertThat(info.step()).isEqualTo(3);
+            student = trainer.studentWeights();
+            teacher = trainer.teacherWeights();
+            // The held-out loss goes through the mask token, so it tells whether the token was restored.
+            heldOut = trainer.heldOutLoss(probe);
+            next = trainer.step(TinyImages.pngs(8, 100));
+        }
+        try (Data2VecVisionTrainer resumed = Data2VecVisionTrainer.fromStore(store, base, config)) {
+            Optional<CheckpointInfo> restored = resumed.restoreLatest(checkpoints);
+            assertThat(restored).as("a checkpoint restored").isPresent();
+            assertThat(restored.get().step()).as("its step").isEqualTo(3);
+            assertThat(restored.get().extra()).as("its extra").containsEntry("offset.d2v.training.samples.0", "24");
+            assertThat(resumed.completedSteps()).as("step count").isEqualTo(3);
+            assertSameWeights("student", resumed.studentWeights(), student);
+            assertSameWeights("teacher", resumed.teacherWeights(), teacher);
+            assertThat(resumed.heldOutLoss(probe)).as("held-out loss (mask token, head)").isCloseTo(heldOut,
+                    Offset.offset(1e-6));
+            StepResult again = resumed.step(TinyImages.pngs(8, 100));
+            assertThat(again.step()).isEqualTo(next.step());
+            assertThat(again.loss()).as("the resumed run's next loss").isCloseTo(next.loss(), Offset.offset(1e-5));
+        }
+    }
+
+    @Test
+    @DisplayName("a text trainer's checkpoints do not fit an image trainer: restoring fails instead of starting over")
+    void textCheckpointRefused() {
+        ModelStore store = new ModelStore(dir.resolve("models"));
+        ModelManifest image = TinyImages.seededStore(store.root());
+        ModelManifest text = TinyText.seededStore(store.root());
+        Path checkpoints = dir.resolve("checkpoints");
+        try (Data2VecTextTrainer trainer = Data2VecTextTrainer.fromStore(store, text, TinyText.testConfig().build())) {
+            trainer.step(TinyText.sentences(8, 0));
+            trainer.checkpoint(checkpoints, Map.of());
+        }
+        try (Data2VecVisionTrainer trainer = Data2VecVisionTrainer.fromStore(store, image, TinyImages.testConfig().build())) {
+            assertThat(trainer.restoreLatest(dir.resolve("empty"))).as("no checkpoint yet").isEmpty();
+            assertThatThrownBy(() -> trainer.restoreLatest(checkpoints)).as("a text checkpoint")
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("vision_config");
+            assertThat(trainer.completedSteps()).as("nothing restored").isZero();
+        }
+    }
+
+    @Test
     @DisplayName("a trainer made on one thread trains and evaluates on another (libtorch's grad mode is per thread)")
     void otherThread() throws Exception {
         ModelStore store = new ModelStore(dir.resolve("models"));
@@ -167,6 +229,13 @@ class Data2VecVisionTrainerTest {
             assertThatThrownBy(() -> trainer.step(corrupt)).as("bytes that are no image")
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("image 1");
             assertThat(trainer.completedSteps()).as("nothing was applied").isZero();
+        }
+    }
+
+    private static void assertSameWeights(String what, TensorBundle actual, TensorBundle expected) {
+        assertThat(actual.names()).as("%s tensor names", what).isEqualTo(expected.names());
+        for (String name : expected.names()) {
+            assertThat(actual.get(name).data()).as("%s %s", what, name).isEqualTo(expected.get(name).data());
         }
     }
 
