@@ -51,6 +51,11 @@ import java.util.function.Predicate;
  * <p>{@link #forward} also returns every layer's output and every feed-forward output (λ₂·mlp,
  * before its residual), the candidates for data2vec's targets (§3.3).
  *
+ * <p>Dropout, when asked for, sits where Hugging Face's {@code Data2VecVision} modules have it:
+ * after the embeddings, on the attention probabilities, and on both sub-layer outputs before their
+ * residuals. Stochastic depth ({@code drop_path_rate}) is not implemented: data2vec vision's
+ * settings here turn dropout off and the tiny default has two layers to drop.
+ *
  * <p>Native memory: the parameters belong to this model's manager ({@link #close()} frees them);
  * a forward pass creates its arrays in the manager it is given, which the caller closes.
  */

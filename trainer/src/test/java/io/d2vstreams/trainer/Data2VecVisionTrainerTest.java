@@ -194,17 +194,21 @@ class Data2VecVisionTrainerTest {
     }
 
     @Test
-    @DisplayName("a trainer made on one thread trains and evaluates on another (libtorch's grad mode is per thread)")
+    @DisplayName("a trainer made on one thread trains, restores and evaluates on another (libtorch's grad mode is per thread)")
     void otherThread() throws Exception {
         ModelStore store = new ModelStore(dir.resolve("models"));
         ModelManifest base = TinyImages.seededStore(store.root());
+        Path checkpoints = dir.resolve("checkpoints");
         try (Data2VecVisionTrainer trainer = Data2VecVisionTrainer.fromStore(store, base, TinyImages.testConfig().build())) {
             trainer.step(TinyImages.pngs(8, 40));
+            trainer.checkpoint(checkpoints, Map.of());
             ExecutorService other = Executors.newSingleThreadExecutor();
             try {
                 StepResult r = other.submit(() -> trainer.step(TinyImages.pngs(8, 41))).get();
                 assertThat(r.applied()).as("step on another thread applied").isTrue();
                 assertThat(r.step()).as("its step count").isEqualTo(2);
+                assertThat(other.submit(() -> trainer.restoreLatest(checkpoints)).get()).as("restored on another thread")
+                        .map(CheckpointInfo::step).contains(1L);
                 assertThat(other.submit(() -> trainer.heldOutLoss(TinyImages.pngs(4, 42))).get())
                         .as("held-out loss on another thread").isFinite();
             } finally {
