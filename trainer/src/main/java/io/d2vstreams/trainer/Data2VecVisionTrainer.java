@@ -115,7 +115,7 @@ public final class Data2VecVisionTrainer implements AutoCloseable {
             params.values().forEach(p -> p.setRequiresGradient(true));
             this.trainable = Collections.unmodifiableMap(params);
             this.optimizer = new AdamW(manager, trainable, config.adamBeta1(), config.adamBeta2(), config.adamEpsilon(),
-                    config.weightDecay());
+                    config.weightDecay(), VisionParameters.noWeightDecay(trainable.keySet()));
         } catch (RuntimeException e) {
             manager.close();
             throw e;

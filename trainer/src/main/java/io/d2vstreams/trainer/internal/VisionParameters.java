@@ -1,8 +1,11 @@
 package io.d2vstreams.trainer.internal;
 
 import io.d2vstreams.runtime.VisionEncoderConfig;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The parameters of Hugging Face's {@code Data2VecVisionModel} (no pooler) by name and PyTorch
@@ -88,6 +91,24 @@ public final class VisionParameters {
             layerNorm(s, FINAL_LN, h);
         }
         return s;
+    }
+
+    /**
+     * The parameters among {@code names} that BEiT and data2vec vision exempt from weight decay
+     * besides the rank-1 ones: the CLS and mask tokens, the absolute position embeddings and the
+     * relative position bias tables (BEiT's {@code no_weight_decay()} and the
+     * {@code relative_position_bias_table} rule of its optimizer factory). Decaying them would pull
+     * learned positions and tokens towards zero over a long continual run.
+     */
+    public static Set<String> noWeightDecay(Collection<String> names) {
+        Set<String> exempt = new LinkedHashSet<>();
+        for (String name : names) {
+            if (name.equals(CLS_TOKEN) || name.equals(MASK_TOKEN) || name.equals(POSITION)
+                    || name.endsWith("relative_position_bias_table")) {
+                exempt.add(name);
+            }
+        }
+        return exempt;
     }
 
     /**

@@ -6,7 +6,9 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.d2vstreams.runtime.VisionEncoderConfig;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.assertj.core.data.Offset;
@@ -45,5 +47,16 @@ class AdamWTest {
             assertThat(params.get("token").toFloatArray()).as("exempt token").containsExactly(1f, -2f);
             assertThat(params.get("bias").toFloatArray()).as("rank-1 bias").containsExactly(5f, 6f);
         }
+    }
+
+    @Test
+    @DisplayName("the vision exemptions are BEiT's: CLS and mask tokens, position embeddings and relative position bias tables")
+    void visionExemptions() {
+        VisionEncoderConfig shared = new VisionEncoderConfig(48, 2, 4, 96, 32, 16, 3, 1e-6, 0.1, true, true, true, false);
+        List<String> names = new java.util.ArrayList<>(VisionParameters.shapes(shared).keySet());
+        names.add(VisionParameters.MASK_TOKEN);
+        assertThat(VisionParameters.noWeightDecay(names)).as("exempt names").containsExactlyInAnyOrder(
+                VisionParameters.CLS_TOKEN, VisionParameters.MASK_TOKEN, VisionParameters.POSITION,
+                VisionParameters.SHARED_BIAS_TABLE, VisionParameters.layerBiasTable(0), VisionParameters.layerBiasTable(1));
     }
 }
