@@ -30,7 +30,7 @@ class Data2VecVisionTrainerTest {
      * token (no kept or random tokens that leak their own target, as BERT masking has), and the
      * seeded model's attention path is weak (layer scale 0.1, weights N(0, 0.02²)), so context
      * reaches a masked patch only slowly. Measured on this batch at lr 1e-3: the loss under fixed
-     * masks falls from 7.999 to 7.830 in 15 steps (and to 7.03 in 100); the per-step batch loss,
+     * masks falls from 7.999 to 7.830 in 15 steps (and to 7.30 in 100); the per-step batch loss,
      * drawn under new masks each step, from 7.99 to 7.94 on average (first five vs last five).
      * The fixed-mask comparison is deterministic, so a small margin is no flake.
      */
