@@ -2,6 +2,7 @@ package io.d2vstreams.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.d2vstreams.runtime.Device;
+import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.trainer.TrainerConfig;
 import io.d2vstreams.trainer.bench.TrainerBench;
 import java.io.PrintWriter;
@@ -18,21 +19,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "trainer", mixinStandardHelpOptions = true,
-        description = {"Measure the TEXT trainer on the seeded tiny encoder and generated sentences (no Kafka):",
+        description = {"Measure the trainer on the seeded tiny encoder and generated sentences or images (no Kafka):",
                 "ms per step, samples per second, and the held-out data2vec loss every few steps."})
 final class BenchTrainerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--modality", defaultValue = "text", paramLabel = "M", converter = ModalityConverter.class,
+            description = "text or image (default: ${DEFAULT-VALUE}).")
+    Modality modality;
+
     @Option(names = "--steps", defaultValue = "200", paramLabel = "N", description = "Timed steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--batch", defaultValue = "16", paramLabel = "B",
-            description = "Texts per step, the trainer's default (default: ${DEFAULT-VALUE}).")
+            description = "Texts or images per step, the trainer's default (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--max-tokens", defaultValue = "128", paramLabel = "T",
-            description = "Most tokens per text (default: ${DEFAULT-VALUE}).")
+            description = "Most tokens per text; text only (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
     @Option(names = "--warmup", defaultValue = "5", paramLabel = "N", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
@@ -52,23 +57,30 @@ final class BenchTrainerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.quietUnlessVerbose(spec);
-        TrainerConfig config = TrainerConfig.builder().batchSize(batch).maxTokens(maxTokens).device(device).build();
+        if (modality == Modality.AUDIO) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "the trainer trains text and image encoders; audio has no trainer yet");
+        }
+        TrainerConfig.Builder settings = modality == Modality.IMAGE ? TrainerConfig.visionBuilder() : TrainerConfig.builder();
+        TrainerConfig config = settings.batchSize(batch).maxTokens(maxTokens).device(device).build();
         Path work = Files.createTempDirectory("d2v-bench-trainer");
         TrainerBench.Result r;
         try {
-            r = TrainerBench.run(new TrainerBench.Options(steps, warmup, evalEvery, 64, config), work);
+            TrainerBench.Options options = new TrainerBench.Options(steps, warmup, evalEvery, 64, config);
+            r = modality == Modality.IMAGE ? TrainerBench.runImages(options, work) : TrainerBench.run(options, work);
         } finally {
             deleteRecursively(work);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "trainer: batch %d, %d steps, %.1f ms/step (p50 %.1f, p90 %.1f), %.1f samples/s on %d cpus%n",
-                r.batch(), r.steps(), r.msPerStepMean(), r.msPerStepP50(), r.msPerStepP90(), r.samplesPerSecond(), r.cpus());
+        out.printf(Locale.ROOT, "trainer (%s): batch %d, %d steps, %.1f ms/step (p50 %.1f, p90 %.1f), %.1f samples/s on %d cpus%n",
+                modality.folderName(), r.batch(), r.steps(), r.msPerStepMean(), r.msPerStepP50(), r.msPerStepP90(), r.samplesPerSecond(), r.cpus());
         out.printf(Locale.ROOT, "batch loss: first %.3f, last tenth %.3f%n", r.trainLossFirst(), r.trainLossLast());
         for (TrainerBench.LossPoint p : r.heldOut()) {
             out.printf(Locale.ROOT, "held-out loss at step %d: %.4f%n", p.step(), p.heldOutLoss());
         }
         if (json) {
             Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("modality", modality.folderName());
             fields.put("batch", r.batch());
             fields.put("steps", r.steps());
             fields.put("ms_per_step", r.msPerStepMean());

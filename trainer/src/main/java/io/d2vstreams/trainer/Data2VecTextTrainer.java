@@ -345,8 +345,8 @@ public final class Data2VecTextTrainer implements AutoCloseable {
     private TrainingCheckpoint.State state() {
         Map<String, NDArray> teacherOwn = new LinkedHashMap<>(teacher.parameters());
         teacherOwn.keySet().removeAll(teacher.sharedNames());
-        return new TrainingCheckpoint.State(step, modelName, textConfig, tokenizerJson, trainable, teacherOwn,
-                optimizer.firstMoments(), optimizer.secondMoments());
+        return new TrainingCheckpoint.State(step, modelName, TrainingCheckpoint.Architecture.text(textConfig, tokenizerJson),
+                trainable, teacherOwn, optimizer.firstMoments(), optimizer.secondMoments());
     }
 
     /** The teacher's targets for the unmasked batch, without gradient. */

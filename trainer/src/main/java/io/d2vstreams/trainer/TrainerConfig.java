@@ -24,7 +24,8 @@ import java.util.Objects;
  * @param clipNorm global gradient-norm limit; 0 turns clipping off
  * @param batchSize the most texts one {@code step} takes (and the chunk size of the held-out loss)
  * @param maxTokens the most tokens per text, {@code <s>} and {@code </s>} included; longer texts are truncated
- * @param maskProb fraction of each text's ordinary tokens selected for prediction
+ * @param maskProb fraction of each text's ordinary tokens selected for prediction; for images, the
+ *     fraction of patches masked in blocks
  * @param maskTokenProb fraction of the selected tokens replaced by {@code <mask>}
  * @param randomTokenProb fraction of the selected tokens replaced by a random ordinary token (the rest stay)
  * @param topK how many of the teacher's last layers are averaged into the targets (capped at the layer count)
@@ -156,6 +157,18 @@ public record TrainerConfig(
     /** The defaults described above. */
     public static TrainerConfig defaults() {
         return builder().build();
+    }
+
+    /**
+     * The defaults with data2vec vision's own settings (Baevski et al. 2022, §4.1, ViT-B): 60 % of
+     * the patches masked block-wise, targets from the top 6 blocks' outputs, τ from 0.9998 to
+     * 0.9999; no dropout, as Hugging Face's data2vec-vision configs ({@code hidden_dropout_prob}
+     * and {@code attention_probs_dropout_prob} 0.0). The token-masking fields and
+     * {@code maxTokens} do not apply to images.
+     */
+    public static Builder visionBuilder() {
+        return builder().maskProb(0.6).topK(6).targetLayer(TargetLayer.BLOCK_OUTPUT).tau(0.9998, 0.9999, 10_000)
+                .dropout(0, 0);
     }
 
     public static Builder builder() {

@@ -3,7 +3,9 @@ package io.d2vstreams.trainer.bench;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
+import io.d2vstreams.runtime.bench.MediaGenerator;
 import io.d2vstreams.trainer.Data2VecTextTrainer;
+import io.d2vstreams.trainer.Data2VecVisionTrainer;
 import io.d2vstreams.trainer.StepResult;
 import io.d2vstreams.trainer.TrainerConfig;
 import java.nio.file.Path;
@@ -11,12 +13,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
- * Measures the TEXT trainer alone (no Kafka): the seeded tiny encoder trained on a stream of
- * generated sentences that never repeats, timing each step (tokenising, masking, teacher
- * targets, forward, backward, clipping, AdamW, EMA), and the held-out data2vec loss of a fixed set
- * of sentences, untimed, every {@code evalEvery} steps. What {@code d2v bench trainer} prints.
+ * Measures a trainer alone (no Kafka): the seeded tiny encoder trained on a stream of generated
+ * inputs that never repeats, timing each step (tokenising or decoding and resizing, masking,
+ * teacher targets, forward, backward, clipping, AdamW, EMA), and the held-out data2vec loss of a
+ * fixed set of inputs, untimed, every {@code evalEvery} steps. TEXT trains on generated sentences,
+ * IMAGE on {@link MediaGenerator}'s images (JPEG and PNG of many sizes, as the encoder bench and
+ * the demo make them). What {@code d2v bench trainer} prints.
  */
 public final class TrainerBench {
 
@@ -41,12 +49,12 @@ public final class TrainerBench {
     public record LossPoint(long step, double heldOutLoss) {}
 
     /**
-     * @param batch texts per step
+     * @param batch inputs per step
      * @param steps timed steps
      * @param msPerStepMean mean wall-clock time of a timed step
      * @param msPerStepP50 median step time
      * @param msPerStepP90 90th percentile step time
-     * @param samplesPerSecond texts trained per second over the timed steps (held-out evaluations excluded)
+     * @param samplesPerSecond inputs trained per second over the timed steps (held-out evaluations excluded)
      * @param trainLossFirst the first timed step's batch loss
      * @param trainLossLast mean batch loss of the last tenth of the timed steps
      * @param heldOut the held-out loss curve
@@ -65,33 +73,49 @@ public final class TrainerBench {
 
     private TrainerBench() {}
 
-    /** Runs the measurement with a fresh seeded model under {@code workDir} (a model store is made there). */
+    /** Runs the TEXT measurement with a fresh seeded model under {@code workDir} (a model store is made there). */
     public static Result run(Options options, Path workDir) {
         ModelStore store = new ModelStore(workDir.resolve("models"));
         ModelManifest base = store.latest(Modality.TEXT).orElseGet(() -> store.initDefault(Modality.TEXT, MODEL_SEED));
-        int batch = options.config().batchSize();
         List<String> heldOut = new TopicSentences(HELD_OUT_SEED).next(options.heldOut());
         TopicSentences stream = new TopicSentences(TRAIN_SEED);
+        try (Data2VecTextTrainer trainer = Data2VecTextTrainer.fromStore(store, base, options.config())) {
+            return measure(options, stream::next, heldOut, trainer::step, trainer::heldOutLoss, trainer::completedSteps);
+        }
+    }
+
+    /** Runs the IMAGE measurement with a fresh seeded model under {@code workDir} (a model store is made there). */
+    public static Result runImages(Options options, Path workDir) {
+        ModelStore store = new ModelStore(workDir.resolve("models"));
+        ModelManifest base = store.latest(Modality.IMAGE).orElseGet(() -> store.initDefault(Modality.IMAGE, MODEL_SEED));
+        List<byte[]> heldOut = new MediaGenerator(HELD_OUT_SEED).images(options.heldOut());
+        MediaGenerator stream = new MediaGenerator(TRAIN_SEED);
+        try (Data2VecVisionTrainer trainer = Data2VecVisionTrainer.fromStore(store, base, options.config())) {
+            return measure(options, stream::images, heldOut, trainer::step, trainer::heldOutLoss, trainer::completedSteps);
+        }
+    }
+
+    private static <T> Result measure(Options options, IntFunction<List<T>> stream, List<T> heldOut,
+            Function<List<T>, StepResult> step, ToDoubleFunction<List<T>> heldOutLoss, LongSupplier completedSteps) {
+        int batch = options.config().batchSize();
         List<LossPoint> curve = new ArrayList<>();
         double[] ms = new double[options.steps()];
         double[] losses = new double[options.steps()];
         double trainingNanos = 0;
-        try (Data2VecTextTrainer trainer = Data2VecTextTrainer.fromStore(store, base, options.config())) {
-            curve.add(new LossPoint(0, trainer.heldOutLoss(heldOut)));
-            for (int i = 0; i < options.warmupSteps(); i++) {
-                trainer.step(stream.next(batch));
-            }
-            for (int i = 0; i < options.steps(); i++) {
-                List<String> texts = stream.next(batch);
-                long started = System.nanoTime();
-                StepResult r = trainer.step(texts);
-                long elapsed = System.nanoTime() - started;
-                trainingNanos += elapsed;
-                ms[i] = elapsed / 1e6;
-                losses[i] = r.loss();
-                if ((i + 1) % options.evalEvery() == 0 || i + 1 == options.steps()) {
-                    curve.add(new LossPoint(trainer.completedSteps(), trainer.heldOutLoss(heldOut)));
-                }
+        curve.add(new LossPoint(0, heldOutLoss.applyAsDouble(heldOut)));
+        for (int i = 0; i < options.warmupSteps(); i++) {
+            step.apply(stream.apply(batch));
+        }
+        for (int i = 0; i < options.steps(); i++) {
+            List<T> inputs = stream.apply(batch);
+            long started = System.nanoTime();
+            StepResult r = step.apply(inputs);
+            long elapsed = System.nanoTime() - started;
+            trainingNanos += elapsed;
+            ms[i] = elapsed / 1e6;
+            losses[i] = r.loss();
+            if ((i + 1) % options.evalEvery() == 0 || i + 1 == options.steps()) {
+                curve.add(new LossPoint(completedSteps.getAsLong(), heldOutLoss.applyAsDouble(heldOut)));
             }
         }
         double[] sorted = ms.clone();

@@ -6,11 +6,13 @@ import ai.djl.ndarray.NDScope;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Adam with decoupled weight decay (Loshchilov and Hutter 2019; PyTorch's {@code AdamW}), kept by
  * hand rather than through DJL's optimizer so that its moments can be checkpointed and restored.
- * Weight decay skips rank-1 parameters (biases, LayerNorm gains), the BERT convention.
+ * Weight decay skips rank-1 parameters (biases, LayerNorm gains), the BERT convention, and any
+ * parameter named in {@code noDecay} (BEiT's tokens and position tables, say).
  *
  * <p>Every update runs in place on the parameters, outside gradient recording; each parameter's
  * temporaries (in an {@link NDScope}) are closed before the next one is updated.
@@ -22,11 +24,19 @@ public final class AdamW implements AutoCloseable {
     private final double beta2;
     private final double epsilon;
     private final double weightDecay;
+    private final Set<String> noDecay;
     private final Map<String, NDArray> first;
     private final Map<String, NDArray> second;
 
     public AdamW(NDManager parent, Map<String, NDArray> parameters, double beta1, double beta2, double epsilon,
             double weightDecay) {
+        this(parent, parameters, beta1, beta2, epsilon, weightDecay, Set.of());
+    }
+
+    /** @param noDecay names of parameters of rank above 1 that weight decay leaves alone too */
+    public AdamW(NDManager parent, Map<String, NDArray> parameters, double beta1, double beta2, double epsilon,
+            double weightDecay, Set<String> noDecay) {
+        this.noDecay = Set.copyOf(noDecay);
         this.manager = parent.newSubManager();
         this.beta1 = beta1;
         this.beta2 = beta2;
@@ -58,7 +68,7 @@ public final class AdamW implements AutoCloseable {
                 NDArray g = p.getGradient();
                 m.muli(beta1).addi(g.mul(1 - beta1));
                 v.muli(beta2).addi(g.square().muli(1 - beta2));
-                if (weightDecay > 0 && p.getShape().dimension() > 1) {
+                if (weightDecay > 0 && p.getShape().dimension() > 1 && !noDecay.contains(e.getKey())) {
                     p.muli(1 - lr * weightDecay);
                 }
                 // p ← p − lr · (m / c1) / (√(v / c2) + ε)

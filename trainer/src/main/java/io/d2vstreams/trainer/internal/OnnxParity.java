@@ -4,12 +4,14 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.d2vstreams.trainer.ImageBatch;
 import io.d2vstreams.trainer.TextBatch;
+import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.Map;
 
 /**
- * Runs an exported text encoder ({@code model.onnx}) on ONNX Runtime, as the serving side does,
+ * Runs an exported text or vision encoder ({@code model.onnx}) on ONNX Runtime, as the serving side does,
  * to compare its {@code last_hidden_state} with the training model's: the check that training
  * and serving compute the same function.
  */
@@ -18,6 +20,7 @@ public final class OnnxParity {
     /** The serving graph's I/O names (public, see DESIGN.md "Models"). */
     static final String INPUT_IDS = "input_ids";
     static final String ATTENTION_MASK = "attention_mask";
+    static final String PIXEL_VALUES = "pixel_values";
     static final String LAST_HIDDEN_STATE = "last_hidden_state";
 
     private OnnxParity() {}
@@ -26,21 +29,40 @@ public final class OnnxParity {
     public static float[] lastHiddenState(byte[] onnxModel, TextBatch batch) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         long[] shape = {batch.rows(), batch.cols()};
+        try (OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.ids()), shape);
+                OnnxTensor mask = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.attentionMask()), shape)) {
+            return run(env, onnxModel, Map.of(INPUT_IDS, ids, ATTENTION_MASK, mask));
+        } catch (OrtException e) {
+            throw failed(e);
+        }
+    }
+
+    /** {@code last_hidden_state} of a vision model for the images, row-major {@code [images, 1 + patches, hidden]}. */
+    public static float[] lastHiddenState(byte[] onnxModel, ImageBatch batch) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OnnxTensor pixels = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch.values()), batch.shape())) {
+            return run(env, onnxModel, Map.of(PIXEL_VALUES, pixels));
+        } catch (OrtException e) {
+            throw failed(e);
+        }
+    }
+
+    private static float[] run(OrtEnvironment env, byte[] onnxModel, Map<String, OnnxTensor> inputs) throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
             try (OrtSession session = env.createSession(onnxModel, options);
-                    OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.ids()), shape);
-                    OnnxTensor mask = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.attentionMask()), shape);
-                    OrtSession.Result result = session.run(Map.of(INPUT_IDS, ids, ATTENTION_MASK, mask))) {
+                    OrtSession.Result result = session.run(inputs)) {
                 OnnxTensor out = (OnnxTensor) result.get(LAST_HIDDEN_STATE)
                         .orElseThrow(() -> new IllegalStateException("the model has no output " + LAST_HIDDEN_STATE));
                 float[] values = new float[Math.toIntExact(out.getInfo().getNumElements())];
                 out.getFloatBuffer().get(values);
                 return values;
             }
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed on the exported model: " + e.getMessage(), e);
         }
+    }
+
+    private static IllegalStateException failed(OrtException e) {
+        return new IllegalStateException("ONNX Runtime failed on the exported model: " + e.getMessage(), e);
     }
 
     /** Largest absolute element-wise difference; infinite when the lengths differ or a value is NaN. */

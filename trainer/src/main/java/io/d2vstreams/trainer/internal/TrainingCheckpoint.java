@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.TextEncoderConfig;
+import io.d2vstreams.runtime.VisionEncoderConfig;
 import io.d2vstreams.trainer.CheckpointInfo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,18 +15,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The files of a text trainer's checkpoint and their checks. A checkpoint folder holds
- * {@code student.tensors} (encoder and regression head), {@code teacher.tensors} (the teacher's
- * own parameters; shared ones are the student's), {@code optimizer.tensors} (AdamW's
- * {@code exp_avg/<name>} and {@code exp_avg_sq/<name>}), the {@code tokenizer.json} trained with,
- * and {@code checkpoint.json}: format, step, model name, Hugging Face config, the SHA-256 of every
- * other file, and the caller's {@code extra} map. Restoring checks everything before it changes
- * anything, so a refused checkpoint leaves the trainer as it was.
+ * The files of a trainer's checkpoint and their checks. A checkpoint folder holds
+ * {@code student.tensors} (encoder, regression head, and for images the mask token),
+ * {@code teacher.tensors} (the teacher's own parameters; shared ones are the student's),
+ * {@code optimizer.tensors} (AdamW's {@code exp_avg/<name>} and {@code exp_avg_sq/<name>}), the
+ * input files trained with (text: {@code tokenizer.json}; images: {@code preprocessor_config.json}),
+ * and {@code checkpoint.json}: format, step, model name, Hugging Face config (under
+ * {@code text_config} or {@code vision_config}), the SHA-256 of every other file, and the
+ * caller's {@code extra} map. Restoring checks everything before it changes anything, so a
+ * refused checkpoint leaves the trainer as it was.
  */
 public final class TrainingCheckpoint {
 
@@ -34,6 +39,7 @@ public final class TrainingCheckpoint {
     static final String TEACHER_FILE = "teacher.tensors";
     static final String OPTIMIZER_FILE = "optimizer.tensors";
     static final String TOKENIZER_FILE = "tokenizer.json";
+    static final String PREPROCESSOR_FILE = "preprocessor_config.json";
     static final int FORMAT = 1;
     private static final String FIRST = "exp_avg/";
     private static final String SECOND = "exp_avg_sq/";
@@ -44,9 +50,45 @@ public final class TrainingCheckpoint {
     private TrainingCheckpoint() {}
 
     /** The live training state: written from, and restored into, these very arrays. */
-    public record State(long step, String modelName, TextEncoderConfig textConfig, byte[] tokenizerJson,
-            Map<String, NDArray> trainable, Map<String, NDArray> teacher, Map<String, NDArray> firstMoments,
-            Map<String, NDArray> secondMoments) {}
+    public record State(long step, String modelName, Architecture architecture, Map<String, NDArray> trainable,
+            Map<String, NDArray> teacher, Map<String, NDArray> firstMoments, Map<String, NDArray> secondMoments) {}
+
+    /**
+     * What a checkpoint must have been trained with to be restored: the same architecture (its
+     * Hugging Face config, stored under {@code configKey} and compared after parsing, so number
+     * formats do not matter) and the same input files, byte for byte.
+     *
+     * @param configKey the key of the config in {@code checkpoint.json}
+     * @param config the architecture, a record with value equality
+     * @param huggingFace the config as written
+     * @param parser reads a stored config back into a record comparable with {@code config}
+     * @param files input files by name (the tokenizer, the image preprocessing)
+     */
+    public record Architecture(String configKey, Object config, Map<String, Object> huggingFace,
+            Function<Map<String, Object>, Object> parser, Map<String, byte[]> files) {
+
+        public Architecture {
+            Objects.requireNonNull(config, "config");
+            files = Map.copyOf(files);
+        }
+
+        public static Architecture text(TextEncoderConfig config, byte[] tokenizerJson) {
+            return new Architecture("text_config", config, config.toHuggingFace(), TextEncoderConfig::fromHuggingFace,
+                    Map.of(TOKENIZER_FILE, tokenizerJson.clone()));
+        }
+
+        public static Architecture vision(VisionEncoderConfig config, byte[] preprocessorConfigJson) {
+            return new Architecture("vision_config", config, config.toHuggingFace(), VisionEncoderConfig::fromHuggingFace,
+                    Map.of(PREPROCESSOR_FILE, preprocessorConfigJson.clone()));
+        }
+
+        /** The checkpoint's own files first, then the input files in name order. */
+        List<String> fileNames() {
+            List<String> names = new ArrayList<>(List.of(STUDENT_FILE, TEACHER_FILE, OPTIMIZER_FILE));
+            names.addAll(new java.util.TreeSet<>(files.keySet()));
+            return names;
+        }
+    }
 
     /** A checkpoint that was loaded into the state. */
     public record Restored(CheckpointInfo info) {}
@@ -70,9 +112,11 @@ public final class TrainingCheckpoint {
             TensorFile.write(dir.resolve(STUDENT_FILE), student);
             TensorFile.write(dir.resolve(TEACHER_FILE), teacher);
             TensorFile.write(dir.resolve(OPTIMIZER_FILE), optimizer);
-            Files.write(dir.resolve(TOKENIZER_FILE), state.tokenizerJson());
+            for (Map.Entry<String, byte[]> input : state.architecture().files().entrySet()) {
+                Files.write(dir.resolve(input.getKey()), input.getValue());
+            }
             Map<String, String> sha = new LinkedHashMap<>();
-            for (String f : List.of(STUDENT_FILE, TEACHER_FILE, OPTIMIZER_FILE, TOKENIZER_FILE)) {
+            for (String f : state.architecture().fileNames()) {
                 sha.put(f, Sha256.of(dir.resolve(f)));
             }
             Map<String, Object> json = new LinkedHashMap<>();
@@ -80,7 +124,7 @@ public final class TrainingCheckpoint {
             json.put("step", state.step());
             json.put("model_name", state.modelName());
             json.put("created_at_ms", createdAt);
-            json.put("text_config", state.textConfig().toHuggingFace());
+            json.put(state.architecture().configKey(), state.architecture().huggingFace());
             json.put("files", sha);
             json.put("extra", new java.util.TreeMap<>(extraCopy));
             Files.write(dir.resolve(STATE_FILE), JSON.writeValueAsBytes(json));
@@ -139,7 +183,7 @@ public final class TrainingCheckpoint {
         return new Restored(new CheckpointInfo(folder, step, extra, createdAt));
     }
 
-    /** Checks format, step, architecture, tokenizer and file checksums; returns the step. */
+    /** Checks format, step, architecture, input files and file checksums; returns the step. */
     private static long readState(Path folder, Map<String, Object> json, State state) throws UnusableCheckpointException {
         if (!(json.get("format") instanceof Number f) || f.intValue() != FORMAT) {
             throw new UnusableCheckpointException("format is " + json.get("format") + ", expected " + FORMAT);
@@ -147,22 +191,23 @@ public final class TrainingCheckpoint {
         if (!(json.get("step") instanceof Number s) || s.longValue() != CheckpointDirectory.stepOf(folder)) {
             throw new UnusableCheckpointException("step " + json.get("step") + " disagrees with the folder name");
         }
-        TextEncoderConfig config;
+        Architecture architecture = state.architecture();
+        Object config;
         try {
             @SuppressWarnings("unchecked")
-            Map<String, Object> hf = (Map<String, Object>) json.get("text_config");
-            config = TextEncoderConfig.fromHuggingFace(hf == null ? Map.of() : hf);
+            Map<String, Object> hf = (Map<String, Object>) json.get(architecture.configKey());
+            config = architecture.parser().apply(hf == null ? Map.of() : hf);
         } catch (RuntimeException e) {
-            throw new UnusableCheckpointException("text_config is unusable: " + e.getMessage());
+            throw new UnusableCheckpointException(architecture.configKey() + " is unusable: " + e.getMessage());
         }
-        if (!config.equals(state.textConfig())) {
+        if (!config.equals(architecture.config())) {
             throw new UnusableCheckpointException("it trains another architecture: " + config + ", this trainer has "
-                    + state.textConfig());
+                    + architecture.config());
         }
         if (!(json.get("files") instanceof Map<?, ?> files)) {
             throw new UnusableCheckpointException(STATE_FILE + " lists no files");
         }
-        for (String file : List.of(STUDENT_FILE, TEACHER_FILE, OPTIMIZER_FILE, TOKENIZER_FILE)) {
+        for (String file : architecture.fileNames()) {
             Object expected = files.get(file);
             String actual;
             try {
@@ -175,10 +220,12 @@ public final class TrainingCheckpoint {
                         + ", file has " + actual);
             }
         }
-        String tokenizerSha = Sha256.of(state.tokenizerJson());
-        if (!tokenizerSha.equals(files.get(TOKENIZER_FILE))) {
-            throw new UnusableCheckpointException("it was trained with another tokenizer.json (sha256 "
-                    + files.get(TOKENIZER_FILE) + ", this trainer has " + tokenizerSha + ")");
+        for (Map.Entry<String, byte[]> input : new java.util.TreeMap<>(architecture.files()).entrySet()) {
+            String sha = Sha256.of(input.getValue());
+            if (!sha.equals(files.get(input.getKey()))) {
+                throw new UnusableCheckpointException("it was trained with another " + input.getKey() + " (sha256 "
+                        + files.get(input.getKey()) + ", this trainer has " + sha + ")");
+            }
         }
         return ((Number) json.get("step")).longValue();
     }
