@@ -44,6 +44,12 @@ public enum DeadLetterReason {
     AUDIO_CORRUPT("preprocess"),
     /** An image or audio format, or an encoding inside one, that preprocessing does not read. */
     UNSUPPORTED_FORMAT("preprocess"),
+    /**
+     * Processing this record threw an exception nothing on the data path anticipated (a bug, or
+     * input no check foresaw); Kafka Streams' processing exception handler dead-lettered it so
+     * that it does not stop the pipeline. The error class and message say what happened.
+     */
+    PROCESSING_FAILED("process"),
     /** The encoder refused this record on its own (its batch neighbours were encoded). */
     ENCODER_REJECTED("encode");
 

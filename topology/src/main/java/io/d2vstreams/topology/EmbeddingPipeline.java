@@ -105,7 +105,7 @@ public final class EmbeddingPipeline implements AutoCloseable {
 
             embedding = StreamsApp.start(config.applicationId(),
                     embeddingTopology(config, registry, models, telemetry.metrics()),
-                    streamsProperties(config, config.applicationId()));
+                    embeddingStreamsProperties(config));
             telemetry.bind(embedding);
             Optional<StreamsApp> sampling = Optional.empty();
             if (config.samplingEnabled()) {
@@ -224,6 +224,18 @@ public final class EmbeddingPipeline implements AutoCloseable {
     /** The encoder's run size: the micro-batch, or runs of encoder.max.run.size when the micro-batch is larger. */
     static int encoderRunSize(PipelineConfig config, Modality modality) {
         return Math.min(config.batch(modality).maxSize(), config.encoderMaxRunSize());
+    }
+
+    /**
+     * The embedding app's properties: an exception nothing anticipated while processing one input
+     * record dead-letters that record instead of stopping the pipeline (the sampling app keeps the
+     * default, since the embedding path already gives every input its one output).
+     */
+    static Properties embeddingStreamsProperties(PipelineConfig config) {
+        Properties props = streamsProperties(config, config.applicationId());
+        props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
+        props.putIfAbsent(DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG, config.topics().deadLetters());
+        return props;
     }
 
     static Properties streamsProperties(PipelineConfig config, String applicationId) {

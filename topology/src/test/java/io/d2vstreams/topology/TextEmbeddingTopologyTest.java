@@ -17,6 +17,7 @@ import io.d2vstreams.schemas.SpecificAvroSerializer;
 import io.d2vstreams.schemas.WireFormat;
 import io.d2vstreams.topology.internal.BatchEncoder;
 import io.d2vstreams.topology.internal.TextBatchEncoder;
+import io.d2vstreams.topology.internal.EventDecoder;
 import io.d2vstreams.topology.internal.TextEventDecoder;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -91,16 +92,20 @@ class TextEmbeddingTopologyTest {
     }
 
     private void startDriver(BatchPolicy policy, int maxChars, BatchEncoder encoderOverride) {
+        EventDecoder decoder = new TextEventDecoder(new SpecificAvroDeserializer<>(registry, TextEvent.class), maxChars);
+        startDriver(policy, decoder, encoderOverride, new Properties());
+    }
+
+    private void startDriver(BatchPolicy policy, EventDecoder decoder, BatchEncoder encoderOverride, Properties extra) {
         holder = new ModelHolder<>(store.loadText(v1, EncoderOptions.defaults()));
         BatchEncoder encoder = encoderOverride != null ? encoderOverride : new TextBatchEncoder(holder);
         Topology topology = EmbeddingTopology.addPath(new Topology(), TOPICS, new EmbeddingTopology.ModalityPath(
-                        Modality.TEXT, policy,
-                        new TextEventDecoder(new SpecificAvroDeserializer<>(registry, TextEvent.class), maxChars),
-                        encoder),
+                        Modality.TEXT, policy, decoder, encoder),
                 new SpecificAvroSerializer<>(registry));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "text-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.putAll(extra);
         driver = new TopologyTestDriver(topology, props);
         eventSerializer = new SpecificAvroSerializer<>(registry);
         embeddingDeserializer = new SpecificAvroDeserializer<>(registry, Embedding.class);
@@ -124,6 +129,38 @@ class TextEmbeddingTopologyTest {
 
     private Embedding decode(TestRecord<String, byte[]> record) {
         return embeddingDeserializer.deserialize(TOPICS.embeddings(Modality.TEXT), record.value());
+    }
+
+    @Test
+    @DisplayName("an exception nothing anticipated dead-letters its record through Kafka Streams' handler; the rest embed")
+    void unanticipatedExceptionIsDeadLettered() {
+        TextEventDecoder real = new TextEventDecoder(new SpecificAvroDeserializer<>(registry, TextEvent.class), 1000);
+        EventDecoder buggy = (topic, value) -> {
+            if (new String(value, java.nio.charset.StandardCharsets.UTF_8).contains("boom")) {
+                throw new IllegalStateException("a decoder bug met input nobody foresaw");
+            }
+            return real.decode(topic, value);
+        };
+        Properties handler = new Properties();
+        handler.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
+        handler.put(DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG, TOPICS.deadLetters());
+        startDriver(new BatchPolicy(2, Duration.ofHours(1)), buggy, null, handler);
+
+        input().pipeInput("a", event("a", "a fine sentence"));
+        input().pipeInput("boom", event("boom", "this one says boom"));
+        input().pipeInput("b", event("b", "another fine sentence"));
+
+        List<TestRecord<byte[], byte[]>> dead = deadLetters().readRecordsToList();
+        assertThat(dead).as("the record that threw, and only it").hasSize(1);
+        TestRecord<byte[], byte[]> letter = dead.get(0);
+        assertThat(new String(letter.key(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("boom");
+        assertThat(letter.value()).as("the original value bytes").isEqualTo(event("boom", "this one says boom"));
+        assertThat(header(letter, DeadLetterHeaders.REASON)).isEqualTo("PROCESSING_FAILED");
+        assertThat(header(letter, DeadLetterHeaders.STAGE)).isEqualTo("process");
+        assertThat(header(letter, DeadLetterHeaders.ERROR_CLASS)).isEqualTo("IllegalStateException");
+        assertThat(header(letter, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("1");
+        assertThat(embeddings().readRecordsToList()).as("the pipeline went on: its neighbours embedded")
+                .extracting(TestRecord::key).containsExactly("a", "b");
     }
 
     @Test

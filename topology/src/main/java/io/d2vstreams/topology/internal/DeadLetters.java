@@ -2,6 +2,7 @@ package io.d2vstreams.topology.internal;
 
 import io.d2vstreams.topology.DeadLetterHeaders;
 import io.d2vstreams.topology.DeadLetterReason;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -16,6 +17,19 @@ public final class DeadLetters {
 
     public static Record<byte[], byte[]> of(SourceRecord source, DeadLetterReason reason, String errorClass,
                                             String message, long nowMs) {
+        return new Record<>(source.key(), source.value(), source.timestamp(),
+                headers(source, reason, errorClass, message, nowMs));
+    }
+
+    /** The same dead letter as a producer record for {@code topic}, for Kafka Streams' exception handlers. */
+    public static ProducerRecord<byte[], byte[]> producerRecord(String topic, SourceRecord source, DeadLetterReason reason,
+                                                                String errorClass, String message, long nowMs) {
+        return new ProducerRecord<>(topic, null, source.timestamp(), source.key(), source.value(),
+                headers(source, reason, errorClass, message, nowMs));
+    }
+
+    private static Headers headers(SourceRecord source, DeadLetterReason reason, String errorClass, String message,
+                                   long nowMs) {
         Headers headers = new RecordHeaders();
         for (Header header : source.headers()) {
             headers.add(header);
@@ -28,7 +42,7 @@ public final class DeadLetters {
         add(headers, DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(source.partition()));
         add(headers, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(source.offset()));
         add(headers, DeadLetterHeaders.TIME, Long.toString(nowMs));
-        return new Record<>(source.key(), source.value(), source.timestamp(), headers);
+        return headers;
     }
 
     private static void add(Headers headers, String name, String value) {
