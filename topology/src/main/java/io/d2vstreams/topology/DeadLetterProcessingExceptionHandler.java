@@ -1,6 +1,7 @@
 package io.d2vstreams.topology;
 
 import io.d2vstreams.schemas.RegistryUnavailableException;
+import io.d2vstreams.topology.internal.BatchFailedException;
 import io.d2vstreams.topology.internal.DeadLetters;
 import io.d2vstreams.topology.internal.SourceRecord;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -23,9 +24,10 @@ import java.util.Objects;
  * usual headers, and the task resumes with the next record, in the same transaction.
  *
  * <p>It fails the task instead (the thread is replaced and the records are retried from the
- * last commit) for what is not the record's fault: an unreachable registry, and failures with no
- * source record, such as a punctuation that encodes a buffered batch, whose records stay
- * buffered and are retried rather than dead-lettered.
+ * last commit) for what is not the record's fault: an unreachable registry, a micro-batch that
+ * failed as a whole ({@link BatchFailedException}, also when the record being processed is the
+ * one that filled it), and failures with no source record, such as a punctuation that encodes a
+ * buffered batch. Those records stay buffered and are retried rather than dead-lettered.
  */
 public final class DeadLetterProcessingExceptionHandler implements ProcessingExceptionHandler {
     /** The streams property naming the dead-letter topic (set by {@link EmbeddingPipeline}). */
@@ -60,10 +62,10 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
                 String.valueOf(exception.getMessage()), System.currentTimeMillis())));
     }
 
-    /** Broken infrastructure, not bad data: retried, never dead-lettered. */
+    /** Broken infrastructure or a whole batch, not this record's data: retried, never dead-lettered. */
     private static boolean isInfrastructure(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof RegistryUnavailableException) {
+            if (t instanceof RegistryUnavailableException || t instanceof BatchFailedException) {
                 return true;
             }
         }

@@ -46,6 +46,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @DisplayName("The text embedding topology")
 class TextEmbeddingTopologyTest {
@@ -161,6 +162,23 @@ class TextEmbeddingTopologyTest {
         assertThat(header(letter, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("1");
         assertThat(embeddings().readRecordsToList()).as("the pipeline went on: its neighbours embedded")
                 .extracting(TestRecord::key).containsExactly("a", "b");
+    }
+
+    @Test
+    @DisplayName("a batch that fails as a whole fails the task, even under the handler: no record is dead-lettered for it")
+    void wholeBatchFailureIsNotDeadLettered() {
+        Properties handler = new Properties();
+        handler.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
+        BatchEncoder broken = payloads -> {
+            throw new IllegalStateException("the encoder is broken, not the data");
+        };
+        startDriver(new BatchPolicy(2, Duration.ofHours(1)),
+                new TextEventDecoder(new SpecificAvroDeserializer<>(registry, TextEvent.class), 1000), broken, handler);
+
+        input().pipeInput("a", event("a", "a fine sentence"));
+        assertThatThrownBy(() -> input().pipeInput("b", event("b", "fills the batch")))
+                .as("the task fails").hasRootCauseMessage("the encoder is broken, not the data");
+        assertThat(deadLetters().isEmpty()).as("neither buffered record is dead-lettered").isTrue();
     }
 
     @Test

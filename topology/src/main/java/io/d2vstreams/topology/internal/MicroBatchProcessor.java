@@ -129,7 +129,13 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
         List<BufferedRecord> records = batch.stream().map(entry -> entry.value).toList();
         long fillMs = context.currentSystemTimeMs() - oldestBufferedAtMs;
         long encodeStarted = System.nanoTime();
-        encodeAndForward(records);
+        try {
+            encodeAndForward(records);
+        } catch (RuntimeException e) {
+            // Thrown from process() when this record filled the batch: mark it a batch failure, so the
+            // exception handler fails the task (the batch stays buffered) instead of dead-lettering it.
+            throw new BatchFailedException(storeName, records.size(), e);
+        }
         metrics.batchEncoded(modality, records.size(), fillMs, System.nanoTime() - encodeStarted);
         for (KeyValue<Long, BufferedRecord> entry : batch) {
             buffer.delete(entry.key);
