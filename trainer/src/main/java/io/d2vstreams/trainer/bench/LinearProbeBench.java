@@ -8,6 +8,7 @@ import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.trainer.Data2VecTextTrainer;
 import io.d2vstreams.trainer.TrainerConfig;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -33,24 +34,27 @@ public final class LinearProbeBench {
      * @param trainPairs twin pairs in the probe's train split (2 × as many sentences)
      * @param testPairs twin pairs in the probe's test split
      * @param heldOut held-out unlabelled sentences for the data2vec loss
-     * @param probeL2 the probe's L2 penalty
+     * @param probeL2 the probe's candidate L2 penalties; each encoder gets the one that scores best
+     *     on a validation quarter of the train split (the test split is never used to choose)
      * @param probeIterations the probe's gradient steps
      * @param config the trainer's hyperparameters
      */
-    public record Options(int steps, int trainPairs, int testPairs, int heldOut, double probeL2, int probeIterations,
-            TrainerConfig config) {
+    public record Options(int steps, int trainPairs, int testPairs, int heldOut, List<Double> probeL2,
+            int probeIterations, TrainerConfig config) {
         public Options {
             Objects.requireNonNull(config, "config");
-            if (steps < 1 || trainPairs < 1 || testPairs < 1 || heldOut < 2 || probeL2 < 0 || probeIterations < 1) {
-                throw new IllegalArgumentException("need steps, trainPairs, testPairs, probeIterations >= 1, heldOut >= 2"
-                        + " and probeL2 >= 0; got " + steps + ", " + trainPairs + ", " + testPairs + ", "
-                        + probeIterations + ", " + heldOut + ", " + probeL2);
+            probeL2 = List.copyOf(probeL2);
+            if (steps < 1 || trainPairs < 4 || testPairs < 1 || heldOut < 2 || probeL2.isEmpty()
+                    || probeL2.stream().anyMatch(l2 -> !(l2 >= 0)) || probeIterations < 1) {
+                throw new IllegalArgumentException("need steps, testPairs, probeIterations >= 1, trainPairs >= 4,"
+                        + " heldOut >= 2 and L2 candidates >= 0; got " + steps + ", " + testPairs + ", "
+                        + probeIterations + ", " + trainPairs + ", " + heldOut + ", " + probeL2);
             }
         }
 
-        /** The probe's usual sizes: 400 + 200 twin pairs, 64 held-out sentences, L2 1e-3, 500 iterations. */
+        /** The probe's usual sizes: 400 + 200 twin pairs, 64 held-out sentences, L2 from 1e-4 to 1e-1, 2000 iterations. */
         public static Options of(int steps, TrainerConfig config) {
-            return new Options(steps, 400, 200, 64, 1e-3, 500, config);
+            return new Options(steps, 400, 200, 64, List.of(1e-4, 1e-3, 1e-2, 1e-1), 2000, config);
         }
     }
 
@@ -115,7 +119,12 @@ public final class LinearProbeBench {
                 (System.nanoTime() - started) / 1e9);
     }
 
-    /** Fits the probe on the version's embeddings of the train split and scores it on the test split. */
+    /**
+     * Fits the probe on the version's embeddings of the train split and scores it on the test
+     * split. The L2 penalty is chosen per encoder on the train split alone (fit on its first three
+     * quarters, score on the last), then the probe is refitted on the whole train split: two
+     * encoders whose features are scaled or conditioned differently each get their best probe.
+     */
     static double probe(ModelStore store, ModelManifest version, ProbeSplit split, Options options) {
         float[][] train;
         float[][] test;
@@ -123,8 +132,24 @@ public final class LinearProbeBench {
             train = encoder.embed(split.trainTexts());
             test = encoder.embed(split.testTexts());
         }
-        return SoftmaxRegression.fit(train, split.trainLabels(), AnagramSentences.CLASSES, options.probeL2(),
-                        options.probeIterations())
+        int[] labels = split.trainLabels();
+        // An even cut keeps twins together (they are adjacent), so validation sentences' twins are unseen too.
+        int cut = (train.length * 3 / 4) & ~1;
+        float[][] fitX = Arrays.copyOfRange(train, 0, cut);
+        int[] fitY = Arrays.copyOfRange(labels, 0, cut);
+        float[][] valX = Arrays.copyOfRange(train, cut, train.length);
+        int[] valY = Arrays.copyOfRange(labels, cut, labels.length);
+        double bestL2 = options.probeL2().get(0);
+        double bestAccuracy = -1;
+        for (double l2 : options.probeL2()) {
+            double accuracy = SoftmaxRegression.fit(fitX, fitY, AnagramSentences.CLASSES, l2, options.probeIterations())
+                    .accuracy(valX, valY);
+            if (accuracy > bestAccuracy) {
+                bestAccuracy = accuracy;
+                bestL2 = l2;
+            }
+        }
+        return SoftmaxRegression.fit(train, labels, AnagramSentences.CLASSES, bestL2, options.probeIterations())
                 .accuracy(test, split.testLabels());
     }
 

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Multinomial logistic regression (softmax) fitted by full-batch gradient descent with an L2
- * penalty: the linear probe of {@link LinearProbeBench}. Deterministic (zero start, no sampling),
+ * Multinomial logistic regression (softmax) fitted by full-batch accelerated gradient descent
+ * with an L2 penalty: the linear probe of {@link LinearProbeBench}. Deterministic (zero start, no sampling),
  * so the same features always give the same probe. Features are standardised with the training
  * set's mean and deviation first, and the step size is 1/L for L an upper bound of the loss's
  * curvature (power iteration on the feature covariance), so gradient descent cannot diverge
@@ -74,15 +74,25 @@ public final class SoftmaxRegression {
         }
         // The softmax loss's Hessian is at most ½·(ZᵀZ/n) ⊗ I plus the penalty (Böhning's bound).
         double step = 1 / (0.5 * largestEigenvalue(z) + l2);
+        // Nesterov's accelerated gradient: on this smooth convex loss it reaches in hundreds of
+        // steps what plain gradient descent needs thousands for, which matters because random
+        // encoders give nearly collinear features (an ill-conditioned problem), and a probe stopped
+        // early would measure the optimiser rather than the embeddings.
         double[][] w = new double[classes][d + 1];
+        double[][] previous = new double[classes][d + 1];
+        double[][] look = new double[classes][d + 1];
         double[][] grad = new double[classes][d + 1];
         double[] p = new double[classes];
         for (int it = 0; it < iterations; it++) {
-            for (double[] g : grad) {
-                Arrays.fill(g, 0);
+            double momentum = it / (it + 3.0);
+            for (int c = 0; c < classes; c++) {
+                for (int j = 0; j <= d; j++) {
+                    look[c][j] = w[c][j] + momentum * (w[c][j] - previous[c][j]);
+                }
+                Arrays.fill(grad[c], 0);
             }
             for (int i = 0; i < n; i++) {
-                probabilities(w, z[i], p);
+                probabilities(look, z[i], p);
                 p[y[i]] -= 1;
                 for (int c = 0; c < classes; c++) {
                     double r = p[c] / n;
@@ -92,9 +102,10 @@ public final class SoftmaxRegression {
                 }
             }
             for (int c = 0; c < classes; c++) {
+                System.arraycopy(w[c], 0, previous[c], 0, d + 1);
                 for (int j = 0; j <= d; j++) {
-                    double penalty = j < d ? l2 * w[c][j] : 0;
-                    w[c][j] -= step * (grad[c][j] + penalty);
+                    double penalty = j < d ? l2 * look[c][j] : 0;
+                    w[c][j] = look[c][j] - step * (grad[c][j] + penalty);
                 }
             }
         }

@@ -21,7 +21,7 @@ class LinearProbeBenchTest {
     void fieldsAreConsistent() {
         TrainerConfig config = TrainerConfig.builder().batchSize(4).maxTokens(64).warmupSteps(0).seed(3).build();
         List<long[]> told = new ArrayList<>();
-        LinearProbeBench.Result r = LinearProbeBench.run(new LinearProbeBench.Options(3, 20, 10, 8, 1e-3, 50, config), dir,
+        LinearProbeBench.Result r = LinearProbeBench.run(new LinearProbeBench.Options(3, 20, 10, 8, List.of(1e-3, 1e-2), 50, config), dir,
                 (done, total) -> told.add(new long[] {done, total}));
 
         assertThat(r.steps()).as("steps applied").isEqualTo(3);
