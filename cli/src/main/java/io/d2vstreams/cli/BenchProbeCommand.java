@@ -60,6 +60,10 @@ final class BenchProbeCommand implements Callable<Integer> {
             description = "Fraction of tokens the student predicts (default: ${DEFAULT-VALUE}).")
     double maskProb;
 
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S",
+            description = "The trainer's seed: masks, dropout, regression head (default: ${DEFAULT-VALUE}).")
+    long seed;
+
     @Option(names = "--json", description = "Make the last line of stdout one JSON object with the figures.")
     boolean json;
 
@@ -68,7 +72,7 @@ final class BenchProbeCommand implements Callable<Integer> {
         Logging.quietUnlessVerbose(spec);
         TrainerConfig config = TrainerConfig.builder().batchSize(batch).learningRate(learningRate).warmupSteps(warmupSteps)
                 .topK(topK).targetLayer(targetLayer).tau(tauStart, tauEnd, TrainerConfig.defaults().tauAnnealSteps())
-                .maskProb(maskProb).build();
+                .maskProb(maskProb).seed(seed).build();
         Path work = Files.createTempDirectory("d2v-bench-probe");
         LinearProbeBench.Result r;
         try (StderrProgress progress = new StderrProgress("data2vec steps")) {
@@ -98,6 +102,7 @@ final class BenchProbeCommand implements Callable<Integer> {
             fields.put("tau_start", tauStart);
             fields.put("tau_end", tauEnd);
             fields.put("mask_prob", maskProb);
+            fields.put("seed", seed);
             fields.put("probe_train", r.trainExamples());
             fields.put("probe_test", r.testExamples());
             fields.put("wall_s", r.wallSeconds());
