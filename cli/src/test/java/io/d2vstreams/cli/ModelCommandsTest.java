@@ -48,7 +48,7 @@ class ModelCommandsTest {
     @DisplayName("each command answers --help with its usage")
     void help() {
         for (String command : List.of("models", "models list", "models init", "models import", "models promote",
-                "models rollback", "trainer", "embed", "bench", "bench trainer",
+                "models rollback", "trainer", "embed", "bench", "bench trainer", "bench probe",
                 "bench encoder")) {
             StringWriter fresh = new StringWriter();
             CommandLine commandLine = D2v.commandLine();

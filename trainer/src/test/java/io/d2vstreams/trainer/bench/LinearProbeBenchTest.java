@@ -1,0 +1,46 @@
+package io.d2vstreams.trainer.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.d2vstreams.trainer.TrainerConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("LinearProbeBench end to end, with a few steps")
+class LinearProbeBenchTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @DisplayName("probes v1, trains, exports v2, probes it, and reports figures that agree with each other")
+    void fieldsAreConsistent() {
+        TrainerConfig config = TrainerConfig.builder().batchSize(4).maxTokens(64).warmupSteps(0).seed(3).build();
+        List<long[]> told = new ArrayList<>();
+        LinearProbeBench.Result r = LinearProbeBench.run(new LinearProbeBench.Options(3, 20, 10, 8, List.of(1e-3, 1e-2), 50, config), dir,
+                (done, total) -> told.add(new long[] {done, total}));
+
+        assertThat(r.steps()).as("steps applied").isEqualTo(3);
+        assertThat(r.batch()).as("batch").isEqualTo(4);
+        assertThat(told).as("progress after every step").hasSize(3);
+        assertThat(told.get(2)).as("last progress").containsExactly(3, 3);
+        assertThat(r.trainExamples()).as("probe train sentences, two per twin pair").isEqualTo(40);
+        assertThat(r.testExamples()).as("probe test sentences").isEqualTo(20);
+        assertThat(r.initialVersion()).as("seeded version").isEqualTo(1);
+        assertThat(r.trainedVersion()).as("exported version").isEqualTo(2);
+        // Accuracies are multiples of 1/20 on a 20-sentence test split.
+        assertThat(r.probeAccuracyInitial() * 20).as("initial accuracy × test size")
+                .isBetween(0.0, 20.0).isCloseTo(Math.rint(r.probeAccuracyInitial() * 20), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(r.probeAccuracyTrained() * 20).as("trained accuracy × test size")
+                .isBetween(0.0, 20.0).isCloseTo(Math.rint(r.probeAccuracyTrained() * 20), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(r.pointsGained()).as("points gained = 100 × (trained − initial)")
+                .isCloseTo(100 * (r.probeAccuracyTrained() - r.probeAccuracyInitial()), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(r.heldOutLossInitial()).as("held-out loss before").isFinite().isPositive();
+        assertThat(r.heldOutLossTrained()).as("held-out loss after").isFinite().isPositive();
+        assertThat(r.wallSeconds()).as("wall time").isPositive();
+    }
+}
