@@ -3,11 +3,7 @@ package io.d2vstreams.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.d2vstreams.trainer.TrainerConfig;
 import io.d2vstreams.trainer.bench.LinearProbeBench;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -73,12 +69,10 @@ final class BenchProbeCommand implements Callable<Integer> {
         TrainerConfig config = TrainerConfig.builder().batchSize(batch).learningRate(learningRate).warmupSteps(warmupSteps)
                 .topK(topK).targetLayer(targetLayer).tau(tauStart, tauEnd, TrainerConfig.defaults().tauAnnealSteps())
                 .maskProb(maskProb).seed(seed).build();
-        Path work = Files.createTempDirectory("d2v-bench-probe");
         LinearProbeBench.Result r;
-        try (StderrProgress progress = new StderrProgress("data2vec steps")) {
-            r = LinearProbeBench.run(LinearProbeBench.Options.of(steps, config), work, progress::update);
-        } finally {
-            deleteRecursively(work);
+        try (TemporaryDirectory work = TemporaryDirectory.create("d2v-bench-probe");
+             StderrProgress progress = new StderrProgress("data2vec steps")) {
+            r = LinearProbeBench.run(LinearProbeBench.Options.of(steps, config), work.path(), progress::update);
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "probe accuracy (%d train, %d test sentences): seeded v%d %.3f, trained v%d %.3f (%+.1f points)%n",
@@ -110,13 +104,5 @@ final class BenchProbeCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (var walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -6,8 +6,6 @@ import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.trainer.TrainerConfig;
 import io.d2vstreams.trainer.bench.TrainerBench;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -63,13 +61,11 @@ final class BenchTrainerCommand implements Callable<Integer> {
         }
         TrainerConfig.Builder settings = modality == Modality.IMAGE ? TrainerConfig.visionBuilder() : TrainerConfig.builder();
         TrainerConfig config = settings.batchSize(batch).maxTokens(maxTokens).device(device).build();
-        Path work = Files.createTempDirectory("d2v-bench-trainer");
         TrainerBench.Result r;
-        try {
+        try (TemporaryDirectory work = TemporaryDirectory.create("d2v-bench-trainer")) {
             TrainerBench.Options options = new TrainerBench.Options(steps, warmup, evalEvery, 64, config);
-            r = modality == Modality.IMAGE ? TrainerBench.runImages(options, work) : TrainerBench.run(options, work);
-        } finally {
-            deleteRecursively(work);
+            r = modality == Modality.IMAGE ? TrainerBench.runImages(options, work.path())
+                    : TrainerBench.run(options, work.path());
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "trainer (%s): batch %d, %d steps, %.1f ms/step (p50 %.1f, p90 %.1f), %.1f samples/s on %d cpus%n",
@@ -98,13 +94,5 @@ final class BenchTrainerCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
-        try (var walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.d2vstreams.cli.bench;
 
 import io.d2vstreams.avro.Embedding;
+import io.d2vstreams.cli.TemporaryDirectory;
 import io.d2vstreams.cli.client.EventInput;
 import io.d2vstreams.cli.client.EventInputs;
 import io.d2vstreams.cli.client.EventProducer;
@@ -26,9 +27,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -131,12 +129,9 @@ public final class PipelineBench {
 
     /** Runs {@link #run} in a fresh temporary directory and deletes it afterwards. */
     public static PipelineBenchResult runInTemporaryDirectory(Options template) throws Exception {
-        Path dir = Files.createTempDirectory("d2v-bench-");
-        try {
+        try (TemporaryDirectory dir = TemporaryDirectory.create("d2v-bench-")) {
             return run(new Options(template.modality(), template.records(), template.batch(), template.threads(),
-                    template.partitions(), template.seed(), dir, template.progress()));
-        } finally {
-            deleteRecursively(dir);
+                    template.partitions(), template.seed(), dir.path(), template.progress()));
         }
     }
 
@@ -190,13 +185,5 @@ public final class PipelineBench {
                 ConsumerConfig.GROUP_ID_CONFIG, "d2v-bench-reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new StringDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.d2vstreams.cli.demo;
 
+import io.d2vstreams.cli.TemporaryDirectory;
 import io.d2vstreams.cli.client.GeneratedMedia;
 
 import io.d2vstreams.avro.AudioEvent;
@@ -47,7 +48,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * A finite run of the whole loop on the embedded default in a temporary directory: embedded
@@ -99,7 +99,7 @@ public final class DemoRun {
             }
         } finally {
             if (options.workDir().isEmpty()) {
-                deleteRecursively(dir);
+                TemporaryDirectory.deleteRecursively(dir);
             }
         }
         report.wallSeconds((System.nanoTime() - started) / 1e9);
@@ -340,16 +340,5 @@ public final class DemoRun {
     private static String header(ConsumerRecord<?, ?> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted((a, b) -> b.compareTo(a)).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }
