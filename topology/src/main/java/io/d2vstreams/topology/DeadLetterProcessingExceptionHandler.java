@@ -4,6 +4,7 @@ import io.d2vstreams.schemas.RegistryUnavailableException;
 import io.d2vstreams.topology.internal.BatchFailedException;
 import io.d2vstreams.topology.internal.DeadLetters;
 import io.d2vstreams.topology.internal.SourceRecord;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
@@ -14,14 +15,26 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 
 /**
  * Kafka Streams' processing exception handler for the embedding topology (KIP-1033/KIP-1034):
- * the last line of "a bad record never stops the pipeline". Anticipated bad input never gets
- * here (the micro-batch processor routes it to {@code d2v.dlq} with its own reason); what does
- * is an exception nothing foresaw while processing one input record. That record goes to
- * {@code d2v.dlq} as {@link DeadLetterReason#PROCESSING_FAILED}, with the original bytes and the
- * usual headers, and the task resumes with the next record, in the same transaction.
+ * it writes the dead letter of every input record that fails while it is being processed, to the
+ * topic named by Kafka Streams' own {@code errors.dead.letter.queue.topic.name}, with the original
+ * key, value and headers plus d2v's reason headers, and the task resumes with the next record.
+ * Kafka Streams sends the dead letter through the task's record collector, so under exactly-once
+ * it commits in the same transaction as the record's offset: one dead letter per bad record.
+ * <ul>
+ *   <li>{@link RejectedRecordException}: bad input the processor recognised (not wire format,
+ *       unknown schema id, empty text, a refused URI ...), dead-lettered with its own reason;</li>
+ *   <li>any other exception while processing one record: nothing foresaw it, so the record is
+ *       dead-lettered as {@link DeadLetterReason#PROCESSING_FAILED} rather than stop the pipeline.</li>
+ * </ul>
+ *
+ * <p>Refusals decided when a buffered batch is encoded (the encoder refuses one image among
+ * thirty-two) are not this handler's: the record being processed then is the one that filled the
+ * batch, or none at all in a punctuation, so the handler's context would name the wrong record.
+ * The micro-batch processor writes those dead letters itself, from the source bytes it buffered.
  *
  * <p>It fails the task instead (the thread is replaced and the records are retried from the
  * last commit) for what is not the record's fault: an unreachable registry, a micro-batch that
@@ -30,8 +43,8 @@ import java.util.Objects;
  * buffered batch. Those records stay buffered and are retried rather than dead-lettered.
  */
 public final class DeadLetterProcessingExceptionHandler implements ProcessingExceptionHandler {
-    /** The streams property naming the dead-letter topic (set by {@link EmbeddingPipeline}). */
-    public static final String DEAD_LETTER_TOPIC_CONFIG = "d2v.dead.letter.topic";
+    /** The streams property naming the dead-letter topic: Kafka Streams' own (KIP-1034). */
+    public static final String DEAD_LETTER_TOPIC_CONFIG = StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG;
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterProcessingExceptionHandler.class);
 
@@ -54,12 +67,30 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
         SourceRecord source = new SourceRecord(context.sourceRawKey(), context.sourceRawValue(),
                 List.copyOf(Arrays.asList(context.headers().toArray())), context.topic(), context.partition(),
                 context.offset(), context.timestamp());
+        String topic = Objects.requireNonNull(deadLetterTopic, "configure() first");
+        if (exception instanceof RejectedRecordException rejected) {
+            log.info("event=dead_letter reason={} topic={} partition={} offset={} message=\"{}\"", rejected.reason(),
+                    context.topic(), context.partition(), context.offset(), rejected.getMessage());
+            return Response.resume(List.of(DeadLetters.producerRecord(topic, source, rejected.reason(),
+                    rejected.errorClass(), rejected.getMessage(), System.currentTimeMillis())));
+        }
         log.warn("event=dead_letter reason={} processor={} topic={} partition={} offset={} error=\"{}\"",
                 DeadLetterReason.PROCESSING_FAILED, context.processorNodeId(), context.topic(), context.partition(),
                 context.offset(), exception.toString(), exception);
-        return Response.resume(List.of(DeadLetters.producerRecord(Objects.requireNonNull(deadLetterTopic, "configure() first"),
-                source, DeadLetterReason.PROCESSING_FAILED, exception.getClass().getSimpleName(),
-                String.valueOf(exception.getMessage()), System.currentTimeMillis())));
+        return Response.resume(List.of(DeadLetters.producerRecord(topic, source, DeadLetterReason.PROCESSING_FAILED,
+                exception.getClass().getSimpleName(), String.valueOf(exception.getMessage()), System.currentTimeMillis())));
+    }
+
+    /**
+     * The streams properties that put this handler in charge of the embedding app's per-record
+     * dead letters, written to {@code deadLetterTopic}. Every embedding app needs them: without
+     * the handler a refused record would fail its task instead of reaching the dead-letter topic.
+     */
+    public static Properties streamsProperties(String deadLetterTopic) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
+        props.put(DEAD_LETTER_TOPIC_CONFIG, deadLetterTopic);
+        return props;
     }
 
     /** Broken infrastructure or a whole batch, not this record's data: retried, never dead-lettered. */

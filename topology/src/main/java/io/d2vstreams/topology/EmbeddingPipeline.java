@@ -227,14 +227,14 @@ public final class EmbeddingPipeline implements AutoCloseable {
     }
 
     /**
-     * The embedding app's properties: an exception nothing anticipated while processing one input
-     * record dead-letters that record instead of stopping the pipeline (the sampling app keeps the
-     * default, since the embedding path already gives every input its one output).
+     * The embedding app's properties: Kafka Streams' processing exception handler dead-letters every
+     * input record refused or failing as it is processed, instead of stopping the pipeline (the
+     * sampling app keeps the default, since the embedding path already gives every input its one
+     * output).
      */
     static Properties embeddingStreamsProperties(PipelineConfig config) {
         Properties props = streamsProperties(config, config.applicationId());
-        props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
-        props.putIfAbsent(DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG, config.topics().deadLetters());
+        DeadLetterProcessingExceptionHandler.streamsProperties(config.topics().deadLetters()).forEach(props::putIfAbsent);
         return props;
     }
 

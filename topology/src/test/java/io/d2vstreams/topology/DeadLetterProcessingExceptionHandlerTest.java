@@ -63,6 +63,24 @@ class DeadLetterProcessingExceptionHandlerTest {
     }
 
     @Test
+    @DisplayName("a refused record is dead-lettered with the reason and error class the processor gave")
+    void deadLettersARefusalWithItsReason() {
+        Response response = handler.handleError(new Context(utf8("k"), utf8("v"), new RecordHeaders()), null,
+                new RejectedRecordException(DeadLetterReason.TEXT_TOO_LONG, "TEXT_TOO_LONG", "text is 9 characters; the limit is 8"));
+
+        assertThat(response.result()).isEqualTo(Result.RESUME);
+        ProducerRecord<byte[], byte[]> letter = response.deadLetterQueueRecords().get(0);
+        assertThat(new String(letter.headers().lastHeader(DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8))
+                .isEqualTo("TEXT_TOO_LONG");
+        assertThat(new String(letter.headers().lastHeader(DeadLetterHeaders.STAGE).value(), StandardCharsets.UTF_8))
+                .isEqualTo(DeadLetterReason.TEXT_TOO_LONG.stage());
+        assertThat(new String(letter.headers().lastHeader(DeadLetterHeaders.ERROR_CLASS).value(), StandardCharsets.UTF_8))
+                .isEqualTo("TEXT_TOO_LONG");
+        assertThat(new String(letter.headers().lastHeader(DeadLetterHeaders.ERROR_MESSAGE).value(), StandardCharsets.UTF_8))
+                .isEqualTo("text is 9 characters; the limit is 8");
+    }
+
+    @Test
     @DisplayName("a registry outage fails the task (retried from the last commit), never a dead letter")
     void registryOutageFails() {
         Response response = handler.handleError(new Context(utf8("k"), utf8("v"), new RecordHeaders()), null,

@@ -115,6 +115,7 @@ class MediaEmbeddingTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "media-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.putAll(DeadLetterProcessingExceptionHandler.streamsProperties(TOPICS.deadLetters()));
         driver = new TopologyTestDriver(topology, props);
     }
 

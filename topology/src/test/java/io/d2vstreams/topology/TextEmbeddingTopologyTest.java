@@ -106,6 +106,7 @@ class TextEmbeddingTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "text-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.putAll(DeadLetterProcessingExceptionHandler.streamsProperties(TOPICS.deadLetters()));
         props.putAll(extra);
         driver = new TopologyTestDriver(topology, props);
         eventSerializer = new SpecificAvroSerializer<>(registry);
@@ -142,10 +143,7 @@ class TextEmbeddingTopologyTest {
             }
             return real.decode(topic, value);
         };
-        Properties handler = new Properties();
-        handler.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
-        handler.put(DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG, TOPICS.deadLetters());
-        startDriver(new BatchPolicy(2, Duration.ofHours(1)), buggy, null, handler);
+        startDriver(new BatchPolicy(2, Duration.ofHours(1)), buggy, null, new Properties());
 
         input().pipeInput("a", event("a", "a fine sentence"));
         input().pipeInput("boom", event("boom", "this one says boom"));
@@ -165,15 +163,33 @@ class TextEmbeddingTopologyTest {
     }
 
     @Test
+    @DisplayName("a record refused as it arrives is dead-lettered by Kafka Streams' handler, to errors.dead.letter.queue.topic.name")
+    void refusalsOnArrivalGoThroughTheStreamsHandler() {
+        Properties renamed = new Properties();
+        renamed.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "handler.dlq");
+        startDriver(new BatchPolicy(1, Duration.ofHours(1)),
+                new TextEventDecoder(new SpecificAvroDeserializer<>(registry, TextEvent.class), 1000), null, renamed);
+
+        input().pipeInput("n", "not avro at all".getBytes(StandardCharsets.UTF_8));
+        input().pipeInput("a", event("a", "a fine sentence"));
+
+        List<TestRecord<byte[], byte[]>> handled = driver.createOutputTopic("handler.dlq", new ByteArrayDeserializer(),
+                new ByteArrayDeserializer()).readRecordsToList();
+        assertThat(handled).extracting(r -> header(r, DeadLetterHeaders.REASON)).as("written by the handler")
+                .containsExactly("NOT_WIRE_FORMAT");
+        assertThat(handled.get(0).value()).isEqualTo("not avro at all".getBytes(StandardCharsets.UTF_8));
+        assertThat(deadLetters().isEmpty()).as("not by the processor's own dead-letter sink").isTrue();
+        assertThat(embeddings().readRecordsToList()).extracting(TestRecord::key).containsExactly("a");
+    }
+
+    @Test
     @DisplayName("a batch that fails as a whole fails the task, even under the handler: no record is dead-lettered for it")
     void wholeBatchFailureIsNotDeadLettered() {
-        Properties handler = new Properties();
-        handler.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
         BatchEncoder broken = payloads -> {
             throw new IllegalStateException("the encoder is broken, not the data");
         };
         startDriver(new BatchPolicy(2, Duration.ofHours(1)),
-                new TextEventDecoder(new SpecificAvroDeserializer<>(registry, TextEvent.class), 1000), broken, handler);
+                new TextEventDecoder(new SpecificAvroDeserializer<>(registry, TextEvent.class), 1000), broken, new Properties());
 
         input().pipeInput("a", event("a", "a fine sentence"));
         assertThatThrownBy(() -> input().pipeInput("b", event("b", "fills the batch")))

@@ -6,6 +6,7 @@ import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.topology.BatchPolicy;
 import io.d2vstreams.topology.DeadLetterReason;
 import io.d2vstreams.topology.PipelineMetrics;
+import io.d2vstreams.topology.RejectedRecordException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -28,7 +29,13 @@ import java.util.Objects;
 /**
  * Decodes each input record, buffers accepted events in a changelogged state store and
  * encodes them as one batch when the batch is full or its oldest record has waited long
- * enough; dead-letters everything it cannot encode.
+ * enough.
+ *
+ * <p><b>Dead letters.</b> A record refused as it arrives is thrown as a
+ * {@link RejectedRecordException}: Kafka Streams' processing exception handler writes its dead
+ * letter. A refusal decided later, when the buffered batch is encoded, is written here from the
+ * buffered source bytes, because by then the record Kafka Streams is processing (and would hand
+ * to the handler) is another one, or none in a punctuation.
  *
  * <p><b>Why a state store and not a list.</b> Under {@code exactly_once_v2} Kafka Streams
  * commits the input offsets of every record that {@link #process} has returned from, in the
@@ -98,8 +105,10 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
         SourceRecord source = sourceOf(record);
         Decoded decoded = decoder.decode(source.topic(), record.value());
         if (decoded instanceof Decoded.Rejected rejected) {
-            deadLetter(source, rejected.reason(), rejected.errorClass(), rejected.message());
-            return;
+            // Kafka Streams' processing exception handler writes this record's dead letter, from the
+            // source bytes it keeps for the record being processed (DeadLetterProcessingExceptionHandler).
+            metrics.deadLettered(modality, rejected.reason());
+            throw new RejectedRecordException(rejected.reason(), rejected.errorClass(), rejected.message());
         }
         long now = context.currentSystemTimeMs();
         buffer.put(nextSequence++, new BufferedRecord((Decoded.Accepted) decoded, source, now));
