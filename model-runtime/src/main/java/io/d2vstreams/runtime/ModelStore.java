@@ -151,18 +151,21 @@ public final class ModelStore {
      * {@link AudioEncoderConfig#tiny} (16 kHz audio).
      */
     public ModelManifest initDefault(Modality m, long seed) {
+        return initSeeded(m, ModelSize.TINY, seed);
+    }
+
+    /** Generates a seeded encoder of the modality and size as the next version, as {@link #initDefault} does. */
+    public ModelManifest initSeeded(Modality m, ModelSize size, long seed) {
+        String name = size.modelName(m);
         return switch (m) {
-            case TEXT -> addText(DEFAULT_TEXT_NAME,
-                    TextEncoderConfig.tiny(ByteLevelBpeTokenizer.VOCAB_SIZE),
-                    TextWeights.seeded(TextEncoderConfig.tiny(ByteLevelBpeTokenizer.VOCAB_SIZE), seed),
-                    ByteLevelBpeTokenizer.json());
+            case TEXT -> addText(name, size.text(), TextWeights.seeded(size.text(), seed), ByteLevelBpeTokenizer.json());
             case IMAGE -> {
-                VisionEncoderConfig config = VisionEncoderConfig.tiny();
-                yield addImage(DEFAULT_IMAGE_NAME, config, VisionWeights.seeded(config, seed),
+                VisionEncoderConfig config = size.vision();
+                yield addImage(name, config, VisionWeights.seeded(config, seed),
                         ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize()));
             }
-            case AUDIO -> addAudio(DEFAULT_AUDIO_NAME, AudioEncoderConfig.tiny(),
-                    AudioWeights.seeded(AudioEncoderConfig.tiny(), seed), AudioPreprocessorConfig.defaults());
+            case AUDIO -> addAudio(name, size.audio(), AudioWeights.seeded(size.audio(), seed),
+                    AudioPreprocessorConfig.defaults());
         };
     }
 
