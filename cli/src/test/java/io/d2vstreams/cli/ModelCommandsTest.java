@@ -70,6 +70,14 @@ class ModelCommandsTest {
     }
 
     @Test
+    @DisplayName("models init --size names the accepted sizes when given another")
+    void badSize() {
+        assertThat(run("models", "init", "--modality", "text", "--size", "huge", "--store", store())).as("exit code").isNotZero();
+        assertThat(err.toString().trim()).as("stderr").contains("'huge' is not a model size; expected one of tiny, base")
+                .doesNotContain("\n");
+    }
+
+    @Test
     @DisplayName("a parent command without a sub-command says which ones exist")
     void missingSubcommand() {
         assertThat(run("models")).as("exit code").isEqualTo(2);
