@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
@@ -15,6 +17,7 @@ import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
 import io.d2vstreams.trainer.internal.AudioParameters;
 import io.d2vstreams.trainer.internal.DjlEnvironment;
 import io.d2vstreams.trainer.internal.Dropout;
+import io.d2vstreams.trainer.internal.Gradients;
 import io.d2vstreams.trainer.internal.OnnxParity;
 import io.d2vstreams.trainer.internal.TargetBuilder;
 import io.d2vstreams.trainer.internal.VersionFiles;
@@ -277,6 +280,39 @@ class AudioData2VecModelTest {
                     .toFloatArray();
             assertThat(OnnxParity.maxAbsDiff(Arrays.copyOfRange(batched, frames * h, (frames + 27) * h), single))
                     .as("short clip's targets: in the padded batch vs alone").isLessThanOrEqualTo(1e-4);
+        }
+    }
+
+    @Test
+    @DisplayName("one backward pass through a masked, padded batch reaches every parameter, the mask embedding and an even positional kernel included")
+    void gradientsReachEveryParameter() {
+        AudioEncoderConfig config = switches().findFirst().orElseThrow();
+        assertThat(config.convPosKernelSize() % 2).as("an even kernel, trimmed by one frame").isZero();
+        AudioBatch batch = twoLengths(7);
+        int frames = batch.frames(config);
+        float[] mask = new float[2 * frames];
+        for (int f = 5; f < 15; f++) {
+            mask[f] = 1;
+            mask[frames + f] = 1;
+        }
+        Engine engine = DjlEnvironment.pytorch();
+        try (AudioData2VecModel model = AudioData2VecModel.forTraining(manager, config, randomWeights(config, 8),
+                new SplittableRandom(2));
+                NDManager scope = manager.newSubManager()) {
+            model.parameters().values().forEach(p -> p.setRequiresGradient(true));
+            float[] weights = new float[2 * frames * config.hiddenSize()];
+            SplittableRandom random = new SplittableRandom(9);
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] = (float) random.nextGaussian();
+            }
+            NDArray projection = scope.create(weights, new Shape(2, frames, config.hiddenSize()));
+            Gradients.recordAndBackward(engine, () -> model.forward(scope, batch, mask,
+                    Dropout.none()).lastHiddenState().mul(projection).sum());
+            for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+                float[] gradient = e.getValue().getGradient().toFloatArray();
+                assertThat(allFinite(gradient)).as("gradient of %s is finite", e.getKey()).isTrue();
+                assertThat(maxAbs(gradient)).as("gradient of %s", e.getKey()).isGreaterThan(0);
+            }
         }
     }
 

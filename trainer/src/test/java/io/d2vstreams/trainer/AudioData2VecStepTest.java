@@ -27,6 +27,7 @@ import io.d2vstreams.trainer.internal.TargetBuilder;
 import io.d2vstreams.trainer.internal.VersionFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,7 +123,7 @@ class AudioData2VecStepTest {
 
             TensorBundle teacherAfter = teacher.toBundle();
             for (String name : teacherAfter.names()) {
-                boolean moved = !java.util.Arrays.equals(teacherAfter.get(name).data(), teacherBefore.get(name).data());
+                boolean moved = !Arrays.equals(teacherAfter.get(name).data(), teacherBefore.get(name).data());
                 if (AudioParameters.sharedWithTeacher().test(name)) {
                     assertThat(teacherAfter.get(name).data()).as("%s is the student's own", name)
                             .isEqualTo(student.parameters().get(name).toFloatArray());
