@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.d2vstreams.trainer.AudioBatch;
 import io.d2vstreams.trainer.ImageBatch;
 import io.d2vstreams.trainer.TextBatch;
 import java.nio.FloatBuffer;
@@ -11,7 +12,7 @@ import java.nio.LongBuffer;
 import java.util.Map;
 
 /**
- * Runs an exported text or vision encoder ({@code model.onnx}) on ONNX Runtime, as the serving side does,
+ * Runs an exported text, vision or audio encoder ({@code model.onnx}) on ONNX Runtime, as the serving side does,
  * to compare its {@code last_hidden_state} with the training model's: the check that training
  * and serving compute the same function.
  */
@@ -21,6 +22,7 @@ public final class OnnxParity {
     static final String INPUT_IDS = "input_ids";
     static final String ATTENTION_MASK = "attention_mask";
     static final String PIXEL_VALUES = "pixel_values";
+    static final String INPUT_VALUES = "input_values";
     static final String LAST_HIDDEN_STATE = "last_hidden_state";
 
     private OnnxParity() {}
@@ -42,6 +44,21 @@ public final class OnnxParity {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OnnxTensor pixels = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch.values()), batch.shape())) {
             return run(env, onnxModel, Map.of(PIXEL_VALUES, pixels));
+        } catch (OrtException e) {
+            throw failed(e);
+        }
+    }
+
+    /**
+     * {@code last_hidden_state} of an audio model for the clips (zero-padded, with their
+     * {@code attention_mask}), row-major {@code [clips, frames, hidden]}.
+     */
+    public static float[] lastHiddenState(byte[] onnxModel, AudioBatch batch) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        long[] shape = batch.shape();
+        try (OnnxTensor values = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch.values()), shape);
+                OnnxTensor mask = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.attentionMask()), shape)) {
+            return run(env, onnxModel, Map.of(INPUT_VALUES, values, ATTENTION_MASK, mask));
         } catch (OrtException e) {
             throw failed(e);
         }
