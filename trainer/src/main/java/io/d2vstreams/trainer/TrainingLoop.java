@@ -16,7 +16,6 @@ import io.d2vstreams.trainer.gate.QualityGate;
 import io.d2vstreams.trainer.internal.HeldOutSet;
 import io.d2vstreams.trainer.internal.ReplayBuffer;
 import io.d2vstreams.trainer.internal.SampleIntake;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -68,7 +67,7 @@ final class TrainingLoop<I> {
     private final List<TrainerWorker.Decision> decisions = new CopyOnWriteArrayList<>();
     private final String samplesTopic;
     private final String groupId;
-    private final Path checkpointDir;
+    private final ModalityCheckpoints checkpoints;
     private final ReplayBuffer<I> buffer;
     private final HeldOutSet<I> heldOut;
     private final QualityGate gate;
@@ -100,7 +99,7 @@ final class TrainingLoop<I> {
         this.exporter = exporter;
         this.samplesTopic = config.topics().trainingSamples();
         this.groupId = config.groupId(kind);
-        this.checkpointDir = config.checkpointDir(kind);
+        this.checkpoints = new ModalityCheckpoints(config, kind);
         this.buffer = new ReplayBuffer<>(config.replayCapacity(), config.replayFreshFraction());
         this.heldOut = new HeldOutSet<>(config.heldOutEvery(), config.heldOutSize(), modality.heldOutCodec());
         this.gate = new QualityGate(config.gate());
@@ -231,10 +230,10 @@ final class TrainingLoop<I> {
 
     private void restore(Data2VecTrainer<I> trainer, ModelManifest base) {
         lineage = base.version();
-        Optional<CheckpointInfo> restored = restoreCheckpoint(trainer);
+        Optional<CheckpointInfo> restored = checkpoints.restoreNewest(trainer);
         if (restored.isEmpty()) {
             LOG.info("event=trainer_fresh_start modality={} base_version={} checkpoint_dir={}", kind, base.version(),
-                    checkpointDir);
+                    checkpoints.folder());
             return;
         }
         Map<String, String> extra = restored.get().extra();
@@ -254,22 +253,6 @@ final class TrainingLoop<I> {
                 kind, completedSteps, restored.get().directory(), new TreeMap<>(resumeAt), heldOut.count(), lineage);
     }
 
-    /**
-     * The newest checkpoint of this modality's folder. Before there were several modalities, the
-     * TEXT trainer wrote its checkpoints straight into {@code trainer.checkpoint.dir}; such a
-     * checkpoint is restored once when the TEXT folder has none, and the next one is written to
-     * the TEXT folder, so an upgrade loses no training.
-     */
-    private Optional<CheckpointInfo> restoreCheckpoint(Data2VecTrainer<I> trainer) {
-        Optional<CheckpointInfo> restored = trainer.restoreLatest(checkpointDir);
-        if (restored.isEmpty() && kind == Modality.TEXT) {
-            restored = trainer.restoreLatest(config.checkpointDir());
-            restored.ifPresent(r -> LOG.warn("event=checkpoint_legacy_layout modality={} restored={} next_in={}"
-                    + " reason=\"checkpoints now live in a folder per modality; the old ones can be deleted\"", kind,
-                    r.directory(), checkpointDir));
-        }
-        return restored;
-    }
 
     /** Seeks newly assigned partitions to where training must resume; forgets revoked partitions' fresh samples. */
     private final class Rebalance implements ConsumerRebalanceListener {
@@ -386,7 +369,7 @@ final class TrainingLoop<I> {
             extra.put(HELD_OUT_KEY, heldOut.toJson());
             extra.put(LINEAGE_KEY, Integer.toString(lineage));
             extra.put(EXPORT_STEP_KEY, Long.toString(lastExportStep));
-            trainer.checkpoint(checkpointDir, extra);
+            trainer.checkpoint(checkpoints.folder(), extra);
             lastCheckpointStep = completedSteps;
             if (!commit.isEmpty()) {
                 ignoringWakeup(() -> {
