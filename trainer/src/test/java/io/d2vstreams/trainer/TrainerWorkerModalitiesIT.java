@@ -8,6 +8,7 @@ import io.d2vstreams.avro.ModelVersion;
 import io.d2vstreams.devstack.DevStack;
 import io.d2vstreams.devstack.DevStackOptions;
 import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
@@ -112,6 +113,55 @@ class TrainerWorkerModalitiesIT {
                 assertThat(TrainerTestKit.committedOffsets(bootstrap, config.groupId(modality)))
                         .as("%s: group %s committed its checkpoint's offsets", modality, config.groupId(modality))
                         .isEqualTo(offsets(last)).containsOnlyKeys(0, 1);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("when the IMAGE loop fails, the TEXT loop stops too, with a last checkpoint, so that a restart resumes both")
+    void oneFailureStopsAll() throws Exception {
+        try (DevStack stack = DevStack.start(DevStackOptions.builder(dir.resolve("stack")).kafkaPort(0).registryPort(0).build());
+             SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
+                     Map.of("schema.registry.url", stack.registryUrl())))) {
+            String bootstrap = stack.bootstrapServers();
+            TrainerTestKit.createTopics(bootstrap, 1);
+            TrainerTestKit.produceTextSamples(bootstrap, registry, 0, TEXTS);
+            TrainerTestKit.produceImageSamples(bootstrap, registry, 0, IMAGES);
+            Map<String, String> settings = new HashMap<>(TrainerTestKit.smallSettings(bootstrap, stack.registryUrl(), dir));
+            settings.put(TrainerWorkerConfig.MODALITIES, "TEXT,IMAGE");
+            settings.put(TrainerWorkerConfig.EXPORT_INTERVAL_STEPS, "4");
+            settings.put(TrainerWorkerConfig.CHECKPOINT_INTERVAL_STEPS, "1000"); // only the stop writes one
+            TrainerWorkerConfig config = TrainerWorkerConfig.from(settings);
+            // A broken export of IMAGE, the kind of bug that ends a loop; it waits for TEXT's first
+            // export, so that TEXT has steps to checkpoint when it is stopped.
+            java.util.concurrent.CountDownLatch textExported = new java.util.concurrent.CountDownLatch(1);
+            TrainerWorker.CandidateExporter exporter = (trainer, store) -> {
+                if (trainer.modality() == Modality.IMAGE) {
+                    try {
+                        textExported.await(1, java.util.concurrent.TimeUnit.MINUTES);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new IllegalStateException("the IMAGE export broke");
+                }
+                ModelManifest exported = trainer.exportTo(store);
+                textExported.countDown();
+                return exported;
+            };
+            try (TrainerWorker worker = TrainerWorker.start(config, exporter)) {
+                assertThat(worker.awaitTermination(Duration.ofMinutes(1))).as("every loop ended").isTrue();
+                assertThat(worker.failure()).as("the IMAGE loop's failure").get()
+                        .extracting(Throwable::getMessage).isEqualTo("the IMAGE export broke");
+                TrainerWorker.Progress text = worker.progress(Modality.TEXT);
+                assertThat(text.running()).as("TEXT stopped with it").isFalse();
+                assertThat(text.completedSteps()).as("TEXT had trained").isGreaterThanOrEqualTo(4);
+                ModelStore store = new ModelStore(config.modelStoreDir());
+                try (Data2VecTrainer<String> reader = Data2VecTextTrainer.fromStore(store,
+                        store.version(Modality.TEXT, 1).orElseThrow(), config.training(Modality.TEXT))) {
+                    assertThat(reader.restoreLatest(config.checkpointDir(Modality.TEXT)))
+                            .as("TEXT's last checkpoint, at the step it stopped").map(CheckpointInfo::step)
+                            .contains(text.completedSteps());
+                }
             }
         }
     }
