@@ -62,7 +62,8 @@ public final class EmbeddedService implements AutoCloseable {
                         TrainerWorkerConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
                         TrainerWorkerConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
                         TrainerWorkerConfig.MODEL_STORE_DIR, options.dataDir().resolve("models").toString(),
-                        TrainerWorkerConfig.CHECKPOINT_DIR, options.dataDir().resolve("checkpoints").resolve("text").toString())));
+                        // One folder per modality below it; TEXT's is checkpoints/text, where it always was.
+                        TrainerWorkerConfig.CHECKPOINT_DIR, options.dataDir().resolve("checkpoints").toString())));
                 trainerTelemetry = serveTrainerMetrics(trainer, options);
             } catch (RuntimeException e) {
                 pipeline.close();

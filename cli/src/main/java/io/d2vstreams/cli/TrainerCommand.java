@@ -10,10 +10,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "trainer", mixinStandardHelpOptions = true,
-        description = "Run the continual TEXT trainer against a Kafka cluster and registry until Ctrl-C or SIGTERM: "
-                + "it reads d2v.training.samples, trains the store's ACTIVE text encoder with data2vec, checkpoints "
-                + "with its consumer offsets, and announces quality-gated versions on d2v.models. A stop writes a last "
-                + "checkpoint; a restart (also after kill -9) continues from the newest one.")
+        description = "Run the continual trainer against a Kafka cluster and registry until Ctrl-C or SIGTERM: "
+                + "for each modality of trainer.modalities (TEXT by default; IMAGE too) it reads d2v.training.samples, "
+                + "trains the store's ACTIVE encoder of that modality with data2vec, checkpoints with its consumer "
+                + "offsets, and announces quality-gated versions on d2v.models. A stop writes a last checkpoint per "
+                + "modality; a restart (also after kill -9) continues from the newest ones.")
 final class TrainerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -34,9 +35,10 @@ final class TrainerCommand implements Callable<Integer> {
                 telemetry.close();
             }
         }, "d2v-trainer-shutdown"));
-        spec.commandLine().getErr().printf("d2v trainer: Kafka %s, registry %s, store %s, checkpoints %s, metrics %s. Ctrl-C to stop.%n",
-                settings.bootstrapServers(), settings.schemaRegistryUrl(), settings.modelStoreDir().toAbsolutePath(),
-                settings.checkpointDir().toAbsolutePath(),
+        spec.commandLine().getErr().printf(
+                "d2v trainer: modalities %s, Kafka %s, registry %s, store %s, checkpoints %s, metrics %s. Ctrl-C to stop.%n",
+                settings.modalities(), settings.bootstrapServers(), settings.schemaRegistryUrl(),
+                settings.modelStoreDir().toAbsolutePath(), settings.checkpointDir().toAbsolutePath(),
                 telemetry == null ? "off" : "http://" + settings.metricsHost() + ":" + telemetry.port().getAsInt() + "/metrics");
         spec.commandLine().getErr().flush();
         while (!worker.awaitTermination(Duration.ofSeconds(1))) {

@@ -8,13 +8,15 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import io.d2vstreams.runtime.Modality;
 import java.util.Locale;
 import java.util.OptionalInt;
+import java.util.StringJoiner;
 
 /**
- * The trainer process's {@code /metrics} and {@code /health}: the worker's progress read as
- * meters at each scrape (steps, samples, loss, the gate's decisions) and healthy while its
- * training thread runs. Lives in the CLI, which owns the process, so the trainer library stays
+ * The trainer process's {@code /metrics} and {@code /health}: each modality's progress read as
+ * meters tagged {@code modality} at each scrape (steps, samples, loss, the gate's decisions), and
+ * healthy while every modality's training thread runs. Lives in the CLI, which owns the process, so the trainer library stays
  * free of any HTTP server; it reuses the pipeline's {@link MetricsServer}.
  */
 final class TrainerTelemetry implements AutoCloseable {
@@ -23,21 +25,28 @@ final class TrainerTelemetry implements AutoCloseable {
 
     private TrainerTelemetry(TrainerWorker worker, String host, int port) {
         new JvmMemoryMetrics().bindTo(registry);
-        FunctionCounter.builder("d2v.trainer.steps", worker, w -> w.progress().completedSteps())
-                .tag("modality", "text").description("data2vec updates applied, restored ones included").register(registry);
-        FunctionCounter.builder("d2v.trainer.samples.read", worker, w -> w.progress().samplesRead())
-                .tag("modality", "text").description("Training samples read by this process").register(registry);
-        Gauge.builder("d2v.trainer.loss", worker, w -> w.progress().lastLoss())
-                .tag("modality", "text").description("data2vec loss of the latest step").register(registry);
-        Gauge.builder("d2v.trainer.heldout.samples", worker, w -> w.progress().heldOut())
-                .tag("modality", "text").description("Held-out samples kept for the quality gate").register(registry);
-        FunctionCounter.builder("d2v.trainer.versions", worker, w -> w.progress().acceptedVersions().size())
-                .tags("modality", "text", "decision", "accepted").description("Candidates the quality gate accepted")
-                .register(registry);
-        FunctionCounter.builder("d2v.trainer.versions", worker, w -> w.progress().rejectedVersions().size())
-                .tags("modality", "text", "decision", "rejected").description("Candidates the quality gate rejected")
-                .register(registry);
+        for (Modality modality : worker.modalities()) {
+            register(worker, modality);
+        }
         this.server = MetricsServer.start(host, port, registry, () -> health(worker));
+    }
+
+    private void register(TrainerWorker worker, Modality modality) {
+        String tag = modality.folderName();
+        FunctionCounter.builder("d2v.trainer.steps", worker, w -> w.progress(modality).completedSteps())
+                .tag("modality", tag).description("data2vec updates applied, restored ones included").register(registry);
+        FunctionCounter.builder("d2v.trainer.samples.read", worker, w -> w.progress(modality).samplesRead())
+                .tag("modality", tag).description("Training samples read by this process").register(registry);
+        Gauge.builder("d2v.trainer.loss", worker, w -> w.progress(modality).lastLoss())
+                .tag("modality", tag).description("data2vec loss of the latest step").register(registry);
+        Gauge.builder("d2v.trainer.heldout.samples", worker, w -> w.progress(modality).heldOut())
+                .tag("modality", tag).description("Held-out samples kept for the quality gate").register(registry);
+        FunctionCounter.builder("d2v.trainer.versions", worker, w -> w.progress(modality).acceptedVersions().size())
+                .tags("modality", tag, "decision", "accepted").description("Candidates the quality gate accepted")
+                .register(registry);
+        FunctionCounter.builder("d2v.trainer.versions", worker, w -> w.progress(modality).rejectedVersions().size())
+                .tags("modality", tag, "decision", "rejected").description("Candidates the quality gate rejected")
+                .register(registry);
     }
 
     /** Serves the worker's meters, or nothing when {@code port} is -1. */
@@ -45,12 +54,18 @@ final class TrainerTelemetry implements AutoCloseable {
         return port < 0 ? null : new TrainerTelemetry(worker, host, port);
     }
 
+    /** UP while every modality's loop runs: {@code {"status":"UP","trainer":{"text":{...},"image":{...}}}}. */
     private static MetricsServer.Health health(TrainerWorker worker) {
-        TrainerWorker.Progress progress = worker.progress();
-        boolean healthy = progress.running() && worker.failure().isEmpty();
-        return new MetricsServer.Health(healthy, String.format(Locale.ROOT,
-                "{\"status\":\"%s\",\"trainer\":{\"text\":{\"running\":%b,\"steps\":%d,\"base_version\":%d}}}",
-                healthy ? "UP" : "DOWN", progress.running(), progress.completedSteps(), progress.baseVersion()));
+        boolean healthy = worker.failure().isEmpty();
+        StringJoiner modalities = new StringJoiner(",");
+        for (Modality modality : worker.modalities()) {
+            TrainerWorker.Progress progress = worker.progress(modality);
+            healthy &= progress.running();
+            modalities.add(String.format(Locale.ROOT, "\"%s\":{\"running\":%b,\"steps\":%d,\"base_version\":%d}",
+                    modality.folderName(), progress.running(), progress.completedSteps(), progress.baseVersion()));
+        }
+        return new MetricsServer.Health(healthy, String.format(Locale.ROOT, "{\"status\":\"%s\",\"trainer\":{%s}}",
+                healthy ? "UP" : "DOWN", modalities));
     }
 
     OptionalInt port() {

@@ -94,8 +94,9 @@ class TrainerCommandIT {
                     .contains("event=trainer_worker_stopped");
             assertThat(output.indexOf("event=checkpoint_written")).as("checkpoint before the stop line")
                     .isLessThan(output.indexOf("event=trainer_worker_stopped"));
-            assertThat(Files.list(dir.resolve("checkpoints")).anyMatch(p -> p.getFileName().toString().startsWith("step-")))
-                    .as("checkpoint on disk").isTrue();
+            assertThat(Files.list(dir.resolve("checkpoints").resolve("text"))
+                    .anyMatch(p -> p.getFileName().toString().startsWith("step-")))
+                    .as("checkpoint on disk, in the TEXT loop's folder").isTrue();
         }
     }
 

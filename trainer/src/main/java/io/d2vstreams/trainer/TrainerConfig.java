@@ -22,7 +22,7 @@ import java.util.Objects;
  * @param adamBeta2 AdamW β2
  * @param adamEpsilon AdamW ε
  * @param clipNorm global gradient-norm limit; 0 turns clipping off
- * @param batchSize the most texts one {@code step} takes (and the chunk size of the held-out loss)
+ * @param batchSize the most inputs (texts, images) one {@code step} takes (and the chunk size of the held-out loss)
  * @param maxTokens the most tokens per text, {@code <s>} and {@code </s>} included; longer texts are truncated
  * @param maskProb fraction of each text's ordinary tokens selected for prediction; for images, the
  *     fraction of patches masked in blocks

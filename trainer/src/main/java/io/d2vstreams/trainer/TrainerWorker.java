@@ -1,51 +1,58 @@
 package io.d2vstreams.trainer;
 
 import io.d2vstreams.avro.ModelStatus;
+import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The continual TEXT training worker: one thread that reads {@code d2v.training.samples},
- * trains the encoder with data2vec on a replay buffer, checkpoints with the consumer offsets,
- * and every so often exports a candidate version, runs the quality gate and announces it ACTIVE
- * or REJECTED on {@code d2v.models}, where the pipeline picks it up.
+ * The continual training worker: one loop per modality of {@code trainer.modalities} (TEXT by
+ * default, IMAGE too when asked for), each on its own thread, that reads
+ * {@code d2v.training.samples} in its own consumer group and keeps its modality's samples, trains
+ * that modality's encoder with data2vec on a replay buffer, checkpoints with the consumer
+ * offsets, and every so often exports a candidate version, runs the quality gate and announces it
+ * ACTIVE or REJECTED on {@code d2v.models}, where the pipeline picks it up.
  *
  * <pre>{@code
  * try (TrainerWorker worker = TrainerWorker.start(TrainerWorkerConfig.from(settings).forDemo())) {
  *     // produce samples ...
- *     worker.progress().completedSteps();   // steps so far (restored ones included)
- *     worker.progress().decisions();        // versions accepted or rejected, with reasons
+ *     worker.progress(Modality.TEXT).completedSteps();   // steps so far (restored ones included)
+ *     worker.progress(Modality.TEXT).decisions();        // versions accepted or rejected, with reasons
  * }
  * }</pre>
  *
- * <p>Crash safety: a checkpoint holds the model, the optimizer, the step count, the held-out texts
- * and, per partition, the offset of the oldest sample not yet trained on; the same offsets are
- * committed to the group {@code <application.id>-text} right after. A restart (also after
- * {@code kill -9}) restores the newest usable checkpoint and seeks there, so it continues with the
- * same step count and every sample the checkpointed model had not learnt from is read again.
- * {@link #close()} stops at the next step boundary and writes a last checkpoint. The training
- * thread is not a daemon, so that a JVM does not exit in the middle of a checkpoint: whoever
- * starts a worker closes it (a demo in a try-with-resources, the CLI from a shutdown hook).
+ * <p>Crash safety, per modality: a checkpoint in {@code <trainer.checkpoint.dir>/<modality>} holds
+ * the model, the optimizer, the step count, the held-out inputs and, per partition, the offset of
+ * the oldest sample of that modality not yet trained on; the same offsets are committed to the
+ * group {@code <application.id>-<modality>} right after. A restart (also after {@code kill -9})
+ * restores the newest usable checkpoint and seeks there, so it continues with the same step count
+ * and every sample the checkpointed model had not learnt from is read again. {@link #close()}
+ * stops every loop at its next step boundary and writes a last checkpoint. When one loop fails,
+ * the worker stops the others the same way, so that a process restart (which the failure should
+ * cause) resumes them all. The training threads are not daemons, so that a JVM does not exit in
+ * the middle of a checkpoint: whoever starts a worker closes it (a demo in a try-with-resources,
+ * the CLI from a shutdown hook).
  */
 public final class TrainerWorker implements AutoCloseable {
 
     /**
-     * How a candidate comes to be: by default the trainer's {@link Data2VecTextTrainer#exportTo}.
+     * How a candidate comes to be: by default the trainer's {@link Data2VecTrainer#exportTo}.
      * Package-private so that a test can hand the real gate a genuinely broken candidate.
      */
     @FunctionalInterface
     interface CandidateExporter {
-        ModelManifest export(Data2VecTextTrainer trainer, ModelStore store);
+        ModelManifest export(Data2VecTrainer<?> trainer, ModelStore store);
     }
 
     /**
@@ -68,19 +75,20 @@ public final class TrainerWorker implements AutoCloseable {
     }
 
     /**
-     * A snapshot of the worker.
+     * A snapshot of one modality's loop.
      *
-     * @param running whether the training thread runs
+     * @param modality the modality it trains
+     * @param running whether its training thread runs
      * @param baseVersion the store version training started from, 0 until known
      * @param completedSteps updates applied so far, restored ones included
-     * @param samplesRead TEXT samples read from the topic by this process
-     * @param samplesTrained texts fed to steps by this process (replayed ones counted again)
-     * @param heldOut held-out texts kept for the gate
+     * @param samplesRead samples of this modality read from the topic by this process
+     * @param samplesTrained inputs fed to steps by this process (replayed ones counted again)
+     * @param heldOut held-out inputs kept for the gate
      * @param lastLoss the loss of the latest step, NaN before the first
      * @param decisions the gate's verdicts, oldest first
      */
-    public record Progress(boolean running, int baseVersion, long completedSteps, long samplesRead, long samplesTrained,
-            int heldOut, double lastLoss, List<Decision> decisions) {
+    public record Progress(Modality modality, boolean running, int baseVersion, long completedSteps, long samplesRead,
+            long samplesTrained, int heldOut, double lastLoss, List<Decision> decisions) {
         public Progress {
             decisions = List.copyOf(decisions);
         }
@@ -97,62 +105,103 @@ public final class TrainerWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerWorker.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
-    private final TextTrainingLoop loop;
-    private final Thread thread;
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile Throwable failure;
+    /** One loop and its thread. */
+    private record Running(TrainingLoop<?> loop, Thread thread) {}
 
-    private TrainerWorker(TextTrainingLoop loop) {
-        this.loop = loop;
-        this.thread = new Thread(this::run, "d2v-trainer-text");
+    private final Map<Modality, Running> loops = new LinkedHashMap<>();
+    private final CountDownLatch stopped;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    private TrainerWorker(TrainerWorkerConfig config, CandidateExporter exporter) {
+        for (Modality modality : config.modalities()) {
+            TrainingLoop<?> loop = new TrainingLoop<>(TrainingModality.of(modality), config, exporter);
+            loops.put(modality, new Running(loop, new Thread(() -> run(loop), "d2v-trainer-" + modality.folderName())));
+        }
+        this.stopped = new CountDownLatch(loops.size());
     }
 
-    /** Starts the TEXT worker on its own thread; problems after this point end the thread (see {@link #failure()}). */
+    /**
+     * Starts one loop per configured modality, each on its own thread; problems after this point
+     * end the worker (see {@link #failure()}).
+     */
     public static TrainerWorker start(TrainerWorkerConfig config) {
-        return start(config, Data2VecTextTrainer::exportTo);
+        return start(config, Data2VecTrainer::exportTo);
     }
 
     static TrainerWorker start(TrainerWorkerConfig config, CandidateExporter exporter) {
         Objects.requireNonNull(config, "config");
-        TrainerWorker worker = new TrainerWorker(new TextTrainingLoop(config, exporter, new CopyOnWriteArrayList<>()));
-        LOG.info("event=trainer_worker_starting modality=TEXT group={} settings={}", config.textGroupId(), config.describe());
-        worker.thread.start();
+        TrainerWorker worker = new TrainerWorker(config, exporter);
+        for (Running r : worker.loops.values()) {
+            LOG.info("event=trainer_worker_starting modality={} group={} checkpoint_dir={} settings={}",
+                    r.loop().modality(), r.loop().groupId(), config.checkpointDir(r.loop().modality()),
+                    config.describe());
+            r.thread().start();
+        }
         return worker;
     }
 
-    public Progress progress() {
-        return loop.progress(thread.isAlive());
+    /** The modalities this worker trains, in the order configured. */
+    public List<Modality> modalities() {
+        return List.copyOf(loops.keySet());
     }
 
-    /** Waits until the training thread has ended (after {@link #close()}, or because it failed). */
+    /**
+     * A snapshot of one modality's loop.
+     *
+     * @throws IllegalArgumentException when this worker does not train {@code modality}
+     */
+    public Progress progress(Modality modality) {
+        Running r = loops.get(modality);
+        if (r == null) {
+            throw new IllegalArgumentException("this worker trains " + loops.keySet() + ", not " + modality);
+        }
+        return r.loop().progress(r.thread().isAlive());
+    }
+
+    /**
+     * The snapshot of a worker that trains one modality (TEXT by default).
+     *
+     * @throws IllegalStateException when it trains several; ask {@link #progress(Modality)}
+     */
+    public Progress progress() {
+        if (loops.size() != 1) {
+            throw new IllegalStateException("this worker trains " + loops.keySet() + "; ask progress(modality)");
+        }
+        return progress(loops.keySet().iterator().next());
+    }
+
+    /** Waits until every training thread has ended (after {@link #close()}, or because one failed). */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Why the training thread ended on its own, if it did. */
+    /** Why a training thread ended on its own, if one did (the first, when several). */
     public Optional<Throwable> failure() {
-        return Optional.ofNullable(failure);
+        return Optional.ofNullable(failure.get());
     }
 
-    /** Stops at the next step boundary, writes a last checkpoint, commits its offsets, closes every client. */
+    /** Stops every loop at its next step boundary, writes their last checkpoints, commits their offsets, closes every client. */
     @Override
     public void close() {
-        loop.stop();
+        loops.values().forEach(r -> r.loop().stop());
         try {
             if (!stopped.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("event=trainer_worker_stop_slow modality=TEXT waited_ms={}", STOP_TIMEOUT.toMillis());
+                LOG.warn("event=trainer_worker_stop_slow modalities={} waited_ms={}", loops.keySet(),
+                        STOP_TIMEOUT.toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void run() {
+    private void run(TrainingLoop<?> loop) {
         try {
             loop.run();
         } catch (Throwable t) {
-            failure = t;
-            LOG.error("event=trainer_worker_failed modality=TEXT error=\"{}\"", t.toString(), t);
+            failure.compareAndSet(null, t);
+            LOG.error("event=trainer_worker_failed modality={} error=\"{}\"", loop.modality(), t.toString(), t);
+            // The others stop at a step boundary with a last checkpoint, so the process can exit and restart them all.
+            loops.values().stream().filter(r -> r.loop() != loop).forEach(r -> r.loop().stop());
         } finally {
             stopped.countDown();
         }

@@ -1,11 +1,16 @@
 package io.d2vstreams.trainer;
 
 import io.d2vstreams.runtime.Device;
+import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.trainer.gate.GateThresholds;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -35,17 +40,21 @@ public final class TrainerWorkerConfig {
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     private static final String SCHEMA_REGISTRY_URL_DOC = "Confluent-compatible Schema Registry base URL (comma-separated for several).";
     public static final String APPLICATION_ID = "application.id";
-    private static final String APPLICATION_ID_DOC = "Names the trainer; its TEXT consumer group is <application.id>-text.";
+    private static final String APPLICATION_ID_DOC = "Names the trainer; each modality's loop has its own consumer group <application.id>-<modality> (d2v-trainer-text, d2v-trainer-image).";
     public static final String TOPIC_PREFIX = "topic.prefix";
     private static final String TOPIC_PREFIX_DOC = "Prefix of the product's topics (<prefix>training.samples, <prefix>models).";
     public static final String MODEL_STORE_DIR = "model.store.dir";
-    private static final String MODEL_STORE_DIR_DOC = "Model store shared with the pipeline: the trainer starts from its ACTIVE (else newest) TEXT version and writes new ones there.";
+    private static final String MODEL_STORE_DIR_DOC = "Model store shared with the pipeline: each modality's loop starts from its ACTIVE (else newest) version and writes new ones there.";
     public static final String MODEL_SEED = "model.seed";
-    private static final String MODEL_SEED_DOC = "Seed of the tiny default encoder generated when the store has no TEXT version (the pipeline's default).";
+    private static final String MODEL_SEED_DOC = "Seed of the tiny default encoder generated when the store has no version of a trained modality (the pipeline's default).";
+    public static final String MODALITIES = "trainer.modalities";
+    private static final String MODALITIES_DOC = "Modalities to train, comma-separated: TEXT, IMAGE. Each gets its own loop: a thread, "
+            + "a consumer group <application.id>-<modality> that reads every sample and keeps its own modality's, and a "
+            + "checkpoint folder <trainer.checkpoint.dir>/<modality>. AUDIO cannot be trained yet.";
     public static final String CHECKPOINT_DIR = "trainer.checkpoint.dir";
-    private static final String CHECKPOINT_DIR_DOC = "Directory of the TEXT trainer's checkpoints (weights, optimizer, step, consumer offsets); a restart continues from the newest usable one.";
+    private static final String CHECKPOINT_DIR_DOC = "Root of the trainer's checkpoints (weights, optimizer, step, consumer offsets): each modality keeps its own in <dir>/<modality> (text, image); a restart continues from the newest usable one. TEXT checkpoints written directly in <dir> by earlier versions are restored once, then written to <dir>/text.";
     public static final String BATCH_SIZE = "trainer.batch.size";
-    private static final String BATCH_SIZE_DOC = "Texts per training step.";
+    private static final String BATCH_SIZE_DOC = "Samples (texts, images) per training step.";
     public static final String MAX_TOKENS = "trainer.max.tokens";
     private static final String MAX_TOKENS_DOC = "Most tokens per text in training, <s> and </s> included; longer texts are truncated.";
     public static final String LEARNING_RATE = "trainer.learning.rate";
@@ -63,7 +72,7 @@ public final class TrainerWorkerConfig {
     public static final String HELDOUT_EVERY = "trainer.heldout.every";
     private static final String HELDOUT_EVERY_DOC = "One sample in this many (by a hash of its id) is held out for the quality gate and never trained on.";
     public static final String HELDOUT_SIZE = "trainer.heldout.size";
-    private static final String HELDOUT_SIZE_DOC = "Held-out samples kept; the first ones seen are kept, so every export is judged on the same texts.";
+    private static final String HELDOUT_SIZE_DOC = "Held-out samples kept per modality; the first ones seen are kept, so every export is judged on the same inputs. They travel in each checkpoint (images as base64).";
     public static final String CHECKPOINT_INTERVAL_STEPS = "trainer.checkpoint.interval.steps";
     private static final String CHECKPOINT_INTERVAL_STEPS_DOC = "Steps between checkpoints; the consumer offsets are committed right after each.";
     public static final String CHECKPOINTS_KEPT = "trainer.checkpoints.kept";
@@ -99,7 +108,8 @@ public final class TrainerWorkerConfig {
             .define(TOPIC_PREFIX, Type.STRING, TrainerTopics.DEFAULT_PREFIX, Importance.MEDIUM, TOPIC_PREFIX_DOC)
             .define(MODEL_STORE_DIR, Type.STRING, "d2v-data/models", Importance.HIGH, MODEL_STORE_DIR_DOC)
             .define(MODEL_SEED, Type.LONG, 42L, Importance.LOW, MODEL_SEED_DOC)
-            .define(CHECKPOINT_DIR, Type.STRING, "d2v-data/checkpoints/text", Importance.HIGH, CHECKPOINT_DIR_DOC)
+            .define(MODALITIES, Type.STRING, "TEXT", new ModalitiesValidator(), Importance.HIGH, MODALITIES_DOC)
+            .define(CHECKPOINT_DIR, Type.STRING, "d2v-data/checkpoints", Importance.HIGH, CHECKPOINT_DIR_DOC)
             .define(BATCH_SIZE, Type.INT, 16, Range.between(1, 4096), Importance.MEDIUM, BATCH_SIZE_DOC)
             .define(MAX_TOKENS, Type.INT, 128, Range.between(3, 65_536), Importance.MEDIUM, MAX_TOKENS_DOC)
             .define(LEARNING_RATE, Type.DOUBLE, 5e-4, Range.between(1e-9, 1.0), Importance.MEDIUM, LEARNING_RATE_DOC)
@@ -137,8 +147,9 @@ public final class TrainerWorkerConfig {
     private final TrainerTopics topics;
     private final Path modelStoreDir;
     private final long modelSeed;
+    private final List<Modality> modalities;
     private final Path checkpointDir;
-    private final TrainerConfig training;
+    private final Map<Modality, TrainerConfig> training;
     private final int replayCapacity;
     private final double replayFreshFraction;
     private final int heldOutEvery;
@@ -165,20 +176,26 @@ public final class TrainerWorkerConfig {
         this.topics = new TrainerTopics(parsed.getString(TOPIC_PREFIX));
         this.modelStoreDir = Path.of(parsed.getString(MODEL_STORE_DIR));
         this.modelSeed = parsed.getLong(MODEL_SEED);
+        this.modalities = parseModalities(parsed.getString(MODALITIES));
         this.checkpointDir = Path.of(parsed.getString(CHECKPOINT_DIR));
-        try {
-            this.training = TrainerConfig.builder()
-                    .batchSize(parsed.getInt(BATCH_SIZE))
-                    .maxTokens(parsed.getInt(MAX_TOKENS))
-                    .learningRate(parsed.getDouble(LEARNING_RATE))
-                    .warmupSteps(parsed.getInt(WARMUP_STEPS))
-                    .seed(parsed.getLong(SEED))
-                    .device(Device.valueOf(parsed.getString(DEVICE).toUpperCase(Locale.ROOT)))
-                    .checkpointsKept(parsed.getInt(CHECKPOINTS_KEPT))
-                    .build();
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("invalid training settings: " + e.getMessage());
+        Map<Modality, TrainerConfig> perModality = new EnumMap<>(Modality.class);
+        for (Modality m : TrainingModality.trainable()) {
+            try {
+                // Each modality's own recipe (masking, targets, τ, dropout) under the worker's settings.
+                perModality.put(m, TrainingModality.of(m).trainingDefaults()
+                        .batchSize(parsed.getInt(BATCH_SIZE))
+                        .maxTokens(parsed.getInt(MAX_TOKENS))
+                        .learningRate(parsed.getDouble(LEARNING_RATE))
+                        .warmupSteps(parsed.getInt(WARMUP_STEPS))
+                        .seed(parsed.getLong(SEED))
+                        .device(Device.valueOf(parsed.getString(DEVICE).toUpperCase(Locale.ROOT)))
+                        .checkpointsKept(parsed.getInt(CHECKPOINTS_KEPT))
+                        .build());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("invalid training settings: " + e.getMessage());
+            }
         }
+        this.training = Collections.unmodifiableMap(perModality);
         this.replayCapacity = parsed.getInt(REPLAY_CAPACITY);
         this.replayFreshFraction = parsed.getDouble(REPLAY_FRESH_FRACTION);
         this.heldOutEvery = parsed.getInt(HELDOUT_EVERY);
@@ -261,9 +278,19 @@ public final class TrainerWorkerConfig {
         return key.startsWith("schema.registry.") || key.startsWith("basic.auth.") || REGISTRY_KEYS.contains(key);
     }
 
-    /** The TEXT trainer's consumer group: {@code <application.id>-text}. */
+    /** The consumer group of a modality's loop: {@code <application.id>-<modality>}, e.g. {@code d2v-trainer-image}. */
+    public String groupId(Modality modality) {
+        return applicationId + "-" + modality.folderName();
+    }
+
+    /** The TEXT loop's consumer group: {@code <application.id>-text}. */
     public String textGroupId() {
-        return applicationId + "-text";
+        return groupId(Modality.TEXT);
+    }
+
+    /** The modalities to train, in the order configured, each once. */
+    public List<Modality> modalities() {
+        return modalities;
     }
 
     public String bootstrapServers() {
@@ -290,13 +317,33 @@ public final class TrainerWorkerConfig {
         return modelSeed;
     }
 
+    /** The root of every modality's checkpoint folder. */
     public Path checkpointDir() {
         return checkpointDir;
     }
 
-    /** The hyperparameters handed to {@link Data2VecTextTrainer}. */
+    /** A modality's checkpoint folder: {@code <trainer.checkpoint.dir>/<modality>}, e.g. {@code d2v-data/checkpoints/image}. */
+    public Path checkpointDir(Modality modality) {
+        return checkpointDir.resolve(modality.folderName());
+    }
+
+    /** The TEXT trainer's hyperparameters. */
     public TrainerConfig training() {
-        return training;
+        return training(Modality.TEXT);
+    }
+
+    /**
+     * The hyperparameters of a modality's trainer: its data2vec recipe ({@link TrainingModality#trainingDefaults()})
+     * with this config's batch size, learning rate, warm-up, seed, device and checkpoints kept.
+     *
+     * @throws IllegalArgumentException for a modality the trainer cannot train
+     */
+    public TrainerConfig training(Modality modality) {
+        TrainerConfig c = training.get(modality);
+        if (c == null) {
+            throw new IllegalArgumentException(modality + " cannot be trained; trainable: " + training.keySet());
+        }
+        return c;
     }
 
     public int replayCapacity() {
@@ -359,6 +406,50 @@ public final class TrainerWorkerConfig {
         values.forEach((key, value) -> shown.put(key, String.valueOf(value)));
         shown.put("client.properties", String.valueOf(new TreeMap<>(passThrough).keySet()));
         return shown;
+    }
+
+    /**
+     * The modalities of {@link #MODALITIES}: upper or lower case, blanks and repeats ignored.
+     *
+     * @throws ConfigException for an unknown or untrainable modality, or none
+     */
+    private static List<Modality> parseModalities(String value) {
+        Set<Modality> out = new LinkedHashSet<>();
+        for (String part : value.split(",")) {
+            String name = part.trim().toUpperCase(Locale.ROOT);
+            if (name.isEmpty()) {
+                continue;
+            }
+            Modality modality;
+            try {
+                modality = Modality.valueOf(name);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(MODALITIES, value, "'" + part.trim() + "' is no modality; expected a "
+                        + "comma-separated list of " + TrainingModality.trainable());
+            }
+            if (!TrainingModality.trainable().contains(modality)) {
+                throw new ConfigException(MODALITIES, value, modality + " training is not available yet; the trainer "
+                        + "trains " + TrainingModality.trainable());
+            }
+            out.add(modality);
+        }
+        if (out.isEmpty()) {
+            throw new ConfigException(MODALITIES, value, "name at least one of " + TrainingModality.trainable());
+        }
+        return List.copyOf(out);
+    }
+
+    /** Validates {@link #MODALITIES} when the definition parses it, so every entry point fails the same way. */
+    private static final class ModalitiesValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            parseModalities(String.valueOf(value));
+        }
+
+        @Override
+        public String toString() {
+            return "comma-separated list of " + TrainingModality.trainable();
+        }
     }
 
     /** Consumer settings the trainer relies on; the caller's pass-through cannot change them. */

@@ -56,7 +56,7 @@ class TrainerKillResumeIT {
             TrainerTestKit.createTopics(bootstrap, 2);
             TrainerTestKit.produceTextSamples(bootstrap, registry, 0, 600);
             Path data = dir.resolve("data");
-            Path checkpoints = data.resolve("checkpoints");
+            Path checkpoints = data.resolve("checkpoints").resolve("text"); // the TEXT loop's own folder
 
             Process first = start(bootstrap, stack.registryUrl(), data);
             await("a checkpoint at step 10 or later").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))

@@ -64,6 +64,28 @@ final class TrainerTestKit {
         }
     }
 
+    /**
+     * IMAGE samples {@code from} (inclusive) to {@code to}, as the sampling topology writes them
+     * (the inline content, its mime type), keyed by id: 64×64 PNGs from {@link TinyImages#pngs}.
+     */
+    static void produceImageSamples(String bootstrap, SchemaRegistryClient registry, int from, int to) {
+        List<byte[]> images = TinyImages.pngs(to - from, from);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new ByteArraySerializer());
+             SpecificAvroSerializer<TrainingSample> serializer = new SpecificAvroSerializer<>(registry)) {
+            String topic = TOPICS.trainingSamples();
+            for (int i = from; i < to; i++) {
+                String id = "img" + i;
+                TrainingSample sample = TrainingSample.newBuilder().setId(id).setModality(Modality.IMAGE)
+                        .setContent(java.nio.ByteBuffer.wrap(images.get(i - from))).setMime("image/png")
+                        .setSourceTopic("d2v.events.image").setSourcePartition(0).setSourceOffset(i).build();
+                producer.send(new ProducerRecord<>(topic, id, serializer.serialize(topic, sample)));
+            }
+            producer.flush();
+        }
+    }
+
     /** Every announcement on d2v.models so far, in log order. */
     static List<ModelVersion> announcements(String bootstrap, SchemaRegistryClient registry) {
         List<ModelVersion> out = new ArrayList<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.d2vstreams.runtime.Device;
+import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.trainer.gate.GateThresholds;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,38 @@ class TrainerWorkerConfigTest {
         assertThat(c.training().batchSize()).isEqualTo(16);
         assertThat(c.gate()).isEqualTo(GateThresholds.defaults());
         assertThat(c.exportInterval()).as("time trigger off").isEqualTo(Duration.ZERO);
+        assertThat(c.modalities()).as("trains TEXT only").containsExactly(Modality.TEXT);
+        assertThat(c.checkpointDir(Modality.TEXT)).as("TEXT's checkpoint folder")
+                .isEqualTo(Path.of("d2v-data", "checkpoints", "text"));
+    }
+
+    @Test
+    @DisplayName("trainer.modalities: one loop per modality, each with its group, checkpoint folder and data2vec recipe")
+    void modalities() {
+        TrainerWorkerConfig c = TrainerWorkerConfig.from(Map.of("trainer.modalities", " image, TEXT,image ",
+                "application.id", "t1", "trainer.checkpoint.dir", "/data/ckpt", "trainer.batch.size", "4"));
+        assertThat(c.modalities()).as("configured order, each once, any case").containsExactly(Modality.IMAGE, Modality.TEXT);
+        assertThat(c.groupId(Modality.IMAGE)).isEqualTo("t1-image");
+        assertThat(c.groupId(Modality.TEXT)).isEqualTo("t1-text");
+        assertThat(c.checkpointDir(Modality.IMAGE)).isEqualTo(Path.of("/data/ckpt/image"));
+        assertThat(c.training(Modality.IMAGE).batchSize()).as("the worker's settings").isEqualTo(4);
+        assertThat(c.training(Modality.IMAGE).maskProb()).as("data2vec vision's masking").isEqualTo(0.6);
+        assertThat(c.training(Modality.IMAGE).targetLayer()).isEqualTo(TrainerConfig.TargetLayer.BLOCK_OUTPUT);
+        assertThat(c.training(Modality.TEXT).maskProb()).as("data2vec text's masking").isEqualTo(0.15);
+        assertThat(c.training()).as("training() is TEXT's").isEqualTo(c.training(Modality.TEXT));
+    }
+
+    @Test
+    @DisplayName("trainer.modalities refuses AUDIO until it can be trained, unknown names and an empty list, naming the key")
+    void modalitiesRefused() {
+        assertThatThrownBy(() -> TrainerWorkerConfig.from(Map.of("trainer.modalities", "TEXT,AUDIO")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("trainer.modalities")
+                .hasMessageContaining("AUDIO training is not available yet").hasMessageContaining("[TEXT, IMAGE]");
+        assertThatThrownBy(() -> TrainerWorkerConfig.from(Map.of("trainer.modalities", "TEXT,VIDEO")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("trainer.modalities")
+                .hasMessageContaining("'VIDEO' is no modality");
+        assertThatThrownBy(() -> TrainerWorkerConfig.from(Map.of("trainer.modalities", " , ")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("trainer.modalities");
     }
 
     @Test

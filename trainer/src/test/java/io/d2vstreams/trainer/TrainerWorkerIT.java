@@ -53,7 +53,7 @@ class TrainerWorkerIT {
             // The second export is a genuinely broken version (a NaN weight), judged by the real gate.
             AtomicInteger exports = new AtomicInteger();
             TrainerWorker.CandidateExporter exporter = (trainer, s) -> exports.incrementAndGet() == 2
-                    ? s.addText(trainer.modelName(), trainer.textConfig(), withNaN(trainer.studentWeights()),
+                    ? s.addText(trainer.modelName(), ((Data2VecTextTrainer) trainer).textConfig(), withNaN(trainer.studentWeights()),
                             VersionFiles.read(s.version(Modality.TEXT, 1).orElseThrow(), ModelStore.TOKENIZER_FILE))
                     : trainer.exportTo(s);
 
@@ -101,7 +101,7 @@ class TrainerWorkerIT {
             CheckpointInfo last;
             try (Data2VecTextTrainer probe = Data2VecTextTrainer.fromStore(store, store.version(Modality.TEXT, 1).orElseThrow(),
                     config.training())) {
-                last = probe.restoreLatest(config.checkpointDir()).orElseThrow();
+                last = probe.restoreLatest(config.checkpointDir(Modality.TEXT)).orElseThrow();
             }
             assertThat(last.step()).as("final checkpoint").isEqualTo(progress.completedSteps());
             Map<Integer, Long> checkpointed = new HashMap<>();

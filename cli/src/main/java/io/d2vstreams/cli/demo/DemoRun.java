@@ -92,7 +92,7 @@ public final class DemoRun {
                     int refreshed = awaitRefresh(trainer, pipeline, deadline, options.progress());
                     report.produced(Modality.TEXT, produceTextAfterRefresh(config, registry, Math.max(1, options.records() / 2)));
                     collect(config, registry, report, options, deadline);
-                    report.trainer(trainer.progress(), refreshed);
+                    report.trainer(trainer.progress(Modality.TEXT), refreshed);
                 }
             } catch (java.util.concurrent.TimeoutException e) {
                 throw new IllegalStateException(e.getMessage(), e);
@@ -134,7 +134,7 @@ public final class DemoRun {
                 TrainerWorkerConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
                 TrainerWorkerConfig.APPLICATION_ID, "d2v-demo-trainer",
                 TrainerWorkerConfig.MODEL_STORE_DIR, dir.resolve("models").toString(),
-                TrainerWorkerConfig.CHECKPOINT_DIR, dir.resolve("checkpoints").resolve("text").toString()))
+                TrainerWorkerConfig.CHECKPOINT_DIR, dir.resolve("checkpoints").toString()))
                 .forDemo()
                 .with(Map.of(TrainerWorkerConfig.HELDOUT_EVERY, "3", TrainerWorkerConfig.GATE_HELDOUT_MIN, "8",
                         TrainerWorkerConfig.REPLAY_FRESH_FRACTION, "0.125", TrainerWorkerConfig.EXPORT_INTERVAL_STEPS, "12"));
@@ -148,7 +148,7 @@ public final class DemoRun {
             throws InterruptedException {
         long lastShown = -1;
         while (true) {
-            TrainerWorker.Progress now = trainer.progress();
+            TrainerWorker.Progress now = trainer.progress(Modality.TEXT);
             if (trainer.failure().isPresent()) {
                 throw new IllegalStateException("the trainer stopped: " + trainer.failure().get().getMessage(),
                         trainer.failure().get());

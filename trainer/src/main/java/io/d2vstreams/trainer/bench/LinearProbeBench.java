@@ -6,6 +6,7 @@ import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.trainer.Data2VecTextTrainer;
+import io.d2vstreams.trainer.Data2VecTrainer;
 import io.d2vstreams.trainer.TrainerConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -103,7 +104,7 @@ public final class LinearProbeBench {
         double lossAfter;
         long applied;
         ModelManifest trained;
-        try (Data2VecTextTrainer trainer = Data2VecTextTrainer.fromStore(store, seeded, options.config())) {
+        try (Data2VecTrainer<String> trainer = Data2VecTextTrainer.fromStore(store, seeded, options.config())) {
             lossBefore = trainer.heldOutLoss(heldOut);
             for (int i = 0; i < options.steps(); i++) {
                 trainer.step(stream.next(batch));

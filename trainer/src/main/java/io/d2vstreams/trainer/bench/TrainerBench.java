@@ -5,6 +5,7 @@ import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.bench.MediaGenerator;
 import io.d2vstreams.trainer.Data2VecTextTrainer;
+import io.d2vstreams.trainer.Data2VecTrainer;
 import io.d2vstreams.trainer.Data2VecVisionTrainer;
 import io.d2vstreams.trainer.StepResult;
 import io.d2vstreams.trainer.TrainerConfig;
@@ -13,10 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Function;
 import java.util.function.IntFunction;
-import java.util.function.LongSupplier;
-import java.util.function.ToDoubleFunction;
 
 /**
  * Measures a trainer alone (no Kafka): the seeded tiny encoder trained on a stream of generated
@@ -79,8 +77,8 @@ public final class TrainerBench {
         ModelManifest base = store.latest(Modality.TEXT).orElseGet(() -> store.initDefault(Modality.TEXT, MODEL_SEED));
         List<String> heldOut = new TopicSentences(HELD_OUT_SEED).next(options.heldOut());
         TopicSentences stream = new TopicSentences(TRAIN_SEED);
-        try (Data2VecTextTrainer trainer = Data2VecTextTrainer.fromStore(store, base, options.config())) {
-            return measure(options, stream::next, heldOut, trainer::step, trainer::heldOutLoss, trainer::completedSteps);
+        try (Data2VecTrainer<String> trainer = Data2VecTextTrainer.fromStore(store, base, options.config())) {
+            return measure(options, stream::next, heldOut, trainer);
         }
     }
 
@@ -90,32 +88,33 @@ public final class TrainerBench {
         ModelManifest base = store.latest(Modality.IMAGE).orElseGet(() -> store.initDefault(Modality.IMAGE, MODEL_SEED));
         List<byte[]> heldOut = new MediaGenerator(HELD_OUT_SEED).images(options.heldOut());
         MediaGenerator stream = new MediaGenerator(TRAIN_SEED);
-        try (Data2VecVisionTrainer trainer = Data2VecVisionTrainer.fromStore(store, base, options.config())) {
-            return measure(options, stream::images, heldOut, trainer::step, trainer::heldOutLoss, trainer::completedSteps);
+        try (Data2VecTrainer<byte[]> trainer = Data2VecVisionTrainer.fromStore(store, base, options.config())) {
+            return measure(options, stream::images, heldOut, trainer);
         }
     }
 
+    /** The same measurement for any modality: only the input stream and the trainer differ. */
     private static <T> Result measure(Options options, IntFunction<List<T>> stream, List<T> heldOut,
-            Function<List<T>, StepResult> step, ToDoubleFunction<List<T>> heldOutLoss, LongSupplier completedSteps) {
+            Data2VecTrainer<T> trainer) {
         int batch = options.config().batchSize();
         List<LossPoint> curve = new ArrayList<>();
         double[] ms = new double[options.steps()];
         double[] losses = new double[options.steps()];
         double trainingNanos = 0;
-        curve.add(new LossPoint(0, heldOutLoss.applyAsDouble(heldOut)));
+        curve.add(new LossPoint(0, trainer.heldOutLoss(heldOut)));
         for (int i = 0; i < options.warmupSteps(); i++) {
-            step.apply(stream.apply(batch));
+            trainer.step(stream.apply(batch));
         }
         for (int i = 0; i < options.steps(); i++) {
             List<T> inputs = stream.apply(batch);
             long started = System.nanoTime();
-            StepResult r = step.apply(inputs);
+            StepResult r = trainer.step(inputs);
             long elapsed = System.nanoTime() - started;
             trainingNanos += elapsed;
             ms[i] = elapsed / 1e6;
             losses[i] = r.loss();
             if ((i + 1) % options.evalEvery() == 0 || i + 1 == options.steps()) {
-                curve.add(new LossPoint(completedSteps.getAsLong(), heldOutLoss.applyAsDouble(heldOut)));
+                curve.add(new LossPoint(trainer.completedSteps(), trainer.heldOutLoss(heldOut)));
             }
         }
         double[] sorted = ms.clone();

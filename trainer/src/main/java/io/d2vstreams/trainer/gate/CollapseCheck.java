@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * The embeddings have not collapsed (data2vec's known failure, §3.3 of the paper: the student
- * and teacher agree on a constant): across the held-out texts, the pooled vectors still vary
+ * and teacher agree on a constant): across the held-out inputs, the pooled vectors still vary
  * (mean per-dimension variance above a floor) and their differences still span several
  * directions (effective rank of the centred vectors above a floor). The two catch different
  * collapses: every vector the same (variance → 0) and every vector on one line or a few

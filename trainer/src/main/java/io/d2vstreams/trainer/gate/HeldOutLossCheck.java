@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
- * The candidate's data2vec loss on the held-out texts is not worse than the ACTIVE version's
+ * The candidate's data2vec loss on the held-out inputs is not worse than the ACTIVE version's
  * (within {@code maxRatio}). Both losses are measured by the same trainer against the same teacher
  * targets and the same masks (see {@code QualityGate} for why that is the comparison).
  */

@@ -6,6 +6,8 @@ import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.trainer.Data2VecTextTrainer;
+import io.d2vstreams.trainer.Data2VecTrainer;
+import io.d2vstreams.trainer.TrainingModality;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,24 +18,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides whether an exported TEXT candidate may serve. It judges the version on disk (what the
- * pipeline would load), not the trainer's memory, with four checks, all run so that the
- * announcement carries every measurement:
+ * Decides whether an exported candidate of any trained modality may serve. It judges the version
+ * on disk (what the pipeline would load), not the trainer's memory, with four checks, all run so
+ * that the announcement carries every measurement:
  *
  * <ol>
  *   <li>{@link ParityCheck}: the candidate's {@code model.onnx} on ONNX Runtime matches the
- *       training model's {@code last_hidden_state} on a probe batch (the first held-out texts).
+ *       training model's {@code last_hidden_state} on a probe batch (the first held-out inputs).
  *   <li>{@link FiniteCheck}: the serving path's pooled, normalised embeddings of the held-out
- *       texts hold no NaN or Inf. A model that fails model-runtime's own load probe fails here too.
- *   <li>{@link HeldOutLossCheck}: the candidate's data2vec loss on the held-out texts is not
+ *       inputs hold no NaN or Inf. A model that fails model-runtime's own load probe fails here too.
+ *   <li>{@link HeldOutLossCheck}: the candidate's data2vec loss on the held-out inputs is not
  *       worse than the ACTIVE version's.
  *   <li>{@link CollapseCheck}: those embeddings still vary and span many directions.
  * </ol>
  *
  * <p><b>How the two losses are measured.</b> Both versions' weights are read from the store and
  * evaluated, one after the other, in the student's place of the same trainer
- * ({@link Data2VecTextTrainer#heldOutLoss(List, io.d2vstreams.runtime.TensorBundle)}): the same
- * held-out texts, the same fixed masks, the same targets from the trainer's current EMA teacher,
+ * ({@link Data2VecTrainer#heldOutLoss(List, io.d2vstreams.runtime.TensorBundle)}): the same
+ * held-out inputs, the same fixed masks, the same targets from the trainer's current EMA teacher,
  * and the trainer's current regression head. A data2vec loss only means something against a
  * given teacher, and the teacher moves every step, so the loss the ACTIVE version had when it was
  * accepted cannot be compared with today's; measuring both now, against one set of targets, makes
@@ -63,24 +65,33 @@ public final class QualityGate {
         this.options = EncoderOptions.defaults().withDevice(Device.CPU).withThreads(1, 1).withNormalize(true);
     }
 
+    /** {@link #evaluate(TrainingModality, Data2VecTrainer, ModelStore, ModelManifest, Optional, List)} of a TEXT candidate. */
+    public GateDecision evaluate(Data2VecTextTrainer trainer, ModelStore store, ModelManifest candidate,
+            Optional<ModelManifest> active, List<String> heldOut) {
+        return evaluate(TrainingModality.TEXT, trainer, store, candidate, active, heldOut);
+    }
+
     /**
+     * @param modality the candidate's modality, which says how the pipeline serves it
      * @param trainer the trainer that exported the candidate (its teacher provides the targets)
      * @param candidate the exported version under judgement
      * @param active the version serving now, empty when there is none
-     * @param heldOut texts never trained on, at least two
+     * @param heldOut inputs never trained on, at least two
      */
-    public GateDecision evaluate(Data2VecTextTrainer trainer, ModelStore store, ModelManifest candidate,
-            Optional<ModelManifest> active, List<String> heldOut) {
+    public <I> GateDecision evaluate(TrainingModality<I> modality, Data2VecTrainer<I> trainer, ModelStore store,
+            ModelManifest candidate, Optional<ModelManifest> active, List<I> heldOut) {
+        String noun = modality.modality().folderName();
         if (heldOut.size() < 2) {
-            throw new IllegalArgumentException("the gate needs at least two held-out texts, got " + heldOut.size());
+            throw new IllegalArgumentException("the gate needs at least two held-out " + noun + " inputs, got "
+                    + heldOut.size());
         }
         List<CheckResult> results = new ArrayList<>();
-        List<String> probe = heldOut.subList(0, Math.min(heldOut.size(), trainer.config().batchSize()));
+        List<I> probe = heldOut.subList(0, Math.min(heldOut.size(), trainer.config().batchSize()));
         results.add(measure(ParityCheck.NAME, () -> parity.evaluate(trainer.exportParity(candidate, probe))));
 
         float[][] embeddings = null;
         String embedFailure = null;
-        try (Encoder<String> encoder = store.loadText(candidate, options)) {
+        try (Encoder<I> encoder = modality.openServed(store, candidate, options)) {
             embeddings = encoder.embed(heldOut);
         } catch (RuntimeException e) {
             embedFailure = "the ONNX model does not serve: " + e.getMessage();
@@ -88,7 +99,7 @@ public final class QualityGate {
         if (embeddings == null) {
             results.add(CheckResult.fail(FiniteCheck.NAME, embedFailure, Map.of()));
         } else {
-            results.add(finite.evaluate(embeddings));
+            results.add(finite.evaluate(embeddings, noun));
         }
 
         results.add(measure(HeldOutLossCheck.NAME, () -> {
@@ -105,8 +116,8 @@ public final class QualityGate {
         return GateDecision.of(results);
     }
 
-    private static OptionalDouble activeLoss(Data2VecTextTrainer trainer, ModelStore store, Optional<ModelManifest> active,
-            List<String> heldOut) {
+    private static <I> OptionalDouble activeLoss(Data2VecTrainer<I> trainer, ModelStore store,
+            Optional<ModelManifest> active, List<I> heldOut) {
         if (active.isEmpty()) {
             return OptionalDouble.empty();
         }

@@ -5,32 +5,77 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The held-out slice: one sample in {@code every}, chosen by a hash of its id so that the choice
  * does not depend on arrival order or on which process reads it, is set aside and never trained
  * on. The first {@code size} such samples are kept (later ones are dropped, still untrained), so
- * every candidate is judged on the same texts. The hash is salted and mixed, unlike the sampling
+ * every candidate is judged on the same inputs. The hash is salted and mixed, unlike the sampling
  * topology's murmur2 threshold, so the two selections are independent.
+ *
+ * @param <I> one input (a text, an encoded image)
  */
-public final class HeldOutSet {
+public final class HeldOutSet<I> {
+
+    /** How an input travels in a checkpoint, which is JSON text. */
+    public interface Codec<I> {
+        /** Texts as they are. */
+        Codec<String> TEXT = new Codec<>() {
+            @Override
+            public String encode(String input) {
+                return input;
+            }
+
+            @Override
+            public String decode(String encoded) {
+                return encoded;
+            }
+        };
+
+        /** Encoded media as base64 (a third larger than the bytes). */
+        Codec<byte[]> BYTES = new Codec<>() {
+            @Override
+            public String encode(byte[] input) {
+                return Base64.getEncoder().encodeToString(input);
+            }
+
+            @Override
+            public byte[] decode(String encoded) {
+                return Base64.getDecoder().decode(encoded);
+            }
+        };
+
+        String encode(I input);
+
+        /** @throws IllegalArgumentException when {@code encoded} is not this codec's */
+        I decode(String encoded);
+    }
 
     private static final long SALT = 0x6865_6c64_6f75_74L; // "heldout"
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final int every;
     private final int size;
-    private final Map<String, String> textById = new LinkedHashMap<>();
+    private final Codec<I> codec;
+    private final Map<String, I> inputById = new LinkedHashMap<>();
 
-    public HeldOutSet(int every, int size) {
+    public HeldOutSet(int every, int size, Codec<I> codec) {
         if (every < 2 || size < 1) {
             throw new IllegalArgumentException("held out: every must be >= 2 and size >= 1, got " + every + " and " + size);
         }
         this.every = every;
         this.size = size;
+        this.codec = Objects.requireNonNull(codec, "codec");
+    }
+
+    /** A held-out set of texts. */
+    public static HeldOutSet<String> ofTexts(int every, int size) {
+        return new HeldOutSet<>(every, size, Codec.TEXT);
     }
 
     /** Whether the sample with this id belongs to the held-out slice (whether or not it is kept). */
@@ -39,27 +84,28 @@ public final class HeldOutSet {
         return Math.floorMod(h, (long) every) == 0;
     }
 
-    /** Keeps the text if there is room and the id is new; returns whether it was kept. */
-    public boolean offer(String id, String text) {
-        if (textById.size() >= size || textById.containsKey(id)) {
+    /** Keeps the input if there is room and the id is new; returns whether it was kept. */
+    public boolean offer(String id, I input) {
+        if (inputById.size() >= size || inputById.containsKey(id)) {
             return false;
         }
-        textById.put(id, text);
+        inputById.put(id, input);
         return true;
     }
 
     public int count() {
-        return textById.size();
+        return inputById.size();
     }
 
-    public List<String> texts() {
-        return List.copyOf(textById.values());
+    /** The kept inputs, oldest first. */
+    public List<I> inputs() {
+        return List.copyOf(inputById.values());
     }
 
-    /** The kept samples as JSON ({@code [[id, text], ...]}), to travel in a checkpoint. */
+    /** The kept samples as JSON ({@code [[id, encoded input], ...]}), to travel in a checkpoint. */
     public String toJson() {
         List<List<String>> pairs = new ArrayList<>();
-        textById.forEach((id, text) -> pairs.add(List.of(id, text)));
+        inputById.forEach((id, input) -> pairs.add(List.of(id, codec.encode(input))));
         try {
             return JSON.writeValueAsString(pairs);
         } catch (JsonProcessingException e) {
@@ -77,7 +123,7 @@ public final class HeldOutSet {
         }
         for (List<String> pair : pairs) {
             if (pair.size() == 2) {
-                offer(pair.get(0), pair.get(1));
+                offer(pair.get(0), codec.decode(pair.get(1)));
             }
         }
     }

@@ -20,18 +20,18 @@ import java.util.SplittableRandom;
  * offset a restart must resume from so that no sample is lost (see {@link #resumeOffset}).
  * Single-threaded, like the trainer loop that owns it.
  */
-public final class ReplayBuffer {
+public final class ReplayBuffer<I> {
 
-    /** One TEXT sample and where it came from. */
-    public record Sample(String id, String text, int partition, long offset) {}
+    /** One sample's input (a text, an encoded image) and where it came from. */
+    public record Sample<I>(String id, I input, int partition, long offset) {}
 
-    /** A batch to train on; {@code fresh} of its texts had never been trained on. */
-    public record Batch(List<String> texts, int fresh) {}
+    /** A batch to train on; {@code fresh} of its inputs had never been trained on. */
+    public record Batch<I>(List<I> inputs, int fresh) {}
 
     private final int capacity;
     private final double freshFraction;
-    private final ArrayDeque<Sample> fresh = new ArrayDeque<>();
-    private final ArrayList<Sample> replay = new ArrayList<>();
+    private final ArrayDeque<Sample<I>> fresh = new ArrayDeque<>();
+    private final ArrayList<Sample<I>> replay = new ArrayList<>();
     private int replayNext;
 
     /**
@@ -49,7 +49,7 @@ public final class ReplayBuffer {
         this.freshFraction = freshFraction;
     }
 
-    public void add(Sample sample) {
+    public void add(Sample<I> sample) {
         fresh.addLast(sample);
     }
 
@@ -67,30 +67,30 @@ public final class ReplayBuffer {
     }
 
     /**
-     * The next batch of {@code size} texts, or empty when there are not enough samples yet: it
+     * The next batch of {@code size} inputs, or empty when there are not enough samples yet: it
      * needs {@code ⌈freshFraction · size⌉} fresh samples, and replayed ones for the rest (fresh
      * ones stand in while the replay store is smaller). The fresh samples taken move to replay.
      */
-    public Optional<Batch> next(int size, SplittableRandom random) {
+    public Optional<Batch<I>> next(int size, SplittableRandom random) {
         int freshWanted = Math.max(1, (int) Math.ceil(freshFraction * size));
         int freshTaken = Math.min(fresh.size(), Math.max(freshWanted, size - replay.size()));
         int replayTaken = Math.min(replay.size(), size - freshTaken);
         if (freshTaken < freshWanted || freshTaken + replayTaken < size) {
             return Optional.empty();
         }
-        List<String> texts = new ArrayList<>(size);
-        List<Sample> used = new ArrayList<>(freshTaken);
+        List<I> inputs = new ArrayList<>(size);
+        List<Sample<I>> used = new ArrayList<>(freshTaken);
         for (int i = 0; i < freshTaken; i++) {
-            Sample s = fresh.pollFirst();
+            Sample<I> s = fresh.pollFirst();
             used.add(s);
-            texts.add(s.text());
+            inputs.add(s.input());
         }
         // Draw replayed samples before the fresh ones join the store: replay means already trained on.
         for (int i = 0; i < replayTaken; i++) {
-            texts.add(replay.get(random.nextInt(replay.size())).text());
+            inputs.add(replay.get(random.nextInt(replay.size())).input());
         }
         used.forEach(this::remember);
-        return Optional.of(new Batch(List.copyOf(texts), freshTaken));
+        return Optional.of(new Batch<>(List.copyOf(inputs), freshTaken));
     }
 
     /**
@@ -99,7 +99,7 @@ public final class ReplayBuffer {
      * consumer's next offset) because everything before it was trained on or set aside.
      */
     public long resumeOffset(int partition, long position) {
-        for (Sample s : fresh) {
+        for (Sample<I> s : fresh) {
             if (s.partition() == partition) {
                 return s.offset();
             }
@@ -116,14 +116,14 @@ public final class ReplayBuffer {
 
     /** Forgets the fresh samples of a partition this consumer no longer reads (they will be read again). */
     public void dropFresh(int partition) {
-        for (Iterator<Sample> it = fresh.iterator(); it.hasNext(); ) {
+        for (Iterator<Sample<I>> it = fresh.iterator(); it.hasNext(); ) {
             if (it.next().partition() == partition) {
                 it.remove();
             }
         }
     }
 
-    private void remember(Sample s) {
+    private void remember(Sample<I> s) {
         if (replay.size() < capacity) {
             replay.add(s);
         } else {

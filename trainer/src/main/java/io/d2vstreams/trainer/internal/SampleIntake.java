@@ -1,6 +1,5 @@
 package io.d2vstreams.trainer.internal;
 
-import io.d2vstreams.avro.Modality;
 import io.d2vstreams.avro.TrainingSample;
 import io.d2vstreams.schemas.RecordDecodeException;
 import io.d2vstreams.schemas.RegistryUnavailableException;
@@ -8,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,15 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes polled sample records into the trainer: decodes each, keeps TEXT samples with text,
- * sets the held-out slice aside and buffers the rest. A record that cannot be decoded is
+ * Takes polled sample records into one modality's trainer: decodes each, keeps the samples that
+ * carry an input of that modality (text for TEXT, content for IMAGE), sets the held-out slice
+ * aside and buffers the rest; samples of other modalities are read past, since every modality's
+ * loop reads the whole topic in its own consumer group. A record that cannot be decoded is
  * skipped with a WARN (a bad record teaches nothing, and the sampling topology already
  * dead-lettered bad events). A registry that cannot be reached is different: the record is not
  * skipped; its partition is rewound to it, every partition not yet taken to its first polled
  * record, and fetching pauses for a while before they are read again, so an outage loses no
  * sample. Single-threaded, on the trainer loop's thread.
  */
-public final class SampleIntake {
+public final class SampleIntake<I> {
 
     /** Decodes one record value (the schemas module's Avro deserializer in production). */
     @FunctionalInterface
@@ -33,11 +35,18 @@ public final class SampleIntake {
         TrainingSample decode(String topic, byte[] value);
     }
 
+    /** The input a sample carries for this intake's modality, empty for other modalities and empty inputs. */
+    @FunctionalInterface
+    public interface InputOf<I> {
+        Optional<I> inputOf(TrainingSample sample);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(SampleIntake.class);
 
     private final Decoder decoder;
-    private final ReplayBuffer buffer;
-    private final HeldOutSet heldOut;
+    private final InputOf<I> inputOf;
+    private final ReplayBuffer<I> buffer;
+    private final HeldOutSet<I> heldOut;
     private final Map<Integer, Long> nextOffset;
     private final Duration backoff;
     private final LongSupplier nanoClock;
@@ -49,9 +58,10 @@ public final class SampleIntake {
      * @param nextOffset per partition, the offset after the last record taken (written here, read by the rebalance listener)
      * @param backoff how long fetching pauses after the registry could not be reached
      */
-    public SampleIntake(Decoder decoder, ReplayBuffer buffer, HeldOutSet heldOut, Map<Integer, Long> nextOffset,
-            Duration backoff, LongSupplier nanoClock) {
+    public SampleIntake(Decoder decoder, InputOf<I> inputOf, ReplayBuffer<I> buffer, HeldOutSet<I> heldOut,
+            Map<Integer, Long> nextOffset, Duration backoff, LongSupplier nanoClock) {
         this.decoder = decoder;
+        this.inputOf = inputOf;
         this.buffer = buffer;
         this.heldOut = heldOut;
         this.nextOffset = nextOffset;
@@ -91,7 +101,7 @@ public final class SampleIntake {
         return true;
     }
 
-    /** TEXT samples with text taken so far (held-out ones included). */
+    /** Samples of this modality with an input taken so far (held-out ones included). */
     public long samplesRead() {
         return samplesRead;
     }
@@ -113,15 +123,16 @@ public final class SampleIntake {
             return;
         }
         nextOffset.put(record.partition(), record.offset() + 1);
-        if (sample == null || sample.getModality() != Modality.TEXT || sample.getText() == null
-                || sample.getText().isBlank()) {
-            return; // other modalities have their own trainers; a text sample without text teaches nothing
+        // Other modalities have their own loops; a sample without its input teaches nothing.
+        Optional<I> input = sample == null ? Optional.empty() : inputOf.inputOf(sample);
+        if (input.isEmpty()) {
+            return;
         }
         samplesRead++;
         if (heldOut.isHeldOut(sample.getId())) {
-            heldOut.offer(sample.getId(), sample.getText());
+            heldOut.offer(sample.getId(), input.get());
             return;
         }
-        buffer.add(new ReplayBuffer.Sample(sample.getId(), sample.getText(), record.partition(), record.offset()));
+        buffer.add(new ReplayBuffer.Sample<>(sample.getId(), input.get(), record.partition(), record.offset()));
     }
 }

@@ -12,8 +12,8 @@ class HeldOutSetTest {
     @Test
     @DisplayName("holds out about one id in k, the same ids every time")
     void fractionAndStability() {
-        HeldOutSet set = new HeldOutSet(10, 5);
-        HeldOutSet other = new HeldOutSet(10, 5);
+        HeldOutSet<String> set = HeldOutSet.ofTexts(10, 5);
+        HeldOutSet<String> other = HeldOutSet.ofTexts(10, 5);
         int held = 0;
         for (int i = 0; i < 20_000; i++) {
             String id = "event-" + i;
@@ -27,17 +27,29 @@ class HeldOutSetTest {
     @Test
     @DisplayName("keeps the first `size` distinct samples and survives a round trip through JSON")
     void keepsFirstAndRoundTrips() {
-        HeldOutSet set = new HeldOutSet(4, 3);
+        HeldOutSet<String> set = HeldOutSet.ofTexts(4, 3);
         assertThat(set.offer("a", "alpha \"quoted\"")).isTrue();
         assertThat(set.offer("a", "alpha again")).as("duplicate id").isFalse();
         assertThat(set.offer("b", "bravo, 東京")).isTrue();
         assertThat(set.offer("c", "charlie")).isTrue();
         assertThat(set.offer("d", "delta")).as("full").isFalse();
-        assertThat(set.texts()).containsExactly("alpha \"quoted\"", "bravo, 東京", "charlie");
+        assertThat(set.inputs()).containsExactly("alpha \"quoted\"", "bravo, 東京", "charlie");
 
-        HeldOutSet restored = new HeldOutSet(4, 3);
+        HeldOutSet<String> restored = HeldOutSet.ofTexts(4, 3);
         restored.restore(set.toJson());
-        assertThat(restored.texts()).as("restored").containsExactlyElementsOf(set.texts());
+        assertThat(restored.inputs()).as("restored").containsExactlyElementsOf(set.inputs());
         assertThat(restored.offer("b", "bravo")).as("restored ids are known").isFalse();
+    }
+
+    @Test
+    @DisplayName("encoded images travel in the checkpoint JSON as base64 and come back byte for byte")
+    void bytesRoundTrip() {
+        HeldOutSet<byte[]> set = new HeldOutSet<>(4, 3, HeldOutSet.Codec.BYTES);
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0, (byte) 0xff, 13, 10};
+        assertThat(set.offer("img", png)).isTrue();
+        HeldOutSet<byte[]> restored = new HeldOutSet<>(4, 3, HeldOutSet.Codec.BYTES);
+        restored.restore(set.toJson());
+        assertThat(restored.inputs()).as("restored").hasSize(1);
+        assertThat(restored.inputs().get(0)).as("the same bytes").isEqualTo(png);
     }
 }

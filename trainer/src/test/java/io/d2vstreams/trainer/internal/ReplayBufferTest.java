@@ -18,15 +18,15 @@ class ReplayBufferTest {
     @Test
     @DisplayName("the first batches are all fresh; later ones take half fresh, half replayed")
     void mixesFreshAndReplayed() {
-        ReplayBuffer buffer = new ReplayBuffer(100, 0.5);
+        ReplayBuffer<String> buffer = new ReplayBuffer<>(100, 0.5);
         for (int i = 0; i < 7; i++) {
             buffer.add(sample(i, 0, i));
         }
         assertThat(buffer.next(8, random)).as("7 fresh samples and nothing to replay: not enough for 8").isEmpty();
         buffer.add(sample(7, 0, 7));
-        ReplayBuffer.Batch first = buffer.next(8, random).orElseThrow();
+        ReplayBuffer.Batch<String> first = buffer.next(8, random).orElseThrow();
         assertThat(first.fresh()).as("the first batch is all fresh").isEqualTo(8);
-        assertThat(first.texts()).as("in arrival order").containsExactly("t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7");
+        assertThat(first.inputs()).as("in arrival order").containsExactly("t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7");
         assertThat(buffer.replayCount()).isEqualTo(8);
 
         for (int i = 8; i < 11; i++) {
@@ -34,17 +34,17 @@ class ReplayBufferTest {
         }
         assertThat(buffer.next(8, random)).as("3 fresh < the 4 a batch needs").isEmpty();
         buffer.add(sample(11, 0, 11));
-        ReplayBuffer.Batch second = buffer.next(8, random).orElseThrow();
+        ReplayBuffer.Batch<String> second = buffer.next(8, random).orElseThrow();
         assertThat(second.fresh()).as("half the batch fresh").isEqualTo(4);
-        assertThat(second.texts().subList(0, 4)).containsExactly("t8", "t9", "t10", "t11");
-        assertThat(second.texts().subList(4, 8)).as("the rest replayed from what was trained before")
+        assertThat(second.inputs().subList(0, 4)).containsExactly("t8", "t9", "t10", "t11");
+        assertThat(second.inputs().subList(4, 8)).as("the rest replayed from what was trained before")
                 .allSatisfy(t -> assertThat(List.of("t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7")).contains(t));
     }
 
     @Test
     @DisplayName("keeps at most capacity samples for replay, evicting the oldest, and says full when the backlog reaches it")
     void bounded() {
-        ReplayBuffer buffer = new ReplayBuffer(10, 1.0);
+        ReplayBuffer<String> buffer = new ReplayBuffer<>(10, 1.0);
         for (int i = 0; i < 10; i++) {
             buffer.add(sample(i, 0, i));
         }
@@ -58,7 +58,7 @@ class ReplayBufferTest {
         assertThat(buffer.freshCount()).as("every fresh sample trained").isZero();
         assertThat(buffer.isFull()).isFalse();
         // With fraction 1.0 replay is never drawn; with 0.5 the draws come only from the newest 10.
-        ReplayBuffer mixed = new ReplayBuffer(10, 0.5);
+        ReplayBuffer<String> mixed = new ReplayBuffer<>(10, 0.5);
         for (int i = 0; i < 30; i++) {
             mixed.add(sample(i, 0, i));
             mixed.next(2, random);
@@ -66,7 +66,7 @@ class ReplayBufferTest {
         Set<String> replayed = new HashSet<>();
         for (int i = 30; i < 130; i++) {
             mixed.add(sample(i, 0, i));
-            mixed.next(2, random).ifPresent(b -> replayed.add(b.texts().get(1)));
+            mixed.next(2, random).ifPresent(b -> replayed.add(b.inputs().get(1)));
         }
         assertThat(replayed).as("replayed texts come from the newest samples only").noneMatch(t -> t.equals("t0"));
     }
@@ -74,7 +74,7 @@ class ReplayBufferTest {
     @Test
     @DisplayName("resumes each partition at its oldest untrained sample, or at the position when all were trained")
     void resumeOffsets() {
-        ReplayBuffer buffer = new ReplayBuffer(100, 1.0);
+        ReplayBuffer<String> buffer = new ReplayBuffer<>(100, 1.0);
         buffer.add(sample(0, 0, 40));
         buffer.add(sample(1, 1, 7));
         buffer.add(sample(2, 0, 41));
@@ -88,7 +88,7 @@ class ReplayBufferTest {
         assertThat(buffer.freshCount()).isEqualTo(1);
     }
 
-    private static ReplayBuffer.Sample sample(int i, int partition, long offset) {
-        return new ReplayBuffer.Sample("id" + i, "t" + i, partition, offset);
+    private static ReplayBuffer.Sample<String> sample(int i, int partition, long offset) {
+        return new ReplayBuffer.Sample<>("id" + i, "t" + i, partition, offset);
     }
 }

@@ -7,6 +7,7 @@ import io.d2vstreams.avro.TrainingSample;
 import io.d2vstreams.schemas.DecodeFailure;
 import io.d2vstreams.schemas.RecordDecodeException;
 import io.d2vstreams.schemas.RegistryUnavailableException;
+import io.d2vstreams.trainer.TrainingModality;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,14 +31,14 @@ class SampleIntakeTest {
     private static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
 
     private final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
-    private final ReplayBuffer buffer = new ReplayBuffer(100, 0.5);
-    private final HeldOutSet heldOut = new HeldOutSet(4, 100);
+    private final ReplayBuffer<String> buffer = new ReplayBuffer<>(100, 0.5);
+    private final HeldOutSet<String> heldOut = HeldOutSet.ofTexts(4, 100);
     private final Map<Integer, Long> nextOffset = new HashMap<>();
     private final AtomicLong clock = new AtomicLong();
     private final AtomicBoolean registryDown = new AtomicBoolean();
 
     /** Values are "<modality>|<id>|<text>"; "bad" cannot be decoded; p0@2 needs the registry. */
-    private final SampleIntake intake = new SampleIntake((topic, value) -> {
+    private final SampleIntake<String> intake = new SampleIntake<>((topic, value) -> {
         String v = new String(value, StandardCharsets.UTF_8);
         if (v.equals("bad")) {
             throw new RecordDecodeException(DecodeFailure.values()[0], topic, null, "not Avro", null);
@@ -48,7 +49,7 @@ class SampleIntakeTest {
         }
         return TrainingSample.newBuilder().setId(f[1]).setModality(Modality.valueOf(f[0])).setText(f[2])
                 .setSourceTopic("d2v.events.text").setSourcePartition(0).setSourceOffset(0).build();
-    }, buffer, heldOut, nextOffset, Duration.ofSeconds(1), clock::get);
+    }, TrainingModality.TEXT::inputOf, buffer, heldOut, nextOffset, Duration.ofSeconds(1), clock::get);
 
     @Test
     @DisplayName("a registry outage rewinds to the record that needed it and pauses; read again, every sample counts once")
@@ -99,6 +100,41 @@ class SampleIntakeTest {
         assertThat(heldOut.count()).as("about one in four held out").isBetween(30, 70);
         assertThat(buffer.freshCount()).as("the rest buffered").isEqualTo(200 - heldOut.count());
         assertThat(nextOffset).as("past the skipped ones too").containsEntry(0, (long) offset);
+    }
+
+    @Test
+    @DisplayName("an IMAGE intake takes the content bytes of IMAGE samples and reads past TEXT samples and empty images")
+    void imageIntakeTakesContent() {
+        ReplayBuffer<byte[]> images = new ReplayBuffer<>(100, 0.5);
+        HeldOutSet<byte[]> heldOutImages = new HeldOutSet<>(4, 100, HeldOutSet.Codec.BYTES);
+        Map<Integer, Long> offsets = new HashMap<>();
+        // Values are "<modality>|<id>|<content>": an IMAGE sample carries its content, a TEXT one its text.
+        SampleIntake<byte[]> imageIntake = new SampleIntake<>((topic, value) -> {
+            String[] f = new String(value, StandardCharsets.UTF_8).split("\\|", 3);
+            TrainingSample.Builder b = TrainingSample.newBuilder().setId(f[1]).setModality(Modality.valueOf(f[0]))
+                    .setSourceTopic("d2v.events." + f[0].toLowerCase(java.util.Locale.ROOT)).setSourcePartition(0)
+                    .setSourceOffset(0);
+            return f[0].equals("TEXT") ? b.setText(f[2]).build()
+                    : b.setContent(java.nio.ByteBuffer.wrap(f[2].getBytes(StandardCharsets.UTF_8))).build();
+        }, TrainingModality.IMAGE::inputOf, images, heldOutImages, offsets, Duration.ofSeconds(1), clock::get);
+        consumer.assign(List.of(P0));
+        consumer.updateBeginningOffsets(Map.of(P0, 0L));
+        int offset = 0;
+        consumer.addRecord(record(P0, offset++, "TEXT|t|a text"));
+        consumer.addRecord(record(P0, offset++, "IMAGE|empty|"));
+        for (int i = 0; i < 40; i++) {
+            consumer.addRecord(record(P0, offset++, "IMAGE|i" + i + "|png bytes " + i));
+        }
+        assertThat(imageIntake.acceptAll(consumer, consumer.poll(Duration.ZERO))).isTrue();
+        assertThat(imageIntake.samplesRead()).as("IMAGE samples with content").isEqualTo(40);
+        assertThat(images.freshCount() + heldOutImages.count()).as("buffered or held out").isEqualTo(40);
+        assertThat(heldOutImages.count()).as("some held out").isPositive();
+        List<String> contents = new ArrayList<>();
+        images.next(images.freshCount(), new java.util.SplittableRandom(1)).orElseThrow().inputs()
+                .forEach(bytes -> contents.add(new String(bytes, StandardCharsets.UTF_8)));
+        heldOutImages.inputs().forEach(bytes -> contents.add(new String(bytes, StandardCharsets.UTF_8)));
+        assertThat(contents).as("the content bytes, not the text").allMatch(c -> c.startsWith("png bytes "));
+        assertThat(offsets).as("past the other modality's sample too").containsEntry(0, (long) offset);
     }
 
     private void addRecords() {

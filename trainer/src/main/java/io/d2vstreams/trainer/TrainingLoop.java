@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,11 +37,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The body of {@link TrainerWorker}'s thread: opens the clients, picks the starting version,
- * restores the newest checkpoint, then polls, steps, checkpoints and exports until stopped. Every
- * client and the trainer are opened and closed here, on this one thread.
+ * One modality's training, the body of one of {@link TrainerWorker}'s threads: opens the clients,
+ * picks the starting version of its modality, restores the newest checkpoint, then polls, steps,
+ * checkpoints and exports until stopped. Every client and the trainer are opened and closed here,
+ * on this one thread. Each loop reads the whole samples topic in its own consumer group
+ * ({@code <application.id>-<modality>}) and keeps its own modality's samples, so the loops of one
+ * worker share nothing but the model store and {@code d2v.models}, whose records are per modality.
+ *
+ * @param <I> the modality's input
  */
-final class TextTrainingLoop {
+final class TrainingLoop<I> {
 
     /** Keys of the checkpoint's {@code extra} map. */
     static final String OFFSET_KEY_PREFIX = "offset.";
@@ -48,18 +54,22 @@ final class TextTrainingLoop {
     static final String LINEAGE_KEY = "lineage.version";
     static final String EXPORT_STEP_KEY = "export.step";
 
-    private static final Logger LOG = LoggerFactory.getLogger(TextTrainingLoop.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration TOPIC_WAIT = Duration.ofSeconds(1);
     /** Pause between reads while the registry is unreachable (its client already retried with backoff). */
     private static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(1);
 
+    private final TrainingModality<I> modality;
+    private final Modality kind;
     private final TrainerWorkerConfig config;
     private final TrainerWorker.CandidateExporter exporter;
-    private final List<TrainerWorker.Decision> decisions;
+    private final List<TrainerWorker.Decision> decisions = new CopyOnWriteArrayList<>();
     private final String samplesTopic;
-    private final ReplayBuffer buffer;
-    private final HeldOutSet heldOut;
+    private final String groupId;
+    private final ModalityCheckpoints checkpoints;
+    private final ReplayBuffer<I> buffer;
+    private final HeldOutSet<I> heldOut;
     private final QualityGate gate;
     private final Map<Integer, Long> resumeAt = new HashMap<>();
     private final Map<Integer, Long> nextOffset = new HashMap<>();
@@ -82,20 +92,30 @@ final class TextTrainingLoop {
     private boolean exportPostponedLogged;
     private final Interval interval = new Interval();
 
-    TextTrainingLoop(TrainerWorkerConfig config, TrainerWorker.CandidateExporter exporter,
-            List<TrainerWorker.Decision> decisions) {
+    TrainingLoop(TrainingModality<I> modality, TrainerWorkerConfig config, TrainerWorker.CandidateExporter exporter) {
+        this.modality = modality;
+        this.kind = modality.modality();
         this.config = config;
         this.exporter = exporter;
-        this.decisions = decisions;
         this.samplesTopic = config.topics().trainingSamples();
-        this.buffer = new ReplayBuffer(config.replayCapacity(), config.replayFreshFraction());
-        this.heldOut = new HeldOutSet(config.heldOutEvery(), config.heldOutSize());
+        this.groupId = config.groupId(kind);
+        this.checkpoints = new ModalityCheckpoints(config, kind);
+        this.buffer = new ReplayBuffer<>(config.replayCapacity(), config.replayFreshFraction());
+        this.heldOut = new HeldOutSet<>(config.heldOutEvery(), config.heldOutSize(), modality.heldOutCodec());
         this.gate = new QualityGate(config.gate());
     }
 
+    Modality modality() {
+        return kind;
+    }
+
+    String groupId() {
+        return groupId;
+    }
+
     TrainerWorker.Progress progress(boolean alive) {
-        return new TrainerWorker.Progress(alive && running, baseVersion, completedSteps, samplesRead, samplesTrained,
-                heldOutCount, lastLoss, decisions);
+        return new TrainerWorker.Progress(kind, alive && running, baseVersion, completedSteps, samplesRead,
+                samplesTrained, heldOutCount, lastLoss, decisions);
     }
 
     void stop() {
@@ -123,7 +143,7 @@ final class TextTrainingLoop {
             models.catchUp(CLIENT_TIMEOUT);
             ModelManifest base = startingVersion(store, models, announcer);
             baseVersion = base.version();
-            try (Data2VecTextTrainer trainer = Data2VecTextTrainer.fromStore(store, base, config.training())) {
+            try (Data2VecTrainer<I> trainer = modality.openTrainer(store, base, config.training(kind))) {
                 restore(trainer, base);
                 kafka.subscribe(List.of(samplesTopic), new Rebalance());
                 Session session = new Session(trainer, store, samples, models, announcer);
@@ -140,8 +160,8 @@ final class TextTrainingLoop {
             }
         } finally {
             consumer = null;
-            LOG.info("event=trainer_worker_stopped modality=TEXT step={} samples_read={} samples_trained={}", completedSteps,
-                    samplesRead, samplesTrained);
+            LOG.info("event=trainer_worker_stopped modality={} step={} samples_read={} samples_trained={}", kind,
+                    completedSteps, samplesRead, samplesTrained);
         }
     }
 
@@ -149,7 +169,7 @@ final class TextTrainingLoop {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        props.putAll(TrainerWorkerConfig.fixedConsumerSettings(config.textGroupId()));
+        props.putAll(TrainerWorkerConfig.fixedConsumerSettings(groupId));
         return props;
     }
 
@@ -170,8 +190,8 @@ final class TextTrainingLoop {
                 return true;
             }
             if (!logged) {
-                LOG.info("event=trainer_waiting_for_topics topics={},{} reason=\"created by the pipeline or the operator\"",
-                        samplesTopic, config.topics().models());
+                LOG.info("event=trainer_waiting_for_topics modality={} topics={},{} reason=\"created by the pipeline or the"
+                        + " operator\"", kind, samplesTopic, config.topics().models());
                 logged = true;
             }
             try {
@@ -186,34 +206,34 @@ final class TextTrainingLoop {
 
     /**
      * The version training starts from, as the pipeline chooses what to serve: the log's ACTIVE
-     * TEXT version when the store has it, else the newest in the store, else the seeded default
-     * (made here as the pipeline would). When nothing is ACTIVE yet, this version is announced
-     * ACTIVE, so the log names what serves and a rollback has somewhere to return to.
+     * version of this modality when the store has it, else the newest in the store, else the
+     * seeded default (made here as the pipeline would). When nothing is ACTIVE yet, this version
+     * is announced ACTIVE, so the log names what serves and a rollback has somewhere to return to.
      */
     private ModelManifest startingVersion(ModelStore store, ModelVersionLog models, ModelAnnouncer announcer) {
-        Optional<ModelVersion> active = models.active(Modality.TEXT);
-        Optional<ModelManifest> announced = active.flatMap(a -> store.version(Modality.TEXT, a.getVersion()));
+        Optional<ModelVersion> active = models.active(kind);
+        Optional<ModelManifest> announced = active.flatMap(a -> store.version(kind, a.getVersion()));
         if (active.isPresent() && announced.isEmpty()) {
-            LOG.warn("event=model_missing modality=TEXT version={} store={} action=use_latest_in_store",
+            LOG.warn("event=model_missing modality={} version={} store={} action=use_latest_in_store", kind,
                     active.get().getVersion(), store.root());
         }
-        ModelManifest base = announced.or(() -> store.latest(Modality.TEXT))
-                .orElseGet(() -> store.initDefault(Modality.TEXT, config.modelSeed()));
+        ModelManifest base = announced.or(() -> store.latest(kind))
+                .orElseGet(() -> store.initDefault(kind, config.modelSeed()));
         if (active.isEmpty()) {
             announcer.announce(ModelAnnouncements.of(base, ModelStatus.ACTIVE,
                     "initial version: nothing was ACTIVE when the trainer started", null, Map.of()));
         }
-        LOG.info("event=trainer_base_version modality=TEXT model={} version={} source={}", base.name(), base.version(),
-                announced.isPresent() ? "d2v.models" : "store");
+        LOG.info("event=trainer_base_version modality={} model={} version={} source={}", kind, base.name(),
+                base.version(), announced.isPresent() ? "d2v.models" : "store");
         return base;
     }
 
-    private void restore(Data2VecTextTrainer trainer, ModelManifest base) {
+    private void restore(Data2VecTrainer<I> trainer, ModelManifest base) {
         lineage = base.version();
-        Optional<CheckpointInfo> restored = trainer.restoreLatest(config.checkpointDir());
+        Optional<CheckpointInfo> restored = checkpoints.restoreNewest(trainer);
         if (restored.isEmpty()) {
-            LOG.info("event=trainer_fresh_start modality=TEXT base_version={} checkpoint_dir={}", base.version(),
-                    config.checkpointDir());
+            LOG.info("event=trainer_fresh_start modality={} base_version={} checkpoint_dir={}", kind, base.version(),
+                    checkpoints.folder());
             return;
         }
         Map<String, String> extra = restored.get().extra();
@@ -229,9 +249,10 @@ final class TextTrainingLoop {
         lastCheckpointStep = completedSteps;
         lastExportStep = Optional.ofNullable(extra.get(EXPORT_STEP_KEY)).map(Long::parseLong).orElse(completedSteps);
         heldOutCount = heldOut.count();
-        LOG.info("event=trainer_resumed modality=TEXT step={} checkpoint={} offsets={} heldout={} lineage_version={}",
-                completedSteps, restored.get().directory(), new TreeMap<>(resumeAt), heldOut.count(), lineage);
+        LOG.info("event=trainer_resumed modality={} step={} checkpoint={} offsets={} heldout={} lineage_version={}",
+                kind, completedSteps, restored.get().directory(), new TreeMap<>(resumeAt), heldOut.count(), lineage);
     }
+
 
     /** Seeks newly assigned partitions to where training must resume; forgets revoked partitions' fresh samples. */
     private final class Rebalance implements ConsumerRebalanceListener {
@@ -242,8 +263,9 @@ final class TextTrainingLoop {
                 if (offset != null) {
                     consumer.seek(tp, offset);
                 }
-                LOG.info("event=partition_assigned topic={} partition={} offset={} source={}", tp.topic(), tp.partition(),
-                        offset == null ? "committed" : offset, offset == null ? "group" : "checkpoint");
+                LOG.info("event=partition_assigned topic={} partition={} offset={} source={} modality={} group={}",
+                        tp.topic(), tp.partition(), offset == null ? "committed" : offset,
+                        offset == null ? "group" : "checkpoint", kind, groupId);
             }
         }
 
@@ -265,30 +287,30 @@ final class TextTrainingLoop {
                     resumeAt.put(tp.partition(), buffer.resumeOffset(tp.partition(), position));
                 }
                 buffer.dropFresh(tp.partition());
-                LOG.info("event=partition_revoked topic={} partition={} resume_offset={}", tp.topic(), tp.partition(),
-                        resumeAt.get(tp.partition()));
+                LOG.info("event=partition_revoked topic={} partition={} resume_offset={} modality={} group={}", tp.topic(),
+                        tp.partition(), resumeAt.get(tp.partition()), kind, groupId);
             }
         }
     }
 
     /** The loop proper, with the resources it needs. */
     private final class Session {
-        private final Data2VecTextTrainer trainer;
+        private final Data2VecTrainer<I> trainer;
         private final ModelStore store;
         private final ModelVersionLog models;
         private final ModelAnnouncer announcer;
         private final SplittableRandom replayRandom;
-        private final SampleIntake intake;
+        private final SampleIntake<I> intake;
 
-        Session(Data2VecTextTrainer trainer, ModelStore store, SpecificAvroDeserializer<TrainingSample> samples,
+        Session(Data2VecTrainer<I> trainer, ModelStore store, SpecificAvroDeserializer<TrainingSample> samples,
                 ModelVersionLog models, ModelAnnouncer announcer) {
             this.trainer = trainer;
             this.store = store;
             this.models = models;
             this.announcer = announcer;
-            this.replayRandom = new SplittableRandom(config.training().seed() ^ trainer.completedSteps());
-            this.intake = new SampleIntake(samples::deserialize, buffer, heldOut, nextOffset, REGISTRY_BACKOFF,
-                    System::nanoTime);
+            this.replayRandom = new SplittableRandom(trainer.config().seed() ^ trainer.completedSteps());
+            this.intake = new SampleIntake<>(samples::deserialize, modality::inputOf, buffer, heldOut, nextOffset,
+                    REGISTRY_BACKOFF, System::nanoTime);
         }
 
         void loop() {
@@ -304,8 +326,8 @@ final class TextTrainingLoop {
                 intake.acceptAll(kafka, kafka.poll(config.pollTimeout()));
                 samplesRead = intake.samplesRead();
                 heldOutCount = heldOut.count();
-                Optional<ReplayBuffer.Batch> batch;
-                while (running && (batch = buffer.next(config.training().batchSize(), replayRandom)).isPresent()) {
+                Optional<ReplayBuffer.Batch<I>> batch;
+                while (running && (batch = buffer.next(trainer.config().batchSize(), replayRandom)).isPresent()) {
                     step(batch.get());
                     if (completedSteps - lastCheckpointStep >= config.checkpointIntervalSteps()) {
                         checkpoint();
@@ -316,17 +338,17 @@ final class TextTrainingLoop {
             }
         }
 
-        private void step(ReplayBuffer.Batch batch) {
-            StepResult r = trainer.step(batch.texts());
+        private void step(ReplayBuffer.Batch<I> batch) {
+            StepResult r = trainer.step(batch.inputs());
             completedSteps = trainer.completedSteps();
-            samplesTrained += batch.texts().size();
+            samplesTrained += batch.inputs().size();
             if (r.applied()) {
                 lastLoss = r.loss();
             }
-            interval.add(r, batch.texts().size());
+            interval.add(r, batch.inputs().size());
             if (interval.steps >= config.logIntervalSteps()) {
-                LOG.info("event=trainer_progress modality=TEXT step={} loss={} lr={} samples_per_s={} ms_per_step={} "
-                        + "skipped={} fresh_backlog={} replay={} heldout={}", completedSteps, fmt(interval.meanLoss()),
+                LOG.info("event=trainer_progress modality={} step={} loss={} lr={} samples_per_s={} ms_per_step={} "
+                        + "skipped={} fresh_backlog={} replay={} heldout={}", kind, completedSteps, fmt(interval.meanLoss()),
                         fmt(r.lr()), fmt(interval.samplesPerSecond()), fmt(interval.meanStepMs()), interval.skipped,
                         buffer.freshCount(), buffer.replayCount(), heldOut.count());
                 interval.reset();
@@ -347,7 +369,7 @@ final class TextTrainingLoop {
             extra.put(HELD_OUT_KEY, heldOut.toJson());
             extra.put(LINEAGE_KEY, Integer.toString(lineage));
             extra.put(EXPORT_STEP_KEY, Long.toString(lastExportStep));
-            trainer.checkpoint(config.checkpointDir(), extra);
+            trainer.checkpoint(checkpoints.folder(), extra);
             lastCheckpointStep = completedSteps;
             if (!commit.isEmpty()) {
                 ignoringWakeup(() -> {
@@ -355,7 +377,8 @@ final class TextTrainingLoop {
                     return null;
                 });
             }
-            LOG.info("event=offsets_committed group={} step={} offsets={}", config.textGroupId(), completedSteps, offsets);
+            LOG.info("event=offsets_committed modality={} group={} step={} offsets={}", kind, groupId, completedSteps,
+                    offsets);
         }
 
         private void maybeExport() {
@@ -367,8 +390,8 @@ final class TextTrainingLoop {
             }
             if (heldOut.count() < config.gateHeldOutMin()) {
                 if (!exportPostponedLogged) {
-                    LOG.info("event=export_postponed modality=TEXT step={} reason=\"{} of {} held-out texts needed by the gate\"",
-                            completedSteps, heldOut.count(), config.gateHeldOutMin());
+                    LOG.info("event=export_postponed modality={} step={} reason=\"{} of {} held-out samples needed by the"
+                            + " gate\"", kind, completedSteps, heldOut.count(), config.gateHeldOutMin());
                     exportPostponedLogged = true;
                 }
                 return;
@@ -388,20 +411,20 @@ final class TextTrainingLoop {
                     "exported at step " + completedSteps + ", awaiting the quality gate", parent,
                     Map.of("step", (double) completedSteps));
             announcer.announce(announced);
-            LOG.info("event=model_candidate modality=TEXT version={} parent_version={} step={}", candidate.version(), parent,
-                    completedSteps);
+            LOG.info("event=model_candidate modality={} version={} parent_version={} step={}", kind, candidate.version(),
+                    parent, completedSteps);
 
-            Optional<ModelManifest> active = models.catchUp(CLIENT_TIMEOUT).active(Modality.TEXT)
-                    .flatMap(a -> store.version(Modality.TEXT, a.getVersion()));
-            GateDecision decision = gate.evaluate(trainer, store, candidate, active, heldOut.texts());
+            Optional<ModelManifest> active = models.catchUp(CLIENT_TIMEOUT).active(kind)
+                    .flatMap(a -> store.version(kind, a.getVersion()));
+            GateDecision decision = gate.evaluate(modality, trainer, store, candidate, active, heldOut.inputs());
             ModelStatus status = decision.accepted() ? ModelStatus.ACTIVE : ModelStatus.REJECTED;
             Map<String, Double> metrics = new TreeMap<>(decision.metrics());
             metrics.put("step", (double) completedSteps);
             active.ifPresent(a -> metrics.put("active_version", (double) a.version()));
             announcer.announce(ModelAnnouncements.of(candidate, status, decision.reason(), parent, metrics));
             decisions.add(new TrainerWorker.Decision(candidate.version(), status, decision.reason(), completedSteps, metrics));
-            LOG.info("event={} modality=TEXT version={} active_before={} step={} gate_ms={} reason=\"{}\"",
-                    decision.accepted() ? "model_accepted" : "model_rejected", candidate.version(),
+            LOG.info("event={} modality={} version={} active_before={} step={} gate_ms={} reason=\"{}\"",
+                    decision.accepted() ? "model_accepted" : "model_rejected", kind, candidate.version(),
                     active.map(m -> Integer.toString(m.version())).orElse("none"), completedSteps,
                     (System.nanoTime() - started) / 1_000_000, decision.reason());
         }
@@ -430,9 +453,9 @@ final class TextTrainingLoop {
         double stepMs;
         long startedNanos = System.nanoTime();
 
-        void add(StepResult r, int texts) {
+        void add(StepResult r, int inputs) {
             steps++;
-            samples += texts;
+            samples += inputs;
             stepMs += r.ms();
             if (r.applied()) {
                 lossSum += r.loss();
@@ -450,7 +473,7 @@ final class TextTrainingLoop {
             return steps == 0 ? Double.NaN : stepMs / steps;
         }
 
-        /** Texts per second of wall-clock time, polling and checkpoints included. */
+        /** Samples per second of wall-clock time, polling and checkpoints included. */
         double samplesPerSecond() {
             double seconds = (System.nanoTime() - startedNanos) / 1e9;
             return seconds <= 0 ? Double.NaN : samples / seconds;

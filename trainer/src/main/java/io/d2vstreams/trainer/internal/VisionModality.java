@@ -1,0 +1,239 @@
+package io.d2vstreams.trainer.internal;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.runtime.ModelManifest;
+import io.d2vstreams.runtime.ModelStore;
+import io.d2vstreams.runtime.TensorBundle;
+import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.preprocess.ImagePreprocessor;
+import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.preprocess.PreprocessException;
+import io.d2vstreams.trainer.ImageBatch;
+import io.d2vstreams.trainer.TrainerConfig;
+import io.d2vstreams.trainer.VisionData2VecModel;
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.Predicate;
+
+/**
+ * data2vec vision (Baevski et al. 2022, §4.1) as a {@link Data2VecModality}: encoded images
+ * preprocessed exactly as the serving side does with the version's own
+ * {@code preprocessor_config.json}, about 60 % of the patches masked in BEiT-style blocks
+ * ({@link BlockMasker}) and replaced by a learned mask token in the student, the BEiT-style
+ * {@link VisionData2VecModel}, targets under a parameter-free layer norm, the embeddings shared
+ * with the teacher. The mask token is training-only: checkpointed with the student, never exported.
+ */
+public final class VisionModality implements Data2VecModality<byte[], ImageBatch, BlockMasker.BatchMask> {
+
+    private final VisionEncoderConfig visionConfig;
+    private final ImagePreprocessorConfig preprocessing;
+    private final ImagePreprocessor preprocessor;
+    private final BlockMasker masker;
+    private final long seed;
+
+    /**
+     * @throws IllegalArgumentException when the preprocessing does not make images of the model's size
+     */
+    public VisionModality(VisionEncoderConfig visionConfig, ImagePreprocessorConfig preprocessing, TrainerConfig config) {
+        this.visionConfig = Objects.requireNonNull(visionConfig, "visionConfig");
+        this.preprocessing = Objects.requireNonNull(preprocessing, "preprocessing");
+        if (preprocessing.height() != visionConfig.imageSize() || preprocessing.width() != visionConfig.imageSize()) {
+            throw new IllegalArgumentException("preprocessing makes " + preprocessing.width() + "x" + preprocessing.height()
+                    + " images, the model takes image_size " + visionConfig.imageSize());
+        }
+        this.preprocessor = new ImagePreprocessor(preprocessing);
+        this.masker = BlockMasker.forGrid(visionConfig.patchesPerSide(), config.maskProb());
+        this.seed = config.seed();
+    }
+
+    public VisionEncoderConfig visionConfig() {
+        return visionConfig;
+    }
+
+    @Override
+    public Modality modality() {
+        return Modality.IMAGE;
+    }
+
+    @Override
+    public int hiddenSize() {
+        return visionConfig.hiddenSize();
+    }
+
+    @Override
+    public int numHiddenLayers() {
+        return visionConfig.numHiddenLayers();
+    }
+
+    @Override
+    public TargetBuilder.Norm targetNorm() {
+        return TargetBuilder.Norm.LAYER;
+    }
+
+    @Override
+    public String describe() {
+        return "image_size=" + visionConfig.imageSize() + " patches=" + visionConfig.numPatches() + " mask_target="
+                + masker.targetCount();
+    }
+
+    @Override
+    public Data2VecEncoder<ImageBatch, BlockMasker.BatchMask> student(NDManager parent, TensorBundle weights) {
+        return new Encoder(VisionData2VecModel.forTraining(parent, visionConfig, weights, maskTokenInit()));
+    }
+
+    /** The other encoder borrows the student's mask token: exports carry none (see {@link VisionData2VecModel}). */
+    @Override
+    public Data2VecEncoder<ImageBatch, BlockMasker.BatchMask> standIn(NDManager parent, TensorBundle weights,
+            Data2VecEncoder<ImageBatch, BlockMasker.BatchMask> student) {
+        TensorBundle.Builder withMask = TensorBundle.builder();
+        for (String name : weights.names()) {
+            if (!name.equals(VisionParameters.MASK_TOKEN)) {
+                withMask.put(name, weights.get(name).shape(), weights.get(name).data());
+            }
+        }
+        withMask.put(VisionParameters.MASK_TOKEN, new long[] {1, 1, visionConfig.hiddenSize()},
+                student.parameters().get(VisionParameters.MASK_TOKEN).toFloatArray());
+        return new Encoder(VisionData2VecModel.forTraining(parent, visionConfig, withMask.build(), maskTokenInit()));
+    }
+
+    @Override
+    public boolean sharedWithTeacher(String parameterName) {
+        return parameterName.startsWith(VisionParameters.EMBEDDINGS_PREFIX);
+    }
+
+    /** BEiT's exemptions: the CLS and mask tokens and the position tables. */
+    @Override
+    public Set<String> noWeightDecay(Set<String> trainable) {
+        return VisionParameters.noWeightDecay(trainable);
+    }
+
+    /** The {@code pixel_values} of encoded images, preprocessed as the serving side does. */
+    @Override
+    public ImageBatch batch(List<byte[]> images) {
+        int n = preprocessor.outputLength();
+        float[] values = new float[images.size() * n];
+        FloatBuffer out = FloatBuffer.wrap(values);
+        for (int i = 0; i < images.size(); i++) {
+            try {
+                preprocessor.preprocessInto(images.get(i), out);
+            } catch (PreprocessException e) {
+                throw new IllegalArgumentException("image " + i + " of the batch cannot be preprocessed: " + e.getMessage(),
+                        e);
+            }
+        }
+        return new ImageBatch(values, images.size(), visionConfig.numChannels(), visionConfig.imageSize());
+    }
+
+    @Override
+    public BlockMasker.BatchMask mask(ImageBatch batch, SplittableRandom random) {
+        return masker.maskBatch(batch.images(), random);
+    }
+
+    @Override
+    public int maskedCount(BlockMasker.BatchMask mask) {
+        return mask.count();
+    }
+
+    /** The masked patches; the CLS position never counts. */
+    @Override
+    public NDArray lossPositions(NDManager scope, ImageBatch batch, BlockMasker.BatchMask mask) {
+        return scope.create(withClsColumn(mask.values(), batch.images()),
+                new Shape(batch.images(), visionConfig.sequenceLength()));
+    }
+
+    @Override
+    public float[] onnxLastHiddenState(byte[] onnxModel, ImageBatch batch) {
+        return OnnxParity.lastHiddenState(onnxModel, batch);
+    }
+
+    /** With the preprocessing it was trained with; without the mask token. */
+    @Override
+    public ModelManifest export(ModelStore store, String modelName, TensorBundle encoderWeights) {
+        return store.addImage(modelName, visionConfig, encoderWeights, preprocessing);
+    }
+
+    @Override
+    public TrainingCheckpoint.Architecture architecture() {
+        return TrainingCheckpoint.Architecture.vision(visionConfig, preprocessorJson(preprocessing));
+    }
+
+    private SplittableRandom maskTokenInit() {
+        return Seeds.random(seed, Seeds.MASK_TOKEN_INIT, 0);
+    }
+
+    /** {@code [images, patches]} → {@code [images, 1 + patches]} with a 0 for every CLS token. */
+    private float[] withClsColumn(float[] patchMask, int images) {
+        int patches = visionConfig.numPatches();
+        float[] out = new float[images * (patches + 1)];
+        for (int i = 0; i < images; i++) {
+            System.arraycopy(patchMask, i * patches, out, i * (patches + 1) + 1, patches);
+        }
+        return out;
+    }
+
+    /** The preprocessing as {@code preprocessor_config.json}, which a restored checkpoint must match. */
+    private static byte[] preprocessorJson(ImagePreprocessorConfig preprocessing) {
+        try {
+            return new ObjectMapper().writeValueAsBytes(preprocessing.toPreprocessorConfigJson());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the preprocessing as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@link VisionData2VecModel} as the core trains it: the student sees masked patches as the mask token. */
+    private record Encoder(VisionData2VecModel model) implements Data2VecEncoder<ImageBatch, BlockMasker.BatchMask> {
+
+        @Override
+        public Map<String, NDArray> parameters() {
+            return model.parameters();
+        }
+
+        @Override
+        public Set<String> sharedNames() {
+            return model.sharedNames();
+        }
+
+        @Override
+        public TensorBundle toBundle() {
+            return model.toBundle();
+        }
+
+        @Override
+        public Data2VecEncoder<ImageBatch, BlockMasker.BatchMask> teacherCopy(NDManager parent, Predicate<String> share) {
+            return new Encoder(model.copy(parent, share));
+        }
+
+        @Override
+        public NDArray maskedLastHiddenState(NDManager scope, ImageBatch batch, BlockMasker.BatchMask mask,
+                Dropout dropout) {
+            return model.forward(scope, batch, mask.values(), dropout).lastHiddenState();
+        }
+
+        /** No valid mask: every image fills every patch. */
+        @Override
+        public LayerOutputs layerOutputs(NDManager scope, ImageBatch batch, TrainerConfig.TargetLayer kind) {
+            VisionData2VecModel.Output out = model.forward(scope, batch);
+            return new LayerOutputs(kind == TrainerConfig.TargetLayer.FFN_OUTPUT ? out.ffnOutputs() : out.blockOutputs(),
+                    null);
+        }
+
+        @Override
+        public NDArray lastHiddenState(NDManager scope, ImageBatch batch) {
+            return model.forward(scope, batch).lastHiddenState();
+        }
+
+        @Override
+        public void close() {
+            model.close();
+        }
+    }
+}
