@@ -147,12 +147,17 @@ public final class Data2VecTrainingCore<I, B, M> implements Data2VecTrainer<I> {
         long started = System.nanoTime();
         long next = step + 1;
         B batch = modality.batch(inputs);
+        int skipped = modality.skippedInputs(batch);
         M mask = modality.mask(batch, Seeds.random(config.seed(), Seeds.MASKING, next));
         int masked = modality.maskedCount(mask);
         double lr = lrSchedule.at(next);
         double tau = tauSchedule.at(next);
         if (masked == 0) {
-            return new StepResult(step, Double.NaN, lr, tau, elapsedMs(started), Double.NaN, 0, false);
+            if (skipped == inputs.size()) {
+                LOG.warn("event=trainer_step_skipped modality={} model={} step={} inputs={} reason=\"no input of the batch"
+                        + " could be preprocessed\"", modality(), modelName, next, inputs.size());
+            }
+            return new StepResult(step, Double.NaN, lr, tau, elapsedMs(started), Double.NaN, 0, false, skipped);
         }
         Dropout dropout = Dropout.of(config.hiddenDropout(), config.attentionDropout(),
                 Seeds.random(config.seed(), Seeds.DROPOUT, next));
@@ -169,7 +174,7 @@ public final class Data2VecTrainingCore<I, B, M> implements Data2VecTrainer<I> {
                 Gradients.zero(trainable.values());
                 LOG.warn("event=trainer_step_skipped modality={} model={} step={} loss={} grad_norm={}"
                         + " reason=\"not finite\"", modality(), modelName, next, lossValue, gradNorm);
-                return new StepResult(step, lossValue, lr, tau, elapsedMs(started), gradNorm, masked, false);
+                return new StepResult(step, lossValue, lr, tau, elapsedMs(started), gradNorm, masked, false, skipped);
             }
             optimizer.update(trainable, lr, next);
             Gradients.zero(trainable.values());
@@ -177,7 +182,7 @@ public final class Data2VecTrainingCore<I, B, M> implements Data2VecTrainer<I> {
             Ema.update(teacher.parameters(), student.parameters(), tau, teacher.sharedNames());
         }
         step = next;
-        return new StepResult(step, lossValue, lr, tau, elapsedMs(started), gradNorm, masked, true);
+        return new StepResult(step, lossValue, lr, tau, elapsedMs(started), gradNorm, masked, true, skipped);
     }
 
     @Override
