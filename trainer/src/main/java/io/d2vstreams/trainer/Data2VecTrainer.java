@@ -46,6 +46,15 @@ public interface Data2VecTrainer<I> extends AutoCloseable {
     StepResult step(List<I> inputs);
 
     /**
+     * Why {@link #step} would leave this input out, if it would (AUDIO: a clip that cannot be
+     * preprocessed); empty when it is usable, and always for modalities that refuse a bad batch
+     * instead. Lets the worker set such an input aside on arrival instead of replaying it.
+     */
+    default Optional<String> rejectReason(I input) {
+        return Optional.empty();
+    }
+
+    /**
      * The data2vec loss of the current student (no dropout) against the current teacher's targets
      * on held-out inputs, masked with a fixed seed so that every call, and every model, sees the
      * same masks; nothing is updated. The mean over all masked positions, NaN when none could be

@@ -86,8 +86,8 @@ public final class TrainerWorker implements AutoCloseable {
      * @param heldOut held-out inputs kept for the gate
      * @param lastLoss the loss of the latest step, NaN before the first
      * @param decisions the gate's verdicts, oldest first
-     * @param samplesUnusable inputs steps left out because they could not be preprocessed (a corrupt
-     *     audio clip), replayed ones counted again
+     * @param samplesUnusable samples whose input the trainer could not preprocess (a corrupt audio
+     *     clip): set aside on arrival (counted in {@code samplesRead} too), or left out of a step
      */
     public record Progress(Modality modality, boolean running, int baseVersion, long completedSteps, long samplesRead,
             long samplesTrained, int heldOut, double lastLoss, List<Decision> decisions, long samplesUnusable) {

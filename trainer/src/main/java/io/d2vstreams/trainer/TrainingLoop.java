@@ -82,6 +82,7 @@ final class TrainingLoop<I> {
     private volatile long samplesRead;
     private volatile long samplesTrained;
     private volatile long samplesUnusable;
+    private volatile long samplesSetAside;
     private volatile int heldOutCount;
     private volatile double lastLoss = Double.NaN;
 
@@ -116,7 +117,7 @@ final class TrainingLoop<I> {
 
     TrainerWorker.Progress progress(boolean alive) {
         return new TrainerWorker.Progress(kind, alive && running, baseVersion, completedSteps, samplesRead,
-                samplesTrained, heldOutCount, lastLoss, decisions, samplesUnusable);
+                samplesTrained, heldOutCount, lastLoss, decisions, samplesSetAside + samplesUnusable);
     }
 
     void stop() {
@@ -310,8 +311,8 @@ final class TrainingLoop<I> {
             this.models = models;
             this.announcer = announcer;
             this.replayRandom = new SplittableRandom(trainer.config().seed() ^ trainer.completedSteps());
-            this.intake = new SampleIntake<>(samples::deserialize, modality::inputOf, buffer, heldOut, nextOffset,
-                    REGISTRY_BACKOFF, System::nanoTime);
+            this.intake = new SampleIntake<>(samples::deserialize, modality::inputOf, trainer::rejectReason, buffer,
+                    heldOut, nextOffset, REGISTRY_BACKOFF, System::nanoTime);
         }
 
         void loop() {
@@ -326,6 +327,7 @@ final class TrainingLoop<I> {
                 }
                 intake.acceptAll(kafka, kafka.poll(config.pollTimeout()));
                 samplesRead = intake.samplesRead();
+                samplesSetAside = intake.unusable();
                 heldOutCount = heldOut.count();
                 Optional<ReplayBuffer.Batch<I>> batch;
                 while (running && (batch = buffer.next(trainer.config().batchSize(), replayRandom)).isPresent()) {

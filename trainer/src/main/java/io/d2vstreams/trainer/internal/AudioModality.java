@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
@@ -170,6 +171,17 @@ public final class AudioModality implements Data2VecModality<byte[], AudioModali
             }
         }
         return new Clips(clips.isEmpty() ? null : AudioBatch.of(clips), skipped);
+    }
+
+    /** The reason preprocessing refuses the clip, as {@link #batch} would. */
+    @Override
+    public Optional<String> rejectReason(byte[] input) {
+        try {
+            preprocessor.preprocess(input);
+            return Optional.empty();
+        } catch (PreprocessException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     @Override

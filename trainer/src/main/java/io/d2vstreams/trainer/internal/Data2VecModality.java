@@ -77,6 +77,11 @@ public interface Data2VecModality<I, B, M> extends AutoCloseable {
      */
     B batch(List<I> inputs);
 
+    /** Why {@link #batch} would leave this input out, empty when it would not (and for a modality that refuses instead). */
+    default java.util.Optional<String> rejectReason(I input) {
+        return java.util.Optional.empty();
+    }
+
     /** Inputs {@link #batch} left out because they could not be preprocessed; 0 for a modality that refuses instead. */
     default int skippedInputs(B batch) {
         return 0;

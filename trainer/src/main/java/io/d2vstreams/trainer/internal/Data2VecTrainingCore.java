@@ -179,6 +179,12 @@ public final class Data2VecTrainingCore<I, B, M> implements Data2VecTrainer<I> {
     }
 
     @Override
+    public Optional<String> rejectReason(I input) {
+        requireOpen();
+        return modality.rejectReason(input);
+    }
+
+    @Override
     public double heldOutLoss(List<I> inputs) {
         requireOpen();
         return heldOutLoss(inputs, student);
