@@ -190,7 +190,7 @@ class Data2VecAudioTrainerTest {
     }
 
     @Test
-    @DisplayName("a corrupt clip is left out of its step and counted; a batch of only corrupt clips skips the step")
+    @DisplayName("a corrupt clip is left out of its step and counted; a batch of only corrupt clips skips the step; rejectReason says why")
     void corruptClipsSkipped() {
         ModelStore store = new ModelStore(dir.resolve("models"));
         ModelManifest base = TinyAudio.seededStore(store.root());
@@ -213,6 +213,33 @@ class Data2VecAudioTrainerTest {
             assertThat(trainer.completedSteps()).as("only the first step counts").isEqualTo(1);
             assertThat(trainer.heldOutLoss(List.of(noAudio, TinyAudio.wavs(1, 6).get(0)))).as("held out past a bad clip")
                     .isFinite();
+            assertThat(trainer.rejectReason(noAudio)).as("why a worker would set it aside").get().asString()
+                    .contains("RIFF/WAVE");
+            assertThat(trainer.rejectReason(tooShort)).as("shorter than the receptive field").get().asString()
+                    .contains("minimum is 400 samples");
+            assertThat(trainer.rejectReason(TinyAudio.wavs(1, 7).get(0))).as("a good clip").isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("the gate judges an AUDIO candidate on the held-out clips the served encoder accepts, past a corrupt one")
+    void gateSkipsCorruptHeldOut() {
+        ModelStore store = new ModelStore(dir.resolve("models"));
+        ModelManifest base = TinyAudio.seededStore(store.root());
+        List<byte[]> heldOut = new ArrayList<>(TinyAudio.wavs(6, 70));
+        heldOut.add(0, new byte[] {1, 2, 3, 4}); // first, so it would be in the parity probe too
+        try (Data2VecAudioTrainer trainer = Data2VecAudioTrainer.fromStore(store, base, TinyAudio.testConfig().build())) {
+            for (int i = 0; i < 3; i++) {
+                trainer.step(TinyAudio.wavs(4, 80 + i));
+            }
+            ModelManifest candidate = trainer.exportTo(store);
+            io.d2vstreams.trainer.gate.GateDecision decision = new io.d2vstreams.trainer.gate.QualityGate(
+                    io.d2vstreams.trainer.gate.GateThresholds.defaults())
+                    .evaluate(TrainingModality.AUDIO, trainer, store, candidate, Optional.of(base), heldOut);
+            assertThat(decision.checks()).as("every check measured (%s)", decision.reason())
+                    .allSatisfy(c -> assertThat(c.reason()).doesNotContain("does not serve").doesNotContain("could not"));
+            assertThat(decision.metrics().get(io.d2vstreams.trainer.gate.ParityCheck.METRIC)).as("parity")
+                    .isLessThanOrEqualTo(1e-4);
         }
     }
 
