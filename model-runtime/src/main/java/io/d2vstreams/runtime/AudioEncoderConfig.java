@@ -111,6 +111,15 @@ public record AudioEncoderConfig(
         return (int) length;
     }
 
+    /** Input samples per output frame: the product of the convolution strides (320, 20 ms at 16 kHz, for the standard stack). */
+    public int samplesPerFrame() {
+        int product = 1;
+        for (int stride : convStride) {
+            product = Math.multiplyExact(product, stride);
+        }
+        return product;
+    }
+
     /** The fewest samples that give one frame: the receptive field of the feature encoder. */
     public int receptiveField() {
         long field = 1;

@@ -23,8 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -156,15 +155,35 @@ public final class ModelStore {
 
     /** Generates a seeded encoder of the modality and size as the next version, as {@link #initDefault} does. */
     public ModelManifest initSeeded(Modality m, ModelSize size, long seed) {
+        return add(seededVersion(m, size, seed));
+    }
+
+    /**
+     * The newest version of the modality, or, when it has none, the seeded tiny default as v1.
+     * Safe when several processes sharing the store start at once (the pipeline and the trainer
+     * of {@code d2v up}, or replicas): only one of them creates v1 and the others get that same
+     * v1, instead of each adding an identical "next" version.
+     */
+    public ModelManifest latestOrSeed(Modality m, long seed) {
+        Optional<ModelManifest> latest = latest(m);
+        if (latest.isPresent()) {
+            return latest.get();
+        }
+        // Empty result: another process renamed its v1 into place first; serve that one.
+        return write(seededVersion(m, ModelSize.TINY, seed), true).or(() -> latest(m))
+                .orElseThrow(() -> new IllegalStateException("v1 of " + m + " was taken under " + root + " but cannot be read"));
+    }
+
+    private NewVersion seededVersion(Modality m, ModelSize size, long seed) {
         String name = size.modelName(m);
         return switch (m) {
-            case TEXT -> addText(name, size.text(), TextWeights.seeded(size.text(), seed), ByteLevelBpeTokenizer.json());
+            case TEXT -> textVersion(name, size.text(), TextWeights.seeded(size.text(), seed), ByteLevelBpeTokenizer.json());
             case IMAGE -> {
                 VisionEncoderConfig config = size.vision();
-                yield addImage(name, config, VisionWeights.seeded(config, seed),
+                yield imageVersion(name, config, VisionWeights.seeded(config, seed),
                         ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize()));
             }
-            case AUDIO -> addAudio(name, size.audio(), AudioWeights.seeded(size.audio(), seed),
+            case AUDIO -> audioVersion(name, size.audio(), AudioWeights.seeded(size.audio(), seed),
                     AudioPreprocessorConfig.defaults());
         };
     }
@@ -176,10 +195,14 @@ public final class ModelStore {
      * @throws IllegalArgumentException when the weights do not fit the config
      */
     public ModelManifest addText(String name, TextEncoderConfig config, TensorBundle weights, byte[] tokenizerJson) {
+        return add(textVersion(name, config, weights, tokenizerJson));
+    }
+
+    private NewVersion textVersion(String name, TextEncoderConfig config, TensorBundle weights, byte[] tokenizerJson) {
         byte[] onnx = Data2VecTextGraph.write(config, weights);
         Map<String, Object> hfConfig = config.toHuggingFace();
         byte[] configJson = Json.write(hfConfig);
-        return addVersion(Modality.TEXT, name, config.hiddenSize(), hfConfig, dir -> {
+        return new NewVersion(Modality.TEXT, name, config.hiddenSize(), hfConfig, dir -> {
             Files.write(dir.resolve(MODEL_FILE), onnx);
             Files.write(dir.resolve(CONFIG_FILE), configJson);
             Files.write(dir.resolve(TOKENIZER_FILE), tokenizerJson);
@@ -195,12 +218,17 @@ public final class ModelStore {
      */
     public ModelManifest addImage(String name, VisionEncoderConfig config, TensorBundle weights,
             ImagePreprocessorConfig preprocessing) {
+        return add(imageVersion(name, config, weights, preprocessing));
+    }
+
+    private NewVersion imageVersion(String name, VisionEncoderConfig config, TensorBundle weights,
+            ImagePreprocessorConfig preprocessing) {
         if (preprocessing.height() != config.imageSize() || preprocessing.width() != config.imageSize()) {
             throw new IllegalArgumentException("preprocessing makes " + preprocessing.width() + "x"
                     + preprocessing.height() + " images, the model takes image_size " + config.imageSize());
         }
         byte[] onnx = Data2VecVisionGraph.write(config, weights);
-        return addWithPreprocessor(Modality.IMAGE, name, config.hiddenSize(), config.toHuggingFace(), onnx,
+        return withPreprocessor(Modality.IMAGE, name, config.hiddenSize(), config.toHuggingFace(), onnx,
                 preprocessing.toPreprocessorConfigJson());
     }
 
@@ -212,20 +240,33 @@ public final class ModelStore {
      */
     public ModelManifest addAudio(String name, AudioEncoderConfig config, TensorBundle weights,
             AudioPreprocessorConfig preprocessing) {
+        return add(audioVersion(name, config, weights, preprocessing));
+    }
+
+    private NewVersion audioVersion(String name, AudioEncoderConfig config, TensorBundle weights,
+            AudioPreprocessorConfig preprocessing) {
         byte[] onnx = Data2VecAudioGraph.write(config, weights);
-        return addWithPreprocessor(Modality.AUDIO, name, config.hiddenSize(), config.toHuggingFace(), onnx,
+        return withPreprocessor(Modality.AUDIO, name, config.hiddenSize(), config.toHuggingFace(), onnx,
                 preprocessing.toPreprocessorConfigJson());
     }
 
-    private ModelManifest addWithPreprocessor(Modality m, String name, int dim, Map<String, Object> hfConfig,
+    private static NewVersion withPreprocessor(Modality m, String name, int dim, Map<String, Object> hfConfig,
             byte[] onnx, Map<String, Object> preprocessorConfig) {
         byte[] configJson = Json.write(hfConfig);
         byte[] preprocessorJson = Json.write(preprocessorConfig);
-        return addVersion(m, name, dim, hfConfig, dir -> {
+        return new NewVersion(m, name, dim, hfConfig, dir -> {
             Files.write(dir.resolve(MODEL_FILE), onnx);
             Files.write(dir.resolve(CONFIG_FILE), configJson);
             Files.write(dir.resolve(PREPROCESSOR_FILE), preprocessorJson);
         });
+    }
+
+    /** A version ready to be written into the store. */
+    private record NewVersion(Modality modality, String name, int dim, Map<String, Object> config, VersionWriter writer) {
+    }
+
+    private ModelManifest add(NewVersion v) {
+        return addVersion(v.modality(), v.name(), v.dim(), v.config(), v.writer());
     }
 
     /**
@@ -233,32 +274,49 @@ public final class ModelStore {
      * every file, writes the manifest, syncs, and renames the folder into place atomically. If
      * another process takes the same version number first, the next free one is used.
      */
-    public synchronized ModelManifest addVersion(Modality m, String name, int dim, Map<String, Object> config,
-            VersionWriter writer) {
+    public ModelManifest addVersion(Modality m, String name, int dim, Map<String, Object> config, VersionWriter writer) {
+        return write(new NewVersion(m, name, dim, config, writer), false).orElseThrow();
+    }
+
+    /**
+     * Writes {@code v} as the next free version or, with {@code firstOnly}, as v1 only: empty
+     * when another writer took v1 first.
+     */
+    private synchronized Optional<ModelManifest> write(NewVersion v, boolean firstOnly) {
+        Modality m = v.modality();
         Path modalityDir = root.resolve(m.folderName());
         Path tmp = modalityDir.resolve(".tmp-" + UUID.randomUUID());
         try {
             Files.createDirectories(tmp);
-            writer.writeTo(tmp);
+            v.writer().writeTo(tmp);
             Map<String, String> sha = hashAndSync(tmp);
             long now = clock.millis();
-            int version = latest(m).map(ModelManifest::version).orElse(0) + 1;
-            for (int attempt = 0; attempt < MAX_VERSION_RACES; attempt++, version++) {
+            int version = firstOnly ? 1 : latest(m).map(ModelManifest::version).orElse(0) + 1;
+            int attempts = firstOnly ? 1 : MAX_VERSION_RACES;
+            for (int attempt = 0; attempt < attempts; attempt++, version++) {
                 Path target = modalityDir.resolve("v" + version);
-                ModelManifest manifest = new ModelManifest(m, name, version, dim, sha, config, target, now);
+                ModelManifest manifest = new ModelManifest(m, v.name(), version, v.dim(), sha, v.config(), target, now);
                 writeSynced(tmp.resolve(ManifestCodec.FILE), ManifestCodec.write(manifest));
                 if (Files.exists(target)) {
                     continue;
                 }
                 try {
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-                    continue; // another writer took this version between our check and our rename
+                } catch (FileSystemException e) {
+                    // rename(2) onto a folder another writer just filled fails with ENOTEMPTY, which the
+                    // JDK reports as a plain FileSystemException, not DirectoryNotEmptyException.
+                    if (Files.exists(target)) {
+                        continue; // another writer took this version between our check and our rename
+                    }
+                    throw e;
                 }
                 syncDirectory(modalityDir);
                 LOG.info("event=model_version_added modality={} model={} version={} dim={} digest={}",
-                        m, name, version, dim, manifest.digest());
-                return manifest;
+                        m, v.name(), version, v.dim(), manifest.digest());
+                return Optional.of(manifest);
+            }
+            if (firstOnly) {
+                return Optional.empty();
             }
             throw new IOException("gave up after " + MAX_VERSION_RACES + " version numbers were taken concurrently");
         } catch (AtomicMoveNotSupportedException e) {

@@ -47,6 +47,38 @@ class ModelStoreTest {
     }
 
     @Test
+    @DisplayName("processes seeding an empty store at once all get the one v1; a store with versions keeps its newest")
+    void latestOrSeedCreatesOneFirstVersion() throws Exception {
+        int seeders = 4;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(seeders);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(seeders);
+        try {
+            List<java.util.concurrent.Future<ModelManifest>> seeded = new java.util.ArrayList<>();
+            for (int i = 0; i < seeders; i++) {
+                // One store object each, as separate processes would have.
+                ModelStore own = new ModelStore(root);
+                seeded.add(pool.submit(() -> {
+                    start.await();
+                    return own.latestOrSeed(Modality.IMAGE, 7);
+                }));
+            }
+            for (java.util.concurrent.Future<ModelManifest> f : seeded) {
+                assertThat(f.get().version()).as("every seeder serves v1").isEqualTo(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        ModelStore store = new ModelStore(root);
+        assertThat(store.versions(Modality.IMAGE)).extracting(ModelManifest::version).as("one version, not one per seeder")
+                .containsExactly(1);
+        assertThat(root.resolve("image")).as("no temporary folders left")
+                .isDirectoryNotContaining(p -> p.getFileName().toString().startsWith(".tmp"));
+
+        ModelManifest v2 = store.initDefault(Modality.IMAGE, 8);
+        assertThat(store.latestOrSeed(Modality.IMAGE, 7)).as("an existing newest version is served as is").isEqualTo(v2);
+    }
+
+    @Test
     @DisplayName("the same seed gives identical checksums; another seed gives other weights and other vectors")
     void seeds(@TempDir Path other) {
         ModelStore a = new ModelStore(root);

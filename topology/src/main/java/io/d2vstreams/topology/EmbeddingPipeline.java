@@ -210,7 +210,8 @@ public final class EmbeddingPipeline implements AutoCloseable {
                                                  Map<Modality, ModelVersion> announced, Modality modality) {
         return follower.startingVersion(modality, announced).orElseGet(() -> {
             log.info("event=model_init modality={} seed={} store={}", modality, config.modelSeed(), store.root());
-            return store.initDefault(modality, config.modelSeed());
+            // latestOrSeed: a trainer sharing the store may be seeding the same empty modality right now.
+            return store.latestOrSeed(modality, config.modelSeed());
         });
     }
 

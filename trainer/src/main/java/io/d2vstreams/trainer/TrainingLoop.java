@@ -219,8 +219,8 @@ final class TrainingLoop<I> {
             LOG.warn("event=model_missing modality={} version={} store={} action=use_latest_in_store", kind,
                     active.get().getVersion(), store.root());
         }
-        ModelManifest base = announced.or(() -> store.latest(kind))
-                .orElseGet(() -> store.initDefault(kind, config.modelSeed()));
+        // latestOrSeed: the pipeline sharing the store may be seeding the same empty modality right now.
+        ModelManifest base = announced.orElseGet(() -> store.latestOrSeed(kind, config.modelSeed()));
         if (active.isEmpty()) {
             announcer.announce(ModelAnnouncements.of(base, ModelStatus.ACTIVE,
                     "initial version: nothing was ACTIVE when the trainer started", null, Map.of()));

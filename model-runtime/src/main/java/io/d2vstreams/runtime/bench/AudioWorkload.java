@@ -6,6 +6,7 @@ import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.internal.LengthBuckets;
+import io.d2vstreams.runtime.internal.audio.AudioEncoder;
 import io.d2vstreams.runtime.preprocess.AudioPreprocessor;
 import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
 import io.d2vstreams.runtime.preprocess.PreprocessException;
@@ -77,7 +78,7 @@ final class AudioWorkload implements Workload<byte[]> {
             }
             nanos += System.nanoTime() - start;
         }
-        LengthBuckets.Plan plan = LengthBuckets.plan(samples, maxBatch);
+        LengthBuckets.Plan plan = AudioEncoder.runs(samples, maxBatch, config);
         long real = 0;
         long padded = 0;
         double flops = 0;

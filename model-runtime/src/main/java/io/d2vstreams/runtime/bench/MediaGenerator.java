@@ -4,9 +4,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -88,21 +85,13 @@ public final class MediaGenerator {
         int frames = (int) Math.round(seconds * rate);
         double f1 = random.nextDouble(100, 400);
         double f2 = random.nextDouble(500, 3000);
-        int dataBytes = frames * channels * 2;
-        ByteBuffer b = ByteBuffer.allocate(44 + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(ascii("RIFF")).putInt(36 + dataBytes).put(ascii("WAVE"));
-        b.put(ascii("fmt ")).putInt(16).putShort((short) 1).putShort((short) channels).putInt(rate)
-                .putInt(rate * channels * 2).putShort((short) (channels * 2)).putShort((short) 16);
-        b.put(ascii("data")).putInt(dataBytes);
+        float[] samples = new float[frames];
         for (int i = 0; i < frames; i++) {
             double t = (double) i / rate;
-            double v = 0.4 * Math.sin(2 * Math.PI * f1 * t) + 0.2 * Math.sin(2 * Math.PI * f2 * t)
-                    + 0.05 * (random.nextDouble() * 2 - 1);
-            for (int c = 0; c < channels; c++) {
-                b.putShort((short) Math.round(v * 32767));
-            }
+            samples[i] = (float) (0.4 * Math.sin(2 * Math.PI * f1 * t) + 0.2 * Math.sin(2 * Math.PI * f2 * t)
+                    + 0.05 * (random.nextDouble() * 2 - 1));
         }
-        return b.array();
+        return WavBytes.pcm16(samples, rate, channels);
     }
 
     private int logUniformSide() {
@@ -116,9 +105,5 @@ public final class MediaGenerator {
 
     private static int clamp(double v) {
         return (int) Math.max(0, Math.min(255, Math.round(v)));
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

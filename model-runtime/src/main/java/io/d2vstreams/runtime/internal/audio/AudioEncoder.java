@@ -130,13 +130,22 @@ public final class AudioEncoder extends OrtEncoder<byte[]> {
             staged += info.samples();
         }
         FloatBuffer samples = buf.staging(staged, 0);
-        LengthBuckets.Plan plan = LengthBuckets.plan(lengths, options().maxBatch());
+        LengthBuckets.Plan plan = runs(lengths, options().maxBatch(), config);
         float[][] out = new float[n][];
         for (int[] bucket : plan.buckets()) {
             run(bucket, samples, offsets, lengths, buf, out);
         }
         countPositions(plan.realPositions(), plan.paddedPositions());
         return out;
+    }
+
+    /**
+     * The model runs for clips of these sample counts. Lengths are in samples but the model's
+     * cost is in frames, so the price of one more run is the buckets' default (in positions)
+     * times the samples per frame: otherwise every clip of its own length would get its own run.
+     */
+    public static LengthBuckets.Plan runs(int[] samples, int maxBatch, AudioEncoderConfig config) {
+        return LengthBuckets.plan(samples, maxBatch, (long) LengthBuckets.DEFAULT_RUN_OVERHEAD * config.samplesPerFrame());
     }
 
     /** One model run over the clips at {@code bucket}, zero-padded to the longest of them. */
