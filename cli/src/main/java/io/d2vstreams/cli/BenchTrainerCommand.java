@@ -17,26 +17,30 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "trainer", mixinStandardHelpOptions = true,
-        description = {"Measure the trainer on the seeded tiny encoder and generated sentences or images (no Kafka):",
+        description = {"Measure the trainer on the seeded tiny encoder and generated sentences, images or clips (no Kafka):",
                 "ms per step, samples per second, and the held-out data2vec loss every few steps."})
 final class BenchTrainerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Option(names = "--modality", defaultValue = "text", paramLabel = "M", converter = ModalityConverter.class,
-            description = "text or image (default: ${DEFAULT-VALUE}).")
+            description = "text, image or audio (default: ${DEFAULT-VALUE}).")
     Modality modality;
 
     @Option(names = "--steps", defaultValue = "200", paramLabel = "N", description = "Timed steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--batch", defaultValue = "16", paramLabel = "B",
-            description = "Texts or images per step, the trainer's default (default: ${DEFAULT-VALUE}).")
+            description = "Texts, images or clips per step, the trainer's default (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--max-tokens", defaultValue = "128", paramLabel = "T",
             description = "Most tokens per text; text only (default: ${DEFAULT-VALUE}).")
     int maxTokens;
+
+    @Option(names = "--max-seconds", defaultValue = "5.0", paramLabel = "S",
+            description = "Longest clip trained on, longer ones cropped; audio only (default: ${DEFAULT-VALUE}).")
+    double maxSeconds;
 
     @Option(names = "--warmup", defaultValue = "5", paramLabel = "N", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
@@ -55,17 +59,21 @@ final class BenchTrainerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.quietUnlessVerbose(spec);
-        if (modality == Modality.AUDIO) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "the trainer trains text and image encoders; audio has no trainer yet");
-        }
-        TrainerConfig.Builder settings = modality == Modality.IMAGE ? TrainerConfig.visionBuilder() : TrainerConfig.builder();
-        TrainerConfig config = settings.batchSize(batch).maxTokens(maxTokens).device(device).build();
+        TrainerConfig.Builder settings = switch (modality) {
+            case IMAGE -> TrainerConfig.visionBuilder();
+            case AUDIO -> TrainerConfig.audioBuilder();
+            default -> TrainerConfig.builder();
+        };
+        TrainerConfig config = settings.batchSize(batch).maxTokens(maxTokens).maxAudioSeconds(maxSeconds).device(device)
+                .build();
         TrainerBench.Result r;
         try (TemporaryDirectory work = TemporaryDirectory.create("d2v-bench-trainer")) {
             TrainerBench.Options options = new TrainerBench.Options(steps, warmup, evalEvery, 64, config);
-            r = modality == Modality.IMAGE ? TrainerBench.runImages(options, work.path())
-                    : TrainerBench.run(options, work.path());
+            r = switch (modality) {
+                case IMAGE -> TrainerBench.runImages(options, work.path());
+                case AUDIO -> TrainerBench.runAudio(options, work.path());
+                default -> TrainerBench.run(options, work.path());
+            };
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "trainer (%s): batch %d, %d steps, %.1f ms/step (p50 %.1f, p90 %.1f), %.1f samples/s on %d cpus%n",
@@ -78,6 +86,9 @@ final class BenchTrainerCommand implements Callable<Integer> {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("modality", modality.folderName());
             fields.put("batch", r.batch());
+            if (modality == Modality.AUDIO) {
+                fields.put("max_seconds", maxSeconds);
+            }
             fields.put("steps", r.steps());
             fields.put("ms_per_step", r.msPerStepMean());
             fields.put("ms_per_step_p50", r.msPerStepP50());

@@ -37,6 +37,9 @@ final class TrainerTelemetry implements AutoCloseable {
                 .tag("modality", tag).description("data2vec updates applied, restored ones included").register(registry);
         FunctionCounter.builder("d2v.trainer.samples.read", worker, w -> w.progress(modality).samplesRead())
                 .tag("modality", tag).description("Training samples read by this process").register(registry);
+        FunctionCounter.builder("d2v.trainer.samples.unusable", worker, w -> w.progress(modality).samplesUnusable())
+                .tag("modality", tag).description("Inputs left out of a step because they could not be preprocessed"
+                        + " (a corrupt audio clip), replayed ones counted again").register(registry);
         Gauge.builder("d2v.trainer.loss", worker, w -> w.progress(modality).lastLoss())
                 .tag("modality", tag).description("data2vec loss of the latest step").register(registry);
         Gauge.builder("d2v.trainer.heldout.samples", worker, w -> w.progress(modality).heldOut())

@@ -21,28 +21,30 @@ class TrainerTelemetryTest {
     Path dir;
 
     @Test
-    @DisplayName("a TEXT and IMAGE worker gets each meter tagged with each modality, and /health shows both loops")
+    @DisplayName("a TEXT, IMAGE and AUDIO worker gets each meter tagged with each modality, and /health shows every loop")
     void perModality() throws Exception {
         // No broker at this address: the loops wait for their topics, which is all this test needs.
         TrainerWorkerConfig config = TrainerWorkerConfig.from(Map.of(
                 TrainerWorkerConfig.BOOTSTRAP_SERVERS, "localhost:1",
-                TrainerWorkerConfig.MODALITIES, "TEXT,IMAGE",
+                TrainerWorkerConfig.MODALITIES, "TEXT,IMAGE,AUDIO",
                 TrainerWorkerConfig.MODEL_STORE_DIR, dir.resolve("models").toString(),
                 TrainerWorkerConfig.CHECKPOINT_DIR, dir.resolve("checkpoints").toString()));
         try (TrainerWorker worker = TrainerWorker.start(config);
              TrainerTelemetry telemetry = TrainerTelemetry.serve(worker, "localhost", 0)) {
             String base = "http://localhost:" + telemetry.port().getAsInt();
             String metrics = get(base + "/metrics");
-            for (String modality : new String[] {"text", "image"}) {
+            for (String modality : new String[] {"text", "image", "audio"}) {
                 assertThat(metrics).as("%s meters", modality)
                         .contains("d2v_trainer_steps_total{modality=\"" + modality + "\"}")
                         .contains("d2v_trainer_samples_read_total{modality=\"" + modality + "\"}")
+                        .contains("d2v_trainer_samples_unusable_total{modality=\"" + modality + "\"}")
                         .contains("d2v_trainer_loss{modality=\"" + modality + "\"}")
                         .contains("d2v_trainer_versions_total{decision=\"rejected\",modality=\"" + modality + "\"}");
             }
             assertThat(get(base + "/health")).as("one object per loop, both running")
                     .contains("\"status\":\"UP\"")
-                    .contains("\"text\":{\"running\":true").contains("\"image\":{\"running\":true");
+                    .contains("\"text\":{\"running\":true").contains("\"image\":{\"running\":true")
+                    .contains("\"audio\":{\"running\":true");
         }
     }
 

@@ -19,14 +19,15 @@ import java.util.Optional;
  * quality gate judges with {@link #exportParity} and {@link #heldOutLoss(List, TensorBundle)}.
  *
  * <p>{@link Data2VecTextTrainer} trains TEXT on strings, {@link Data2VecVisionTrainer} IMAGE on
- * encoded images ({@code byte[]}: JPEG, PNG ...); both are the same shared core with a different
- * modality plugged in (see {@code internal.Data2VecTrainingCore}).
+ * encoded images ({@code byte[]}: JPEG, PNG ...), {@link Data2VecAudioTrainer} AUDIO on encoded
+ * clips ({@code byte[]}: WAV); all are the same shared core with a different modality plugged in
+ * (see {@code internal.Data2VecTrainingCore}).
  *
  * <p>Not thread-safe: one thread at a time drives a trainer (not always the same one). Every
  * native array a step creates is freed before the step returns; {@link #close()} frees the models.
  *
  * @param <I> one input as the sample stream carries it: a {@code String} for TEXT, the encoded
- *     media as {@code byte[]} for IMAGE (and AUDIO)
+ *     media as {@code byte[]} for IMAGE and AUDIO
  */
 public interface Data2VecTrainer<I> extends AutoCloseable {
 
@@ -38,10 +39,20 @@ public interface Data2VecTrainer<I> extends AutoCloseable {
      * masked positions, backward, clip, AdamW, then the teacher's EMA update with this step's τ.
      *
      * @param inputs between 1 and {@code batchSize} inputs
-     * @throws IllegalArgumentException when the batch is empty or too large, or an input cannot be
-     *     preprocessed (naming it and the reason)
+     * @throws IllegalArgumentException when the batch is empty or too large, or (TEXT, IMAGE) an
+     *     input cannot be preprocessed (naming it and the reason); AUDIO leaves such a clip out
+     *     instead and counts it in {@link StepResult#skippedInputs()}
      */
     StepResult step(List<I> inputs);
+
+    /**
+     * Why {@link #step} would leave this input out, if it would (AUDIO: a clip that cannot be
+     * preprocessed); empty when it is usable, and always for modalities that refuse a bad batch
+     * instead. Lets the worker set such an input aside on arrival instead of replaying it.
+     */
+    default Optional<String> rejectReason(I input) {
+        return Optional.empty();
+    }
 
     /**
      * The data2vec loss of the current student (no dropout) against the current teacher's targets

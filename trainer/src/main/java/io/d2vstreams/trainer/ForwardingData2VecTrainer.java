@@ -33,6 +33,11 @@ abstract class ForwardingData2VecTrainer<I> implements Data2VecTrainer<I> {
     }
 
     @Override
+    public Optional<String> rejectReason(I input) {
+        return core.rejectReason(input);
+    }
+
+    @Override
     public double heldOutLoss(List<I> inputs) {
         return core.heldOutLoss(inputs);
     }

@@ -10,8 +10,18 @@ package io.d2vstreams.trainer;
  * @param ms wall-clock time of the step, tokenization included
  * @param gradNorm the global gradient norm before clipping
  * @param maskedTokens the positions the loss covered
- * @param applied false when the update was skipped (a non-finite loss or gradient, or a batch
- *     with no maskable token); the step count then stays where it was
+ * @param applied false when the update was skipped (a non-finite loss or gradient, a batch
+ *     with no maskable token, or one whose every input failed preprocessing); the step count then
+ *     stays where it was
+ * @param skippedInputs inputs of the batch left out because they could not be preprocessed (a
+ *     corrupt audio clip); modalities that refuse such a batch instead always report 0
  */
 public record StepResult(long step, double loss, double lr, double tau, double ms, double gradNorm, int maskedTokens,
-        boolean applied) {}
+        boolean applied, int skippedInputs) {
+
+    /** A step that left no input out. */
+    public StepResult(long step, double loss, double lr, double tau, double ms, double gradNorm, int maskedTokens,
+            boolean applied) {
+        this(step, loss, lr, tau, ms, gradNorm, maskedTokens, applied, 0);
+    }
+}

@@ -25,7 +25,7 @@ import java.util.Objects;
  * @param batchSize the most inputs (texts, images) one {@code step} takes (and the chunk size of the held-out loss)
  * @param maxTokens the most tokens per text, {@code <s>} and {@code </s>} included; longer texts are truncated
  * @param maskProb fraction of each text's ordinary tokens selected for prediction; for images, the
- *     fraction of patches masked in blocks
+ *     fraction of patches masked in blocks; for audio, the probability that a frame starts a masked span
  * @param maskTokenProb fraction of the selected tokens replaced by {@code <mask>}
  * @param randomTokenProb fraction of the selected tokens replaced by a random ordinary token (the rest stay)
  * @param topK how many of the teacher's last layers are averaged into the targets (capped at the layer count)
@@ -43,6 +43,11 @@ import java.util.Objects;
  * @param seed seeds masking, dropout and the regression head; a run is reproducible from it
  * @param device CPU, or CUDA with a logged fall back to CPU when libtorch sees no GPU
  * @param checkpointsKept how many checkpoints to keep on disk, newest first
+ * @param maskSpanLength audio: frames per masked span; {@code maskProb} is then the probability
+ *     that a frame starts a span (see {@code SpanMasker})
+ * @param minMaskSpans audio: spans every clip gets at least, so short clips are masked too
+ * @param maxAudioSeconds audio: the longest clip trained on; longer clips are cropped to their
+ *     first {@code maxAudioSeconds} (the serving side refuses or crops by its own limit)
  */
 public record TrainerConfig(
         double learningRate,
@@ -73,7 +78,10 @@ public record TrainerConfig(
         double attentionDropout,
         long seed,
         Device device,
-        int checkpointsKept) {
+        int checkpointsKept,
+        int maskSpanLength,
+        int minMaskSpans,
+        double maxAudioSeconds) {
 
     /** The learning-rate schedule after warm-up. */
     public enum LrSchedule {
@@ -152,6 +160,11 @@ public record TrainerConfig(
         probability("hiddenDropout", hiddenDropout);
         probability("attentionDropout", attentionDropout);
         atLeast("checkpointsKept", checkpointsKept, 1);
+        atLeast("maskSpanLength", maskSpanLength, 1);
+        atLeast("minMaskSpans", minMaskSpans, 0);
+        if (!(maxAudioSeconds > 0 && maxAudioSeconds <= 3600)) {
+            throw new IllegalArgumentException("maxAudioSeconds must be in (0, 3600], got " + maxAudioSeconds);
+        }
     }
 
     /** The defaults described above. */
@@ -178,6 +191,30 @@ public record TrainerConfig(
     public Builder toBuilder() {
         return new Builder(this);
     }
+
+    /**
+     * The defaults with data2vec audio's own settings (Baevski et al. 2022, §4.2, and fairseq's
+     * {@code examples/data2vec/config/audio/pretraining/base_librispeech.yaml}): span masking with
+     * p = 0.065 per frame and spans of 10 frames ({@code mask_prob: 0.65}, {@code mask_length: 10};
+     * fairseq's mask_prob counts masked frames, p = 0.65 / 10 the starts), at least one span a clip
+     * ({@code min_masks}); targets from the top 8 layers' feed-forward outputs
+     * ({@code average_top_k_layers: 8}, {@code layer_results[i][2]}) under instance norm
+     * ({@code instance_norm_target_layer: true}); τ from 0.999 to 0.9999 over 30 000 updates
+     * ({@code ema_decay}, {@code ema_end_decay}, {@code ema_anneal_end_step}); L2 loss
+     * ({@code loss_beta: 0}) scaled by 1/√hidden ({@code loss_scale: null}); AdamW β = (0.9, 0.98),
+     * ε = 1e-6, weight decay 0.01, peak lr 5e-4 (the {@code optimizer} and {@code optimization}
+     * sections); dropout 0.1 on the hidden states and attention (Hugging Face's
+     * data2vec-audio-base config). Clips longer than 5 s are cropped: fairseq crops at
+     * {@code max_sample_size: 320000} (20 s), a CPU-sized continual trainer keeps steps short.
+     */
+    public static Builder audioBuilder() {
+        return builder().maskProb(SPAN_START_PROB).maskSpans(10, 1).topK(8).targetLayer(TargetLayer.FFN_OUTPUT)
+                .tau(0.999, 0.9999, 30_000).loss(Loss.L2).lossScale(0).learningRate(5e-4).dropout(0.1, 0.1)
+                .maxAudioSeconds(5.0);
+    }
+
+    /** data2vec audio's probability that a frame starts a masked span (fairseq mask_prob 0.65 / mask_length 10). */
+    private static final double SPAN_START_PROB = 0.065;
 
     private static void positiveFinite(String key, double v) {
         if (!(v > 0) || Double.isInfinite(v)) {
@@ -234,6 +271,9 @@ public record TrainerConfig(
         private long seed = 42;
         private Device device = Device.CPU;
         private int checkpointsKept = 2;
+        private int maskSpanLength = 10;
+        private int minMaskSpans = 1;
+        private double maxAudioSeconds = 5.0;
 
         private Builder() {}
 
@@ -267,6 +307,9 @@ public record TrainerConfig(
             seed = c.seed;
             device = c.device;
             checkpointsKept = c.checkpointsKept;
+            maskSpanLength = c.maskSpanLength;
+            minMaskSpans = c.minMaskSpans;
+            maxAudioSeconds = c.maxAudioSeconds;
         }
 
         public Builder learningRate(double v) { learningRate = v; return this; }
@@ -303,12 +346,20 @@ public record TrainerConfig(
         public Builder seed(long v) { seed = v; return this; }
         public Builder device(Device v) { device = v; return this; }
         public Builder checkpointsKept(int v) { checkpointsKept = v; return this; }
+        /** Audio span masking: frames per span and spans every clip gets at least. */
+        public Builder maskSpans(int length, int minSpans) {
+            maskSpanLength = length;
+            minMaskSpans = minSpans;
+            return this;
+        }
+        public Builder maxAudioSeconds(double v) { maxAudioSeconds = v; return this; }
 
         public TrainerConfig build() {
             return new TrainerConfig(learningRate, warmupSteps, totalSteps, lrSchedule, minLearningRate, weightDecay,
                     adamBeta1, adamBeta2, adamEpsilon, clipNorm, batchSize, maxTokens, maskProb, maskTokenProb,
                     randomTokenProb, topK, targetLayer, tauStart, tauEnd, tauAnnealSteps, teacherSharesEmbeddings, loss,
-                    lossBeta, lossScale, hiddenDropout, attentionDropout, seed, device, checkpointsKept);
+                    lossBeta, lossScale, hiddenDropout, attentionDropout, seed, device, checkpointsKept, maskSpanLength,
+                    minMaskSpans, maxAudioSeconds);
         }
     }
 }

@@ -86,11 +86,20 @@ public final class TrainerWorker implements AutoCloseable {
      * @param heldOut held-out inputs kept for the gate
      * @param lastLoss the loss of the latest step, NaN before the first
      * @param decisions the gate's verdicts, oldest first
+     * @param samplesUnusable samples whose input the trainer could not preprocess (a corrupt audio
+     *     clip): set aside on arrival (counted in {@code samplesRead} too), or left out of a step
      */
     public record Progress(Modality modality, boolean running, int baseVersion, long completedSteps, long samplesRead,
-            long samplesTrained, int heldOut, double lastLoss, List<Decision> decisions) {
+            long samplesTrained, int heldOut, double lastLoss, List<Decision> decisions, long samplesUnusable) {
         public Progress {
             decisions = List.copyOf(decisions);
+        }
+
+        /** A loop that left no input out. */
+        public Progress(Modality modality, boolean running, int baseVersion, long completedSteps, long samplesRead,
+                long samplesTrained, int heldOut, double lastLoss, List<Decision> decisions) {
+            this(modality, running, baseVersion, completedSteps, samplesRead, samplesTrained, heldOut, lastLoss, decisions,
+                    0);
         }
 
         public List<Integer> acceptedVersions() {

@@ -40,7 +40,7 @@ public final class TrainerWorkerConfig {
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     private static final String SCHEMA_REGISTRY_URL_DOC = "Confluent-compatible Schema Registry base URL (comma-separated for several).";
     public static final String APPLICATION_ID = "application.id";
-    private static final String APPLICATION_ID_DOC = "Names the trainer; each modality's loop has its own consumer group <application.id>-<modality> (d2v-trainer-text, d2v-trainer-image).";
+    private static final String APPLICATION_ID_DOC = "Names the trainer; each modality's loop has its own consumer group <application.id>-<modality> (d2v-trainer-text, d2v-trainer-image, d2v-trainer-audio).";
     public static final String TOPIC_PREFIX = "topic.prefix";
     private static final String TOPIC_PREFIX_DOC = "Prefix of the product's topics (<prefix>training.samples, <prefix>models).";
     public static final String MODEL_STORE_DIR = "model.store.dir";
@@ -48,15 +48,21 @@ public final class TrainerWorkerConfig {
     public static final String MODEL_SEED = "model.seed";
     private static final String MODEL_SEED_DOC = "Seed of the tiny default encoder generated when the store has no version of a trained modality (the pipeline's default).";
     public static final String MODALITIES = "trainer.modalities";
-    private static final String MODALITIES_DOC = "Modalities to train, comma-separated: TEXT, IMAGE. Each gets its own loop: a thread, "
-            + "a consumer group <application.id>-<modality> that reads every sample and keeps its own modality's, and a "
-            + "checkpoint folder <trainer.checkpoint.dir>/<modality>. AUDIO cannot be trained yet.";
+    private static final String MODALITIES_DOC = "Modalities to train, comma-separated: TEXT, IMAGE, AUDIO. Each gets its own loop: a "
+            + "thread, a consumer group <application.id>-<modality> that reads every sample and keeps its own modality's, and a "
+            + "checkpoint folder <trainer.checkpoint.dir>/<modality>.";
     public static final String CHECKPOINT_DIR = "trainer.checkpoint.dir";
-    private static final String CHECKPOINT_DIR_DOC = "Root of the trainer's checkpoints (weights, optimizer, step, consumer offsets): each modality keeps its own in <dir>/<modality> (text, image); a restart continues from the newest usable one. TEXT checkpoints written directly in <dir> by earlier versions are restored once, then written to <dir>/text.";
+    private static final String CHECKPOINT_DIR_DOC = "Root of the trainer's checkpoints (weights, optimizer, step, consumer offsets): each modality keeps its own in <dir>/<modality> (text, image, audio); a restart continues from the newest usable one. TEXT checkpoints written directly in <dir> by earlier versions are restored once, then written to <dir>/text.";
     public static final String BATCH_SIZE = "trainer.batch.size";
-    private static final String BATCH_SIZE_DOC = "Samples (texts, images) per training step.";
+    private static final String BATCH_SIZE_DOC = "Samples (texts, images, clips) per training step.";
     public static final String MAX_TOKENS = "trainer.max.tokens";
     private static final String MAX_TOKENS_DOC = "Most tokens per text in training, <s> and </s> included; longer texts are truncated.";
+    public static final String AUDIO_MAX_SECONDS = "trainer.audio.max.seconds";
+    private static final String AUDIO_MAX_SECONDS_DOC = "Longest audio clip trained on; longer clips are cropped to their first this many seconds rather than refused (data2vec audio crops at 20 s; shorter keeps CPU steps short).";
+    public static final String AUDIO_MASK_SPAN_LENGTH = "trainer.audio.mask.span.length";
+    private static final String AUDIO_MASK_SPAN_LENGTH_DOC = "Frames (20 ms each) per masked span of an audio clip; each frame starts a span with probability 0.065 (data2vec audio: spans of 10).";
+    public static final String AUDIO_MASK_MIN_SPANS = "trainer.audio.mask.min.spans";
+    private static final String AUDIO_MASK_MIN_SPANS_DOC = "Masked spans every audio clip gets at least, so short clips teach something too (data2vec audio: 1).";
     public static final String LEARNING_RATE = "trainer.learning.rate";
     private static final String LEARNING_RATE_DOC = "Peak AdamW learning rate, constant after warm-up.";
     public static final String WARMUP_STEPS = "trainer.warmup.steps";
@@ -112,6 +118,9 @@ public final class TrainerWorkerConfig {
             .define(CHECKPOINT_DIR, Type.STRING, "d2v-data/checkpoints", Importance.HIGH, CHECKPOINT_DIR_DOC)
             .define(BATCH_SIZE, Type.INT, 16, Range.between(1, 4096), Importance.MEDIUM, BATCH_SIZE_DOC)
             .define(MAX_TOKENS, Type.INT, 128, Range.between(3, 65_536), Importance.MEDIUM, MAX_TOKENS_DOC)
+            .define(AUDIO_MAX_SECONDS, Type.DOUBLE, 5.0, Range.between(0.1, 3600.0), Importance.MEDIUM, AUDIO_MAX_SECONDS_DOC)
+            .define(AUDIO_MASK_SPAN_LENGTH, Type.INT, 10, Range.between(1, 1000), Importance.LOW, AUDIO_MASK_SPAN_LENGTH_DOC)
+            .define(AUDIO_MASK_MIN_SPANS, Type.INT, 1, Range.between(0, 1000), Importance.LOW, AUDIO_MASK_MIN_SPANS_DOC)
             .define(LEARNING_RATE, Type.DOUBLE, 5e-4, Range.between(1e-9, 1.0), Importance.MEDIUM, LEARNING_RATE_DOC)
             .define(WARMUP_STEPS, Type.INT, 100, Range.atLeast(0), Importance.LOW, WARMUP_STEPS_DOC)
             .define(SEED, Type.LONG, 42L, Importance.LOW, SEED_DOC)
@@ -185,6 +194,8 @@ public final class TrainerWorkerConfig {
                 perModality.put(m, TrainingModality.of(m).trainingDefaults()
                         .batchSize(parsed.getInt(BATCH_SIZE))
                         .maxTokens(parsed.getInt(MAX_TOKENS))
+                        .maxAudioSeconds(parsed.getDouble(AUDIO_MAX_SECONDS))
+                        .maskSpans(parsed.getInt(AUDIO_MASK_SPAN_LENGTH), parsed.getInt(AUDIO_MASK_MIN_SPANS))
                         .learningRate(parsed.getDouble(LEARNING_RATE))
                         .warmupSteps(parsed.getInt(WARMUP_STEPS))
                         .seed(parsed.getLong(SEED))

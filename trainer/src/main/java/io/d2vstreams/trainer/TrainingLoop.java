@@ -81,6 +81,8 @@ final class TrainingLoop<I> {
     private volatile long completedSteps;
     private volatile long samplesRead;
     private volatile long samplesTrained;
+    private volatile long samplesUnusable;
+    private volatile long samplesSetAside;
     private volatile int heldOutCount;
     private volatile double lastLoss = Double.NaN;
 
@@ -115,7 +117,7 @@ final class TrainingLoop<I> {
 
     TrainerWorker.Progress progress(boolean alive) {
         return new TrainerWorker.Progress(kind, alive && running, baseVersion, completedSteps, samplesRead,
-                samplesTrained, heldOutCount, lastLoss, decisions);
+                samplesTrained, heldOutCount, lastLoss, decisions, samplesSetAside + samplesUnusable);
     }
 
     void stop() {
@@ -309,8 +311,8 @@ final class TrainingLoop<I> {
             this.models = models;
             this.announcer = announcer;
             this.replayRandom = new SplittableRandom(trainer.config().seed() ^ trainer.completedSteps());
-            this.intake = new SampleIntake<>(samples::deserialize, modality::inputOf, buffer, heldOut, nextOffset,
-                    REGISTRY_BACKOFF, System::nanoTime);
+            this.intake = new SampleIntake<>(samples::deserialize, modality::inputOf, trainer::rejectReason, buffer,
+                    heldOut, nextOffset, REGISTRY_BACKOFF, System::nanoTime);
         }
 
         void loop() {
@@ -325,6 +327,7 @@ final class TrainingLoop<I> {
                 }
                 intake.acceptAll(kafka, kafka.poll(config.pollTimeout()));
                 samplesRead = intake.samplesRead();
+                samplesSetAside = intake.unusable();
                 heldOutCount = heldOut.count();
                 Optional<ReplayBuffer.Batch<I>> batch;
                 while (running && (batch = buffer.next(trainer.config().batchSize(), replayRandom)).isPresent()) {
@@ -342,15 +345,16 @@ final class TrainingLoop<I> {
             StepResult r = trainer.step(batch.inputs());
             completedSteps = trainer.completedSteps();
             samplesTrained += batch.inputs().size();
+            samplesUnusable += r.skippedInputs();
             if (r.applied()) {
                 lastLoss = r.loss();
             }
             interval.add(r, batch.inputs().size());
             if (interval.steps >= config.logIntervalSteps()) {
                 LOG.info("event=trainer_progress modality={} step={} loss={} lr={} samples_per_s={} ms_per_step={} "
-                        + "skipped={} fresh_backlog={} replay={} heldout={}", kind, completedSteps, fmt(interval.meanLoss()),
-                        fmt(r.lr()), fmt(interval.samplesPerSecond()), fmt(interval.meanStepMs()), interval.skipped,
-                        buffer.freshCount(), buffer.replayCount(), heldOut.count());
+                        + "skipped={} unusable_inputs={} fresh_backlog={} replay={} heldout={}", kind, completedSteps,
+                        fmt(interval.meanLoss()), fmt(r.lr()), fmt(interval.samplesPerSecond()), fmt(interval.meanStepMs()),
+                        interval.skipped, interval.unusable, buffer.freshCount(), buffer.replayCount(), heldOut.count());
                 interval.reset();
             }
         }
@@ -447,6 +451,7 @@ final class TrainingLoop<I> {
     private static final class Interval {
         long steps;
         long skipped;
+        long unusable;
         long samples;
         double lossSum;
         long lossCount;
@@ -456,6 +461,7 @@ final class TrainingLoop<I> {
         void add(StepResult r, int inputs) {
             steps++;
             samples += inputs;
+            unusable += r.skippedInputs();
             stepMs += r.ms();
             if (r.applied()) {
                 lossSum += r.loss();
@@ -482,6 +488,7 @@ final class TrainingLoop<I> {
         void reset() {
             steps = 0;
             skipped = 0;
+            unusable = 0;
             samples = 0;
             lossSum = 0;
             lossCount = 0;

@@ -19,14 +19,12 @@ import java.util.function.Supplier;
 /**
  * A modality the trainer can train, with its input type {@code I}, as the worker's loop, its
  * sample intake, its held-out set and the quality gate handle it: which input a
- * {@code TrainingSample} carries (its {@code text} for TEXT, its {@code content} bytes for IMAGE),
+ * {@code TrainingSample} carries (its {@code text} for TEXT, its {@code content} bytes for IMAGE
+ * and AUDIO),
  * how held-out inputs travel in a checkpoint, how a trainer opens from a store version, how the
  * pipeline serves a version (what the gate judges), and the modality's training defaults.
  *
- * <p>Adding AUDIO: one more constant here over its {@code Data2VecAudioTrainer} and
- * {@code ModelStore.loadAudio}, and {@link #of} stops refusing it.
- *
- * @param <I> one input: {@code String} for TEXT, the encoded media's {@code byte[]} for IMAGE
+ * @param <I> one input: {@code String} for TEXT, the encoded media's {@code byte[]} for IMAGE and AUDIO
  */
 public final class TrainingModality<I> {
 
@@ -42,8 +40,15 @@ public final class TrainingModality<I> {
             HeldOutSet.Codec.BYTES, Data2VecVisionTrainer::fromStore, ModelStore::loadImage,
             TrainerConfig::visionBuilder);
 
+    /** Encoded clips (WAV) from {@code TrainingSample.content}, data2vec audio's recipe ({@link TrainerConfig#audioBuilder()}). */
+    public static final TrainingModality<byte[]> AUDIO = new TrainingModality<>(Modality.AUDIO,
+            sample -> Optional.ofNullable(sample.getContent()).filter(ByteBuffer::hasRemaining)
+                    .map(TrainingModality::bytes),
+            HeldOutSet.Codec.BYTES, Data2VecAudioTrainer::fromStore, ModelStore::loadAudio,
+            TrainerConfig::audioBuilder);
+
     private static final Map<Modality, TrainingModality<?>> TRAINABLE = new EnumMap<>(Map.of(
-            Modality.TEXT, TEXT, Modality.IMAGE, IMAGE));
+            Modality.TEXT, TEXT, Modality.IMAGE, IMAGE, Modality.AUDIO, AUDIO));
 
     /** Opens a trainer from a store version. */
     @FunctionalInterface
@@ -81,7 +86,7 @@ public final class TrainingModality<I> {
     }
 
     /**
-     * @throws IllegalArgumentException for a modality the trainer cannot train yet (AUDIO), naming those it can
+     * @throws IllegalArgumentException for a modality the trainer cannot train, naming those it can
      */
     public static TrainingModality<?> of(Modality modality) {
         TrainingModality<?> found = TRAINABLE.get(Objects.requireNonNull(modality, "modality"));

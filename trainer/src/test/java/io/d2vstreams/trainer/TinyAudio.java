@@ -22,6 +22,11 @@ final class TinyAudio {
 
     private TinyAudio() {}
 
+    /** data2vec audio's recipe at a test's size: 4 clips a step, no warm-up, lr 3e-3 (see AudioData2VecStepTest). */
+    static TrainerConfig.Builder testConfig() {
+        return TrainerConfig.audioBuilder().batchSize(4).warmupSteps(0).learningRate(3e-3).seed(11);
+    }
+
     /** A store under {@code dir} holding the seeded default as v1. */
     static ModelManifest seededStore(Path dir) {
         return new ModelStore(dir).initDefault(Modality.AUDIO, MODEL_SEED);

@@ -86,6 +86,36 @@ final class TrainerTestKit {
         }
     }
 
+    /**
+     * AUDIO samples {@code from} (inclusive) to {@code to}, as the sampling topology writes them
+     * (the inline content, its mime type), keyed by id: 0.5–1 s WAVs from {@link TinyAudio#wavs}.
+     */
+    static void produceAudioSamples(String bootstrap, SchemaRegistryClient registry, int from, int to) {
+        List<byte[]> clips = TinyAudio.wavs(to - from, from);
+        List<String> ids = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            ids.add("aud" + i);
+        }
+        produceAudio(bootstrap, registry, ids, clips);
+    }
+
+    /** AUDIO samples with these ids and contents (a corrupt clip, say), source offsets counting from 0. */
+    static void produceAudio(String bootstrap, SchemaRegistryClient registry, List<String> ids, List<byte[]> contents) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new ByteArraySerializer());
+             SpecificAvroSerializer<TrainingSample> serializer = new SpecificAvroSerializer<>(registry)) {
+            String topic = TOPICS.trainingSamples();
+            for (int i = 0; i < ids.size(); i++) {
+                TrainingSample sample = TrainingSample.newBuilder().setId(ids.get(i)).setModality(Modality.AUDIO)
+                        .setContent(java.nio.ByteBuffer.wrap(contents.get(i))).setMime("audio/wav")
+                        .setSourceTopic("d2v.events.audio").setSourcePartition(0).setSourceOffset(i).build();
+                producer.send(new ProducerRecord<>(topic, ids.get(i), serializer.serialize(topic, sample)));
+            }
+            producer.flush();
+        }
+    }
+
     /** Every announcement on d2v.models so far, in log order. */
     static List<ModelVersion> announcements(String bootstrap, SchemaRegistryClient registry) {
         List<ModelVersion> out = new ArrayList<>();

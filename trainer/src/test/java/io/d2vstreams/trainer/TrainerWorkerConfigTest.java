@@ -50,11 +50,29 @@ class TrainerWorkerConfigTest {
     }
 
     @Test
-    @DisplayName("trainer.modalities refuses AUDIO until it can be trained, unknown names and an empty list, naming the key")
+    @DisplayName("trainer.modalities takes AUDIO with data2vec audio's recipe under the worker's audio settings")
+    void audio() {
+        TrainerWorkerConfig c = TrainerWorkerConfig.from(Map.of("trainer.modalities", "text,AUDIO",
+                "application.id", "t1", "trainer.checkpoint.dir", "/data/ckpt", "trainer.audio.max.seconds", "3.5",
+                "trainer.audio.mask.span.length", "5", "trainer.audio.mask.min.spans", "2"));
+        assertThat(c.modalities()).containsExactly(Modality.TEXT, Modality.AUDIO);
+        assertThat(c.groupId(Modality.AUDIO)).isEqualTo("t1-audio");
+        assertThat(c.checkpointDir(Modality.AUDIO)).isEqualTo(Path.of("/data/ckpt/audio"));
+        TrainerConfig audio = c.training(Modality.AUDIO);
+        assertThat(audio.maskProb()).as("data2vec audio's span start probability").isEqualTo(0.065);
+        assertThat(audio.loss()).as("data2vec audio's L2 loss").isEqualTo(TrainerConfig.Loss.L2);
+        assertThat(audio.tauStart()).isEqualTo(0.999);
+        assertThat(audio.tauEnd()).isEqualTo(0.9999);
+        assertThat(audio.maxAudioSeconds()).as(TrainerWorkerConfig.AUDIO_MAX_SECONDS).isEqualTo(3.5);
+        assertThat(audio.maskSpanLength()).as(TrainerWorkerConfig.AUDIO_MASK_SPAN_LENGTH).isEqualTo(5);
+        assertThat(audio.minMaskSpans()).as(TrainerWorkerConfig.AUDIO_MASK_MIN_SPANS).isEqualTo(2);
+        assertThatThrownBy(() -> TrainerWorkerConfig.from(Map.of("trainer.audio.max.seconds", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("trainer.audio.max.seconds");
+    }
+
+    @Test
+    @DisplayName("trainer.modalities refuses unknown names and an empty list, naming the key")
     void modalitiesRefused() {
-        assertThatThrownBy(() -> TrainerWorkerConfig.from(Map.of("trainer.modalities", "TEXT,AUDIO")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("trainer.modalities")
-                .hasMessageContaining("AUDIO training is not available yet").hasMessageContaining("[TEXT, IMAGE]");
         assertThatThrownBy(() -> TrainerWorkerConfig.from(Map.of("trainer.modalities", "TEXT,VIDEO")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("trainer.modalities")
                 .hasMessageContaining("'VIDEO' is no modality");

@@ -27,13 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A worker with {@code trainer.modalities=TEXT,IMAGE} on an in-process broker and registry: one
  * samples topic with both modalities mixed, two loops that each keep their own, each with its
- * own consumer group, checkpoint folder and gate decisions on {@code d2v.models}.
+ * own consumer group, checkpoint folder and gate decisions on {@code d2v.models}; and a worker
+ * with {@code trainer.modalities=AUDIO} on a topic of all three.
  */
-@DisplayName("TrainerWorker training TEXT and IMAGE on the embedded stack")
+@DisplayName("TrainerWorker training TEXT, IMAGE and AUDIO on the embedded stack")
 class TrainerWorkerModalitiesIT {
 
     private static final int TEXTS = 96;
     private static final int IMAGES = 64;
+    private static final int CLIPS = 48;
 
     @TempDir
     Path dir;
@@ -114,6 +116,78 @@ class TrainerWorkerModalitiesIT {
                         .as("%s: group %s committed its checkpoint's offsets", modality, config.groupId(modality))
                         .isEqualTo(offsets(last)).containsOnlyKeys(0, 1);
             }
+        }
+    }
+
+    @Test
+    @DisplayName("an AUDIO worker reads only AUDIO samples, sets corrupt clips aside, trains, and its candidate is judged and announced as AUDIO")
+    void trainsAudio() throws Exception {
+        try (DevStack stack = DevStack.start(DevStackOptions.builder(dir.resolve("stack")).kafkaPort(0).registryPort(0).build());
+             SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
+                     Map.of("schema.registry.url", stack.registryUrl())))) {
+            String bootstrap = stack.bootstrapServers();
+            TrainerTestKit.createTopics(bootstrap, 2);
+            List<String> badIds = List.of("aud-bad-0", "aud-bad-1", "aud-bad-2", "aud-bad-3");
+            List<byte[]> bad = List.of(new byte[] {1, 2, 3, 4}, "not a wav at all".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    java.util.Arrays.copyOf(TinyAudio.wavs(1, 900).get(0), 30), new byte[] {'R', 'I', 'F', 'F', 0, 0});
+            for (int chunk = 0; chunk < 4; chunk++) {
+                TrainerTestKit.produceTextSamples(bootstrap, registry, chunk * TEXTS / 4, (chunk + 1) * TEXTS / 4);
+                TrainerTestKit.produceImageSamples(bootstrap, registry, chunk * IMAGES / 4, (chunk + 1) * IMAGES / 4);
+                TrainerTestKit.produceAudioSamples(bootstrap, registry, chunk * CLIPS / 4, (chunk + 1) * CLIPS / 4);
+                TrainerTestKit.produceAudio(bootstrap, registry, badIds.subList(chunk, chunk + 1), bad.subList(chunk, chunk + 1));
+            }
+            Map<String, String> settings = new HashMap<>(TrainerTestKit.smallSettings(bootstrap, stack.registryUrl(), dir));
+            settings.put(TrainerWorkerConfig.MODALITIES, "AUDIO");
+            settings.put(TrainerWorkerConfig.EXPORT_INTERVAL_STEPS, "4");
+            TrainerWorkerConfig config = TrainerWorkerConfig.from(settings);
+
+            TrainerWorker worker = TrainerWorker.start(config);
+            try (worker) {
+                assertThat(worker.modalities()).as("one AUDIO loop").containsExactly(Modality.AUDIO);
+                await("every AUDIO sample read, and a gate decision").atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> worker.failure().isPresent()
+                                || worker.progress(Modality.AUDIO).samplesRead() == CLIPS + bad.size()
+                                        && !worker.progress(Modality.AUDIO).decisions().isEmpty());
+                assertThat(worker.failure()).as("no loop failed").isEmpty();
+            }
+            TrainerWorker.Progress audio = worker.progress(Modality.AUDIO);
+            assertThat(audio.modality()).isEqualTo(Modality.AUDIO);
+            assertThat(audio.samplesRead()).as("the AUDIO loop counts only AUDIO samples, corrupt ones included")
+                    .isEqualTo(CLIPS + bad.size());
+            assertThat(audio.completedSteps()).as("AUDIO trained").isGreaterThanOrEqualTo(4);
+            assertThat(audio.samplesUnusable()).as("every corrupt clip set aside on arrival and counted")
+                    .isEqualTo(bad.size());
+
+            TrainerWorker.Decision judged = audio.decisions().get(0);
+            assertThat(judged.status()).as("the gate's verdict on the AUDIO candidate")
+                    .isIn(ModelStatus.ACTIVE, ModelStatus.REJECTED);
+            assertThat(judged.reason()).as("with a reason").isNotBlank();
+            assertThat(judged.metrics().get(ParityCheck.METRIC)).as("ONNX parity of the AUDIO export").isLessThan(1e-4);
+            ModelStore store = new ModelStore(config.modelStoreDir());
+            assertThat(store.version(Modality.AUDIO, judged.version())).as("the AUDIO candidate is in the store").isPresent();
+            assertThat(store.latest(Modality.TEXT)).as("no TEXT version trained").isEmpty();
+            assertThat(store.latest(Modality.IMAGE)).as("no IMAGE version trained").isEmpty();
+
+            List<ModelVersion> log = TrainerTestKit.announcements(bootstrap, registry);
+            assertThat(log).extracting(v -> v.getModality()).as("only AUDIO is announced")
+                    .containsOnly(io.d2vstreams.avro.Modality.AUDIO);
+            assertThat(log).extracting(v -> v.getVersion() + " " + v.getStatus()).as("AUDIO announcements on d2v.models, in order")
+                    .startsWith("1 ACTIVE", judged.version() + " CANDIDATE", judged.version() + " " + judged.status());
+            ModelVersion verdict = log.stream().filter(v -> v.getVersion() == judged.version()
+                    && v.getStatus() == judged.status()).findFirst().orElseThrow();
+            assertThat(verdict.getReason()).as("announced with the gate's reason").isEqualTo(judged.reason());
+            assertThat(verdict.getUri()).isEqualTo("audio/v" + judged.version());
+
+            CheckpointInfo last;
+            try (Data2VecTrainer<?> reader = TrainingModality.of(Modality.AUDIO).openTrainer(store,
+                    store.version(Modality.AUDIO, 1).orElseThrow(), config.training(Modality.AUDIO))) {
+                last = reader.restoreLatest(config.checkpointDir(Modality.AUDIO)).orElseThrow();
+            }
+            assertThat(last.step()).as("AUDIO's final checkpoint").isEqualTo(audio.completedSteps());
+            assertThat(TrainerTestKit.committedOffsets(bootstrap, config.groupId(Modality.AUDIO)))
+                    .as("group %s committed its checkpoint's offsets", config.groupId(Modality.AUDIO))
+                    .isEqualTo(offsets(last)).containsOnlyKeys(0, 1);
         }
     }
 

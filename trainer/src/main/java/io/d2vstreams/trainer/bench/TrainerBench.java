@@ -4,6 +4,7 @@ import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.bench.MediaGenerator;
+import io.d2vstreams.trainer.Data2VecAudioTrainer;
 import io.d2vstreams.trainer.Data2VecTextTrainer;
 import io.d2vstreams.trainer.Data2VecTrainer;
 import io.d2vstreams.trainer.Data2VecVisionTrainer;
@@ -22,7 +23,9 @@ import java.util.function.IntFunction;
  * teacher targets, forward, backward, clipping, AdamW, EMA), and the held-out data2vec loss of a
  * fixed set of inputs, untimed, every {@code evalEvery} steps. TEXT trains on generated sentences,
  * IMAGE on {@link MediaGenerator}'s images (JPEG and PNG of many sizes, as the encoder bench and
- * the demo make them). What {@code d2v bench trainer} prints.
+ * the demo make them), AUDIO on its clips (WAV at 8, 16 and 44.1 kHz, mono and stereo, of
+ * log-normal lengths, resampled by preprocessing and cropped at the trainer's
+ * {@code maxAudioSeconds}). What {@code d2v bench trainer} prints.
  */
 public final class TrainerBench {
 
@@ -90,6 +93,17 @@ public final class TrainerBench {
         MediaGenerator stream = new MediaGenerator(TRAIN_SEED);
         try (Data2VecTrainer<byte[]> trainer = Data2VecVisionTrainer.fromStore(store, base, options.config())) {
             return measure(options, stream::images, heldOut, trainer);
+        }
+    }
+
+    /** Runs the AUDIO measurement with a fresh seeded model under {@code workDir} (a model store is made there). */
+    public static Result runAudio(Options options, Path workDir) {
+        ModelStore store = new ModelStore(workDir.resolve("models"));
+        ModelManifest base = store.latest(Modality.AUDIO).orElseGet(() -> store.initDefault(Modality.AUDIO, MODEL_SEED));
+        List<byte[]> heldOut = new MediaGenerator(HELD_OUT_SEED).clips(options.heldOut());
+        MediaGenerator stream = new MediaGenerator(TRAIN_SEED);
+        try (Data2VecTrainer<byte[]> trainer = Data2VecAudioTrainer.fromStore(store, base, options.config())) {
+            return measure(options, stream::clips, heldOut, trainer);
         }
     }
 

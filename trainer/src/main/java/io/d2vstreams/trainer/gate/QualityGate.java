@@ -76,7 +76,8 @@ public final class QualityGate {
      * @param trainer the trainer that exported the candidate (its teacher provides the targets)
      * @param candidate the exported version under judgement
      * @param active the version serving now, empty when there is none
-     * @param heldOut inputs never trained on, at least two
+     * @param heldOut inputs never trained on, at least two; those the served encoder refuses
+     *     ({@link Encoder#rejectReason}: a corrupt clip) are left out of every check
      */
     public <I> GateDecision evaluate(TrainingModality<I> modality, Data2VecTrainer<I> trainer, ModelStore store,
             ModelManifest candidate, Optional<ModelManifest> active, List<I> heldOut) {
@@ -86,16 +87,24 @@ public final class QualityGate {
                     + heldOut.size());
         }
         List<CheckResult> results = new ArrayList<>();
-        List<I> probe = heldOut.subList(0, Math.min(heldOut.size(), trainer.config().batchSize()));
-        results.add(measure(ParityCheck.NAME, () -> parity.evaluate(trainer.exportParity(candidate, probe))));
-
         float[][] embeddings = null;
         String embedFailure = null;
+        List<I> judged = heldOut;
         try (Encoder<I> encoder = modality.openServed(store, candidate, options)) {
-            embeddings = encoder.embed(heldOut);
+            // Inputs the serving side refuses (a corrupt clip the sampler passed on) would be
+            // dead-lettered by the pipeline, not embedded: they judge nothing.
+            judged = heldOut.stream().filter(input -> encoder.rejectReason(input).isEmpty()).toList();
+            if (judged.size() < heldOut.size()) {
+                LOG.warn("event=gate_heldout_refused modality={} version={} refused={} judged={}", modality,
+                        candidate.version(), heldOut.size() - judged.size(), judged.size());
+            }
+            embeddings = encoder.embed(judged);
         } catch (RuntimeException e) {
             embedFailure = "the ONNX model does not serve: " + e.getMessage();
         }
+        List<I> usable = judged;
+        List<I> probe = usable.subList(0, Math.min(usable.size(), trainer.config().batchSize()));
+        results.add(measure(ParityCheck.NAME, () -> parity.evaluate(trainer.exportParity(candidate, probe))));
         if (embeddings == null) {
             results.add(CheckResult.fail(FiniteCheck.NAME, embedFailure, Map.of()));
         } else {
@@ -103,8 +112,8 @@ public final class QualityGate {
         }
 
         results.add(measure(HeldOutLossCheck.NAME, () -> {
-            double candidateLoss = trainer.heldOutLoss(heldOut, store.readWeights(candidate));
-            return loss.evaluate(candidateLoss, activeLoss(trainer, store, active, heldOut));
+            double candidateLoss = trainer.heldOutLoss(usable, store.readWeights(candidate));
+            return loss.evaluate(candidateLoss, activeLoss(trainer, store, active, usable));
         }));
 
         if (embeddings == null) {

@@ -68,11 +68,24 @@ public interface Data2VecModality<I, B, M> extends AutoCloseable {
     }
 
     /**
-     * Preprocesses inputs exactly as the serving side does.
+     * Preprocesses inputs exactly as the serving side does. A modality either refuses the whole
+     * batch when one input cannot be preprocessed, or leaves such inputs out and says how many in
+     * {@link #skippedInputs} (audio: one corrupt clip of a sampled stream must not cost the step);
+     * when it leaves every input out, the batch masks nothing and the step is skipped.
      *
      * @throws IllegalArgumentException naming the input that cannot be preprocessed and why
      */
     B batch(List<I> inputs);
+
+    /** Why {@link #batch} would leave this input out, empty when it would not (and for a modality that refuses instead). */
+    default java.util.Optional<String> rejectReason(I input) {
+        return java.util.Optional.empty();
+    }
+
+    /** Inputs {@link #batch} left out because they could not be preprocessed; 0 for a modality that refuses instead. */
+    default int skippedInputs(B batch) {
+        return 0;
+    }
 
     /** The batch's mask, drawn from {@code random} only, so (seed, step) gives the same mask on every run. */
     M mask(B batch, SplittableRandom random);

@@ -35,25 +35,18 @@ import org.slf4j.LoggerFactory;
  * life cycle (one {@link NDManager}, closed with the trainer).
  *
  * <p><b>Adding a modality.</b> A modality is one {@link Data2VecModality} and the
- * {@link Data2VecEncoder} it makes; nothing here changes. For AUDIO that is:
- * <ul>
- *   <li>{@code B}: a batch of waveforms decoded and normalised as the serving side does
- *       ({@code input_values}, with each clip's length), {@code I} the encoded clip's {@code byte[]};
- *   <li>{@code M}: a span mask over the feature encoder's frames (data2vec audio: p = 0.065, spans of
- *       10), {@link Data2VecModality#maskedCount} its masked frames and
- *       {@link Data2VecModality#lossPositions} the same frames as a {@code [batch, frames]} float array;
- *   <li>the encoder: an adapter over {@code AudioData2VecModel} whose student pass puts the learned
- *       mask embedding at masked frames (a training-only parameter, borrowed by
- *       {@link Data2VecModality#standIn} and left out of {@link Data2VecEncoder#toBundle}), and whose
- *       teacher pass returns the layer outputs with the frames' valid mask, since padding must stay
- *       out of the statistics of {@link TargetBuilder.Norm#INSTANCE}, the norm audio's
- *       {@link Data2VecModality#targetNorm} returns;
- *   <li>the shared parameters: the conv feature encoder ({@link Data2VecModality#sharedWithTeacher});
- *   <li>export and parity: {@code ModelStore.addAudio} and {@code input_values} on ONNX Runtime;
- *   <li>the checkpoint architecture: the audio config and its preprocessing file.
- * </ul>
- * Then a thin public class ({@code Data2VecAudioTrainer}, like {@code Data2VecVisionTrainer}) to
- * open it from the store, and an AUDIO entry in {@code TrainingModality} for the worker.
+ * {@link Data2VecEncoder} it makes; nothing here changes. {@link TextModality},
+ * {@link VisionModality} and {@link AudioModality} are the three there are: each preprocesses its
+ * inputs as the serving side does, masks the batch (BERT tokens, BEiT blocks, wav2vec spans), adapts
+ * its DJL model (a learned mask token or embedding is a training-only parameter, borrowed by
+ * {@link Data2VecModality#standIn} and left out of {@link Data2VecEncoder#toBundle}), names the
+ * parameters the teacher shares, picks the target norm (INSTANCE for audio, whose teacher pass
+ * also returns the valid-frame mask so padding stays out of the statistics), exports through its
+ * {@code ModelStore.add*} and names its checkpoint architecture. A thin public class
+ * ({@code Data2VecAudioTrainer}, say) opens it from the store, and a {@code TrainingModality}
+ * constant hands it to the worker. A modality may leave inputs it cannot preprocess out of a step
+ * ({@link Data2VecModality#skippedInputs}, audio does); a step none of whose inputs is left is
+ * skipped.
  *
  * <p>Not thread-safe: one thread at a time drives a trainer, not always the same one (made on one
  * thread, trained on a worker's). Every native array a step creates is freed before it returns.
@@ -147,12 +140,17 @@ public final class Data2VecTrainingCore<I, B, M> implements Data2VecTrainer<I> {
         long started = System.nanoTime();
         long next = step + 1;
         B batch = modality.batch(inputs);
+        int skipped = modality.skippedInputs(batch);
         M mask = modality.mask(batch, Seeds.random(config.seed(), Seeds.MASKING, next));
         int masked = modality.maskedCount(mask);
         double lr = lrSchedule.at(next);
         double tau = tauSchedule.at(next);
         if (masked == 0) {
-            return new StepResult(step, Double.NaN, lr, tau, elapsedMs(started), Double.NaN, 0, false);
+            if (skipped == inputs.size()) {
+                LOG.warn("event=trainer_step_skipped modality={} model={} step={} inputs={} reason=\"no input of the batch"
+                        + " could be preprocessed\"", modality(), modelName, next, inputs.size());
+            }
+            return new StepResult(step, Double.NaN, lr, tau, elapsedMs(started), Double.NaN, 0, false, skipped);
         }
         Dropout dropout = Dropout.of(config.hiddenDropout(), config.attentionDropout(),
                 Seeds.random(config.seed(), Seeds.DROPOUT, next));
@@ -169,7 +167,7 @@ public final class Data2VecTrainingCore<I, B, M> implements Data2VecTrainer<I> {
                 Gradients.zero(trainable.values());
                 LOG.warn("event=trainer_step_skipped modality={} model={} step={} loss={} grad_norm={}"
                         + " reason=\"not finite\"", modality(), modelName, next, lossValue, gradNorm);
-                return new StepResult(step, lossValue, lr, tau, elapsedMs(started), gradNorm, masked, false);
+                return new StepResult(step, lossValue, lr, tau, elapsedMs(started), gradNorm, masked, false, skipped);
             }
             optimizer.update(trainable, lr, next);
             Gradients.zero(trainable.values());
@@ -177,7 +175,13 @@ public final class Data2VecTrainingCore<I, B, M> implements Data2VecTrainer<I> {
             Ema.update(teacher.parameters(), student.parameters(), tau, teacher.sharedNames());
         }
         step = next;
-        return new StepResult(step, lossValue, lr, tau, elapsedMs(started), gradNorm, masked, true);
+        return new StepResult(step, lossValue, lr, tau, elapsedMs(started), gradNorm, masked, true, skipped);
+    }
+
+    @Override
+    public Optional<String> rejectReason(I input) {
+        requireOpen();
+        return modality.rejectReason(input);
     }
 
     @Override

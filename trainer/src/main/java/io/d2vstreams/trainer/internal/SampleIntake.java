@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * aside and buffers the rest; samples of other modalities are read past, since every modality's
  * loop reads the whole topic in its own consumer group. A record that cannot be decoded is
  * skipped with a WARN (a bad record teaches nothing, and the sampling topology already
- * dead-lettered bad events). A registry that cannot be reached is different: the record is not
+ * dead-lettered bad events). An input the trainer could not preprocess (a corrupt audio clip,
+ * which the sampler passes on as bytes) is counted and set aside with a WARN too, before it
+ * reaches the replay buffer or the held-out set, where it would be drawn again and again. A
+ * registry that cannot be reached is different: the record is not
  * skipped; its partition is rewound to it, every partition not yet taken to its first polled
  * record, and fetching pauses for a while before they are read again, so an outage loses no
  * sample. Single-threaded, on the trainer loop's thread.
@@ -41,10 +44,17 @@ public final class SampleIntake<I> {
         Optional<I> inputOf(TrainingSample sample);
     }
 
+    /** Why the trainer could not use an input, empty when it can (see {@code Data2VecTrainer.rejectReason}). */
+    @FunctionalInterface
+    public interface Screen<I> {
+        Optional<String> rejectReason(I input);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(SampleIntake.class);
 
     private final Decoder decoder;
     private final InputOf<I> inputOf;
+    private final Screen<I> screen;
     private final ReplayBuffer<I> buffer;
     private final HeldOutSet<I> heldOut;
     private final Map<Integer, Long> nextOffset;
@@ -53,6 +63,7 @@ public final class SampleIntake<I> {
     private long pausedUntilNanos;
     private long samplesRead;
     private long skipped;
+    private long unusable;
 
     /**
      * @param nextOffset per partition, the offset after the last record taken (written here, read by the rebalance listener)
@@ -60,8 +71,19 @@ public final class SampleIntake<I> {
      */
     public SampleIntake(Decoder decoder, InputOf<I> inputOf, ReplayBuffer<I> buffer, HeldOutSet<I> heldOut,
             Map<Integer, Long> nextOffset, Duration backoff, LongSupplier nanoClock) {
+        this(decoder, inputOf, input -> Optional.empty(), buffer, heldOut, nextOffset, backoff, nanoClock);
+    }
+
+    /**
+     * @param screen sets aside inputs the trainer cannot use
+     * @param nextOffset per partition, the offset after the last record taken (written here, read by the rebalance listener)
+     * @param backoff how long fetching pauses after the registry could not be reached
+     */
+    public SampleIntake(Decoder decoder, InputOf<I> inputOf, Screen<I> screen, ReplayBuffer<I> buffer,
+            HeldOutSet<I> heldOut, Map<Integer, Long> nextOffset, Duration backoff, LongSupplier nanoClock) {
         this.decoder = decoder;
         this.inputOf = inputOf;
+        this.screen = screen;
         this.buffer = buffer;
         this.heldOut = heldOut;
         this.nextOffset = nextOffset;
@@ -106,6 +128,11 @@ public final class SampleIntake<I> {
         return samplesRead;
     }
 
+    /** Samples of this modality set aside because the trainer could not use their input (counted in {@link #samplesRead} too). */
+    public long unusable() {
+        return unusable;
+    }
+
     /** Records skipped as undecodable. */
     public long skipped() {
         return skipped;
@@ -129,6 +156,13 @@ public final class SampleIntake<I> {
             return;
         }
         samplesRead++;
+        Optional<String> rejected = screen.rejectReason(input.get());
+        if (rejected.isPresent()) {
+            unusable++;
+            LOG.warn("event=sample_unusable topic={} partition={} offset={} id={} reason=\"{}\"", record.topic(),
+                    record.partition(), record.offset(), sample.getId(), rejected.get());
+            return;
+        }
         if (heldOut.isHeldOut(sample.getId())) {
             heldOut.offer(sample.getId(), input.get());
             return;

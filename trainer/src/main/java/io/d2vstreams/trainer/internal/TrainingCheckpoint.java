@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.TextEncoderConfig;
 import io.d2vstreams.runtime.VisionEncoderConfig;
@@ -23,12 +24,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The files of a trainer's checkpoint and their checks. A checkpoint folder holds
- * {@code student.tensors} (encoder, regression head, and for images the mask token),
+ * {@code student.tensors} (encoder, regression head, and for images the mask token, for audio
+ * {@code masked_spec_embed}),
  * {@code teacher.tensors} (the teacher's own parameters; shared ones are the student's),
  * {@code optimizer.tensors} (AdamW's {@code exp_avg/<name>} and {@code exp_avg_sq/<name>}), the
- * input files trained with (text: {@code tokenizer.json}; images: {@code preprocessor_config.json}),
- * and {@code checkpoint.json}: format, step, model name, Hugging Face config (under
- * {@code text_config} or {@code vision_config}), the SHA-256 of every other file, and the
+ * input files trained with (text: {@code tokenizer.json}; images and audio:
+ * {@code preprocessor_config.json}), and {@code checkpoint.json}: format, step, model name,
+ * Hugging Face config (under {@code text_config}, {@code vision_config} or {@code audio_config}), the SHA-256 of every other file, and the
  * caller's {@code extra} map. Restoring checks everything before it changes anything, so a
  * refused checkpoint leaves the trainer as it was.
  */
@@ -79,6 +81,11 @@ public final class TrainingCheckpoint {
 
         public static Architecture vision(VisionEncoderConfig config, byte[] preprocessorConfigJson) {
             return new Architecture("vision_config", config, config.toHuggingFace(), VisionEncoderConfig::fromHuggingFace,
+                    Map.of(PREPROCESSOR_FILE, preprocessorConfigJson.clone()));
+        }
+
+        public static Architecture audio(AudioEncoderConfig config, byte[] preprocessorConfigJson) {
+            return new Architecture("audio_config", config, config.toHuggingFace(), AudioEncoderConfig::fromHuggingFace,
                     Map.of(PREPROCESSOR_FILE, preprocessorConfigJson.clone()));
         }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -135,6 +136,29 @@ class SampleIntakeTest {
         heldOutImages.inputs().forEach(bytes -> contents.add(new String(bytes, StandardCharsets.UTF_8)));
         assertThat(contents).as("the content bytes, not the text").allMatch(c -> c.startsWith("png bytes "));
         assertThat(offsets).as("past the other modality's sample too").containsEntry(0, (long) offset);
+    }
+
+    @Test
+    @DisplayName("an input the trainer cannot use is counted and set aside: neither buffered nor held out, offsets past it")
+    void unusableSetAside() {
+        SampleIntake<String> screened = new SampleIntake<>((topic, value) -> {
+            String[] f = new String(value, StandardCharsets.UTF_8).split("\\|", 3);
+            return TrainingSample.newBuilder().setId(f[1]).setModality(Modality.valueOf(f[0])).setText(f[2])
+                    .setSourceTopic("d2v.events.text").setSourcePartition(0).setSourceOffset(0).build();
+        }, TrainingModality.TEXT::inputOf, text -> text.startsWith("corrupt") ? Optional.of("corrupt") : Optional.empty(),
+                buffer, heldOut, nextOffset, Duration.ofSeconds(1), clock::get);
+        consumer.assign(List.of(P0));
+        consumer.updateBeginningOffsets(Map.of(P0, 0L));
+        int offset = 0;
+        for (int i = 0; i < 40; i++) {
+            consumer.addRecord(record(P0, offset++, "TEXT|t" + i + "|" + (i % 4 == 0 ? "corrupt " : "fine ") + i));
+        }
+        assertThat(screened.acceptAll(consumer, consumer.poll(Duration.ZERO))).isTrue();
+        assertThat(screened.samplesRead()).as("every TEXT sample read").isEqualTo(40);
+        assertThat(screened.unusable()).as("the corrupt ones set aside").isEqualTo(10);
+        assertThat(buffer.freshCount() + heldOut.count()).as("only usable ones buffered or held out").isEqualTo(30);
+        assertThat(heldOut.inputs()).as("no corrupt input held out").noneMatch(t -> t.startsWith("corrupt"));
+        assertThat(nextOffset).as("past the set-aside ones too").containsEntry(0, (long) offset);
     }
 
     private void addRecords() {
