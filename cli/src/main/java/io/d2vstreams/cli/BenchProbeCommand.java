@@ -1,6 +1,7 @@
 package io.d2vstreams.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.trainer.TrainerConfig;
 import io.d2vstreams.trainer.bench.LinearProbeBench;
 import java.io.PrintWriter;
@@ -14,47 +15,53 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "probe", mixinStandardHelpOptions = true,
-        description = {"Measure whether data2vec training improves the TEXT representations (no Kafka): a linear probe",
-                "(logistic regression on frozen pooled embeddings) on labelled anagram-family sentences, scored with the",
-                "seeded encoder and again after --steps updates on unlabelled sentences of the same generator."})
+        description = {"Measure whether data2vec training improves the representations (no Kafka): a linear probe",
+                "(logistic regression on frozen pooled embeddings) on labelled generated inputs, scored with the seeded",
+                "encoder and again after --steps updates on unlabelled inputs of the same generator. text: which anagram",
+                "family a sentence is written in; image: which shape (circle, square, triangle) an image shows.",
+                "Options left out take the modality's trainer defaults."})
 final class BenchProbeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--modality", defaultValue = "text", paramLabel = "M", converter = ModalityConverter.class,
+            description = "text or image (default: ${DEFAULT-VALUE}).")
+    Modality modality;
 
     @Option(names = "--steps", defaultValue = "600", paramLabel = "N", description = "Training steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--batch", defaultValue = "16", paramLabel = "B",
-            description = "Texts per step, the trainer's default (default: ${DEFAULT-VALUE}).")
+            description = "Inputs per step, the trainer's default (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "5e-4", paramLabel = "LR",
-            description = "Peak learning rate, the trainer's default (default: ${DEFAULT-VALUE}).")
-    double learningRate;
+    @Option(names = "--lr", paramLabel = "LR",
+            description = "Peak learning rate (default: the trainer's, text 5e-4, image 3e-3).")
+    Double learningRate;
 
-    @Option(names = "--warmup-steps", defaultValue = "100", paramLabel = "N",
-            description = "Learning-rate warm-up, the trainer's default (default: ${DEFAULT-VALUE}).")
-    int warmupSteps;
+    @Option(names = "--warmup-steps", paramLabel = "N",
+            description = "Learning-rate warm-up (default: the trainer's, text 100, image 20).")
+    Integer warmupSteps;
 
-    @Option(names = "--top-k", defaultValue = "8", paramLabel = "K",
-            description = "Teacher layers averaged into the targets, capped at the layer count (default: ${DEFAULT-VALUE}).")
-    int topK;
+    @Option(names = "--top-k", paramLabel = "K",
+            description = "Teacher layers averaged into the targets, capped at the layer count (default: text 8, image 6).")
+    Integer topK;
 
-    @Option(names = "--target-layer", defaultValue = "FFN_OUTPUT", paramLabel = "L",
-            description = "FFN_OUTPUT or BLOCK_OUTPUT (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--target-layer", paramLabel = "L",
+            description = "FFN_OUTPUT or BLOCK_OUTPUT (default: text FFN_OUTPUT, image BLOCK_OUTPUT).")
     TrainerConfig.TargetLayer targetLayer;
 
-    @Option(names = "--tau-start", defaultValue = "0.999", paramLabel = "T",
-            description = "Teacher EMA decay at the first step (default: ${DEFAULT-VALUE}).")
-    double tauStart;
+    @Option(names = "--tau-start", paramLabel = "T",
+            description = "Teacher EMA decay at the first step (default: text 0.999, image 0.9998).")
+    Double tauStart;
 
-    @Option(names = "--tau-end", defaultValue = "0.9999", paramLabel = "T",
-            description = "Teacher EMA decay after 10000 steps (default: ${DEFAULT-VALUE}).")
-    double tauEnd;
+    @Option(names = "--tau-end", paramLabel = "T",
+            description = "Teacher EMA decay after 10000 steps (default: 0.9999).")
+    Double tauEnd;
 
-    @Option(names = "--mask-prob", defaultValue = "0.15", paramLabel = "P",
-            description = "Fraction of tokens the student predicts (default: ${DEFAULT-VALUE}).")
-    double maskProb;
+    @Option(names = "--mask-prob", paramLabel = "P",
+            description = "Fraction of tokens or patches the student predicts (default: text 0.15, image 0.6).")
+    Double maskProb;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S",
             description = "The trainer's seed: masks, dropout, regression head (default: ${DEFAULT-VALUE}).")
@@ -66,22 +73,36 @@ final class BenchProbeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.quietUnlessVerbose(spec);
-        TrainerConfig config = TrainerConfig.builder().batchSize(batch).learningRate(learningRate).warmupSteps(warmupSteps)
-                .topK(topK).targetLayer(targetLayer).tau(tauStart, tauEnd, TrainerConfig.defaults().tauAnnealSteps())
-                .maskProb(maskProb).seed(seed).build();
+        if (modality == Modality.AUDIO) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "the probe measures text and image encoders; audio has no probe task yet");
+        }
+        TrainerConfig defaults = (modality == Modality.IMAGE ? TrainerConfig.visionBuilder() : TrainerConfig.builder())
+                .build();
+        TrainerConfig config = defaults.toBuilder().batchSize(batch)
+                .learningRate(learningRate != null ? learningRate : defaults.learningRate())
+                .warmupSteps(warmupSteps != null ? warmupSteps : defaults.warmupSteps())
+                .topK(topK != null ? topK : defaults.topK())
+                .targetLayer(targetLayer != null ? targetLayer : defaults.targetLayer())
+                .tau(tauStart != null ? tauStart : defaults.tauStart(), tauEnd != null ? tauEnd : defaults.tauEnd(),
+                        defaults.tauAnnealSteps())
+                .maskProb(maskProb != null ? maskProb : defaults.maskProb()).seed(seed).build();
         LinearProbeBench.Result r;
         try (TemporaryDirectory work = TemporaryDirectory.create("d2v-bench-probe");
              StderrProgress progress = new StderrProgress("data2vec steps")) {
-            r = LinearProbeBench.run(LinearProbeBench.Options.of(steps, config), work.path(), progress::update);
+            LinearProbeBench.Options options = LinearProbeBench.Options.of(steps, config);
+            r = modality == Modality.IMAGE ? LinearProbeBench.runImages(options, work.path(), progress::update)
+                    : LinearProbeBench.run(options, work.path(), progress::update);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "probe accuracy (%d train, %d test sentences): seeded v%d %.3f, trained v%d %.3f (%+.1f points)%n",
-                r.trainExamples(), r.testExamples(), r.initialVersion(), r.probeAccuracyInitial(), r.trainedVersion(),
-                r.probeAccuracyTrained(), r.pointsGained());
+        out.printf(Locale.ROOT, "probe accuracy (%d train, %d test %s): seeded v%d %.3f, trained v%d %.3f (%+.1f points)%n",
+                r.trainExamples(), r.testExamples(), modality == Modality.IMAGE ? "images" : "sentences",
+                r.initialVersion(), r.probeAccuracyInitial(), r.trainedVersion(), r.probeAccuracyTrained(), r.pointsGained());
         out.printf(Locale.ROOT, "held-out data2vec loss: %.4f before, %.4f after %d steps of batch %d; %.1f s in all%n",
                 r.heldOutLossInitial(), r.heldOutLossTrained(), r.steps(), r.batch(), r.wallSeconds());
         if (json) {
             Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("modality", modality.folderName());
             fields.put("probe_accuracy_initial", r.probeAccuracyInitial());
             fields.put("probe_accuracy_trained", r.probeAccuracyTrained());
             fields.put("points_gained", r.pointsGained());
@@ -89,14 +110,15 @@ final class BenchProbeCommand implements Callable<Integer> {
             fields.put("heldout_loss_trained", r.heldOutLossTrained());
             fields.put("steps", r.steps());
             fields.put("batch", r.batch());
-            fields.put("learning_rate", learningRate);
-            fields.put("warmup_steps", warmupSteps);
-            fields.put("top_k", topK);
-            fields.put("target_layer", targetLayer.name());
-            fields.put("tau_start", tauStart);
-            fields.put("tau_end", tauEnd);
-            fields.put("mask_prob", maskProb);
+            fields.put("learning_rate", config.learningRate());
+            fields.put("warmup_steps", config.warmupSteps());
+            fields.put("top_k", config.topK());
+            fields.put("target_layer", config.targetLayer().name());
+            fields.put("tau_start", config.tauStart());
+            fields.put("tau_end", config.tauEnd());
+            fields.put("mask_prob", config.maskProb());
             fields.put("seed", seed);
+            fields.put("classes", r.classes());
             fields.put("probe_train", r.trainExamples());
             fields.put("probe_test", r.testExamples());
             fields.put("wall_s", r.wallSeconds());

@@ -68,6 +68,9 @@ class ReadmeConfigTablesTest {
         if (defaultValue instanceof List<?> list && list.isEmpty()) {
             return "(empty)";
         }
+        if (defaultValue == null) {
+            return "(unset)";
+        }
         return "`" + defaultValue + "`";
     }
 }

@@ -75,10 +75,15 @@ public record VisionEncoderConfig(
     /**
      * The seeded default's size: 64×64 RGB images in 16×16 patches (16 patches and a CLS
      * token), 64 wide, 2 layers, 4 heads, 256 feed-forward; a relative position bias per layer
-     * and mean pooling, as in the released data2vec-vision checkpoints; layer scale 0.1.
+     * and mean pooling, as in the released data2vec-vision checkpoints; layer scale 0.1; and
+     * absolute position embeddings, which those checkpoints do without. Here they matter: every
+     * masked patch enters the student as the same mask token, and with only the (per-layer,
+     * initially tiny) relative bias a masked position barely knows where it is. On the trainer
+     * bench (300 steps of data2vec at lr 3e-3, three trainer seeds) the held-out loss falls by
+     * 32 to 40 % with them and by 13 to 36 % without.
      */
     public static VisionEncoderConfig tiny() {
-        return new VisionEncoderConfig(64, 2, 4, 256, 64, 16, 3, 1e-12, 0.1, true, false, false, true);
+        return new VisionEncoderConfig(64, 2, 4, 256, 64, 16, 3, 1e-12, 0.1, true, false, true, true);
     }
 
     public int headSize() {

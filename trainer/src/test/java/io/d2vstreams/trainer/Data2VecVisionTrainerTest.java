@@ -26,23 +26,25 @@ class Data2VecVisionTrainerTest {
     Path dir;
 
     /**
-     * Vision learns more slowly than text in 15 steps: every masked patch is replaced by the mask
-     * token (no kept or random tokens that leak their own target, as BERT masking has), and the
-     * seeded model's attention path is weak (layer scale 0.1, weights N(0, 0.02²)), so context
-     * reaches a masked patch only slowly. Measured on this batch at lr 1e-3: the loss under fixed
-     * masks falls from 7.999 to 7.830 in 15 steps (and to 7.30 in 100); the per-step batch loss,
-     * drawn under new masks each step, from 7.99 to 7.94 on average (first five vs last five).
-     * The fixed-mask comparison is deterministic, so a small margin is no flake.
+     * The vision recipe learns: measured on this batch under fixed masks, the loss falls from 7.998
+     * (what predicting zero gives for layer-normed 64-wide targets) to 7.85 in 15 steps, 6.34 in 60
+     * and 5.40 in 100 (-33 %). Before the recipe (no absolute positions in the seeded default, lr
+     * 1e-3) it fell to 7.83 in 15 steps and 7.30 in 100 (-9 %); the recipe's model at lr 1e-3
+     * reaches 6.93 (-13 %), so the 20 % margin below fails without the recipe's learning rate.
+     * Every masked patch is replaced by the mask token, so the student starts from nothing at a
+     * masked position and must learn where it is and what its neighbours show; that takes tens
+     * of steps, then the loss falls steadily. The fixed-mask comparison is deterministic.
      */
     @Test
-    @DisplayName("the loss on a fixed batch falls over 15 steps, every step is applied, and nothing leaks")
+    @DisplayName("the loss on a fixed batch falls by more than 20 % in 100 steps, every step is applied, and nothing leaks")
     void lossFalls() {
         ModelStore store = new ModelStore(dir.resolve("models"));
         ModelManifest base = TinyImages.seededStore(store.root());
         List<byte[]> batch = TinyImages.pngs(8, 1);
         try (Data2VecVisionTrainer trainer = Data2VecVisionTrainer.fromStore(store, base, TinyImages.testConfig().build())) {
             double before = trainer.heldOutLoss(batch);
-            double[] losses = new double[15];
+            assertThat(before).as("loss before training: about what predicting zero gives").isCloseTo(8.0, Offset.offset(0.05));
+            double[] losses = new double[100];
             int arraysAfterFirst = -1;
             for (int i = 0; i < losses.length; i++) {
                 StepResult r = trainer.step(batch);
@@ -55,11 +57,11 @@ class Data2VecVisionTrainerTest {
                 }
             }
             double after = trainer.heldOutLoss(batch);
-            assertThat(after).as("loss under fixed masks after 15 steps vs before (%s)", before).isLessThan(before * 0.99);
-            assertThat(mean(losses, 10, 15)).as("mean batch loss of the last five steps vs the first five")
-                    .isLessThan(mean(losses, 0, 5));
-            assertThat(trainer.completedSteps()).isEqualTo(15);
-            assertThat(trainer.liveArrays()).as("native arrays held after 15 steps vs after 1").isEqualTo(arraysAfterFirst);
+            assertThat(after).as("loss under fixed masks after 100 steps vs before (%s)", before).isLessThan(before * 0.8);
+            assertThat(mean(losses, 90, 100)).as("mean batch loss of the last ten steps vs the first ten")
+                    .isLessThan(mean(losses, 0, 10) * 0.9);
+            assertThat(trainer.completedSteps()).isEqualTo(100);
+            assertThat(trainer.liveArrays()).as("native arrays held after 100 steps vs after 1").isEqualTo(arraysAfterFirst);
         }
     }
 

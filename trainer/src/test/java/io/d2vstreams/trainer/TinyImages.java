@@ -26,9 +26,9 @@ final class TinyImages {
         return new ModelStore(dir).initDefault(Modality.IMAGE, MODEL_SEED);
     }
 
-    /** A fast configuration for tests: data2vec vision's settings, small batches, no warm-up. */
+    /** A fast configuration for tests: the vision recipe (lr 3e-3), small batches, no warm-up. */
     static TrainerConfig.Builder testConfig() {
-        return TrainerConfig.visionBuilder().batchSize(8).warmupSteps(0).learningRate(1e-3).seed(11);
+        return TrainerConfig.visionBuilder().batchSize(8).warmupSteps(0).seed(11);
     }
 
     /**

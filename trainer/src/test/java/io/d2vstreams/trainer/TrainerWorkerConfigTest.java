@@ -47,6 +47,15 @@ class TrainerWorkerConfigTest {
         assertThat(c.training(Modality.IMAGE).targetLayer()).isEqualTo(TrainerConfig.TargetLayer.BLOCK_OUTPUT);
         assertThat(c.training(Modality.TEXT).maskProb()).as("data2vec text's masking").isEqualTo(0.15);
         assertThat(c.training()).as("training() is TEXT's").isEqualTo(c.training(Modality.TEXT));
+        assertThat(c.training(Modality.IMAGE).learningRate()).as("unset: the vision recipe's rate")
+                .isEqualTo(TrainerConfig.visionBuilder().build().learningRate()).isNotEqualTo(c.training(Modality.TEXT).learningRate());
+        assertThat(c.training(Modality.IMAGE).warmupSteps()).isEqualTo(TrainerConfig.visionBuilder().build().warmupSteps());
+
+        TrainerWorkerConfig set = TrainerWorkerConfig.from(Map.of("trainer.modalities", "TEXT,IMAGE",
+                "trainer.learning.rate", "2e-3", "trainer.warmup.steps", "7"));
+        assertThat(set.training(Modality.IMAGE).learningRate()).as("set: one rate for every modality").isEqualTo(2e-3);
+        assertThat(set.training(Modality.TEXT).learningRate()).isEqualTo(2e-3);
+        assertThat(set.training(Modality.TEXT).warmupSteps()).isEqualTo(7);
     }
 
     @Test

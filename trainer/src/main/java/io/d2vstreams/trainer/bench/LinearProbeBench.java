@@ -7,19 +7,22 @@ import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.trainer.Data2VecTextTrainer;
 import io.d2vstreams.trainer.Data2VecTrainer;
+import io.d2vstreams.trainer.Data2VecVisionTrainer;
 import io.d2vstreams.trainer.TrainerConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntFunction;
 
 /**
- * Does continual data2vec training improve the TEXT representations? A linear probe (softmax
+ * Does continual data2vec training improve the representations? A linear probe (softmax
  * regression on frozen, mean-pooled, L2-normalised embeddings from the ONNX encoder, as the
- * pipeline serves them) is fitted on a labelled train split of {@link AnagramSentences} and scored
- * on a test split, once with the seeded version 1 and once with the version the trainer exports
- * after {@code steps} updates on unlabelled sentences of the same generator. The labels never
- * reach the trainer: it sees only {@link AnagramSentences#next} text from its own seed. What
+ * pipeline serves them) is fitted on a labelled train split and scored on a test split, once with
+ * the seeded version 1 and once with the version the trainer exports after {@code steps} updates
+ * on unlabelled inputs of the same generator. The labels never reach the trainer: it sees only
+ * unlabelled inputs from its own seed. TEXT probes {@link AnagramSentences} (which anagram family
+ * a sentence is written in), IMAGE probes {@link ShapeImages} (which shape an image shows). What
  * {@code d2v bench probe} prints.
  */
 public final class LinearProbeBench {
@@ -32,30 +35,31 @@ public final class LinearProbeBench {
 
     /**
      * @param steps training updates between the two probes
-     * @param trainPairs twin pairs in the probe's train split (2 × as many sentences)
-     * @param testPairs twin pairs in the probe's test split
-     * @param heldOut held-out unlabelled sentences for the data2vec loss
+     * @param trainExamples labelled inputs in the probe's train split (even: TEXT draws them as twin pairs)
+     * @param testExamples labelled inputs in the probe's test split (even, likewise)
+     * @param heldOut held-out unlabelled inputs for the data2vec loss
      * @param probeL2 the probe's candidate L2 penalties; each encoder gets the one that scores best
      *     on a validation quarter of the train split (the test split is never used to choose)
      * @param probeIterations the probe's gradient steps
      * @param config the trainer's hyperparameters
      */
-    public record Options(int steps, int trainPairs, int testPairs, int heldOut, List<Double> probeL2,
+    public record Options(int steps, int trainExamples, int testExamples, int heldOut, List<Double> probeL2,
             int probeIterations, TrainerConfig config) {
         public Options {
             Objects.requireNonNull(config, "config");
             probeL2 = List.copyOf(probeL2);
-            if (steps < 1 || trainPairs < 4 || testPairs < 1 || heldOut < 2 || probeL2.isEmpty()
-                    || probeL2.stream().anyMatch(l2 -> !(l2 >= 0)) || probeIterations < 1) {
-                throw new IllegalArgumentException("need steps, testPairs, probeIterations >= 1, trainPairs >= 4,"
-                        + " heldOut >= 2 and L2 candidates >= 0; got " + steps + ", " + testPairs + ", "
-                        + probeIterations + ", " + trainPairs + ", " + heldOut + ", " + probeL2);
+            if (steps < 1 || trainExamples < 8 || trainExamples % 2 != 0 || testExamples < 2 || testExamples % 2 != 0
+                    || heldOut < 2 || probeL2.isEmpty() || probeL2.stream().anyMatch(l2 -> !(l2 >= 0))
+                    || probeIterations < 1) {
+                throw new IllegalArgumentException("need steps, probeIterations >= 1, an even trainExamples >= 8, an even"
+                        + " testExamples >= 2, heldOut >= 2 and L2 candidates >= 0; got " + steps + ", " + probeIterations
+                        + ", " + trainExamples + ", " + testExamples + ", " + heldOut + ", " + probeL2);
             }
         }
 
-        /** The probe's usual sizes: 400 + 200 twin pairs, 64 held-out sentences, L2 from 1e-4 to 1e-1, 2000 iterations. */
+        /** The probe's usual sizes: 800 + 400 labelled inputs, 64 held-out ones, L2 from 1e-4 to 1e-1, 2000 iterations. */
         public static Options of(int steps, TrainerConfig config) {
-            return new Options(steps, 400, 200, 64, List.of(1e-4, 1e-3, 1e-2, 1e-1), 2000, config);
+            return new Options(steps, 800, 400, 64, List.of(1e-4, 1e-3, 1e-2, 1e-1), 2000, config);
         }
     }
 
@@ -65,16 +69,17 @@ public final class LinearProbeBench {
      * @param heldOutLossInitial held-out data2vec loss before the first step
      * @param heldOutLossTrained held-out data2vec loss after the last step
      * @param steps updates applied
-     * @param batch texts per step
+     * @param batch inputs per step
      * @param trainExamples probe train split size
      * @param testExamples probe test split size
+     * @param classes the probe's labels (chance accuracy is about 1/classes)
      * @param initialVersion the seeded version
      * @param trainedVersion the exported version
      * @param wallSeconds the whole measurement, probes included
      */
     public record Result(double probeAccuracyInitial, double probeAccuracyTrained, double heldOutLossInitial,
-            double heldOutLossTrained, long steps, int batch, int trainExamples, int testExamples, int initialVersion,
-            int trainedVersion, double wallSeconds) {
+            double heldOutLossTrained, long steps, int batch, int trainExamples, int testExamples, int classes,
+            int initialVersion, int trainedVersion, double wallSeconds) {
 
         /** Trained minus initial accuracy, in percentage points. */
         public double pointsGained() {
@@ -83,41 +88,50 @@ public final class LinearProbeBench {
     }
 
     private static final long MODEL_SEED = 42;
-    // Three separate streams: trainer text, held-out text, and the labelled probe sentences.
+    // Three separate streams: trainer inputs, held-out inputs, and the labelled probe inputs.
     private static final long TRAIN_SEED = 11;
     private static final long HELD_OUT_SEED = 12;
     private static final long PROBE_SEED = 13;
 
     private LinearProbeBench() {}
 
-    /** Runs the measurement with a fresh seeded model in a store under {@code workDir}. */
+    /** Runs the TEXT measurement with a fresh seeded model in a store under {@code workDir}. */
     public static Result run(Options options, Path workDir, Progress progress) {
+        return run(Task.TEXT, options, workDir, progress);
+    }
+
+    /** Runs the IMAGE measurement with a fresh seeded model in a store under {@code workDir}. */
+    public static Result runImages(Options options, Path workDir, Progress progress) {
+        return run(Task.IMAGE, options, workDir, progress);
+    }
+
+    private static <T> Result run(Task<T> task, Options options, Path workDir, Progress progress) {
         long started = System.nanoTime();
         ModelStore store = new ModelStore(workDir.resolve("models"));
-        ModelManifest seeded = store.initDefault(Modality.TEXT, MODEL_SEED);
-        ProbeSplit split = ProbeSplit.of(new AnagramSentences(PROBE_SEED), options.trainPairs(), options.testPairs());
-        double initialAccuracy = probe(store, seeded, split, options);
-        List<String> heldOut = new AnagramSentences(HELD_OUT_SEED).next(options.heldOut());
-        AnagramSentences stream = new AnagramSentences(TRAIN_SEED);
+        ModelManifest seeded = store.initDefault(task.modality(), MODEL_SEED);
+        ProbeSplit<T> split = task.split(options.trainExamples(), options.testExamples());
+        double initialAccuracy = probe(task, store, seeded, split, options);
+        List<T> heldOut = task.unlabelled(HELD_OUT_SEED).apply(options.heldOut());
+        IntFunction<List<T>> stream = task.unlabelled(TRAIN_SEED);
         int batch = options.config().batchSize();
         double lossBefore;
         double lossAfter;
         long applied;
         ModelManifest trained;
-        try (Data2VecTrainer<String> trainer = Data2VecTextTrainer.fromStore(store, seeded, options.config())) {
+        try (Data2VecTrainer<T> trainer = task.trainer(store, seeded, options.config())) {
             lossBefore = trainer.heldOutLoss(heldOut);
             for (int i = 0; i < options.steps(); i++) {
-                trainer.step(stream.next(batch));
+                trainer.step(stream.apply(batch));
                 progress.update(i + 1, options.steps());
             }
             applied = trainer.completedSteps();
             lossAfter = trainer.heldOutLoss(heldOut);
             trained = trainer.exportTo(store);
         }
-        double trainedAccuracy = probe(store, trained, split, options);
+        double trainedAccuracy = probe(task, store, trained, split, options);
         return new Result(initialAccuracy, trainedAccuracy, lossBefore, lossAfter, applied, batch,
-                split.trainLabels().length, split.testLabels().length, seeded.version(), trained.version(),
-                (System.nanoTime() - started) / 1e9);
+                split.trainLabels().length, split.testLabels().length, task.classes(), seeded.version(),
+                trained.version(), (System.nanoTime() - started) / 1e9);
     }
 
     /**
@@ -126,12 +140,13 @@ public final class LinearProbeBench {
      * quarters, score on the last), then the probe is refitted on the whole train split: two
      * encoders whose features are scaled or conditioned differently each get their best probe.
      */
-    static double probe(ModelStore store, ModelManifest version, ProbeSplit split, Options options) {
+    private static <T> double probe(Task<T> task, ModelStore store, ModelManifest version, ProbeSplit<T> split,
+            Options options) {
         float[][] train;
         float[][] test;
-        try (Encoder<String> encoder = store.loadText(version, EncoderOptions.defaults())) {
-            train = encoder.embed(split.trainTexts());
-            test = encoder.embed(split.testTexts());
+        try (Encoder<T> encoder = task.encoder(store, version)) {
+            train = encoder.embed(split.trainInputs());
+            test = encoder.embed(split.testInputs());
         }
         int[] labels = split.trainLabels();
         // An even cut keeps twins together (they are adjacent), so validation sentences' twins are unseen too.
@@ -143,26 +158,110 @@ public final class LinearProbeBench {
         double bestL2 = options.probeL2().get(0);
         double bestAccuracy = -1;
         for (double l2 : options.probeL2()) {
-            double accuracy = SoftmaxRegression.fit(fitX, fitY, AnagramSentences.CLASSES, l2, options.probeIterations())
+            double accuracy = SoftmaxRegression.fit(fitX, fitY, task.classes(), l2, options.probeIterations())
                     .accuracy(valX, valY);
             if (accuracy > bestAccuracy) {
                 bestAccuracy = accuracy;
                 bestL2 = l2;
             }
         }
-        return SoftmaxRegression.fit(train, labels, AnagramSentences.CLASSES, bestL2, options.probeIterations())
+        return SoftmaxRegression.fit(train, labels, task.classes(), bestL2, options.probeIterations())
                 .accuracy(test, split.testLabels());
     }
 
-    /** The labelled sentences, split so that twins stay on the same side. */
-    record ProbeSplit(List<String> trainTexts, int[] trainLabels, List<String> testTexts, int[] testLabels) {
-        static ProbeSplit of(AnagramSentences generator, int trainPairs, int testPairs) {
-            List<AnagramSentences.Labelled> train = generator.labelledTwins(trainPairs);
-            List<AnagramSentences.Labelled> test = generator.labelledTwins(testPairs);
-            return new ProbeSplit(train.stream().map(AnagramSentences.Labelled::text).toList(),
-                    train.stream().mapToInt(AnagramSentences.Labelled::label).toArray(),
-                    test.stream().map(AnagramSentences.Labelled::text).toList(),
-                    test.stream().mapToInt(AnagramSentences.Labelled::label).toArray());
-        }
+    /** The labelled inputs; TEXT's twins stay on the same side. */
+    record ProbeSplit<T>(List<T> trainInputs, int[] trainLabels, List<T> testInputs, int[] testLabels) {}
+
+    /** What differs between the modalities: the generator, the served encoder, the trainer. */
+    private interface Task<T> {
+
+        Task<String> TEXT = new Task<>() {
+            @Override
+            public Modality modality() {
+                return Modality.TEXT;
+            }
+
+            @Override
+            public int classes() {
+                return AnagramSentences.CLASSES;
+            }
+
+            @Override
+            public ProbeSplit<String> split(int trainExamples, int testExamples) {
+                AnagramSentences generator = new AnagramSentences(PROBE_SEED);
+                List<AnagramSentences.Labelled> train = generator.labelledTwins(trainExamples / 2);
+                List<AnagramSentences.Labelled> test = generator.labelledTwins(testExamples / 2);
+                return new ProbeSplit<>(train.stream().map(AnagramSentences.Labelled::text).toList(),
+                        train.stream().mapToInt(AnagramSentences.Labelled::label).toArray(),
+                        test.stream().map(AnagramSentences.Labelled::text).toList(),
+                        test.stream().mapToInt(AnagramSentences.Labelled::label).toArray());
+            }
+
+            @Override
+            public IntFunction<List<String>> unlabelled(long seed) {
+                return new AnagramSentences(seed)::next;
+            }
+
+            @Override
+            public Encoder<String> encoder(ModelStore store, ModelManifest version) {
+                return store.loadText(version, EncoderOptions.defaults());
+            }
+
+            @Override
+            public Data2VecTrainer<String> trainer(ModelStore store, ModelManifest version, TrainerConfig config) {
+                return Data2VecTextTrainer.fromStore(store, version, config);
+            }
+        };
+
+        Task<byte[]> IMAGE = new Task<>() {
+            @Override
+            public Modality modality() {
+                return Modality.IMAGE;
+            }
+
+            @Override
+            public int classes() {
+                return ShapeImages.CLASSES;
+            }
+
+            @Override
+            public ProbeSplit<byte[]> split(int trainExamples, int testExamples) {
+                ShapeImages generator = new ShapeImages(PROBE_SEED);
+                List<ShapeImages.Labelled> train = generator.labelled(trainExamples);
+                List<ShapeImages.Labelled> test = generator.labelled(testExamples);
+                return new ProbeSplit<>(train.stream().map(ShapeImages.Labelled::image).toList(),
+                        train.stream().mapToInt(ShapeImages.Labelled::label).toArray(),
+                        test.stream().map(ShapeImages.Labelled::image).toList(),
+                        test.stream().mapToInt(ShapeImages.Labelled::label).toArray());
+            }
+
+            @Override
+            public IntFunction<List<byte[]>> unlabelled(long seed) {
+                return new ShapeImages(seed)::next;
+            }
+
+            @Override
+            public Encoder<byte[]> encoder(ModelStore store, ModelManifest version) {
+                return store.loadImage(version, EncoderOptions.defaults());
+            }
+
+            @Override
+            public Data2VecTrainer<byte[]> trainer(ModelStore store, ModelManifest version, TrainerConfig config) {
+                return Data2VecVisionTrainer.fromStore(store, version, config);
+            }
+        };
+
+        Modality modality();
+
+        int classes();
+
+        ProbeSplit<T> split(int trainExamples, int testExamples);
+
+        /** A seeded stream of unlabelled inputs: each call gives the next {@code count}. */
+        IntFunction<List<T>> unlabelled(long seed);
+
+        Encoder<T> encoder(ModelStore store, ModelManifest version);
+
+        Data2VecTrainer<T> trainer(ModelStore store, ModelManifest version, TrainerConfig config);
     }
 }
