@@ -37,7 +37,7 @@ final class BenchProbeCommand implements Callable<Integer> {
     int batch;
 
     @Option(names = "--lr", paramLabel = "LR",
-            description = "Peak learning rate (default: the trainer's, text 5e-4, image 3e-3, audio 5e-4).")
+            description = "Peak learning rate (default: the trainer's, text 5e-4, image 3e-3, audio 1e-3).")
     Double learningRate;
 
     @Option(names = "--warmup-steps", paramLabel = "N",
