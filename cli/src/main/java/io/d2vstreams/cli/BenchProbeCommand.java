@@ -18,14 +18,15 @@ import picocli.CommandLine.Spec;
         description = {"Measure whether data2vec training improves the representations (no Kafka): a linear probe",
                 "(logistic regression on frozen pooled embeddings) on labelled generated inputs, scored with the seeded",
                 "encoder and again after --steps updates on unlabelled inputs of the same generator. text: which anagram",
-                "family a sentence is written in; image: which shape (circle, square, triangle) an image shows.",
+                "family a sentence is written in; image: which shape (circle, square, triangle) an image shows; audio:",
+                "whether a pair of tones rises or falls (twins hold the same samples in the other order).",
                 "Options left out take the modality's trainer defaults."})
 final class BenchProbeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Option(names = "--modality", defaultValue = "text", paramLabel = "M", converter = ModalityConverter.class,
-            description = "text or image (default: ${DEFAULT-VALUE}).")
+            description = "text, image or audio (default: ${DEFAULT-VALUE}).")
     Modality modality;
 
     @Option(names = "--steps", defaultValue = "600", paramLabel = "N", description = "Training steps (default: ${DEFAULT-VALUE}).")
@@ -36,23 +37,23 @@ final class BenchProbeCommand implements Callable<Integer> {
     int batch;
 
     @Option(names = "--lr", paramLabel = "LR",
-            description = "Peak learning rate (default: the trainer's, text 5e-4, image 3e-3).")
+            description = "Peak learning rate (default: the trainer's, text 5e-4, image 3e-3, audio 1e-3).")
     Double learningRate;
 
     @Option(names = "--warmup-steps", paramLabel = "N",
-            description = "Learning-rate warm-up (default: the trainer's, text 100, image 20).")
+            description = "Learning-rate warm-up (default: the trainer's, text 100, image 20, audio 100).")
     Integer warmupSteps;
 
     @Option(names = "--top-k", paramLabel = "K",
-            description = "Teacher layers averaged into the targets, capped at the layer count (default: text 8, image 6).")
+            description = "Teacher layers averaged into the targets, capped at the layer count (default: text 8, image 6, audio 8).")
     Integer topK;
 
     @Option(names = "--target-layer", paramLabel = "L",
-            description = "FFN_OUTPUT or BLOCK_OUTPUT (default: text FFN_OUTPUT, image BLOCK_OUTPUT).")
+            description = "FFN_OUTPUT or BLOCK_OUTPUT (default: text FFN_OUTPUT, image and audio BLOCK_OUTPUT).")
     TrainerConfig.TargetLayer targetLayer;
 
     @Option(names = "--tau-start", paramLabel = "T",
-            description = "Teacher EMA decay at the first step (default: text 0.999, image 0.9998).")
+            description = "Teacher EMA decay at the first step (default: text and audio 0.999, image 0.9998).")
     Double tauStart;
 
     @Option(names = "--tau-end", paramLabel = "T",
@@ -60,7 +61,8 @@ final class BenchProbeCommand implements Callable<Integer> {
     Double tauEnd;
 
     @Option(names = "--mask-prob", paramLabel = "P",
-            description = "Fraction of tokens or patches the student predicts (default: text 0.15, image 0.6).")
+            description = "Fraction of tokens or patches the student predicts; for audio, the probability that a frame"
+                    + " starts a masked span of 10 (default: text 0.15, image 0.6, audio 0.065).")
     Double maskProb;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S",
@@ -73,12 +75,11 @@ final class BenchProbeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.quietUnlessVerbose(spec);
-        if (modality == Modality.AUDIO) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "the probe measures text and image encoders; audio has no probe task yet");
-        }
-        TrainerConfig defaults = (modality == Modality.IMAGE ? TrainerConfig.visionBuilder() : TrainerConfig.builder())
-                .build();
+        TrainerConfig defaults = (switch (modality) {
+            case IMAGE -> TrainerConfig.visionBuilder();
+            case AUDIO -> TrainerConfig.audioBuilder();
+            default -> TrainerConfig.builder();
+        }).build();
         TrainerConfig config = defaults.toBuilder().batchSize(batch)
                 .learningRate(learningRate != null ? learningRate : defaults.learningRate())
                 .warmupSteps(warmupSteps != null ? warmupSteps : defaults.warmupSteps())
@@ -91,12 +92,19 @@ final class BenchProbeCommand implements Callable<Integer> {
         try (TemporaryDirectory work = TemporaryDirectory.create("d2v-bench-probe");
              StderrProgress progress = new StderrProgress("data2vec steps")) {
             LinearProbeBench.Options options = LinearProbeBench.Options.of(steps, config);
-            r = modality == Modality.IMAGE ? LinearProbeBench.runImages(options, work.path(), progress::update)
-                    : LinearProbeBench.run(options, work.path(), progress::update);
+            r = switch (modality) {
+                case IMAGE -> LinearProbeBench.runImages(options, work.path(), progress::update);
+                case AUDIO -> LinearProbeBench.runAudio(options, work.path(), progress::update);
+                default -> LinearProbeBench.run(options, work.path(), progress::update);
+            };
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "probe accuracy (%d train, %d test %s): seeded v%d %.3f, trained v%d %.3f (%+.1f points)%n",
-                r.trainExamples(), r.testExamples(), modality == Modality.IMAGE ? "images" : "sentences",
+                r.trainExamples(), r.testExamples(), switch (modality) {
+                    case IMAGE -> "images";
+                    case AUDIO -> "clips";
+                    default -> "sentences";
+                },
                 r.initialVersion(), r.probeAccuracyInitial(), r.trainedVersion(), r.probeAccuracyTrained(), r.pointsGained());
         out.printf(Locale.ROOT, "held-out data2vec loss: %.4f before, %.4f after %d steps of batch %d; %.1f s in all%n",
                 r.heldOutLossInitial(), r.heldOutLossTrained(), r.steps(), r.batch(), r.wallSeconds());

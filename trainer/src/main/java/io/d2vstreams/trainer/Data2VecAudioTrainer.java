@@ -15,8 +15,9 @@ import java.io.UncheckedIOException;
 /**
  * Continual data2vec training of an audio encoder (Baevski et al. 2022, §4.2): the student
  * encodes the clip with spans of frames (p = 0.065 per frame starts a span of 10) replaced by
- * the learned {@code masked_spec_embed}, the EMA teacher encodes the whole clip with the
- * student's own feature encoder, and the regression head predicts, at the masked frames, the
+ * the learned {@code masked_spec_embed}, the EMA teacher encodes the whole clip (with its own
+ * EMA copy of the feature encoder under {@link TrainerConfig#audioBuilder()}), and the regression
+ * head predicts, at the masked frames, the
  * average of the teacher's top-K layer outputs, each instance-normalised over the clip's valid
  * frames (§3.3), under an L2 loss. Clips (WAV) are preprocessed exactly as the serving side does
  * with the version's own {@code preprocessor_config.json}, except that clips longer than

@@ -64,7 +64,7 @@ public final class TrainerWorkerConfig {
     public static final String AUDIO_MASK_MIN_SPANS = "trainer.audio.mask.min.spans";
     private static final String AUDIO_MASK_MIN_SPANS_DOC = "Masked spans every audio clip gets at least, so short clips teach something too (data2vec audio: 1).";
     public static final String LEARNING_RATE = "trainer.learning.rate";
-    private static final String LEARNING_RATE_DOC = "Peak AdamW learning rate, constant after warm-up; for every modality trained. Unset, each modality uses its recipe's: TEXT 5e-4, IMAGE 3e-3, AUDIO its own (run one trainer per modality to set them apart).";
+    private static final String LEARNING_RATE_DOC = "Peak AdamW learning rate, constant after warm-up; for every modality trained. Unset, each modality uses its recipe's: TEXT 5e-4, IMAGE 3e-3, AUDIO 1e-3 (run one trainer per modality to set them apart).";
     public static final String WARMUP_STEPS = "trainer.warmup.steps";
     private static final String WARMUP_STEPS_DOC = "Steps of linear learning-rate warm-up; unset, each modality's recipe's (TEXT 100, IMAGE 20).";
     public static final String SEED = "trainer.seed";

@@ -50,8 +50,10 @@ class Data2VecAudioTrainerTest {
                 }
             }
             double after = trainer.heldOutLoss(batch);
+            // Block-output targets (the recipe's) fall 8.01 -> 7.60 here; a moving target of
+            // feed-forward outputs fell faster on this one batch but rose on held-out clips.
             assertThat(after).as("loss under fixed masks after %d steps vs before (%s)", STEPS, before)
-                    .isLessThan(before * 0.8);
+                    .isLessThan(before * 0.97);
             assertThat(mean(losses, STEPS - 5, STEPS)).as("mean batch loss of the last five steps vs the first five")
                     .isLessThan(mean(losses, 0, 5));
             assertThat(trainer.completedSteps()).isEqualTo(STEPS);

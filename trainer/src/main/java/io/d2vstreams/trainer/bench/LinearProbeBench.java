@@ -5,6 +5,7 @@ import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
+import io.d2vstreams.trainer.Data2VecAudioTrainer;
 import io.d2vstreams.trainer.Data2VecTextTrainer;
 import io.d2vstreams.trainer.Data2VecTrainer;
 import io.d2vstreams.trainer.Data2VecVisionTrainer;
@@ -22,8 +23,9 @@ import java.util.function.IntFunction;
  * the seeded version 1 and once with the version the trainer exports after {@code steps} updates
  * on unlabelled inputs of the same generator. The labels never reach the trainer: it sees only
  * unlabelled inputs from its own seed. TEXT probes {@link AnagramSentences} (which anagram family
- * a sentence is written in), IMAGE probes {@link ShapeImages} (which shape an image shows). What
- * {@code d2v bench probe} prints.
+ * a sentence is written in), IMAGE probes {@link ShapeImages} (which shape an image shows), AUDIO
+ * probes {@link ToneOrderClips} (whether a tone pair rises or falls). What {@code d2v bench probe}
+ * prints.
  */
 public final class LinearProbeBench {
 
@@ -103,6 +105,11 @@ public final class LinearProbeBench {
     /** Runs the IMAGE measurement with a fresh seeded model in a store under {@code workDir}. */
     public static Result runImages(Options options, Path workDir, Progress progress) {
         return run(Task.IMAGE, options, workDir, progress);
+    }
+
+    /** Runs the AUDIO measurement with a fresh seeded model in a store under {@code workDir}. */
+    public static Result runAudio(Options options, Path workDir, Progress progress) {
+        return run(Task.AUDIO, options, workDir, progress);
     }
 
     private static <T> Result run(Task<T> task, Options options, Path workDir, Progress progress) {
@@ -248,6 +255,45 @@ public final class LinearProbeBench {
             @Override
             public Data2VecTrainer<byte[]> trainer(ModelStore store, ModelManifest version, TrainerConfig config) {
                 return Data2VecVisionTrainer.fromStore(store, version, config);
+            }
+        };
+
+        /** Rising vs falling tone pairs; like TEXT, twins (the same samples in the other order) stay together. */
+        Task<byte[]> AUDIO = new Task<>() {
+            @Override
+            public Modality modality() {
+                return Modality.AUDIO;
+            }
+
+            @Override
+            public int classes() {
+                return ToneOrderClips.CLASSES;
+            }
+
+            @Override
+            public ProbeSplit<byte[]> split(int trainExamples, int testExamples) {
+                ToneOrderClips generator = new ToneOrderClips(PROBE_SEED);
+                List<ToneOrderClips.Labelled> train = generator.labelledTwins(trainExamples / 2);
+                List<ToneOrderClips.Labelled> test = generator.labelledTwins(testExamples / 2);
+                return new ProbeSplit<>(train.stream().map(ToneOrderClips.Labelled::wav).toList(),
+                        train.stream().mapToInt(ToneOrderClips.Labelled::label).toArray(),
+                        test.stream().map(ToneOrderClips.Labelled::wav).toList(),
+                        test.stream().mapToInt(ToneOrderClips.Labelled::label).toArray());
+            }
+
+            @Override
+            public IntFunction<List<byte[]>> unlabelled(long seed) {
+                return new ToneOrderClips(seed)::next;
+            }
+
+            @Override
+            public Encoder<byte[]> encoder(ModelStore store, ModelManifest version) {
+                return store.loadAudio(version, EncoderOptions.defaults());
+            }
+
+            @Override
+            public Data2VecTrainer<byte[]> trainer(ModelStore store, ModelManifest version, TrainerConfig config) {
+                return Data2VecAudioTrainer.fromStore(store, version, config);
             }
         };
 

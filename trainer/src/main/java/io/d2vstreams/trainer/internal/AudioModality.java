@@ -41,9 +41,11 @@ import org.slf4j.LoggerFactory;
  * and the trainer should not stop on one. Frames are span-masked ({@link SpanMasker}, p = 0.065,
  * spans of 10) within each clip's valid frames and replaced by the learned
  * {@code masked_spec_embed} in the student ({@link AudioData2VecModel}); the targets are the
- * teacher's top-K layer outputs under instance norm over the valid frames; the teacher shares
- * the feature encoder, the feature projection and the positional convolutions
- * ({@link AudioParameters#sharedWithTeacher()}). The mask embedding is training-only:
+ * teacher's top-K layer outputs under instance norm over the valid frames. With
+ * {@link TrainerConfig#teacherSharesEmbeddings()} the teacher shares the feature encoder, the
+ * feature projection and the positional convolutions ({@link AudioParameters#sharedWithTeacher()});
+ * {@link TrainerConfig#audioBuilder()} turns it off, so the teacher keeps its own EMA copy of
+ * them (see there why). The mask embedding is training-only:
  * checkpointed with the student, never exported.
  */
 public final class AudioModality implements Data2VecModality<byte[], AudioModality.Clips, SpanMasker.BatchMask> {

@@ -70,4 +70,30 @@ class LinearProbeBenchTest {
         assertThat(r.heldOutLossTrained()).as("held-out loss after, another encoder").isFinite().isPositive()
                 .isNotEqualTo(r.heldOutLossInitial());
     }
+
+    @Test
+    @DisplayName("for audio: probes v1 on tone pairs, trains on unlabelled pairs, exports v2, probes it, with consistent figures")
+    void audioFieldsAreConsistent() {
+        TrainerConfig config = TrainerConfig.audioBuilder().batchSize(4).warmupSteps(0).seed(3).build();
+        List<long[]> told = new ArrayList<>();
+        LinearProbeBench.Result r = LinearProbeBench.runAudio(
+                new LinearProbeBench.Options(2, 16, 8, 4, List.of(1e-3, 1e-2), 50, config), dir,
+                (done, total) -> told.add(new long[] {done, total}));
+
+        assertThat(r.steps()).as("steps applied").isEqualTo(2);
+        assertThat(r.batch()).as("batch").isEqualTo(4);
+        assertThat(told).as("progress after every step").hasSize(2);
+        assertThat(r.trainExamples()).as("probe train clips, two per twin pair").isEqualTo(16);
+        assertThat(r.testExamples()).as("probe test clips").isEqualTo(8);
+        assertThat(r.classes()).as("rising, falling").isEqualTo(2);
+        assertThat(r.initialVersion()).as("seeded version").isEqualTo(1);
+        assertThat(r.trainedVersion()).as("exported version").isEqualTo(2);
+        assertThat(r.probeAccuracyInitial() * 8).as("initial accuracy × test size").isBetween(0.0, 8.0)
+                .isCloseTo(Math.rint(r.probeAccuracyInitial() * 8), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(r.probeAccuracyTrained() * 8).as("trained accuracy × test size").isBetween(0.0, 8.0)
+                .isCloseTo(Math.rint(r.probeAccuracyTrained() * 8), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(r.heldOutLossInitial()).as("held-out loss before").isFinite().isPositive();
+        assertThat(r.heldOutLossTrained()).as("held-out loss after, another encoder").isFinite().isPositive()
+                .isNotEqualTo(r.heldOutLossInitial());
+    }
 }
