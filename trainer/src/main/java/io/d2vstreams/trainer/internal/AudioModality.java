@@ -3,8 +3,6 @@ package io.d2vstreams.trainer.internal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
@@ -226,20 +224,11 @@ public final class AudioModality implements Data2VecModality<byte[], AudioModali
 
     @Override
     public TrainingCheckpoint.Architecture architecture() {
-        return TrainingCheckpoint.Architecture.audio(audioConfig, preprocessorJson(preprocessing));
+        return TrainingCheckpoint.Architecture.audio(audioConfig, preprocessing);
     }
 
     private SplittableRandom maskEmbedInit() {
         return Seeds.random(seed, Seeds.MASK_TOKEN_INIT, 0);
-    }
-
-    /** The preprocessing as {@code preprocessor_config.json}, which a restored checkpoint must match. */
-    private static byte[] preprocessorJson(AudioPreprocessorConfig preprocessing) {
-        try {
-            return new ObjectMapper().writeValueAsBytes(preprocessing.toPreprocessorConfigJson());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the preprocessing as JSON: " + e.getMessage(), e);
-        }
     }
 
     /** {@link AudioData2VecModel} as the core trains it: the student hears masked frames as {@code masked_spec_embed}. */

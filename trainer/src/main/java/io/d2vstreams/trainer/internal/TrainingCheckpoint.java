@@ -1,6 +1,7 @@
 package io.d2vstreams.trainer.internal;
 
 import ai.djl.ndarray.NDArray;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -8,6 +9,8 @@ import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.TextEncoderConfig;
 import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
+import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
 import io.d2vstreams.trainer.CheckpointInfo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,6 +51,8 @@ public final class TrainingCheckpoint {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingCheckpoint.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Without indentation: the bytes of checkpoints written before this mapper was shared. */
+    private static final ObjectMapper COMPACT_JSON = new ObjectMapper();
 
     private TrainingCheckpoint() {}
 
@@ -79,14 +84,23 @@ public final class TrainingCheckpoint {
                     Map.of(TOKENIZER_FILE, tokenizerJson.clone()));
         }
 
-        public static Architecture vision(VisionEncoderConfig config, byte[] preprocessorConfigJson) {
+        public static Architecture vision(VisionEncoderConfig config, ImagePreprocessorConfig preprocessing) {
             return new Architecture("vision_config", config, config.toHuggingFace(), VisionEncoderConfig::fromHuggingFace,
-                    Map.of(PREPROCESSOR_FILE, preprocessorConfigJson.clone()));
+                    Map.of(PREPROCESSOR_FILE, preprocessorJson(preprocessing.toPreprocessorConfigJson())));
         }
 
-        public static Architecture audio(AudioEncoderConfig config, byte[] preprocessorConfigJson) {
+        public static Architecture audio(AudioEncoderConfig config, AudioPreprocessorConfig preprocessing) {
             return new Architecture("audio_config", config, config.toHuggingFace(), AudioEncoderConfig::fromHuggingFace,
-                    Map.of(PREPROCESSOR_FILE, preprocessorConfigJson.clone()));
+                    Map.of(PREPROCESSOR_FILE, preprocessorJson(preprocessing.toPreprocessorConfigJson())));
+        }
+
+        /** The preprocessing as {@code preprocessor_config.json}, compact, which a restored checkpoint must match. */
+        private static byte[] preprocessorJson(Map<String, Object> preprocessorConfig) {
+            try {
+                return COMPACT_JSON.writeValueAsBytes(preprocessorConfig);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write the preprocessing as JSON: " + e.getMessage(), e);
+            }
         }
 
         /** The checkpoint's own files first, then the input files in name order. */

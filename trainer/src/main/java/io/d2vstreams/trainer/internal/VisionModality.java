@@ -3,8 +3,6 @@ package io.d2vstreams.trainer.internal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
@@ -163,7 +161,7 @@ public final class VisionModality implements Data2VecModality<byte[], ImageBatch
 
     @Override
     public TrainingCheckpoint.Architecture architecture() {
-        return TrainingCheckpoint.Architecture.vision(visionConfig, preprocessorJson(preprocessing));
+        return TrainingCheckpoint.Architecture.vision(visionConfig, preprocessing);
     }
 
     private SplittableRandom maskTokenInit() {
@@ -178,15 +176,6 @@ public final class VisionModality implements Data2VecModality<byte[], ImageBatch
             System.arraycopy(patchMask, i * patches, out, i * (patches + 1) + 1, patches);
         }
         return out;
-    }
-
-    /** The preprocessing as {@code preprocessor_config.json}, which a restored checkpoint must match. */
-    private static byte[] preprocessorJson(ImagePreprocessorConfig preprocessing) {
-        try {
-            return new ObjectMapper().writeValueAsBytes(preprocessing.toPreprocessorConfigJson());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the preprocessing as JSON: " + e.getMessage(), e);
-        }
     }
 
     /** {@link VisionData2VecModel} as the core trains it: the student sees masked patches as the mask token. */
