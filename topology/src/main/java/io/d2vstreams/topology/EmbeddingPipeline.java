@@ -84,7 +84,7 @@ public final class EmbeddingPipeline implements AutoCloseable {
         PipelineTelemetry telemetry = new PipelineTelemetry();
         try {
             SchemaSetup.registerAll(registry, config.topics());
-            TopicSetup.ensureTopics(config.clientProperties(), config.topics(), config.topicPartitions(),
+            TopicSetup.ensureTopics(config.clientProperties(), config.topics(), RecordLimits.of(config), config.topicPartitions(),
                     config.topicReplicationFactor());
             ModelStore store = new ModelStore(config.modelStoreDir());
             follower = new ModelFollower(config, registry, store);
@@ -145,16 +145,17 @@ public final class EmbeddingPipeline implements AutoCloseable {
                                              ServingModels models, PipelineMetrics metrics) {
         Serializer<Embedding> embeddings = new SpecificAvroSerializer<>(registry);
         UriFetcher fetcher = new UriFetcher(config.uriPolicy());
-        int mediaRecordBytes = config.largestBufferedRecordBytes();
+        RecordLimits limits = RecordLimits.of(config);
         Topology topology = new Topology();
         EmbeddingTopology.addPath(topology, config.topics(), new EmbeddingTopology.ModalityPath(Modality.TEXT,
-                config.textBatch(), textDecoder(config, registry), new TextBatchEncoder(models.text()), metrics), embeddings);
+                config.textBatch(), textDecoder(config, registry), new TextBatchEncoder(models.text()), metrics,
+                limits), embeddings);
         EmbeddingTopology.addPath(topology, config.topics(), new EmbeddingTopology.ModalityPath(Modality.IMAGE,
                 config.imageBatch(), imageDecoder(config, registry, fetcher), new MediaBatchEncoder(models.image()),
-                metrics, mediaRecordBytes), embeddings);
+                metrics, limits), embeddings);
         EmbeddingTopology.addPath(topology, config.topics(), new EmbeddingTopology.ModalityPath(Modality.AUDIO,
                 config.audioBatch(), audioDecoder(config, registry, fetcher), new MediaBatchEncoder(models.audio()),
-                metrics, mediaRecordBytes), embeddings);
+                metrics, limits), embeddings);
         return topology;
     }
 
@@ -235,7 +236,8 @@ public final class EmbeddingPipeline implements AutoCloseable {
      */
     static Properties embeddingStreamsProperties(PipelineConfig config) {
         Properties props = streamsProperties(config, config.applicationId());
-        DeadLetterProcessingExceptionHandler.streamsProperties(config.topics().deadLetters()).forEach(props::putIfAbsent);
+        DeadLetterProcessingExceptionHandler.streamsProperties(config.topics().deadLetters(),
+                RecordLimits.of(config).derivedBytes()).forEach(props::putIfAbsent);
         return props;
     }
 
@@ -254,7 +256,7 @@ public final class EmbeddingPipeline implements AutoCloseable {
         // be a little larger than the largest input: let the producer send records that large (the
         // changelogs, d2v.dlq and d2v.training.samples are created with a matching max.message.bytes).
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-                Math.max(config.largestBufferedRecordBytes(), TopicSetup.DERIVED_TOPIC_MAX_MESSAGE_BYTES));
+                RecordLimits.of(config).largestWrittenBytes());
         return props;
     }
 
