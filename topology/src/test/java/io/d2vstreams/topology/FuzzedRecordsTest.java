@@ -2,15 +2,7 @@ package io.d2vstreams.topology;
 
 import io.d2vstreams.avro.AudioEvent;
 import io.d2vstreams.avro.ImageEvent;
-import io.d2vstreams.avro.TextEvent;
-import io.d2vstreams.devstack.DevStack;
-import io.d2vstreams.devstack.DevStackOptions;
-import io.d2vstreams.runtime.EncoderOptions;
-import io.d2vstreams.runtime.ModelHolder;
-import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.Modality;
-import io.d2vstreams.schemas.RegistryClientConfig;
-import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroSerializer;
 import net.jqwik.api.Arbitraries;
@@ -27,13 +19,6 @@ import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.lifecycle.BeforeProperty;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
 import javax.imageio.ImageIO;
@@ -49,10 +34,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -72,33 +55,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Label("Fuzzed records through the embedding topology")
 class FuzzedRecordsTest {
-    private static final Topics TOPICS = Topics.withDefaultPrefix();
+    private static final Topics TOPICS = PipelineTopologyFixture.TOPICS;
     /** Far above any real case (milliseconds); only a hang or a runaway decode would reach it. */
     private static final long CASE_BOUND_MS = 20_000;
 
     private static Path dir;
-    private static DevStack stack;
+    private static PipelineTopologyFixture.Backing backing;
     private static SchemaRegistryClient registry;
-    private static ModelStore store;
     private static Path allowedDir;
 
-    private ServingModels models;
-    private TopologyTestDriver driver;
-    private final Map<Modality, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
-    private final Map<Modality, TestOutputTopic<String, byte[]>> embeddings = new HashMap<>();
-    private TestOutputTopic<byte[], byte[]> deadLetters;
+    private PipelineTopologyFixture pipeline;
     private int sequence;
 
     @BeforeContainer
     static void startRegistryAndModels() throws IOException {
         dir = Files.createTempDirectory("d2v-fuzz");
-        stack = DevStack.start(DevStackOptions.builder(dir.resolve("stack")).kafkaPort(0).registryPort(0).build());
-        registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
-                Map.of("schema.registry.url", stack.registryUrl())));
-        store = new ModelStore(dir.resolve("models"));
-        for (Modality modality : Modality.values()) {
-            store.initDefault(modality, 1);
-        }
+        backing = PipelineTopologyFixture.Backing.start(dir);
+        registry = backing.registry();
         allowedDir = Files.createDirectories(dir.resolve("allowed"));
         Files.write(allowedDir.resolve("ok.png"), TestMedia.png(3));
         Files.write(allowedDir.resolve("ok.wav"), TestMedia.halfSecondWav(330));
@@ -109,8 +82,7 @@ class FuzzedRecordsTest {
 
     @AfterContainer
     static void stop() throws IOException {
-        registry.close();
-        stack.close();
+        backing.close();
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -118,34 +90,16 @@ class FuzzedRecordsTest {
 
     @BeforeProperty
     void startDriver() {
-        models = new ServingModels(
-                new ModelHolder<>(store.loadText(store.latest(Modality.TEXT).orElseThrow(), EncoderOptions.defaults())),
-                new ModelHolder<>(store.loadImage(store.latest(Modality.IMAGE).orElseThrow(), EncoderOptions.defaults())),
-                new ModelHolder<>(store.loadAudio(store.latest(Modality.AUDIO).orElseThrow(), EncoderOptions.defaults())));
         // A batch of one, so each case is decided when it is piped in; URIs only inside allowedDir,
         // and no host is allowed, so no case can reach the network.
-        PipelineConfig config = PipelineConfig.from(Map.of(PipelineConfig.TEXT_BATCH_MAX_SIZE, "1",
+        pipeline = new PipelineTopologyFixture(backing, Map.of(PipelineConfig.TEXT_BATCH_MAX_SIZE, "1",
                 PipelineConfig.IMAGE_BATCH_MAX_SIZE, "1", PipelineConfig.AUDIO_BATCH_MAX_SIZE, "1",
                 PipelineConfig.URI_ALLOWED_DIRS, allowedDir.toString()));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "fuzz-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.putAll(DeadLetterProcessingExceptionHandler.streamsProperties(TOPICS.deadLetters()));
-        driver = new TopologyTestDriver(EmbeddingPipeline.embeddingTopology(config, registry, models, PipelineMetrics.NONE),
-                props);
-        for (Modality modality : Modality.values()) {
-            inputs.put(modality, driver.createInputTopic(TOPICS.events(modality), new ByteArraySerializer(),
-                    new ByteArraySerializer()));
-            embeddings.put(modality, driver.createOutputTopic(TOPICS.embeddings(modality), new StringDeserializer(),
-                    new ByteArrayDeserializer()));
-        }
-        deadLetters = driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     @AfterProperty
     void closeDriver() {
-        driver.close();
-        models.close();
+        pipeline.close();
     }
 
     // ---- the properties ----
@@ -161,9 +115,7 @@ class FuzzedRecordsTest {
     @Property
     @Label("any text, of any Unicode and any length up to twice the limit, ends as one output")
     void arbitraryText(@ForAll("texts") String text) {
-        byte[] value = new SpecificAvroSerializer<TextEvent>(registry).serialize(TOPICS.events(Modality.TEXT),
-                TextEvent.newBuilder().setId("fuzz").setText(text).build());
-        assertOneOutputThenServes(Modality.TEXT, value);
+        assertOneOutputThenServes(Modality.TEXT, event(Modality.TEXT, "fuzz", text.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Property
@@ -205,11 +157,11 @@ class FuzzedRecordsTest {
     void seedsEmbed() {
         for (String format : imageFormatNames()) {
             pipe(Modality.IMAGE, event(Modality.IMAGE, "seed-" + format, imageFile(format, 7)));
-            assertThat(deadLetters.readRecordsToList()).as("the %s seed is valid", format).isEmpty();
-            assertThat(embeddings.get(Modality.IMAGE).readRecordsToList()).as("the %s seed embeds", format).hasSize(1);
+            assertThat(pipeline.deadLetters()).as("the %s seed is valid", format).isEmpty();
+            assertThat(pipeline.embeddings(Modality.IMAGE)).as("the %s seed embeds", format).hasSize(1);
         }
         pipe(Modality.IMAGE, uriEvent(Modality.IMAGE, "seed-uri", allowedDir.resolve("ok.png").toUri().toString()));
-        assertThat(embeddings.get(Modality.IMAGE).readRecordsToList()).as("an allowed file URI embeds").hasSize(1);
+        assertThat(pipeline.embeddings(Modality.IMAGE)).as("an allowed file URI embeds").hasSize(1);
     }
 
     // ---- the check every case ends with ----
@@ -219,10 +171,10 @@ class FuzzedRecordsTest {
         pipe(modality, value);
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
-        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        List<TestRecord<byte[], byte[]>> dead = pipeline.deadLetters();
         List<TestRecord<String, byte[]>> embedded = new ArrayList<>();
         for (Modality m : Modality.values()) {
-            embedded.addAll(embeddings.get(m).readRecordsToList());
+            embedded.addAll(pipeline.embeddings(m));
         }
         assertThat(dead.size() + embedded.size()).as("one output for the fuzzed record (dead letters %s)",
                 reasons(dead)).isEqualTo(1);
@@ -232,13 +184,13 @@ class FuzzedRecordsTest {
 
         String sentinel = "sentinel-" + sequence;
         pipe(modality, event(modality, sentinel, validContent(modality, sequence)));
-        assertThat(deadLetters.readRecordsToList()).as("the next good record is not refused").isEmpty();
-        assertThat(embeddings.get(modality).readRecordsToList()).extracting(TestRecord::key)
+        assertThat(pipeline.deadLetters()).as("the next good record is not refused").isEmpty();
+        assertThat(pipeline.embeddings(modality)).extracting(TestRecord::key)
                 .as("the next good record is embedded").containsExactly(sentinel);
     }
 
     private void pipe(Modality modality, byte[] value) {
-        inputs.get(modality).pipeInput(("k-" + sequence++).getBytes(StandardCharsets.UTF_8), value);
+        pipeline.input(modality).pipeInput(("k-" + sequence++).getBytes(StandardCharsets.UTF_8), value);
     }
 
     private static List<String> reasons(List<TestRecord<byte[], byte[]>> letters) {
@@ -334,15 +286,7 @@ class FuzzedRecordsTest {
     }
 
     private static byte[] event(Modality modality, String id, byte[] content) {
-        String topic = TOPICS.events(modality);
-        return switch (modality) {
-            case TEXT -> new SpecificAvroSerializer<TextEvent>(registry).serialize(topic,
-                    TextEvent.newBuilder().setId(id).setText(new String(content, StandardCharsets.UTF_8)).build());
-            case IMAGE -> new SpecificAvroSerializer<ImageEvent>(registry).serialize(topic,
-                    ImageEvent.newBuilder().setId(id).setContent(ByteBuffer.wrap(content)).build());
-            case AUDIO -> new SpecificAvroSerializer<AudioEvent>(registry).serialize(topic,
-                    AudioEvent.newBuilder().setId(id).setContent(ByteBuffer.wrap(content)).build());
-        };
+        return backing.event(modality, id, content);
     }
 
     private static byte[] uriEvent(Modality modality, String id, String uri) {

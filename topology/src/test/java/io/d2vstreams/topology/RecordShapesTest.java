@@ -1,27 +1,10 @@
 package io.d2vstreams.topology;
 
-import io.d2vstreams.avro.AudioEvent;
-import io.d2vstreams.avro.ImageEvent;
-import io.d2vstreams.avro.TextEvent;
-import io.d2vstreams.devstack.DevStack;
-import io.d2vstreams.devstack.DevStackOptions;
-import io.d2vstreams.runtime.EncoderOptions;
-import io.d2vstreams.runtime.ModelHolder;
-import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.Modality;
-import io.d2vstreams.schemas.RegistryClientConfig;
-import io.d2vstreams.schemas.RestSchemaRegistryClient;
-import io.d2vstreams.schemas.SchemaRegistryClient;
-import io.d2vstreams.schemas.SpecificAvroSerializer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -31,13 +14,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,85 +30,57 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @DisplayName("Any record a Kafka client can write")
 class RecordShapesTest {
-    private static final Topics TOPICS = Topics.withDefaultPrefix();
+    private static final Topics TOPICS = PipelineTopologyFixture.TOPICS;
 
     @TempDir
     static Path dir;
-    private static DevStack stack;
-    private static SchemaRegistryClient registry;
-    private static ModelStore store;
+    private static PipelineTopologyFixture.Backing backing;
 
-    private ServingModels models;
-    private TopologyTestDriver driver;
+    private PipelineTopologyFixture pipeline;
 
     @BeforeAll
     static void startRegistryAndModels() {
-        stack = DevStack.start(DevStackOptions.builder(dir.resolve("stack")).kafkaPort(0).registryPort(0).build());
-        registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
-                Map.of("schema.registry.url", stack.registryUrl())));
-        store = new ModelStore(dir.resolve("models"));
-        for (Modality modality : Modality.values()) {
-            store.initDefault(modality, 1);
-        }
+        backing = PipelineTopologyFixture.Backing.start(dir);
     }
 
     @AfterAll
     static void stop() {
-        registry.close();
-        stack.close();
+        backing.close();
     }
 
     @AfterEach
     void closeDriver() {
-        if (driver != null) {
-            driver.close();
-        }
-        if (models != null) {
-            models.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 
     /** The pipeline's own three-path topology, a batch of one per modality so each record is decided at once. */
     private void start() {
-        models = new ServingModels(
-                new ModelHolder<>(store.loadText(store.latest(Modality.TEXT).orElseThrow(), EncoderOptions.defaults())),
-                new ModelHolder<>(store.loadImage(store.latest(Modality.IMAGE).orElseThrow(), EncoderOptions.defaults())),
-                new ModelHolder<>(store.loadAudio(store.latest(Modality.AUDIO).orElseThrow(), EncoderOptions.defaults())));
-        PipelineConfig config = PipelineConfig.from(Map.of(PipelineConfig.TEXT_BATCH_MAX_SIZE, "1",
+        pipeline = new PipelineTopologyFixture(backing, Map.of(PipelineConfig.TEXT_BATCH_MAX_SIZE, "1",
                 PipelineConfig.IMAGE_BATCH_MAX_SIZE, "1", PipelineConfig.AUDIO_BATCH_MAX_SIZE, "1"));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "record-shapes-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.putAll(DeadLetterProcessingExceptionHandler.streamsProperties(TOPICS.deadLetters()));
-        driver = new TopologyTestDriver(EmbeddingPipeline.embeddingTopology(config, registry, models, PipelineMetrics.NONE),
-                props);
     }
 
     private TestInputTopic<byte[], byte[]> input(Modality modality) {
-        return driver.createInputTopic(TOPICS.events(modality), new ByteArraySerializer(), new ByteArraySerializer());
+        return pipeline.input(modality);
     }
 
     private List<String> embeddedKeys(Modality modality) {
-        return driver.createOutputTopic(TOPICS.embeddings(modality), new StringDeserializer(), new ByteArrayDeserializer())
-                .readRecordsToList().stream().map(TestRecord::key).toList();
+        return pipeline.embeddings(modality).stream().map(TestRecord::key).toList();
     }
 
     private List<TestRecord<byte[], byte[]>> deadLetters() {
-        return driver.createOutputTopic(TOPICS.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer())
-                .readRecordsToList();
+        return pipeline.deadLetters();
     }
 
     /** A valid event of the modality, in the Confluent wire format. */
     private static byte[] event(Modality modality, String id) {
-        String topic = TOPICS.events(modality);
-        return switch (modality) {
-            case TEXT -> new SpecificAvroSerializer<TextEvent>(registry).serialize(topic,
-                    TextEvent.newBuilder().setId(id).setText("a sentence for " + id).build());
-            case IMAGE -> new SpecificAvroSerializer<ImageEvent>(registry).serialize(topic,
-                    ImageEvent.newBuilder().setId(id).setContent(ByteBuffer.wrap(TestMedia.png(id.length()))).build());
-            case AUDIO -> new SpecificAvroSerializer<AudioEvent>(registry).serialize(topic,
-                    AudioEvent.newBuilder().setId(id).setContent(ByteBuffer.wrap(TestMedia.halfSecondWav(440))).build());
+        byte[] content = switch (modality) {
+            case TEXT -> utf8("a sentence for " + id);
+            case IMAGE -> TestMedia.png(id.length());
+            case AUDIO -> TestMedia.halfSecondWav(440);
         };
+        return backing.event(modality, id, content);
     }
 
     private static byte[] utf8(String s) {
