@@ -74,6 +74,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 r.encoder().batch(),
                 r.encoder().threads(), r.partitions(), r.guarantee(), r.encoder().records(),
                 "encoder alone", r.encoder().encoderRps(), "pipeline", r.pipelineRps(), "ratio", r.ratio(),
-                "latency p50 / p99", r.latencyP50Ms(), r.latencyP99Ms());
+                "latency p50 / p99", r.latencyP50Ms(), r.latencyP99Ms())
+                + String.format(Locale.ROOT, "  %-20s%.1f us/record (bare encoder: %.1f)%n  %-20s%s%n",
+                "CPU", r.cpuMicrosPerRecord().get("total"), r.encoderCpuMicrosPerRecord(), "CPU split (us/rec)",
+                r.cpuMicrosPerRecord());
     }
 }

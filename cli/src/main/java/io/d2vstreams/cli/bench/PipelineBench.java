@@ -50,10 +50,13 @@ import java.util.function.IntConsumer;
  * event's create time (the embedding keeps the event's timestamp). A warm-up round goes through
  * the pipeline first, untimed, so JIT compilation and session start-up are not measured. The
  * run fails if any record is missing or embedded twice: a throughput bought by losing records
- * is not a figure.
+ * is not a figure. The CPU of the timed run is split by what spent it ({@link CpuSplit}): the
+ * broker, registry and bench clients share this process, so the split says how much of the cores
+ * the pipeline itself had.
  */
 public final class PipelineBench {
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
+    private static final String APPLICATION_ID = "d2v-bench";
 
     /**
      * @param records   timed records
@@ -83,15 +86,18 @@ public final class PipelineBench {
         ModelManifest model = store.initDefault(options.modality(), PipelineConfig.defaults().modelSeed());
         // The encoder alone as the pipeline runs it: calls of one micro-batch, in runs of at most encoder.max.run.size.
         int run = Math.min(options.batch(), PipelineConfig.defaults().encoderMaxRunSize());
+        CpuSplit.Snapshot encoderStart = CpuSplit.Snapshot.take();
         BenchResult encoder = EncoderBench.run(BenchOptions.of(store, model, options.records(), run,
                 EncoderOptions.defaults().withThreads(options.threads(), 1)).withWindow(options.batch()).withSeed(options.seed()));
+        // The whole encoder bench (warm-up included) over its timed records: an upper bound of the encoder's share.
+        CpuSplit encoderCpu = CpuSplit.between(encoderStart, CpuSplit.Snapshot.take(), APPLICATION_ID);
 
         try (DevStack stack = DevStack.start(DevStackOptions.builder(options.workDir().resolve("stack"))
                 .kafkaPort(0).registryPort(0).build())) {
             PipelineConfig config = PipelineConfig.from(Map.of(
                     PipelineConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
                     PipelineConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
-                    PipelineConfig.APPLICATION_ID, "d2v-bench",
+                    PipelineConfig.APPLICATION_ID, APPLICATION_ID,
                     PipelineConfig.TOPIC_PARTITIONS, Integer.toString(options.partitions()),
                     batchSizeKey(options.modality()), Integer.toString(options.batch()),
                     PipelineConfig.ENCODER_THREADS, Integer.toString(options.threads()),
@@ -116,13 +122,17 @@ public final class PipelineBench {
 
                 // Generated before the clock starts: the bench times the pipeline, not the generator.
                 List<EventInput> timed = EventInputs.generated(options.modality(), options.records(), options.seed() + 2, "timed-");
+                CpuSplit.Snapshot cpuStart = CpuSplit.Snapshot.take();
                 long started = System.nanoTime();
                 producer.send(events, options.modality(), timed, done -> { });
                 long[] latencies = embedded.drain(consumer, "timed-", options.records(), options.progress());
                 double seconds = (System.nanoTime() - started) / 1e9;
+                CpuSplit cpu = CpuSplit.between(cpuStart, CpuSplit.Snapshot.take(), APPLICATION_ID);
                 Arrays.sort(latencies);
                 return new PipelineBenchResult(encoder, options.records() / seconds, percentile(latencies, 0.50),
-                        percentile(latencies, 0.99), options.partitions(), config.processingGuarantee());
+                        percentile(latencies, 0.99), options.partitions(), config.processingGuarantee(),
+                        cpu.microsPerRecord(options.records()),
+                        encoderCpu.microsPerRecord(options.records()).get("total"));
             }
         }
     }

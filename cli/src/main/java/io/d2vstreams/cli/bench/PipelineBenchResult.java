@@ -15,9 +15,12 @@ import java.util.Map;
  * @param latencyP99Ms   99th percentile of the same
  * @param partitions     input partitions, each a stream task
  * @param guarantee      the pipeline's processing.guarantee
+ * @param cpuMicrosPerRecord CPU microseconds per timed record of the pipeline run, by what spent it ({@link CpuSplit})
+ * @param encoderCpuMicrosPerRecord process CPU microseconds per record of the bare-encoder run
  */
 public record PipelineBenchResult(BenchResult encoder, double pipelineRps, double latencyP50Ms, double latencyP99Ms,
-                                  int partitions, String guarantee) {
+                                  int partitions, String guarantee, Map<String, Double> cpuMicrosPerRecord,
+                                  double encoderCpuMicrosPerRecord) {
 
     /** pipeline_rps / encoder_rps: the share of the bare encoder's speed that survives Kafka and exactly-once. */
     public double ratio() {
@@ -44,6 +47,8 @@ public record PipelineBenchResult(BenchResult encoder, double pipelineRps, doubl
         m.put("processing_guarantee", guarantee);
         m.put("encoder_latency_p50_ms", round(encoder.latencyP50Ms()));
         m.put("encoder_latency_p99_ms", round(encoder.latencyP99Ms()));
+        m.put("cpu_us_per_record", cpuMicrosPerRecord);
+        m.put("encoder_cpu_us_per_record", round(encoderCpuMicrosPerRecord));
         return m;
     }
 
