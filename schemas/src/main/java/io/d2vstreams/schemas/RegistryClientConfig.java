@@ -322,7 +322,9 @@ public record RegistryClientConfig(
                 problem = e.getMessage();
             }
             if (problem != null) {
-                throw new ConfigException(name, raw, problem + "; expected http://host:port or https://host:port");
+                // The value may carry user:password@ (source URL): shown without it.
+                throw new ConfigException(name, ConfigSecrets.withoutUserInfo(raw),
+                        problem + "; expected http://host:port or https://host:port");
             }
         }
     }
