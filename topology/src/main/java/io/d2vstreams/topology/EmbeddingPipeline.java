@@ -3,7 +3,6 @@ package io.d2vstreams.topology;
 import io.d2vstreams.avro.AudioEvent;
 import io.d2vstreams.avro.Embedding;
 import io.d2vstreams.avro.ImageEvent;
-import io.d2vstreams.avro.ModelVersion;
 import io.d2vstreams.avro.TextEvent;
 import io.d2vstreams.avro.TrainingSample;
 import io.d2vstreams.runtime.EncoderOptions;
@@ -35,7 +34,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
@@ -88,16 +86,16 @@ public final class EmbeddingPipeline implements AutoCloseable {
                     config.topicReplicationFactor());
             ModelStore store = new ModelStore(config.modelStoreDir());
             follower = new ModelFollower(config, registry, store);
-            Map<Modality, ModelVersion> announced = follower.catchUp();
+            follower.catchUp();
             EncoderOptions textOptions = encoderOptions(config, Modality.TEXT);
             EncoderOptions imageOptions = encoderOptions(config, Modality.IMAGE);
             EncoderOptions audioOptions = encoderOptions(config, Modality.AUDIO);
             ModelHolder<String> text = opened(opened, new ModelHolder<>(store.loadText(
-                    startingVersion(config, store, follower, announced, Modality.TEXT), textOptions)));
+                    startingVersion(config, store, follower, Modality.TEXT), textOptions)));
             ModelHolder<byte[]> image = opened(opened, new ModelHolder<>(store.loadImage(
-                    startingVersion(config, store, follower, announced, Modality.IMAGE), imageOptions)));
+                    startingVersion(config, store, follower, Modality.IMAGE), imageOptions)));
             ModelHolder<byte[]> audio = opened(opened, new ModelHolder<>(store.loadAudio(
-                    startingVersion(config, store, follower, announced, Modality.AUDIO), audioOptions)));
+                    startingVersion(config, store, follower, Modality.AUDIO), audioOptions)));
             ServingModels models = new ServingModels(text, image, audio);
             for (Modality modality : Modality.values()) {
                 telemetry.metrics().watchModel(modality, models.holder(modality));
@@ -206,10 +204,19 @@ public final class EmbeddingPipeline implements AutoCloseable {
                 config.audioMaxBytes(), PipelineConfig.AUDIO_MAX_BYTES, fetcher);
     }
 
-    /** The log's ACTIVE version, else the store's newest, else a freshly generated seeded default. */
+    /**
+     * The log's ACTIVE version, else the store's newest, else a freshly generated seeded default
+     * (see {@link ModelFollower#startingVersion}). A store whose every version was refused does not
+     * start: serving one of them is what the refusal is there to prevent.
+     */
     private static ModelManifest startingVersion(PipelineConfig config, ModelStore store, ModelFollower follower,
-                                                 Map<Modality, ModelVersion> announced, Modality modality) {
-        return follower.startingVersion(modality, announced).orElseGet(() -> {
+                                                 Modality modality) {
+        return follower.startingVersion(modality).orElseGet(() -> {
+            if (store.latest(modality).isPresent()) {
+                throw new IllegalStateException("no " + modality.folderName() + " version can serve: every one in "
+                        + store.root() + " was refused (see the event=model_rejected lines); announce a valid one "
+                        + "with d2v models promote");
+            }
             log.info("event=model_init modality={} seed={} store={}", modality, config.modelSeed(), store.root());
             // latestOrSeed: a trainer sharing the store may be seeding the same empty modality right now.
             return store.latestOrSeed(modality, config.modelSeed());

@@ -3,6 +3,7 @@ package io.d2vstreams.topology;
 import io.d2vstreams.runtime.Device;
 
 import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.schemas.ConfigSecrets;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -394,10 +395,12 @@ public final class PipelineConfig {
         return processingGuarantee;
     }
 
-    /** Every setting as given, secrets masked, for the start-up log line. */
+    /**
+     * Every setting as given, for the start-up log line, with secrets masked by the rule the trainer's
+     * config follows too ({@link ConfigSecrets}): passwords, JAAS configs, registry user info, and the
+     * user info of a URL.
+     */
     public Map<String, String> describe() {
-        Map<String, String> shown = new TreeMap<>();
-        originals.forEach((key, value) -> shown.put(key, SecretMasking.mask(key, value)));
-        return shown;
+        return ConfigSecrets.masked(originals);
     }
 }
