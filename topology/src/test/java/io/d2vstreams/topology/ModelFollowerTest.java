@@ -176,7 +176,7 @@ class ModelFollowerTest {
                 PipelineConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
                 PipelineConfig.TOPIC_PREFIX, name + ".",
                 PipelineConfig.MODEL_STORE_DIR, dir.resolve(name).resolve("models").toString()));
-        TopicSetup.ensureTopics(config.clientProperties(), config.topics(), 1, (short) -1);
+        TopicSetup.ensureTopics(config.clientProperties(), config.topics(), RecordLimits.of(config), 1, (short) -1);
         return config;
     }
 
