@@ -19,7 +19,7 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * A fresh self-signed certificate for {@code localhost} and {@code 127.0.0.1}, for the embedded servers
  * in development and in tests: a PKCS12 key store with the key and the certificate (what
- * {@link RegistryTls#fromKeyStore} serves), and a PKCS12 trust store with
+ * {@link RegistryTls#fromKeyStore} and {@link SaslSslListener} serve), and a PKCS12 trust store with
  * the certificate alone (what a client names in {@code ssl.truststore.location}).
  *
  * <p>It is made with the JDK's {@code keytool}, because the JDK has no public API that signs a
