@@ -11,11 +11,14 @@ import java.util.Objects;
  * @param dataDir        the broker's log directory (also holds the KRaft metadata log); formatted on
  *                       first use and reused afterwards, so a broker restarted on it keeps its state
  * @param host           the host the listeners bind to and advertise
- * @param port           the client (PLAINTEXT) port; 0 picks a free one
+ * @param port           the client port ({@code PLAINTEXT}, or {@code SASL_SSL} with {@code saslSsl}); 0 picks a free one
  * @param controllerPort the KRaft controller port; 0 picks a free one (clients never use it)
  * @param properties     broker properties applied last, overriding the defaults
+ * @param saslSsl        null for a {@code PLAINTEXT} client listener without authentication (the default);
+ *                       else the client listener speaks {@code SASL_SSL} with these SCRAM users
  */
-public record BrokerOptions(Path dataDir, String host, int port, int controllerPort, Map<String, String> properties) {
+public record BrokerOptions(Path dataDir, String host, int port, int controllerPort, Map<String, String> properties,
+                            SaslSslListener saslSsl) {
 
     public static final String DEFAULT_HOST = "localhost";
     public static final int DEFAULT_PORT = 9092;
@@ -49,6 +52,7 @@ public record BrokerOptions(Path dataDir, String host, int port, int controllerP
         private int port = DEFAULT_PORT;
         private int controllerPort;
         private final Map<String, String> properties = new LinkedHashMap<>();
+        private SaslSslListener saslSsl;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -81,8 +85,18 @@ public record BrokerOptions(Path dataDir, String host, int port, int controllerP
             return this;
         }
 
+        /**
+         * Serve clients on a {@code SASL_SSL} listener with SCRAM users instead of {@code PLAINTEXT}; null
+         * for {@code PLAINTEXT}. The broker's own listeners (inter-broker, KRaft controller) then stay
+         * {@code PLAINTEXT} on the loopback address; see {@link EmbeddedKafkaBroker#internalBootstrapServers()}.
+         */
+        public Builder saslSsl(SaslSslListener saslSsl) {
+            this.saslSsl = saslSsl;
+            return this;
+        }
+
         public BrokerOptions build() {
-            return new BrokerOptions(dataDir, host, port, controllerPort, properties);
+            return new BrokerOptions(dataDir, host, port, controllerPort, properties, saslSsl);
         }
     }
 }

@@ -48,6 +48,8 @@ class EmbeddedKafkaBrokerTest {
     void producesAndConsumes() throws Exception {
         assertThat(broker.bootstrapServers()).as("bootstrap servers name the bound port, not 0")
             .startsWith("localhost:").doesNotEndWith(":0");
+        assertThat(broker.internalBootstrapServers()).as("without SASL_SSL, the broker's own listener is the client one")
+            .isEqualTo(broker.bootstrapServers());
         try (KafkaProducer<String, String> producer = KafkaClients.producer(broker.bootstrapServers())) {
             producer.send(new ProducerRecord<>("plain", "k1", "hello")).get(30, TimeUnit.SECONDS);
         }

@@ -217,12 +217,12 @@ class RegistryAuthTest {
     @Test
     @DisplayName("over TLS: a client trusting the certificate writes with credentials, is refused without, and untrusted fails")
     void tls(@TempDir Path certs) throws Exception {
-        Path keyStore = TestCertificates.serverKeyStore(certs);
+        SelfSignedCertificate certificate = SelfSignedCertificate.generate(certs);
         try (EmbeddedSchemaRegistry https = EmbeddedSchemaRegistry.start(RegistryOptions.builder(broker.bootstrapServers())
                 .port(0).topic("_schemas_tls").auth(users())
-                .tls(RegistryTls.fromKeyStore(keyStore, TestCertificates.PASSWORD.toCharArray())).build())) {
+                .tls(RegistryTls.fromKeyStore(certificate.keyStore(), certificate.password().toCharArray())).build())) {
             assertThat(https.url()).as("URL of the TLS registry").startsWith("https://localhost:");
-            SSLContext trust = TestCertificates.trusting(keyStore);
+            SSLContext trust = certificate.trustingContext();
             RegistryHttp client = new RegistryHttp(https.url()).trusting(trust);
 
             assertThat(client.post("/subjects/tls-value/versions", schemaBody(V1)).status())
@@ -237,7 +237,7 @@ class RegistryAuthTest {
     @Test
     @DisplayName("a wrong key store password fails before anything starts, naming the file")
     void wrongKeyStorePassword(@TempDir Path certs) throws Exception {
-        Path keyStore = TestCertificates.serverKeyStore(certs);
+        Path keyStore = SelfSignedCertificate.generate(certs).keyStore();
         assertThatThrownBy(() -> RegistryTls.fromKeyStore(keyStore, "wrong".toCharArray()))
                 .as("loading the key store with a wrong password")
                 .isInstanceOf(IllegalArgumentException.class)

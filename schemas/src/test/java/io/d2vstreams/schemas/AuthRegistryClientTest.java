@@ -8,6 +8,7 @@ import io.d2vstreams.devstack.DevStack;
 import io.d2vstreams.devstack.DevStackOptions;
 import io.d2vstreams.devstack.RegistryAuth;
 import io.d2vstreams.devstack.RegistryTls;
+import io.d2vstreams.devstack.SelfSignedCertificate;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,15 +30,14 @@ class AuthRegistryClientTest {
     @TempDir
     static Path dir;
     private static DevStack stack;
-    private static Path trustStore;
+    private static SelfSignedCertificate certificate;
 
     @BeforeAll
     static void start() throws Exception {
-        Path keyStore = TestCertificates.serverKeyStore(dir);
-        trustStore = TestCertificates.trustStore(keyStore);
+        certificate = SelfSignedCertificate.generate(dir.resolve("certs"));
         stack = DevStack.start(DevStackOptions.builder(dir.resolve("stack")).kafkaPort(0).registryPort(0)
                 .registryAuth(RegistryAuth.basic(Map.of("pipeline", "p1pel1ne-secret")))
-                .registryTls(RegistryTls.fromKeyStore(keyStore, TestCertificates.PASSWORD.toCharArray()))
+                .registryTls(RegistryTls.fromKeyStore(certificate.keyStore(), certificate.password().toCharArray()))
                 .build());
     }
 
@@ -52,8 +52,8 @@ class AuthRegistryClientTest {
     private static Map<String, Object> tls() {
         Map<String, Object> props = new HashMap<>();
         props.put("schema.registry.url", stack.registryUrl());
-        props.put("schema.registry.ssl.truststore.location", trustStore.toString());
-        props.put("schema.registry.ssl.truststore.password", TestCertificates.PASSWORD);
+        props.put("schema.registry.ssl.truststore.location", certificate.trustStore().toString());
+        props.put("schema.registry.ssl.truststore.password", certificate.password());
         props.put("max.retries", "0");
         return props;
     }

@@ -3,6 +3,7 @@ package io.d2vstreams.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.d2vstreams.devstack.SelfSignedCertificate;
 import java.nio.file.Path;
 import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
@@ -17,14 +18,13 @@ class TlsRegistryTest {
     @Test
     @DisplayName("trusts a registry whose certificate is in schema.registry.ssl.truststore.*, and refuses it without")
     void truststoreFromProperties(@TempDir Path dir) throws Exception {
-        Path serverStore = TestCertificates.serverKeyStore(dir);
-        Path trustStore = TestCertificates.trustStore(serverStore);
+        SelfSignedCertificate certificate = SelfSignedCertificate.generate(dir);
 
-        try (ScriptedRegistry peer = new ScriptedRegistry(serverContext(serverStore))) {
+        try (ScriptedRegistry peer = new ScriptedRegistry(serverContext(certificate))) {
             peer.reply(200, "[\"tls-value\"]");
             Map<String, Object> props = Map.of("schema.registry.url", peer.url().toString(),
-                    "schema.registry.ssl.truststore.location", trustStore.toString(),
-                    "schema.registry.ssl.truststore.password", "changeit",
+                    "schema.registry.ssl.truststore.location", certificate.trustStore().toString(),
+                    "schema.registry.ssl.truststore.password", certificate.password(),
                     "schema.registry.ssl.truststore.type", "PKCS12");
             try (RestSchemaRegistryClient client = RestSchemaRegistryClient.fromProperties(props)) {
                 assertThat(client.subjects()).as("subjects over https").containsExactly("tls-value");
@@ -38,9 +38,9 @@ class TlsRegistryTest {
         }
     }
 
-    private static SSLContext serverContext(Path serverStore) throws Exception {
+    private static SSLContext serverContext(SelfSignedCertificate certificate) throws Exception {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(TestCertificates.load(serverStore), TestCertificates.PASSWORD.toCharArray());
+        kmf.init(certificate.loadKeyStore(), certificate.password().toCharArray());
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(kmf.getKeyManagers(), null, null);
         return context;
