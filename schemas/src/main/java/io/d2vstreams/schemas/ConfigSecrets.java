@@ -31,8 +31,9 @@ public final class ConfigSecrets {
     /** What a secret value is shown as. */
     public static final String MASK = "******";
 
-    private static final Pattern SECRET_NAME =
-            Pattern.compile(".*(password|passphrase|secret|jaas|user\\.info|token|credentials|api\\.key|apikey).*");
+    // "token" only as a whole word of the key (bearer.auth.token), not inside one (trainer.max.tokens).
+    private static final Pattern SECRET_NAME = Pattern.compile(
+            ".*(password|passphrase|secret|jaas|user\\.info|credentials|api\\.key|apikey).*|(.*[._-])?token([._-].*)?");
     /** {@code basic.auth.credentials.source} names where credentials come from (URL, USER_INFO), not them. */
     private static final String CREDENTIALS_SOURCE = "credentials.source";
     /** {@code scheme://user:password@}: everything between {@code //} and {@code @} of one URL. */

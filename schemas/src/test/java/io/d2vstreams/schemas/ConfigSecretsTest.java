@@ -40,7 +40,8 @@ class ConfigSecretsTest {
                 "basic.auth.credentials.source", "USER_INFO",
                 "security.protocol", "SASL_SSL",
                 "schema.registry.url", "https://svc:" + SECRET + "@registry-a:8081,https://svc:" + SECRET + "@registry-b:8081",
-                "ssl.truststore.location", "/etc/kafka/trust.p12"));
+                "ssl.truststore.location", "/etc/kafka/trust.p12",
+                "trainer.max.tokens", "128"));
 
         assertThat(shown.toString()).as("shown settings").doesNotContain(SECRET);
         assertThat(shown).as("shown settings")
@@ -48,6 +49,7 @@ class ConfigSecretsTest {
                 .containsEntry("basic.auth.credentials.source", "USER_INFO")
                 .containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("schema.registry.url", "https://******@registry-a:8081,https://******@registry-b:8081")
-                .containsEntry("ssl.truststore.location", "/etc/kafka/trust.p12");
+                .containsEntry("ssl.truststore.location", "/etc/kafka/trust.p12")
+                .as("a count of tokens is no token").containsEntry("trainer.max.tokens", "128");
     }
 }
