@@ -3,6 +3,7 @@ package io.d2vstreams.topology;
 import io.d2vstreams.runtime.Device;
 
 import io.d2vstreams.runtime.Modality;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -101,6 +102,17 @@ public final class PipelineConfig {
     private static final String STREAM_THREADS_DOC = "Kafka Streams threads in this instance.";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     private static final String PROCESSING_GUARANTEE_DOC = "Kafka Streams processing guarantee; exactly_once_v2 gives one output per input across crashes.";
+    /** Kafka's own consumer key, typed here because its default is ours: it sets how fast a dead instance's partitions move. */
+    public static final String SESSION_TIMEOUT_MS = ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG;
+    private static final String SESSION_TIMEOUT_MS_DOC = "How long the consumer group waits for a silent instance (killed, frozen, "
+            + "cut off) before its partitions move to the others: the pipeline's failover time, plus a rebalance and the "
+            + "abort of the dead instance's open transaction. Kafka's own default is 45 s. Must lie within the broker's "
+            + "group.min.session.timeout.ms and group.max.session.timeout.ms (6 s and 30 min by default). Used with the "
+            + "classic group protocol (Kafka Streams' default); with group.protocol=streams the broker's "
+            + "group.streams.session.timeout.ms decides instead.";
+    public static final String HEARTBEAT_INTERVAL_MS = ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG;
+    private static final String HEARTBEAT_INTERVAL_MS_DOC = "Time between an instance's heartbeats to the group coordinator; "
+            + "must be lower than session.timeout.ms, at most a third of it so that one lost heartbeat is not a failover.";
 
     /**
      * 8 MiB: far above a photo or a 30 s clip as an event would carry them, and small enough
@@ -149,7 +161,9 @@ public final class PipelineConfig {
             .define(STREAM_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, STREAM_THREADS_DOC)
             .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
                     ConfigDef.ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
-                    Importance.MEDIUM, PROCESSING_GUARANTEE_DOC);
+                    Importance.MEDIUM, PROCESSING_GUARANTEE_DOC)
+            .define(SESSION_TIMEOUT_MS, Type.INT, 10_000, Range.atLeast(1), Importance.MEDIUM, SESSION_TIMEOUT_MS_DOC)
+            .define(HEARTBEAT_INTERVAL_MS, Type.INT, 3_000, Range.atLeast(1), Importance.LOW, HEARTBEAT_INTERVAL_MS_DOC);
 
     /** Our own keys: these are not forwarded to the Kafka clients. */
     private static final Set<String> OWN_KEYS = Set.of(TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
@@ -185,6 +199,8 @@ public final class PipelineConfig {
     private final int encoderMaxRunSize;
     private final int streamThreads;
     private final String processingGuarantee;
+    private final int sessionTimeoutMs;
+    private final int heartbeatIntervalMs;
     private final Map<String, String> passThrough;
     private final Map<String, String> originals;
 
@@ -225,6 +241,12 @@ public final class PipelineConfig {
         this.encoderMaxRunSize = parsed.getInt(ENCODER_MAX_RUN_SIZE);
         this.streamThreads = parsed.getInt(STREAM_THREADS);
         this.processingGuarantee = parsed.getString(PROCESSING_GUARANTEE);
+        this.sessionTimeoutMs = parsed.getInt(SESSION_TIMEOUT_MS);
+        this.heartbeatIntervalMs = parsed.getInt(HEARTBEAT_INTERVAL_MS);
+        if (heartbeatIntervalMs >= sessionTimeoutMs) {
+            throw new ConfigException(HEARTBEAT_INTERVAL_MS, heartbeatIntervalMs,
+                    "must be lower than " + SESSION_TIMEOUT_MS + " (" + sessionTimeoutMs + ")");
+        }
         Map<String, String> rest = new TreeMap<>(settings);
         OWN_KEYS.forEach(rest::remove);
         this.passThrough = Map.copyOf(rest);
@@ -258,6 +280,14 @@ public final class PipelineConfig {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+        // Unprefixed, so that a main.consumer.* or consumer.* setting still wins by Kafka Streams' own
+        // precedence. Only the classic group protocol takes these from the client: with the streams
+        // protocol (KIP-1071) the broker's group.streams.* settings decide.
+        if (passThrough.getOrDefault(StreamsConfig.GROUP_PROTOCOL_CONFIG, StreamsConfig.DEFAULT_GROUP_PROTOCOL)
+                .trim().equalsIgnoreCase(StreamsConfig.DEFAULT_GROUP_PROTOCOL)) {
+            props.put(SESSION_TIMEOUT_MS, sessionTimeoutMs);
+            props.put(HEARTBEAT_INTERVAL_MS, heartbeatIntervalMs);
+        }
         props.remove(SCHEMA_REGISTRY_URL);
         return props;
     }
@@ -401,6 +431,15 @@ public final class PipelineConfig {
 
     public String processingGuarantee() {
         return processingGuarantee;
+    }
+
+    /** How long the group waits for a silent instance before its partitions move (classic group protocol). */
+    public Duration sessionTimeout() {
+        return Duration.ofMillis(sessionTimeoutMs);
+    }
+
+    public Duration heartbeatInterval() {
+        return Duration.ofMillis(heartbeatIntervalMs);
     }
 
     /** Every setting as given, secrets masked, for the start-up log line. */
