@@ -57,12 +57,6 @@ public final class BrokerProperties {
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
         p.put("server.max.startup.time.ms", "120000");
 
-        // Failover: a killed transactional producer (a pipeline instance after kill -9) leaves its
-        // transaction open, and read_committed readers of every partition it wrote see nothing past
-        // it until the coordinator aborts it, at transaction.timeout.ms (10 s in Kafka Streams) plus
-        // up to this interval between checks. The default 10 s check made failover take up to 20 s.
-        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
-
         p.putAll(overrides);
         return p;
     }
