@@ -21,11 +21,14 @@ import java.util.Map;
 public final class EmbeddedService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedService.class);
 
-    /** Ports of the embedded default (DESIGN.md); 0 picks free ports, for tests. */
+    /**
+     * Ports of the embedded default (DESIGN.md); 0 picks free ports, for tests. {@code partitions}
+     * is {@code topic.partitions}: the most pipeline instances that can share the input topics.
+     */
     public record Options(Path dataDir, String host, int kafkaPort, int registryPort, int metricsPort,
-                          int trainerMetricsPort) {
+                          int trainerMetricsPort, int partitions) {
         public static Options defaults(Path dataDir) {
-            return new Options(dataDir, "localhost", 9092, 8081, 9400, 9401);
+            return new Options(dataDir, "localhost", 9092, 8081, 9400, 9401, PipelineConfig.defaults().topicPartitions());
         }
     }
 
@@ -50,7 +53,8 @@ public final class EmbeddedService implements AutoCloseable {
             PipelineConfig config = PipelineConfig.from(Map.of(
                     PipelineConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
                     PipelineConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
-                    PipelineConfig.TOPIC_PARTITIONS, "1",
+                    // Topics an earlier run created keep their own count (TopicSetup logs a difference).
+                    PipelineConfig.TOPIC_PARTITIONS, Integer.toString(options.partitions()),
                     PipelineConfig.METRICS_PORT, Integer.toString(options.metricsPort()),
                     PipelineConfig.MODEL_STORE_DIR, options.dataDir().resolve("models").toString()));
             EmbeddingPipeline pipeline = EmbeddingPipeline.start(config);

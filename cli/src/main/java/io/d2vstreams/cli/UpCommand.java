@@ -1,5 +1,6 @@
 package io.d2vstreams.cli;
 
+import io.d2vstreams.topology.PipelineConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,11 +32,17 @@ final class UpCommand implements Callable<Integer> {
             description = "Port of the trainer's /metrics and /health; -1 turns them off (default: ${DEFAULT-VALUE}).")
     int trainerMetricsPort;
 
+    @Option(names = "--partitions", paramLabel = "N",
+            description = "Partitions of the topics d2v up creates (topic.partitions, default 3): the most pipeline "
+                    + "instances that can share the input. Topics that exist keep theirs.")
+    Integer partitions;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure(spec);
-        EmbeddedService service = EmbeddedService.start(
-                new EmbeddedService.Options(dataDir, "localhost", kafkaPort, registryPort, metricsPort, trainerMetricsPort));
+        int topicPartitions = partitions != null ? partitions : PipelineConfig.defaults().topicPartitions();
+        EmbeddedService service = EmbeddedService.start(new EmbeddedService.Options(dataDir, "localhost", kafkaPort,
+                registryPort, metricsPort, trainerMetricsPort, topicPartitions));
         spec.commandLine().getErr().printf("d2v up: Kafka %s, registry %s, metrics http://localhost:%d/metrics, data in %s. Ctrl-C to stop.%n",
                 service.bootstrapServers(), service.registryUrl(), metricsPort, dataDir.toAbsolutePath());
         ServiceLifetime.runUntilStopped(service);

@@ -10,6 +10,8 @@ import io.d2vstreams.schemas.SpecificAvroDeserializer;
 import io.d2vstreams.schemas.SpecificAvroSerializer;
 import io.d2vstreams.schemas.SubjectNames;
 import io.d2vstreams.topology.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +76,8 @@ class UpRestartIT {
         String registryUrl = "http://localhost:" + registryPort;
 
         Process first = startUp(kafkaPort, registryPort);
+        assertThat(inputPartitions(bootstrap)).as("partitions of every input topic, so more instances can share them")
+                .hasSize(3).containsOnly(3);
         int schemaIdBefore;
         try (SchemaRegistryClient registry = registry(registryUrl)) {
             schemaIdBefore = registry.latest(SubjectNames.valueSubject(TOPIC)).id();
@@ -87,6 +92,7 @@ class UpRestartIT {
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).as("kill -9 took effect").isTrue();
 
         startUp(kafkaPort, registryPort);
+        assertThat(inputPartitions(bootstrap)).as("partitions of every input topic after the restart").hasSize(3).containsOnly(3);
         try (SchemaRegistryClient registry = registry(registryUrl)) {
             assertThat(registry.latest(SubjectNames.valueSubject(TOPIC)).id())
                     .as("schema id survives the restart").isEqualTo(schemaIdBefore);
@@ -143,6 +149,14 @@ class UpRestartIT {
                         TextEvent.newBuilder().setId("u" + i).setText("restart sentence " + i).build())));
             }
             producer.flush();
+        }
+    }
+
+    private static List<Integer> inputPartitions(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            List<String> inputs = Arrays.stream(Modality.values()).map(TOPICS::events).toList();
+            return admin.describeTopics(inputs).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .map(description -> description.partitions().size()).toList();
         }
     }
 
