@@ -87,6 +87,13 @@ public final class PipelineConfig {
     private static final String SAMPLING_AUDIO_MAX_PER_SECOND_DOC = "Most audio training samples written per second per stream task.";
     public static final String METRICS_PORT = "metrics.port";
     private static final String METRICS_PORT_DOC = "Port of /metrics (Prometheus) and /health; 0 picks a free port, -1 turns the endpoint off.";
+    public static final String HEALTH_CLUSTER_TIMEOUT_MS = "health.cluster.timeout.ms";
+    private static final String HEALTH_CLUSTER_TIMEOUT_MS_DOC = "/health reports DOWN (cluster_unreachable) when no broker has "
+            + "answered the pipeline's probe (one small metadata request a second) for this long.";
+    public static final String HEALTH_STALL_TIMEOUT_MS = "health.stall.timeout.ms";
+    private static final String HEALTH_STALL_TIMEOUT_MS_DOC = "/health reports DOWN (stalled) when records wait on this "
+            + "instance's input partitions (committed offset behind the end) and none has been processed (committed, "
+            + "embedded or dead-lettered) for this long. Raise it when one micro-batch may take longer to encode.";
     public static final String METRICS_HOST = "metrics.host";
     private static final String METRICS_HOST_DOC = "Address the metrics endpoint binds to; 0.0.0.0 to be scraped from other hosts.";
     public static final String ENCODER_THREADS = "encoder.threads";
@@ -154,6 +161,10 @@ public final class PipelineConfig {
                     SAMPLING_AUDIO_MAX_PER_SECOND_DOC)
             .define(METRICS_PORT, Type.INT, 9400, Range.between(-1, 65535), Importance.MEDIUM, METRICS_PORT_DOC)
             .define(METRICS_HOST, Type.STRING, "localhost", Importance.LOW, METRICS_HOST_DOC)
+            .define(HEALTH_CLUSTER_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(1_000), Importance.LOW,
+                    HEALTH_CLUSTER_TIMEOUT_MS_DOC)
+            .define(HEALTH_STALL_TIMEOUT_MS, Type.LONG, 60_000L, Range.atLeast(1_000), Importance.LOW,
+                    HEALTH_STALL_TIMEOUT_MS_DOC)
             .define(ENCODER_THREADS, Type.INT, 0, Range.atLeast(0), Importance.LOW, ENCODER_THREADS_DOC)
             .define(ENCODER_MAX_RUN_SIZE, Type.INT, 32, Range.between(1, 4096), Importance.LOW, ENCODER_MAX_RUN_SIZE_DOC)
             .define(ENCODER_DEVICE, Type.STRING, "cpu", ConfigDef.CaseInsensitiveValidString.in("cpu", "cuda"),
@@ -169,6 +180,7 @@ public final class PipelineConfig {
     private static final Set<String> OWN_KEYS = Set.of(TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
             MODEL_STORE_DIR, MODEL_SEED, TEXT_BATCH_MAX_SIZE, TEXT_BATCH_MAX_WAIT_MS, TEXT_MAX_CHARS, ENCODER_THREADS, ENCODER_DEVICE, ENCODER_MAX_RUN_SIZE,
             SAMPLING_ENABLED, SAMPLING_TEXT_RATE, SAMPLING_TEXT_MAX_PER_SECOND, METRICS_PORT, METRICS_HOST,
+            HEALTH_CLUSTER_TIMEOUT_MS, HEALTH_STALL_TIMEOUT_MS,
             IMAGE_BATCH_MAX_SIZE, IMAGE_BATCH_MAX_WAIT_MS, IMAGE_MAX_BYTES, AUDIO_BATCH_MAX_SIZE, AUDIO_BATCH_MAX_WAIT_MS,
             AUDIO_MAX_BYTES, URI_ALLOWED_DIRS, URI_ALLOWED_HOSTS, URI_MAX_BYTES, URI_TIMEOUT_MS,
             SAMPLING_IMAGE_RATE, SAMPLING_IMAGE_MAX_PER_SECOND, SAMPLING_AUDIO_RATE, SAMPLING_AUDIO_MAX_PER_SECOND);
@@ -194,6 +206,8 @@ public final class PipelineConfig {
     private final SamplingPolicy audioSampling;
     private final int metricsPort;
     private final String metricsHost;
+    private final Duration healthClusterTimeout;
+    private final Duration healthStallTimeout;
     private final int encoderThreads;
     private final Device encoderDevice;
     private final int encoderMaxRunSize;
@@ -236,6 +250,8 @@ public final class PipelineConfig {
                 parsed.getDouble(SAMPLING_AUDIO_MAX_PER_SECOND));
         this.metricsPort = parsed.getInt(METRICS_PORT);
         this.metricsHost = parsed.getString(METRICS_HOST);
+        this.healthClusterTimeout = Duration.ofMillis(parsed.getLong(HEALTH_CLUSTER_TIMEOUT_MS));
+        this.healthStallTimeout = Duration.ofMillis(parsed.getLong(HEALTH_STALL_TIMEOUT_MS));
         this.encoderThreads = parsed.getInt(ENCODER_THREADS);
         this.encoderDevice = Device.valueOf(parsed.getString(ENCODER_DEVICE).toUpperCase(Locale.ROOT));
         this.encoderMaxRunSize = parsed.getInt(ENCODER_MAX_RUN_SIZE);
@@ -415,6 +431,16 @@ public final class PipelineConfig {
 
     public String metricsHost() {
         return metricsHost;
+    }
+
+    /** How long the cluster may stay silent before /health says DOWN. */
+    public Duration healthClusterTimeout() {
+        return healthClusterTimeout;
+    }
+
+    /** How long records may wait with none processed before /health says DOWN. */
+    public Duration healthStallTimeout() {
+        return healthStallTimeout;
     }
 
     public int encoderThreads() {

@@ -1,7 +1,7 @@
 package io.d2vstreams.topology;
 
-import io.d2vstreams.avro.TextEvent;
 import io.d2vstreams.schemas.WireFormat;
+import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -38,13 +38,16 @@ final class TestClients {
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
 
-    /** The Confluent wire format by hand, as any client would write it: magic byte, big-endian id, Avro binary. */
-    static byte[] wireFormat(int schemaId, TextEvent event) throws IOException {
+    /**
+     * The Confluent wire format by hand, as any client would write it: magic byte, big-endian id,
+     * Avro binary of {@code event} (a generated class or a generic record of another writer schema).
+     */
+    static byte[] wireFormat(int schemaId, IndexedRecord event) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         bytes.write(WireFormat.MAGIC_BYTE);
         bytes.write(new byte[]{(byte) (schemaId >>> 24), (byte) (schemaId >>> 16), (byte) (schemaId >>> 8), (byte) schemaId});
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
-        new SpecificDatumWriter<>(TextEvent.class).write(event, encoder);
+        new SpecificDatumWriter<IndexedRecord>(event.getSchema()).write(event, encoder);
         encoder.flush();
         return bytes.toByteArray();
     }
