@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The embedded stack as a long-running service ({@code d2v up}): broker, registry, pipeline
@@ -36,13 +37,15 @@ public final class EmbeddedService implements AutoCloseable {
     private final EmbeddingPipeline pipeline;
     private final TrainerWorker trainer;
     private final TrainerTelemetry trainerTelemetry;
+    private final CompletableFuture<Void> ready;
 
     private EmbeddedService(DevStack stack, EmbeddingPipeline pipeline, TrainerWorker trainer,
-                            TrainerTelemetry trainerTelemetry) {
+                            TrainerTelemetry trainerTelemetry, CompletableFuture<Void> ready) {
         this.stack = stack;
         this.pipeline = pipeline;
         this.trainer = trainer;
         this.trainerTelemetry = trainerTelemetry;
+        this.ready = ready;
     }
 
     public static EmbeddedService start(Options options) {
@@ -75,7 +78,12 @@ public final class EmbeddedService implements AutoCloseable {
             }
             log.info("event=service_started kafka={} registry={} data_dir={} startup_ms={}", stack.bootstrapServers(),
                     stack.registryUrl(), options.dataDir().toAbsolutePath(), (System.nanoTime() - started) / 1_000_000);
-            return new EmbeddedService(stack, pipeline, trainer, trainerTelemetry);
+            // The broker and registry answer before the schemas exist: clients wait for this line (or /health).
+            CompletableFuture<Void> ready = pipeline.ready().thenRun(() -> log.info(
+                    "event=service_ready kafka={} registry={} health={} partitions={} ready_ms={}", stack.bootstrapServers(),
+                    stack.registryUrl(), healthUrl(options, pipeline), options.partitions(),
+                    (System.nanoTime() - started) / 1_000_000));
+            return new EmbeddedService(stack, pipeline, trainer, trainerTelemetry, ready);
         } catch (RuntimeException e) {
             stack.close();
             throw e;
@@ -92,6 +100,19 @@ public final class EmbeddedService implements AutoCloseable {
 
     public EmbeddingPipeline pipeline() {
         return pipeline;
+    }
+
+    /**
+     * Completes once the stack is ready (logged as {@code event=service_ready}): topics created,
+     * schemas registered, the pipeline's stream threads RUNNING and the trainer started.
+     */
+    public CompletableFuture<Void> ready() {
+        return ready.copy();
+    }
+
+    private static String healthUrl(Options options, EmbeddingPipeline pipeline) {
+        return pipeline.metricsPort().isPresent()
+                ? "http://" + options.host() + ":" + pipeline.metricsPort().getAsInt() + "/health" : "off";
     }
 
     private static TrainerTelemetry serveTrainerMetrics(TrainerWorker trainer, Options options) {

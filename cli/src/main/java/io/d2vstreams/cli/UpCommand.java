@@ -44,7 +44,10 @@ final class UpCommand implements Callable<Integer> {
         EmbeddedService service = EmbeddedService.start(new EmbeddedService.Options(dataDir, "localhost", kafkaPort,
                 registryPort, metricsPort, trainerMetricsPort, topicPartitions));
         spec.commandLine().getErr().printf("d2v up: Kafka %s, registry %s, metrics http://localhost:%d/metrics, data in %s. Ctrl-C to stop.%n",
-                service.bootstrapServers(), service.registryUrl(), metricsPort, dataDir.toAbsolutePath());
+                service.bootstrapServers(), service.registryUrl(), service.pipeline().metricsPort().orElse(metricsPort),
+                dataDir.toAbsolutePath());
+        service.ready().thenRun(() -> spec.commandLine().getErr().printf(
+                "d2v up: ready: schemas registered, pipeline running; produce to %s.%n", service.bootstrapServers()));
         ServiceLifetime.runUntilStopped(service);
         return 0;
     }
