@@ -133,6 +133,9 @@ final class PipelineHealth implements AutoCloseable {
                 ready.complete(null);
             }
         });
+        if (config.metricsPort() < 0) {
+            return; // no /health to answer: the ready signal is all that is needed
+        }
         Map<String, Object> props = new HashMap<>(config.clientProperties());
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, config.applicationId() + "-health");
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) probeTimeout.toMillis());
