@@ -46,6 +46,16 @@ final class BenchPipelineCommand implements Callable<Integer> {
             description = "Seed of the generated inputs (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--rate", defaultValue = "0", paramLabel = "R",
+            description = "Produce open-loop at R records/s (latency from each record's due time, so a stall counts "
+                    + "against every record it delays); 0 produces the whole backlog at once (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--guarantee", defaultValue = "exactly_once_v2", paramLabel = "G",
+            description = "The pipeline's processing.guarantee: exactly_once_v2 (production) or at_least_once, to price "
+                    + "the guarantee (default: ${DEFAULT-VALUE}).")
+    String guarantee;
+
     @Option(names = "--json", description = "Make the last line of stdout one JSON object with the figures.")
     boolean json;
 
@@ -56,7 +66,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
         PipelineBenchResult result;
         try (StderrProgress progress = new StderrProgress("pipeline")) {
             result = PipelineBench.runInTemporaryDirectory(new PipelineBench.Options(modality, records, batch, intraOp,
-                    partitions, seed, Path.of("."), done -> progress.update(done, records)));
+                    partitions, seed, rate, guarantee, Path.of("."), done -> progress.update(done, records)));
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(table(result));
@@ -74,6 +84,11 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 r.encoder().batch(),
                 r.encoder().threads(), r.partitions(), r.guarantee(), r.encoder().records(),
                 "encoder alone", r.encoder().encoderRps(), "pipeline", r.pipelineRps(), "ratio", r.ratio(),
-                "latency p50 / p99", r.latencyP50Ms(), r.latencyP99Ms());
+                "latency p50 / p99", r.latencyP50Ms(), r.latencyP99Ms())
+                + String.format(Locale.ROOT, "  %-20s%.1f ms; offered %s%n", "latency p99.9", r.latencyP999Ms(),
+                r.offeredRate() == 0 ? "a backlog at once" : String.format(Locale.ROOT, "%.0f records/s open-loop", r.offeredRate()))
+                + String.format(Locale.ROOT, "  %-20s%.1f us/record (bare encoder: %.1f)%n  %-20s%s%n",
+                "CPU", r.cpuMicrosPerRecord().get("total"), r.encoderCpuMicrosPerRecord(), "CPU split (us/rec)",
+                r.cpuMicrosPerRecord());
     }
 }

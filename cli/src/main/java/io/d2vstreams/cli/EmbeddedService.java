@@ -2,6 +2,8 @@ package io.d2vstreams.cli;
 
 import io.d2vstreams.devstack.DevStack;
 import io.d2vstreams.devstack.DevStackOptions;
+import io.d2vstreams.devstack.RegistryAuth;
+import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.topology.EmbeddingPipeline;
 import io.d2vstreams.topology.PipelineConfig;
 import io.d2vstreams.trainer.TrainerWorker;
@@ -10,7 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -23,15 +29,31 @@ public final class EmbeddedService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedService.class);
 
     /**
-     * Ports of the embedded default (DESIGN.md); 0 picks free ports, for tests. {@code partitions}
-     * is {@code topic.partitions}: the most pipeline instances that can share the input topics.
+     * Ports of the embedded default (DESIGN.md); 0 picks free ports, for tests.
+     *
+     * @param registryAuth who may write to the registry; with users, the pipeline and trainer of the
+     *     service get a generated user of their own ({@link #SERVICE_USER})
+     * @param partitions   {@code topic.partitions}: the most pipeline instances that can share the input topics
      */
     public record Options(Path dataDir, String host, int kafkaPort, int registryPort, int metricsPort,
-                          int trainerMetricsPort, int partitions) {
+                          int trainerMetricsPort, RegistryAuth registryAuth, int partitions) {
+        public Options {
+            Objects.requireNonNull(registryAuth, "registryAuth");
+            if (registryAuth.users().contains(SERVICE_USER)) {
+                throw new IllegalArgumentException("the registry users name " + SERVICE_USER
+                        + ", which d2v up keeps for its own pipeline and trainer; choose another name");
+            }
+        }
+
         public static Options defaults(Path dataDir) {
-            return new Options(dataDir, "localhost", 9092, 8081, 9400, 9401, PipelineConfig.defaults().topicPartitions());
+            return new Options(dataDir, "localhost", 9092, 8081, 9400, 9401, RegistryAuth.none(),
+                    PipelineConfig.defaults().topicPartitions());
         }
     }
+
+    /** The registry user of the service's own pipeline and trainer when the registry has users. */
+    public static final String SERVICE_USER = "d2v-up";
+    private static final int SERVICE_PASSWORD_BYTES = 24;
 
     private final DevStack stack;
     private final EmbeddingPipeline pipeline;
@@ -50,27 +72,40 @@ public final class EmbeddedService implements AutoCloseable {
 
     public static EmbeddedService start(Options options) {
         long started = System.nanoTime();
+        RegistryAuth auth = options.registryAuth();
+        Map<String, String> registryCredentials = Map.of();
+        if (auth.enabled()) {
+            // A password of its own, made for this run and kept in memory only: no file holds it.
+            String password = randomPassword();
+            auth = auth.withUser(SERVICE_USER, password);
+            registryCredentials = Map.of(RegistryClientConfig.BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, "USER_INFO",
+                    RegistryClientConfig.BASIC_AUTH_USER_INFO_CONFIG, SERVICE_USER + ":" + password);
+        }
         DevStack stack = DevStack.start(DevStackOptions.builder(options.dataDir().resolve("stack"))
-                .host(options.host()).kafkaPort(options.kafkaPort()).registryPort(options.registryPort()).build());
+                .host(options.host()).kafkaPort(options.kafkaPort()).registryPort(options.registryPort())
+                .registryAuth(auth).build());
         try {
-            PipelineConfig config = PipelineConfig.from(Map.of(
+            Map<String, String> pipelineSettings = new HashMap<>(registryCredentials);
+            pipelineSettings.putAll(Map.of(
                     PipelineConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
                     PipelineConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
                     // Topics an earlier run created keep their own count (TopicSetup logs a difference).
                     PipelineConfig.TOPIC_PARTITIONS, Integer.toString(options.partitions()),
                     PipelineConfig.METRICS_PORT, Integer.toString(options.metricsPort()),
                     PipelineConfig.MODEL_STORE_DIR, options.dataDir().resolve("models").toString()));
-            EmbeddingPipeline pipeline = EmbeddingPipeline.start(config);
+            EmbeddingPipeline pipeline = EmbeddingPipeline.start(PipelineConfig.from(pipelineSettings));
             TrainerWorker trainer;
             TrainerTelemetry trainerTelemetry;
             try {
-                // After the pipeline: it creates the topics the trainer waits for and seeds the store.
-                trainer = TrainerWorker.start(TrainerWorkerConfig.from(Map.of(
+                Map<String, String> trainerSettings = new HashMap<>(registryCredentials);
+                trainerSettings.putAll(Map.of(
                         TrainerWorkerConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
                         TrainerWorkerConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
                         TrainerWorkerConfig.MODEL_STORE_DIR, options.dataDir().resolve("models").toString(),
                         // One folder per modality below it; TEXT's is checkpoints/text, where it always was.
-                        TrainerWorkerConfig.CHECKPOINT_DIR, options.dataDir().resolve("checkpoints").toString())));
+                        TrainerWorkerConfig.CHECKPOINT_DIR, options.dataDir().resolve("checkpoints").toString()));
+                // After the pipeline: it creates the topics the trainer waits for and seeds the store.
+                trainer = TrainerWorker.start(TrainerWorkerConfig.from(trainerSettings));
                 trainerTelemetry = serveTrainerMetrics(trainer, options);
             } catch (RuntimeException e) {
                 pipeline.close();
@@ -88,6 +123,12 @@ public final class EmbeddedService implements AutoCloseable {
             stack.close();
             throw e;
         }
+    }
+
+    private static String randomPassword() {
+        byte[] bytes = new byte[SERVICE_PASSWORD_BYTES];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     public String bootstrapServers() {

@@ -18,7 +18,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "promote", mixinStandardHelpOptions = true,
-        description = "Announce an existing store version ACTIVE on d2v.models; the pipeline checks it and swaps to it.")
+        description = {"Verify a store version and announce it ACTIVE on d2v.models; the pipeline checks it again and swaps to it.",
+                "Verified first, as a pipeline would: every file's checksum against manifest.json, no unlisted file, "
+                        + "the digest, an ONNX Runtime session and a probe batch of finite vectors of the right width. "
+                        + "A version that fails is refused with the reason (exit 1) and nothing is announced."})
 final class ModelsPromoteCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "rollback", mixinStandardHelpOptions = true,
-        description = "Serve the previous ACTIVE version again: announce it ACTIVE on d2v.models and the current one RETIRED.")
+        description = {"Serve the previous ACTIVE version again: announce it ACTIVE on d2v.models and the current one RETIRED.",
+                "The previous version is verified first, as models promote does; if it fails, nothing is announced."})
 final class ModelsRollbackCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

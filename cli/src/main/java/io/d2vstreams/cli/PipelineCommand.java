@@ -1,5 +1,6 @@
 package io.d2vstreams.cli;
 
+import io.d2vstreams.schemas.ConfigSecrets;
 import io.d2vstreams.topology.ConfigSource;
 import io.d2vstreams.topology.EmbeddingPipeline;
 import io.d2vstreams.topology.PipelineConfig;
@@ -31,7 +32,8 @@ final class PipelineCommand implements Callable<Integer> {
         PipelineConfig pipelineConfig = PipelineConfig.from(ConfigSource.load(config, System.getenv()));
         EmbeddingPipeline pipeline = EmbeddingPipeline.start(pipelineConfig);
         spec.commandLine().getErr().printf("d2v pipeline: application %s on %s, registry %s. Ctrl-C to stop.%n",
-                pipelineConfig.applicationId(), pipelineConfig.bootstrapServers(), pipelineConfig.schemaRegistryUrl());
+                pipelineConfig.applicationId(), pipelineConfig.bootstrapServers(),
+                ConfigSecrets.withoutUserInfo(pipelineConfig.schemaRegistryUrl()));
         ServiceLifetime.runUntilStopped(pipeline);
         return 0;
     }

@@ -1,5 +1,6 @@
 package io.d2vstreams.cli;
 
+import io.d2vstreams.schemas.ConfigSecrets;
 import io.d2vstreams.trainer.TrainerWorker;
 import io.d2vstreams.trainer.TrainerWorkerConfig;
 import java.time.Duration;
@@ -37,7 +38,7 @@ final class TrainerCommand implements Callable<Integer> {
         }, "d2v-trainer-shutdown"));
         spec.commandLine().getErr().printf(
                 "d2v trainer: modalities %s, Kafka %s, registry %s, store %s, checkpoints %s, metrics %s. Ctrl-C to stop.%n",
-                settings.modalities(), settings.bootstrapServers(), settings.schemaRegistryUrl(),
+                settings.modalities(), settings.bootstrapServers(), ConfigSecrets.withoutUserInfo(settings.schemaRegistryUrl()),
                 settings.modelStoreDir().toAbsolutePath(), settings.checkpointDir().toAbsolutePath(),
                 telemetry == null ? "off" : "http://" + settings.metricsHost() + ":" + telemetry.port().getAsInt() + "/metrics");
         spec.commandLine().getErr().flush();

@@ -1,5 +1,6 @@
 package io.d2vstreams.cli;
 
+import io.d2vstreams.devstack.RegistryAuth;
 import io.d2vstreams.topology.PipelineConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,12 +38,21 @@ final class UpCommand implements Callable<Integer> {
                     + "instances that can share the input. Topics that exist keep theirs.")
     Integer partitions;
 
+    @Option(names = "--registry-users", paramLabel = "FILE",
+            description = {"Turn on HTTP basic auth for the registry, with the users of this properties file "
+                    + "(user=password lines; keep it readable by you only). Writes (new schemas, compatibility "
+                    + "changes, deletes) then need a user's credentials; reads stay open. The stack's own pipeline "
+                    + "and trainer get a generated user. Without it the registry needs no credentials and is "
+                    + "served on localhost only."})
+    Path registryUsers;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure(spec);
         int topicPartitions = partitions != null ? partitions : PipelineConfig.defaults().topicPartitions();
+        RegistryAuth auth = registryUsers == null ? RegistryAuth.none() : RegistryAuth.fromUsersFile(registryUsers);
         EmbeddedService service = EmbeddedService.start(new EmbeddedService.Options(dataDir, "localhost", kafkaPort,
-                registryPort, metricsPort, trainerMetricsPort, topicPartitions));
+                registryPort, metricsPort, trainerMetricsPort, auth, topicPartitions));
         spec.commandLine().getErr().printf("d2v up: Kafka %s, registry %s, metrics http://localhost:%d/metrics, data in %s. Ctrl-C to stop.%n",
                 service.bootstrapServers(), service.registryUrl(), service.pipeline().metricsPort().orElse(metricsPort),
                 dataDir.toAbsolutePath());

@@ -24,8 +24,8 @@ class PipelineBenchIT {
     @DisplayName("measures every timed record through Kafka exactly once and reports the contract's fields")
     void measuresEndToEnd() throws Exception {
         List<Integer> progress = new ArrayList<>();
-        PipelineBenchResult result = PipelineBench.run(new PipelineBench.Options(Modality.TEXT, 120, 16, 1, 1, 5, dir,
-                progress::add));
+        PipelineBenchResult result = PipelineBench.run(new PipelineBench.Options(Modality.TEXT, 120, 16, 1, 1, 5, 0,
+                "exactly_once_v2", dir, progress::add));
 
         assertThat(progress).as("progress reaches every timed record").last().isEqualTo(120);
         assertThat(result.pipelineRps()).as("pipeline records/s").isPositive();
@@ -37,12 +37,30 @@ class PipelineBenchIT {
         assertThat(fields).as("DESIGN.md's bench fields").containsKeys("encoder_rps", "pipeline_rps", "ratio",
                 "latency_p50_ms", "latency_p99_ms", "model", "batch", "device", "threads");
         assertThat(fields.get("batch")).isEqualTo(16);
+        assertThat(result.cpuMicrosPerRecord()).as("the CPU split").containsKeys("stream_threads", "broker_and_other",
+                "native_ort_gc_jit", "total");
+        assertThat(result.cpuMicrosPerRecord().get("stream_threads")).as("the stream threads did the work").isPositive();
+    }
+
+    @Test
+    @DisplayName("produces open-loop at a fixed rate, at least once, and reports the tail latency")
+    void openLoopAtLeastOnce() throws Exception {
+        PipelineBenchResult result = PipelineBench.run(new PipelineBench.Options(Modality.TEXT, 100, 8, 1, 1, 5, 50,
+                "at_least_once", dir, null));
+
+        assertThat(result.guarantee()).isEqualTo("at_least_once");
+        assertThat(result.offeredRate()).isEqualTo(50);
+        // 100 records at 50/s take two seconds to offer, so the pipeline cannot have finished sooner.
+        assertThat(result.pipelineRps()).as("paced by the offered rate").isLessThanOrEqualTo(55);
+        assertThat(result.latencyP99Ms()).as("p99 <= p99.9").isLessThanOrEqualTo(result.latencyP999Ms());
+        assertThat(result.toFields()).containsEntry("offered_rate", 50.0).containsKey("latency_p999_ms");
     }
 
     @Test
     @DisplayName("measures the audio path too, with the audio batch size")
     void audio() throws Exception {
-        PipelineBenchResult result = PipelineBench.run(new PipelineBench.Options(Modality.AUDIO, 24, 4, 1, 1, 5, dir, null));
+        PipelineBenchResult result = PipelineBench.run(new PipelineBench.Options(Modality.AUDIO, 24, 4, 1, 1, 5, 0,
+                "exactly_once_v2", dir, null));
 
         assertThat(result.encoder().modality()).isEqualTo(Modality.AUDIO);
         assertThat(result.encoder().batch()).isEqualTo(4);

@@ -1,5 +1,6 @@
 package io.d2vstreams.cli;
 
+import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.topology.PipelineConfig;
 import io.d2vstreams.trainer.TrainerWorkerConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -36,6 +37,17 @@ class ReadmeConfigTablesTest {
     @DisplayName("\"The trainer\" documents every TrainerWorkerConfig key with its real default, and no other")
     void trainer() throws IOException {
         assertMatches(documentedDefaults("## The trainer"), TrainerWorkerConfig.DEFINITION);
+    }
+
+    @Test
+    @DisplayName("\"Security\" documents registry client keys that RegistryClientConfig defines, with their real defaults")
+    void registryClient() throws IOException {
+        Map<String, String> documented = documentedDefaults("## Security");
+        Map<String, ConfigDef.ConfigKey> keys = RegistryClientConfig.configDef().configKeys();
+        assertThat(documented).as("registry client keys in the Security table").isNotEmpty();
+        assertThat(keys.keySet()).as("keys RegistryClientConfig defines").containsAll(documented.keySet());
+        documented.forEach((key, shown) -> assertThat(shown).as("default of %s", key)
+                .isEqualTo(render(keys.get(key).defaultValue)));
     }
 
     private static void assertMatches(Map<String, String> documented, ConfigDef definition) {

@@ -10,6 +10,8 @@ import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroSerializer;
+import io.d2vstreams.topology.PipelineConfig;
+import io.d2vstreams.topology.RecordLimits;
 import io.d2vstreams.topology.TopicSetup;
 import io.d2vstreams.topology.Topics;
 import java.io.IOException;
@@ -47,7 +49,8 @@ class TrainerCommandIT {
         try (DevStack stack = DevStack.start(DevStackOptions.builder(dir.resolve("stack")).kafkaPort(0).registryPort(0).build());
              SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
                      Map.of("schema.registry.url", stack.registryUrl())))) {
-            TopicSetup.ensureTopics(Map.of("bootstrap.servers", stack.bootstrapServers()), TOPICS, 1, (short) 1);
+            TopicSetup.ensureTopics(Map.of("bootstrap.servers", stack.bootstrapServers()), TOPICS,
+                    RecordLimits.of(PipelineConfig.defaults()), 1, (short) 1);
             produce(stack.bootstrapServers(), registry, 200);
             int metricsPort = freePort();
             Path config = dir.resolve("trainer.properties");

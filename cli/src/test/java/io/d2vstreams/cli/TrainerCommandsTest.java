@@ -2,6 +2,9 @@ package io.d2vstreams.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.runtime.ModelManifest;
+import io.d2vstreams.runtime.ModelStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -58,5 +61,36 @@ class TrainerCommandsTest {
         assertThat(run("models", "promote", "--modality", "text", "7", "--store", tmp.resolve("models").toString()))
                 .isEqualTo(1);
         assertThat(err.toString()).contains("has no text v7");
+    }
+
+    @Test
+    @DisplayName("promoting a tampered version exits 1 with one line naming the file, before any connection")
+    void promoteTamperedVersion() throws Exception {
+        Path storeDir = tmp.resolve("models");
+        ModelManifest v1 = new ModelStore(storeDir).initDefault(Modality.TEXT, 1);
+        Path model = v1.directory().resolve(ModelStore.MODEL_FILE);
+        byte[] bytes = Files.readAllBytes(model);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(model, bytes);
+        // No broker listens on port 1: the refusal must come from the verification, not from Kafka.
+        Path config = tmp.resolve("trainer.properties");
+        Files.writeString(config, "bootstrap.servers=localhost:1\nschema.registry.url=http://localhost:1\n");
+
+        int exit = run("models", "promote", "--modality", "text", "1", "--store", storeDir.toString(),
+                "--config", config.toString());
+
+        assertThat(exit).as("exit code of promoting a tampered version").isEqualTo(1);
+        assertThat(err.toString().strip()).as("stderr")
+                .startsWith("d2v: refused text model")
+                .contains("checksum mismatch for model.onnx")
+                .doesNotContain("\n").doesNotContain("\tat ");
+        assertThat(out.toString()).as("stdout: nothing announced").doesNotContain("ACTIVE");
+    }
+
+    @Test
+    @DisplayName("models promote --help says that it verifies the version before announcing it")
+    void promoteHelp() {
+        assertThat(run("models", "promote", "--help")).isZero();
+        assertThat(out.toString()).as("promote --help").contains("checksum").contains("probe");
     }
 }

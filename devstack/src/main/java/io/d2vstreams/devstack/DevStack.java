@@ -7,7 +7,7 @@ package io.d2vstreams.devstack;
  * <pre>{@code
  * try (DevStack stack = DevStack.start(DevStackOptions.builder(dir).build())) {
  *     stack.bootstrapServers();   // localhost:9092
- *     stack.registryUrl();        // http://localhost:8081
+ *     stack.registryUrl();        // http://localhost:8081 (https:// with DevStackOptions.registryTls)
  * }
  * }</pre>
  */
@@ -30,7 +30,8 @@ public final class DevStack implements AutoCloseable {
             .host(options.host()).port(options.kafkaPort()).build());
         try {
             EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(RegistryOptions.builder(broker.bootstrapServers())
-                .host(options.host()).port(options.registryPort()).build());
+                .host(options.host()).port(options.registryPort())
+                .auth(options.registryAuth()).tls(options.registryTls()).build());
             return new DevStack(broker, registry);
         } catch (RuntimeException e) {
             try {

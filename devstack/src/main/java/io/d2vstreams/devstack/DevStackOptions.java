@@ -10,8 +10,11 @@ import java.util.Objects;
  * @param host         the host both servers bind to
  * @param kafkaPort    the Kafka client port; 0 picks a free one
  * @param registryPort the registry's HTTP port; 0 picks a free one
+ * @param registryAuth who may write to the registry; {@link RegistryAuth#none()} keeps it on loopback
+ * @param registryTls  the registry's key for https, or null for plain http
  */
-public record DevStackOptions(Path dataDir, String host, int kafkaPort, int registryPort) {
+public record DevStackOptions(Path dataDir, String host, int kafkaPort, int registryPort, RegistryAuth registryAuth,
+                              RegistryTls registryTls) {
 
     public static final String DEFAULT_HOST = "localhost";
 
@@ -20,6 +23,7 @@ public record DevStackOptions(Path dataDir, String host, int kafkaPort, int regi
         Objects.requireNonNull(host, "host");
         BrokerOptions.checkPort("kafkaPort", kafkaPort);
         BrokerOptions.checkPort("registryPort", registryPort);
+        Objects.requireNonNull(registryAuth, "registryAuth");
     }
 
     /** Options with the public defaults: {@code localhost:9092} and {@code http://localhost:8081}. */
@@ -33,6 +37,8 @@ public record DevStackOptions(Path dataDir, String host, int kafkaPort, int regi
         private String host = DEFAULT_HOST;
         private int kafkaPort = BrokerOptions.DEFAULT_PORT;
         private int registryPort = RegistryOptions.DEFAULT_PORT;
+        private RegistryAuth registryAuth = RegistryAuth.none();
+        private RegistryTls registryTls;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -53,8 +59,18 @@ public record DevStackOptions(Path dataDir, String host, int kafkaPort, int regi
             return this;
         }
 
+        public Builder registryAuth(RegistryAuth registryAuth) {
+            this.registryAuth = registryAuth;
+            return this;
+        }
+
+        public Builder registryTls(RegistryTls registryTls) {
+            this.registryTls = registryTls;
+            return this;
+        }
+
         public DevStackOptions build() {
-            return new DevStackOptions(dataDir, host, kafkaPort, registryPort);
+            return new DevStackOptions(dataDir, host, kafkaPort, registryPort, registryAuth, registryTls);
         }
     }
 }

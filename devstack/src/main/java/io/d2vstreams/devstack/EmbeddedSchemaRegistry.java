@@ -1,6 +1,8 @@
 package io.d2vstreams.devstack;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.d2vstreams.devstack.internal.registry.KafkaSchemaLog;
 import io.d2vstreams.devstack.internal.registry.RegistryHttpHandler;
 import io.d2vstreams.devstack.internal.registry.SchemaRegistryService;
@@ -22,7 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * stored in a compacted Kafka topic ({@link RegistryOptions#topic()}), so ids, versions and compatibility
  * settings survive restarts. Confluent's serdes and clients work against {@link #url()} unchanged.
  *
- * <p>Limits, fit for development: Avro only, no schema references, no modes/contexts/auth, and a single
+ * <p>Access: optional HTTP basic auth ({@link RegistryAuth}: writes need credentials, reads too if so
+ * configured) and optional TLS ({@link RegistryTls}). Without auth the registry binds only to a loopback
+ * address, so that nobody on the network can register schemas, change compatibility or delete subjects;
+ * {@link #start} refuses any other address then.
+ *
+ * <p>Limits, fit for development: Avro only, no schema references, no modes/contexts/ACLs, and a single
  * registry instance per topic (it reads the topic once at start and then assumes it is the only writer).
  *
  * <pre>{@code
@@ -53,23 +60,41 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     /**
      * Creates the topic if needed, reads it to the end to rebuild the registry, then starts serving.
      *
+     * @throws IllegalArgumentException if the host is not a loopback address and there is no authentication
      * @throws IllegalStateException if Kafka cannot be reached or the topic holds foreign records
      * @throws UncheckedIOException  if the HTTP port cannot be bound
      */
     public static EmbeddedSchemaRegistry start(RegistryOptions options) {
         long startNanos = System.nanoTime();
+        InetSocketAddress address = new InetSocketAddress(options.host(), options.port());
+        boolean loopback = address.getAddress() != null && address.getAddress().isLoopbackAddress();
+        if (!options.auth().enabled() && !loopback) {
+            throw new IllegalArgumentException("the schema registry would serve " + options.host() + " ("
+                + (address.getAddress() == null ? "unresolved" : address.getAddress().getHostAddress())
+                + ") without authentication, letting anyone who reaches it register schemas, change compatibility "
+                + "and delete subjects; expected a loopback host such as localhost, or basic-auth users (RegistryAuth.basic)");
+        }
         KafkaSchemaLog log = KafkaSchemaLog.open(options.bootstrapServers(), options.topic(), (short) 1, options.kafkaTimeout());
         ExecutorService executor = null;
         try {
             SchemaRegistryService service = new SchemaRegistryService(log);
-            HttpServer server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 0);
+            HttpServer server;
+            if (options.tls() != null) {
+                HttpsServer https = HttpsServer.create(address, 0);
+                https.setHttpsConfigurator(new HttpsConfigurator(options.tls().context()));
+                server = https;
+            } else {
+                server = HttpServer.create(address, 0);
+            }
             executor = Executors.newFixedThreadPool(HTTP_THREADS, daemonThreads());
             server.setExecutor(executor);
-            server.createContext("/", new RegistryHttpHandler(service));
+            server.createContext("/", new RegistryHttpHandler(service, options.auth()));
             server.start();
-            String url = "http://" + options.host() + ":" + server.getAddress().getPort();
-            LOG.info("Schema registry started url={} topic={} subjects={} startupMs={}", url, options.topic(),
-                service.subjects(false).size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+            String url = (options.tls() != null ? "https" : "http") + "://" + options.host() + ":" + server.getAddress().getPort();
+            // One line that says who can reach it and who can change it, so an operator sees an open registry at once.
+            LOG.info("Schema registry started url={} topic={} subjects={} auth={} access=\"{}\" tls={} startupMs={}", url,
+                options.topic(), service.subjects(false).size(), options.auth(), access(options.auth(), loopback),
+                options.tls() != null, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
             return new EmbeddedSchemaRegistry(server, executor, log, url);
         } catch (IOException e) {
             closeAfterFailedStart(log, executor);
@@ -80,7 +105,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
     }
 
-    /** {@code http://host:port}, with the port actually bound. */
+    /** {@code http://host:port} ({@code https://} with TLS), with the port actually bound. */
     public String url() {
         return url;
     }
@@ -102,6 +127,14 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             log.close();
             LOG.info("Schema registry stopped url={}", url);
         }
+    }
+
+    private static String access(RegistryAuth auth, boolean loopback) {
+        if (!auth.enabled()) {
+            return "no authentication, so bound to loopback only: reachable from this machine alone, where anyone may write";
+        }
+        return (loopback ? "loopback" : "network") + "; writes need credentials, reads "
+            + (auth.readsNeedCredentials() ? "need credentials too" : "are open");
     }
 
     private static void closeAfterFailedStart(KafkaSchemaLog log, ExecutorService executor) {

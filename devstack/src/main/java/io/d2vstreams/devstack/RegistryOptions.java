@@ -12,8 +12,12 @@ import java.util.Objects;
  * @param topic            the compacted topic holding schemas and settings
  * @param kafkaTimeout     how long to wait for Kafka at start-up and for each write; a write that takes
  *                         longer is answered with error 50001
+ * @param auth             who may write (and, if so configured, read); {@link RegistryAuth#none()} binds
+ *                         only to a loopback address
+ * @param tls              the server's key for https, or null for plain http
  */
-public record RegistryOptions(String bootstrapServers, String host, int port, String topic, Duration kafkaTimeout) {
+public record RegistryOptions(String bootstrapServers, String host, int port, String topic, Duration kafkaTimeout,
+                              RegistryAuth auth, RegistryTls tls) {
 
     public static final String DEFAULT_HOST = "localhost";
     public static final int DEFAULT_PORT = 8081;
@@ -26,13 +30,17 @@ public record RegistryOptions(String bootstrapServers, String host, int port, St
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(kafkaTimeout, "kafkaTimeout");
+        Objects.requireNonNull(auth, "auth");
         if (kafkaTimeout.isNegative() || kafkaTimeout.isZero()) {
             throw new IllegalArgumentException("kafkaTimeout must be positive, got " + kafkaTimeout);
         }
         BrokerOptions.checkPort("port", port);
     }
 
-    /** Options with the defaults: {@value #DEFAULT_HOST}, port {@value #DEFAULT_PORT}, topic {@value #DEFAULT_TOPIC}. */
+    /**
+     * Options with the defaults: {@value #DEFAULT_HOST}, port {@value #DEFAULT_PORT}, topic {@value #DEFAULT_TOPIC},
+     * no authentication, plain http.
+     */
     public static Builder builder(String bootstrapServers) {
         return new Builder(bootstrapServers);
     }
@@ -44,6 +52,8 @@ public record RegistryOptions(String bootstrapServers, String host, int port, St
         private int port = DEFAULT_PORT;
         private String topic = DEFAULT_TOPIC;
         private Duration kafkaTimeout = DEFAULT_KAFKA_TIMEOUT;
+        private RegistryAuth auth = RegistryAuth.none();
+        private RegistryTls tls;
 
         private Builder(String bootstrapServers) {
             this.bootstrapServers = bootstrapServers;
@@ -70,8 +80,20 @@ public record RegistryOptions(String bootstrapServers, String host, int port, St
             return this;
         }
 
+        /** Basic-auth users; without them the registry binds only to a loopback address. */
+        public Builder auth(RegistryAuth auth) {
+            this.auth = auth;
+            return this;
+        }
+
+        /** Serve https with this key instead of plain http; null for http. */
+        public Builder tls(RegistryTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
         public RegistryOptions build() {
-            return new RegistryOptions(bootstrapServers, host, port, topic, kafkaTimeout);
+            return new RegistryOptions(bootstrapServers, host, port, topic, kafkaTimeout, auth, tls);
         }
     }
 }

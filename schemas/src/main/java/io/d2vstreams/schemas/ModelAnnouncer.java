@@ -1,5 +1,6 @@
 package io.d2vstreams.schemas;
 
+import io.d2vstreams.avro.ModelStatus;
 import io.d2vstreams.avro.ModelVersion;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -33,8 +34,19 @@ public final class ModelAnnouncer implements AutoCloseable {
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new SpecificAvroSerializer<>(registry));
     }
 
-    /** Sends and waits until the broker acknowledged it. */
+    /**
+     * Sends and waits until the broker acknowledged it.
+     *
+     * @throws IllegalArgumentException for an ACTIVE announcement without a digest, which every
+     *     pipeline refuses: refused here, where the mistake is made, instead of on every reader
+     */
     public void announce(ModelVersion announcement) {
+        String digest = announcement.getSha256();
+        if (announcement.getStatus() == ModelStatus.ACTIVE && (digest == null || digest.isBlank())) {
+            throw new IllegalArgumentException("refusing to announce " + ModelVersionKeys.keyOf(announcement)
+                    + " ACTIVE without a digest (sha256 is empty); expected the version's digest, the SHA-256 of its "
+                    + "sorted file checksums");
+        }
         try {
             producer.send(new ProducerRecord<>(topic, ModelVersionKeys.keyOf(announcement), announcement))
                     .get(30, TimeUnit.SECONDS);

@@ -60,6 +60,12 @@ public record RegistryClientConfig(
 
     /** Confluent accepts this prefixed spelling as well; so do we. */
     public static final String SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO_CONFIG = "schema.registry.basic.auth.user.info";
+    /**
+     * The prefixed spelling of {@link #BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG}: what Confluent's librdkafka
+     * clients (Python, Go, .NET) name it, so their properties files work here unchanged.
+     */
+    public static final String SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG =
+            "schema.registry.basic.auth.credentials.source";
 
     public static final String TRUSTSTORE_LOCATION_CONFIG = "schema.registry.ssl.truststore.location";
     public static final String TRUSTSTORE_LOCATION_DOC = "Trust store file for https registry URLs; JDK default trust when unset.";
@@ -103,13 +109,11 @@ public record RegistryClientConfig(
     private static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, RegistryClientConfig::validateUrls,
                     Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
-            .define(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, Type.STRING, null,
-                    (name, value) -> {
-                        if (value != null && !List.of(SOURCE_URL, SOURCE_USER_INFO)
-                                .contains(value.toString().toUpperCase(Locale.ROOT))) {
-                            throw new ConfigException(name, value, "expected USER_INFO or URL");
-                        }
-                    }, Importance.MEDIUM, BASIC_AUTH_CREDENTIALS_SOURCE_DOC)
+            .define(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, Type.STRING, null, RegistryClientConfig::validateSource,
+                    Importance.MEDIUM, BASIC_AUTH_CREDENTIALS_SOURCE_DOC)
+            .define(SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, Type.STRING, null,
+                    RegistryClientConfig::validateSource, Importance.LOW,
+                    BASIC_AUTH_CREDENTIALS_SOURCE_DOC + " Alias of " + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG + ".")
             .define(BASIC_AUTH_USER_INFO_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, BASIC_AUTH_USER_INFO_DOC)
             .define(SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO_CONFIG, Type.PASSWORD, null, Importance.LOW,
                     BASIC_AUTH_USER_INFO_DOC + " Alias of " + BASIC_AUTH_USER_INFO_CONFIG + ".")
@@ -251,8 +255,17 @@ public record RegistryClientConfig(
                 (Integer) values.get(MAX_SCHEMAS_PER_SUBJECT_CONFIG));
     }
 
+    private static void validateSource(String name, Object value) {
+        if (value != null && !List.of(SOURCE_URL, SOURCE_USER_INFO).contains(value.toString().toUpperCase(Locale.ROOT))) {
+            throw new ConfigException(name, value, "expected USER_INFO or URL");
+        }
+    }
+
     private static String basicAuth(Map<String, Object> values, String urlUserInfo) {
         String source = (String) values.get(BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG);
+        if (source == null) {
+            source = (String) values.get(SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG);
+        }
         String userInfoKey = BASIC_AUTH_USER_INFO_CONFIG;
         Password userInfo = (Password) values.get(BASIC_AUTH_USER_INFO_CONFIG);
         if (userInfo == null) {
@@ -309,7 +322,9 @@ public record RegistryClientConfig(
                 problem = e.getMessage();
             }
             if (problem != null) {
-                throw new ConfigException(name, raw, problem + "; expected http://host:port or https://host:port");
+                // The value may carry user:password@ (source URL): shown without it.
+                throw new ConfigException(name, ConfigSecrets.withoutUserInfo(raw),
+                        problem + "; expected http://host:port or https://host:port");
             }
         }
     }

@@ -51,7 +51,11 @@ public final class ServingVersions {
         return Optional.ofNullable(latestByKey.get(ModelVersionKeys.key(modality, version))).map(Entry::value);
     }
 
-    private List<ModelVersion> activeNewestFirst(Modality modality) {
+    /**
+     * Every version of {@code modality} whose latest record is ACTIVE, the serving one first: where a
+     * reader that refuses the serving version (a missing digest, say) looks for the one to keep.
+     */
+    public List<ModelVersion> activeNewestFirst(Modality modality) {
         return latestByKey.values().stream()
                 .filter(e -> e.value().getStatus() == ModelStatus.ACTIVE && e.value().getModality() == modality)
                 .sorted(Comparator.comparingLong(Entry::sequence).reversed())

@@ -59,6 +59,18 @@ class ServingVersionsTest {
         assertThat(fold.active(Modality.TEXT)).isEmpty();
     }
 
+    @Test
+    @DisplayName("activeNewestFirst lists every version still ACTIVE, the serving one first, for a reader that refuses it")
+    void activeNewestFirst() {
+        apply(1, ModelStatus.ACTIVE);
+        apply(2, ModelStatus.ACTIVE);
+        apply(3, ModelStatus.ACTIVE);
+        apply(2, ModelStatus.RETIRED);
+        assertThat(fold.activeNewestFirst(Modality.TEXT)).extracting(ModelVersion::getVersion)
+                .as("ACTIVE text versions, newest record first").containsExactly(3, 1);
+        assertThat(fold.activeNewestFirst(Modality.AUDIO)).as("a modality with none").isEmpty();
+    }
+
     private void apply(int version, ModelStatus status) {
         fold.apply("TEXT/" + version, ModelVersion.newBuilder().setModality(Modality.TEXT).setModel("m").setVersion(version)
                 .setUri("text/v" + version).setSha256("").setDim(64).setStatus(status).setCreatedAtMs(0).build());

@@ -40,7 +40,8 @@ import java.util.Properties;
  * last commit) for what is not the record's fault: an unreachable registry, a micro-batch that
  * failed as a whole ({@link BatchFailedException}, also when the record being processed is the
  * one that filled it), and failures with no source record, such as a punctuation that encodes a
- * buffered batch. Those records stay buffered and are retried rather than dead-lettered.
+ * buffered batch (its context names no topic and offset -1; a tombstone's context does name its
+ * record, and is dead-lettered). Those records stay buffered and are retried rather than dead-lettered.
  */
 public final class DeadLetterProcessingExceptionHandler implements ProcessingExceptionHandler {
     /** The streams property naming the dead-letter topic: Kafka Streams' own (KIP-1034). */
@@ -48,17 +49,27 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterProcessingExceptionHandler.class);
 
+    /**
+     * d2v's own streams property: the largest dead letter the topic accepts (its {@code max.message.bytes});
+     * a larger letter leaves out the original value and headers ({@link DeadLetterHeaders#DROPPED}).
+     */
+    public static final String DEAD_LETTER_MAX_BYTES_CONFIG = "d2v.dead.letter.max.bytes";
+
     private String deadLetterTopic;
+    private int maxLetterBytes;
 
     @Override
     public void configure(Map<String, ?> configs) {
         Object topic = configs.get(DEAD_LETTER_TOPIC_CONFIG);
         this.deadLetterTopic = topic != null ? topic.toString() : Topics.withDefaultPrefix().deadLetters();
+        Object maxBytes = configs.get(DEAD_LETTER_MAX_BYTES_CONFIG);
+        this.maxLetterBytes = maxBytes != null ? Integer.parseInt(maxBytes.toString())
+                : RecordLimits.BROKER_DEFAULT_MAX_MESSAGE_BYTES;
     }
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        if (isInfrastructure(exception) || context.sourceRawValue() == null) {
+        if (isInfrastructure(exception) || !hasSourceRecord(context)) {
             log.error("event=processing_failed action=fail_task processor={} topic={} partition={} offset={} error=\"{}\"",
                     context.processorNodeId(), context.topic(), context.partition(), context.offset(), exception.toString(),
                     exception);
@@ -70,15 +81,19 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
         String topic = Objects.requireNonNull(deadLetterTopic, "configure() first");
         if (exception instanceof RejectedRecordException rejected) {
             log.info("event=dead_letter reason={} topic={} partition={} offset={} message=\"{}\"", rejected.reason(),
-                    context.topic(), context.partition(), context.offset(), rejected.getMessage());
+                    context.topic(), context.partition(), context.offset(), DeadLetters.bounded(rejected.getMessage()));
             return Response.resume(List.of(DeadLetters.producerRecord(topic, source, rejected.reason(),
-                    rejected.errorClass(), rejected.getMessage(), System.currentTimeMillis())));
+                    rejected.errorClass(), rejected.getMessage(), System.currentTimeMillis(), maxLetterBytes)));
         }
+        // The stack trace goes to DEBUG: its message may quote the record at any length.
         log.warn("event=dead_letter reason={} processor={} topic={} partition={} offset={} error=\"{}\"",
                 DeadLetterReason.PROCESSING_FAILED, context.processorNodeId(), context.topic(), context.partition(),
-                context.offset(), exception.toString(), exception);
+                context.offset(), DeadLetters.bounded(exception.toString()));
+        log.debug("event=dead_letter_trace topic={} partition={} offset={}", context.topic(), context.partition(),
+                context.offset(), exception);
         return Response.resume(List.of(DeadLetters.producerRecord(topic, source, DeadLetterReason.PROCESSING_FAILED,
-                exception.getClass().getSimpleName(), String.valueOf(exception.getMessage()), System.currentTimeMillis())));
+                exception.getClass().getSimpleName(), String.valueOf(exception.getMessage()), System.currentTimeMillis(),
+                maxLetterBytes)));
     }
 
     /**
@@ -87,10 +102,26 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
      * the handler a refused record would fail its task instead of reaching the dead-letter topic.
      */
     public static Properties streamsProperties(String deadLetterTopic) {
+        return streamsProperties(deadLetterTopic, RecordLimits.BROKER_DEFAULT_MAX_MESSAGE_BYTES);
+    }
+
+    /** The same, for a dead-letter topic that accepts records of up to {@code maxLetterBytes}. */
+    public static Properties streamsProperties(String deadLetterTopic, int maxLetterBytes) {
         Properties props = new Properties();
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class);
         props.put(DEAD_LETTER_TOPIC_CONFIG, deadLetterTopic);
+        props.put(DEAD_LETTER_MAX_BYTES_CONFIG, Integer.toString(maxLetterBytes));
         return props;
+    }
+
+    /**
+     * Whether the failure belongs to an input record. A punctuation has none: Kafka Streams gives it
+     * a record context with no topic and offset -1. The raw value cannot tell, since a tombstone's
+     * raw value is null too, and failing the task for a tombstone would fail it again after every
+     * restart, on the same record.
+     */
+    private static boolean hasSourceRecord(ErrorHandlerContext context) {
+        return context.topic() != null && context.offset() >= 0;
     }
 
     /** Broken infrastructure or a whole batch, not this record's data: retried, never dead-lettered. */

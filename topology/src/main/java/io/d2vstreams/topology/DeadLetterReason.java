@@ -2,7 +2,13 @@ package io.d2vstreams.topology;
 
 /** Why a record went to {@code d2v.dlq}; written in the {@link DeadLetterHeaders#REASON} header. */
 public enum DeadLetterReason {
-    /** Null, too short, or a magic byte other than 0: not the Confluent wire format. */
+    /**
+     * A record with a null value (a tombstone). Input topics hold events, not a table, so a
+     * tombstone deletes nothing: it is dead-lettered (key and null value kept) like any record
+     * the pipeline cannot embed, so that every input record has its one output.
+     */
+    TOMBSTONE("decode"),
+    /** Empty, too short, or a magic byte other than 0: not the Confluent wire format. */
     NOT_WIRE_FORMAT("decode"),
     /** The registry answered 404 for the schema id in the record. */
     UNKNOWN_SCHEMA_ID("decode"),
@@ -10,6 +16,8 @@ public enum DeadLetterReason {
     SCHEMA_MISMATCH("decode"),
     /** The event has no id; embeddings are keyed by it. */
     MISSING_ID("validate"),
+    /** An id longer than 1024 characters: too long to key an embedding (and to quote in a dead letter). */
+    ID_TOO_LONG("validate"),
     /** Text that is empty or only whitespace. */
     EMPTY_TEXT("validate"),
     /** Text longer than the configured character limit. */
@@ -50,6 +58,11 @@ public enum DeadLetterReason {
      * that it does not stop the pipeline. The error class and message say what happened.
      */
     PROCESSING_FAILED("process"),
+    /**
+     * The record, buffered for its batch together with its headers, would be larger than the
+     * batch buffer's changelog accepts ({@code max.message.bytes}); writing it would fail the task.
+     */
+    RECORD_TOO_LARGE("validate"),
     /** The encoder refused this record on its own (its batch neighbours were encoded). */
     ENCODER_REJECTED("encode");
 

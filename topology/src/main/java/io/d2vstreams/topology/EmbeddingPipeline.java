@@ -3,7 +3,6 @@ package io.d2vstreams.topology;
 import io.d2vstreams.avro.AudioEvent;
 import io.d2vstreams.avro.Embedding;
 import io.d2vstreams.avro.ImageEvent;
-import io.d2vstreams.avro.ModelVersion;
 import io.d2vstreams.avro.TextEvent;
 import io.d2vstreams.avro.TrainingSample;
 import io.d2vstreams.runtime.EncoderOptions;
@@ -35,7 +34,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
@@ -95,21 +93,21 @@ public final class EmbeddingPipeline implements AutoCloseable {
             health.phase("registering schemas");
             SchemaSetup.registerAll(registry, config.topics());
             health.phase("creating topics");
-            TopicSetup.ensureTopics(config.clientProperties(), config.topics(), config.topicPartitions(),
+            TopicSetup.ensureTopics(config.clientProperties(), config.topics(), RecordLimits.of(config), config.topicPartitions(),
                     config.topicReplicationFactor());
             health.phase("loading models");
             ModelStore store = new ModelStore(config.modelStoreDir());
             follower = new ModelFollower(config, registry, store);
-            Map<Modality, ModelVersion> announced = follower.catchUp();
+            follower.catchUp();
             EncoderOptions textOptions = encoderOptions(config, Modality.TEXT);
             EncoderOptions imageOptions = encoderOptions(config, Modality.IMAGE);
             EncoderOptions audioOptions = encoderOptions(config, Modality.AUDIO);
             ModelHolder<String> text = opened(opened, new ModelHolder<>(store.loadText(
-                    startingVersion(config, store, follower, announced, Modality.TEXT), textOptions)));
+                    startingVersion(config, store, follower, Modality.TEXT), textOptions)));
             ModelHolder<byte[]> image = opened(opened, new ModelHolder<>(store.loadImage(
-                    startingVersion(config, store, follower, announced, Modality.IMAGE), imageOptions)));
+                    startingVersion(config, store, follower, Modality.IMAGE), imageOptions)));
             ModelHolder<byte[]> audio = opened(opened, new ModelHolder<>(store.loadAudio(
-                    startingVersion(config, store, follower, announced, Modality.AUDIO), audioOptions)));
+                    startingVersion(config, store, follower, Modality.AUDIO), audioOptions)));
             ServingModels models = new ServingModels(text, image, audio);
             for (Modality modality : Modality.values()) {
                 telemetry.metrics().watchModel(modality, models.holder(modality));
@@ -157,16 +155,17 @@ public final class EmbeddingPipeline implements AutoCloseable {
                                              ServingModels models, PipelineMetrics metrics) {
         Serializer<Embedding> embeddings = new SpecificAvroSerializer<>(registry);
         UriFetcher fetcher = new UriFetcher(config.uriPolicy());
-        int mediaRecordBytes = config.largestBufferedRecordBytes();
+        RecordLimits limits = RecordLimits.of(config);
         Topology topology = new Topology();
         EmbeddingTopology.addPath(topology, config.topics(), new EmbeddingTopology.ModalityPath(Modality.TEXT,
-                config.textBatch(), textDecoder(config, registry), new TextBatchEncoder(models.text()), metrics), embeddings);
+                config.textBatch(), textDecoder(config, registry), new TextBatchEncoder(models.text()), metrics,
+                limits), embeddings);
         EmbeddingTopology.addPath(topology, config.topics(), new EmbeddingTopology.ModalityPath(Modality.IMAGE,
                 config.imageBatch(), imageDecoder(config, registry, fetcher), new MediaBatchEncoder(models.image()),
-                metrics, mediaRecordBytes), embeddings);
+                metrics, limits), embeddings);
         EmbeddingTopology.addPath(topology, config.topics(), new EmbeddingTopology.ModalityPath(Modality.AUDIO,
                 config.audioBatch(), audioDecoder(config, registry, fetcher), new MediaBatchEncoder(models.audio()),
-                metrics, mediaRecordBytes), embeddings);
+                metrics, limits), embeddings);
         return topology;
     }
 
@@ -204,10 +203,19 @@ public final class EmbeddingPipeline implements AutoCloseable {
                 config.audioMaxBytes(), PipelineConfig.AUDIO_MAX_BYTES, fetcher);
     }
 
-    /** The log's ACTIVE version, else the store's newest, else a freshly generated seeded default. */
+    /**
+     * The log's ACTIVE version, else the store's newest, else a freshly generated seeded default
+     * (see {@link ModelFollower#startingVersion}). A store whose every version was refused does not
+     * start: serving one of them is what the refusal is there to prevent.
+     */
     private static ModelManifest startingVersion(PipelineConfig config, ModelStore store, ModelFollower follower,
-                                                 Map<Modality, ModelVersion> announced, Modality modality) {
-        return follower.startingVersion(modality, announced).orElseGet(() -> {
+                                                 Modality modality) {
+        return follower.startingVersion(modality).orElseGet(() -> {
+            if (store.latest(modality).isPresent()) {
+                throw new IllegalStateException("no " + modality.folderName() + " version can serve: every one in "
+                        + store.root() + " was refused (see the event=model_rejected lines); announce a valid one "
+                        + "with d2v models promote");
+            }
             log.info("event=model_init modality={} seed={} store={}", modality, config.modelSeed(), store.root());
             // latestOrSeed: a trainer sharing the store may be seeding the same empty modality right now.
             return store.latestOrSeed(modality, config.modelSeed());
@@ -234,7 +242,8 @@ public final class EmbeddingPipeline implements AutoCloseable {
      */
     static Properties embeddingStreamsProperties(PipelineConfig config) {
         Properties props = streamsProperties(config, config.applicationId());
-        DeadLetterProcessingExceptionHandler.streamsProperties(config.topics().deadLetters()).forEach(props::putIfAbsent);
+        DeadLetterProcessingExceptionHandler.streamsProperties(config.topics().deadLetters(),
+                RecordLimits.of(config).derivedBytes()).forEach(props::putIfAbsent);
         return props;
     }
 
@@ -253,7 +262,7 @@ public final class EmbeddingPipeline implements AutoCloseable {
         // be a little larger than the largest input: let the producer send records that large (the
         // changelogs, d2v.dlq and d2v.training.samples are created with a matching max.message.bytes).
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-                Math.max(config.largestBufferedRecordBytes(), TopicSetup.DERIVED_TOPIC_MAX_MESSAGE_BYTES));
+                RecordLimits.of(config).largestWrittenBytes());
         return props;
     }
 

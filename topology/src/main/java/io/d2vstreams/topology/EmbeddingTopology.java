@@ -34,15 +34,16 @@ public final class EmbeddingTopology {
     /**
      * What one modality's path needs, apart from the topic names.
      *
-     * @param maxBufferedRecordBytes the largest record the buffer store writes to its changelog
-     *                               (set as the changelog's {@code max.message.bytes}); 0 keeps the broker's default,
-     *                               which is plenty for text but not for images and audio
+     * @param limits the record sizes the path must respect: its buffer changelog is created with
+     *               {@code max.message.bytes} = {@link RecordLimits#bufferedBytes}, a record that would be larger
+     *               is dead-lettered as {@link DeadLetterReason#RECORD_TOO_LARGE}, and no dead letter is larger
+     *               than {@link RecordLimits#derivedBytes}
      */
     public record ModalityPath(Modality modality, BatchPolicy batch, EventDecoder decoder, BatchEncoder encoder,
-                               PipelineMetrics metrics, int maxBufferedRecordBytes) {
+                               PipelineMetrics metrics, RecordLimits limits) {
         public ModalityPath(Modality modality, BatchPolicy batch, EventDecoder decoder, BatchEncoder encoder,
                             PipelineMetrics metrics) {
-            this(modality, batch, decoder, encoder, metrics, 0);
+            this(modality, batch, decoder, encoder, metrics, RecordLimits.of(PipelineConfig.defaults()));
         }
 
         public ModalityPath(Modality modality, BatchPolicy batch, EventDecoder decoder, BatchEncoder encoder) {
@@ -82,7 +83,8 @@ public final class EmbeddingTopology {
 
         topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events(modality));
         topology.addProcessor(processor, () -> new MicroBatchProcessor(modality, store, path.batch(), path.decoder(),
-                path.encoder(), new EmbeddingRecordFactory(modality), embeddingsSink, deadLettersSink, path.metrics()), source);
+                path.encoder(), new EmbeddingRecordFactory(modality), embeddingsSink, deadLettersSink, path.metrics(),
+                path.limits().bufferedBytes(modality), path.limits().derivedBytes()), source);
         // In memory for speed, logged for safety: the changelog is what makes the buffer crash-safe.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(store),
                 Serdes.Long(), new BufferedRecordSerde()).withLoggingEnabled(changelogConfig(path)), processor);
@@ -92,9 +94,7 @@ public final class EmbeddingTopology {
     }
 
     private static Map<String, String> changelogConfig(ModalityPath path) {
-        return path.maxBufferedRecordBytes() > 0
-                ? Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(path.maxBufferedRecordBytes()))
-                : Map.of();
+        return Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(path.limits().bufferedBytes(path.modality())));
     }
 
     private static String lower(Modality modality) {

@@ -34,6 +34,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * ACTIVE version is loaded from the model store, checked against the announced digest,
  * probed, and swapped in between batches while the streams keep running. A version that
  * fails any of that is announced REJECTED with the reason, and the current one keeps serving.
+ * An announcement without a digest is one of those failures: the digest is what binds the
+ * record on the topic to the files in the store, so a version announced without one is never
+ * loaded, neither by a running pipeline nor by one starting (which starts on the ACTIVE version
+ * before it instead).
  *
  * <p>It reads the topic without a consumer group (assign + seek to the beginning) because
  * every pipeline instance needs the whole log, not a share of it.
@@ -84,20 +88,49 @@ public final class ModelFollower implements AutoCloseable {
     }
 
     /**
-     * The version a modality should start on: the log's ACTIVE one when the store has it,
-     * else the newest in the store, else {@code empty}.
+     * The version a modality should start on: the log's ACTIVE one when the store has it and its
+     * announcement carries the store's digest; else (each refused version announced REJECTED, as a
+     * running pipeline would) the ACTIVE one before it; else, when none is announced or the store
+     * lacks the announced one, the newest in the store that was not refused; else {@code empty}.
+     * Call after {@link #catchUp()}.
      */
-    public Optional<ModelManifest> startingVersion(Modality modality, Map<Modality, ModelVersion> active) {
-        ModelVersion announced = active.get(modality);
-        if (announced != null) {
+    public Optional<ModelManifest> startingVersion(Modality modality) {
+        for (ModelVersion announced : versions.activeNewestFirst(avro(modality))) {
             Optional<ModelManifest> manifest = store.version(modality, announced.getVersion());
-            if (manifest.isPresent()) {
+            if (manifest.isEmpty()) {
+                log.warn("event=model_missing modality={} version={} store={} action=use_latest_in_store",
+                        modality, announced.getVersion(), store.root());
+                break;
+            }
+            Optional<String> problem = digestProblem(announced, manifest.get());
+            if (problem.isEmpty()) {
                 return manifest;
             }
-            log.warn("event=model_missing modality={} version={} store={} action=use_latest_in_store",
-                    modality, announced.getVersion(), store.root());
+            refuse(modality, announced, problem.get(), "look_for_an_earlier_version");
         }
-        return store.latest(modality);
+        List<ModelManifest> inStore = store.versions(modality);
+        for (int i = inStore.size() - 1; i >= 0; i--) {
+            if (!refused.contains(ModelVersionKeys.key(avro(modality), inStore.get(i).version()))) {
+                return Optional.of(inStore.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why an ACTIVE announcement must not be loaded from {@code manifest}: it has no digest, or
+     * another than the store's version. Empty when the two agree.
+     */
+    static Optional<String> digestProblem(ModelVersion announced, ModelManifest manifest) {
+        String digest = announced.getSha256();
+        if (digest == null || digest.isBlank()) {
+            return Optional.of("announced ACTIVE without a digest (sha256 is empty); expected the SHA-256 of the "
+                    + "version's sorted file checksums, as d2v models promote announces it");
+        }
+        if (!digest.equalsIgnoreCase(manifest.digest())) {
+            return Optional.of("announced digest " + digest + " does not match the store's " + manifest.digest());
+        }
+        return Optional.empty();
     }
 
     /** Starts following the log for the given slots (call after {@link #catchUp()}). */
@@ -145,19 +178,24 @@ public final class ModelFollower implements AutoCloseable {
         try {
             ModelManifest manifest = store.version(slot.modality(), target.getVersion()).orElseThrow(() ->
                     new IllegalStateException("version " + target.getVersion() + " is not in the model store at " + store.root()));
-            if (!target.getSha256().isEmpty() && !target.getSha256().equals(manifest.digest())) {
-                throw new IllegalStateException("announced digest " + target.getSha256() + " does not match the store's "
-                        + manifest.digest());
+            Optional<String> problem = digestProblem(target, manifest);
+            if (problem.isPresent()) {
+                throw new IllegalStateException(problem.get());
             }
             slot.swapTo(manifest);
         } catch (RuntimeException e) {
-            refused.add(key);
-            log.warn("event=model_rejected modality={} version={} reason=\"{}\" action=keep_serving_version_{}",
-                    slot.modality(), target.getVersion(), e.getMessage(), slot.currentVersion());
-            announcer.announce(ModelVersion.newBuilder(target).setStatus(ModelStatus.REJECTED)
-                    .setReason("pipeline could not load it: " + e.getMessage())
-                    .setCreatedAtMs(System.currentTimeMillis()).build());
+            refuse(slot.modality(), target, e.getMessage(), "keep_serving_version_" + slot.currentVersion());
         }
+    }
+
+    /** Logs the refusal and announces the version REJECTED with the reason; it is not tried again until re-announced. */
+    private void refuse(Modality modality, ModelVersion target, String reason, String action) {
+        refused.add(ModelVersionKeys.keyOf(target));
+        log.warn("event=model_rejected modality={} version={} reason=\"{}\" action={}",
+                modality, target.getVersion(), reason, action);
+        announcer.announce(ModelVersion.newBuilder(target).setStatus(ModelStatus.REJECTED)
+                .setReason("pipeline could not load it: " + reason)
+                .setCreatedAtMs(System.currentTimeMillis()).build());
     }
 
     @Override

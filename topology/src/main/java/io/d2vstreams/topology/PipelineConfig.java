@@ -3,6 +3,7 @@ package io.d2vstreams.topology;
 import io.d2vstreams.runtime.Device;
 
 import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.schemas.ConfigSecrets;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -48,7 +49,7 @@ public final class PipelineConfig {
     public static final String TEXT_BATCH_MAX_WAIT_MS = "text.batch.max.wait.ms";
     private static final String TEXT_BATCH_MAX_WAIT_MS_DOC = "Longest a buffered text record waits for its batch to fill; bounds latency when traffic is light.";
     public static final String TEXT_MAX_CHARS = "text.max.chars";
-    private static final String TEXT_MAX_CHARS_DOC = "Texts longer than this many characters are dead-lettered as TEXT_TOO_LONG.";
+    private static final String TEXT_MAX_CHARS_DOC = "Texts longer than this many characters (Unicode code points) are dead-lettered as TEXT_TOO_LONG.";
     public static final String IMAGE_BATCH_MAX_SIZE = "image.batch.max.size";
     private static final String IMAGE_BATCH_MAX_SIZE_DOC = "Most image records encoded in one batch.";
     public static final String IMAGE_BATCH_MAX_WAIT_MS = "image.batch.max.wait.ms";
@@ -399,15 +400,6 @@ public final class PipelineConfig {
         return uriPolicy;
     }
 
-    /**
-     * The largest buffered record a media path can write to its changelog: the bytes to encode
-     * plus the original value (which may carry the same bytes inline), with room for the rest.
-     */
-    public int largestBufferedRecordBytes() {
-        long media = Math.max(Math.max(imageMaxBytes, audioMaxBytes), uriPolicy.maxBytes());
-        return (int) Math.min(Integer.MAX_VALUE, 2 * media + 64 * 1024);
-    }
-
     public boolean samplingEnabled() {
         return samplingEnabled;
     }
@@ -468,10 +460,12 @@ public final class PipelineConfig {
         return Duration.ofMillis(heartbeatIntervalMs);
     }
 
-    /** Every setting as given, secrets masked, for the start-up log line. */
+    /**
+     * Every setting as given, for the start-up log line, with secrets masked by the rule the trainer's
+     * config follows too ({@link ConfigSecrets}): passwords, JAAS configs, registry user info, and the
+     * user info of a URL.
+     */
     public Map<String, String> describe() {
-        Map<String, String> shown = new TreeMap<>();
-        originals.forEach((key, value) -> shown.put(key, SecretMasking.mask(key, value)));
-        return shown;
+        return ConfigSecrets.masked(originals);
     }
 }

@@ -1,5 +1,6 @@
 package io.d2vstreams.topology;
 
+import io.d2vstreams.runtime.Modality;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -20,22 +21,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Creates the product's topics that do not exist yet: {@code d2v.models} is compacted, and the
- * topics whose records are derived from an input record are created with room for more than
- * any input the input topics accept. Topics that exist keep their partitions: adding partitions
- * would move keys to other partitions, away from their Kafka Streams state.
+ * Creates the product's topics that do not exist yet: {@code d2v.models} is compacted, the image
+ * and audio input topics accept records a little larger than their content limits, and the topics
+ * whose records are derived from an input record ({@code d2v.dlq}, {@code d2v.training.samples})
+ * have room for any input the input topics accept ({@link RecordLimits}). A derived record that a
+ * topic refused would fail the task that wrote it. Topics that exist keep their partitions: adding
+ * partitions would move keys to other partitions, away from their Kafka Streams state.
  */
 public final class TopicSetup {
     private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
-
-    /**
-     * {@code max.message.bytes} of {@code d2v.dlq} and {@code d2v.training.samples}: twice the
-     * broker's default limit (1 MiB + 12 bytes). A dead letter is its input's bytes plus the reason
-     * headers, and a training sample its input's content plus its source position, so either can be
-     * a few hundred bytes larger than an input that just fit its topic; a topic with the same limit
-     * would refuse it, and a dead letter that cannot be written stops the pipeline.
-     */
-    static final int DERIVED_TOPIC_MAX_MESSAGE_BYTES = 2 * 1_048_588;
 
     private TopicSetup() {
     }
@@ -53,8 +47,8 @@ public final class TopicSetup {
         }
     }
 
-    public static Result ensureTopics(Map<String, Object> clientProperties, Topics topics, int partitions,
-                                      short replicationFactor) {
+    public static Result ensureTopics(Map<String, Object> clientProperties, Topics topics, RecordLimits limits,
+                                      int partitions, short replicationFactor) {
         try (Admin admin = Admin.create(clientProperties)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             Map<String, Integer> kept = differingPartitions(admin, topics, existing, partitions);
@@ -69,8 +63,10 @@ public final class TopicSetup {
                 if (models) {
                     newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
                 } else if (topic.equals(topics.deadLetters()) || topic.equals(topics.trainingSamples())) {
-                    newTopic.configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                            Integer.toString(DERIVED_TOPIC_MAX_MESSAGE_BYTES)));
+                    newTopic.configs(maxMessageBytes(limits.derivedBytes()));
+                } else if (topic.equals(topics.events(Modality.IMAGE)) || topic.equals(topics.events(Modality.AUDIO))) {
+                    Modality modality = topic.equals(topics.events(Modality.IMAGE)) ? Modality.IMAGE : Modality.AUDIO;
+                    newTopic.configs(maxMessageBytes(limits.inputBytes(modality)));
                 }
                 missing.add(newTopic);
             }
@@ -119,5 +115,9 @@ public final class TopicSetup {
             }
         }
         return differing;
+    }
+
+    private static Map<String, String> maxMessageBytes(int bytes) {
+        return Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(bytes));
     }
 }

@@ -90,7 +90,8 @@ class AllModalitiesPipelineIT {
             try (EmbeddingPipeline pipeline = EmbeddingPipeline.start(config);
                  KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer());
+                         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                         ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 << 20), new StringSerializer(), new ByteArraySerializer());
                  KafkaConsumer<String, byte[]> consumer = consumer(stack);
                  SpecificAvroDeserializer<Embedding> embeddings = new SpecificAvroDeserializer<>(registry, Embedding.class);
                  SpecificAvroDeserializer<TrainingSample> trainingSamples = new SpecificAvroDeserializer<>(registry, TrainingSample.class)) {
@@ -136,7 +137,8 @@ class AllModalitiesPipelineIT {
                 assertThat(metrics).as("per-modality series")
                         .contains("d2v_model_version{modality=\"image\"} 1.0")
                         .contains("d2v_model_version{modality=\"audio\"} 1.0")
-                        .contains("d2v_records_embedded_total{modality=\"image\"} 62.0")
+                        .contains("d2v_records_embedded_total{modality=\"image\"} 63.0")
+                        .contains("d2v_records_dead_lettered_total{modality=\"text\",reason=\"TOMBSTONE\"} 1.0")
                         .contains("d2v_records_embedded_total{modality=\"audio\"} 40.0")
                         .contains("d2v_records_dead_lettered_total{modality=\"image\",reason=\"IMAGE_CORRUPT\"} 4.0")
                         .contains("d2v_records_dead_lettered_total{modality=\"audio\",reason=\"AUDIO_TOO_LONG\"} 2.0");
@@ -161,6 +163,7 @@ class AllModalitiesPipelineIT {
         byte[] nearLimit = new byte[NEAR_LIMIT_BYTES];
         java.util.Arrays.fill(nearLimit, (byte) 'x'); // not magic byte 0: not the wire format
         send(producer, topic, "text-bad-near-limit", "NOT_WIRE_FORMAT", nearLimit);
+        send(producer, topic, "text-tombstone", "TOMBSTONE", null);
     }
 
     private void produceImages(KafkaProducer<String, byte[]> producer, SpecificAvroSerializer<ImageEvent> serializer,
@@ -183,6 +186,12 @@ class AllModalitiesPipelineIT {
         byte[] large = TestMedia.noisyPng(480, 5);
         assertThat(large.length).as("large enough to need the changelog limit").isGreaterThan(600_000);
         send(producer, topic, "image-large", "embedded:IMAGE", image(serializer, "image-large", large, null));
+        // Over the broker's default 1 MiB: the image input topic is created to accept image.max.bytes
+        // (8 MiB) of content, so a producer meets the pipeline's limit, not the broker's.
+        byte[] overOneMib = TestMedia.noisyPng(640, 6);
+        assertThat(overOneMib.length).as("more than the broker's default message size").isGreaterThan(1_100_000);
+        send(producer, topic, "image-over-1mib", "embedded:IMAGE", image(serializer, "image-over-1mib", overOneMib, null));
+        send(producer, topic, "image-tombstone", "TOMBSTONE", null);
         Path file = Files.write(allowed.resolve("by-uri.png"), TestMedia.png(77));
         send(producer, topic, "image-uri-ok", "embedded:IMAGE", image(serializer, "image-uri-ok", null, file.toUri().toString()));
         send(producer, topic, "image-uri-outside", "URI_NOT_ALLOWED", image(serializer, "image-uri-outside", null,
@@ -194,6 +203,7 @@ class AllModalitiesPipelineIT {
 
     private void produceAudio(KafkaProducer<String, byte[]> producer, SpecificAvroSerializer<AudioEvent> serializer) {
         String topic = TOPICS.events(Modality.AUDIO);
+        send(producer, topic, "audio-tombstone", "TOMBSTONE", null);
         for (int i = 0; i < GOOD_CLIPS; i++) {
             String id = "audio-" + i;
             send(producer, topic, id, "embedded:AUDIO", audio(serializer, id, TestMedia.halfSecondWav(200 + 10 * i)));

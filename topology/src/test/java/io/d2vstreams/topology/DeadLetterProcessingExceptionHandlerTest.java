@@ -25,11 +25,18 @@ class DeadLetterProcessingExceptionHandlerTest {
         handler.configure(Map.of(DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG, "acme.dlq"));
     }
 
-    /** What Kafka Streams tells a handler about the record being processed. */
-    private record Context(byte[] sourceRawKey, byte[] sourceRawValue, Headers headers) implements ErrorHandlerContext {
-        @Override public String topic() { return "acme.events.text"; }
+    /** What Kafka Streams tells a handler about the record being processed (topic null and offset -1 in a punctuation). */
+    private record Context(String topic, long offset, byte[] sourceRawKey, byte[] sourceRawValue, Headers headers)
+            implements ErrorHandlerContext {
+        Context(byte[] sourceRawKey, byte[] sourceRawValue, Headers headers) {
+            this("acme.events.text", 41, sourceRawKey, sourceRawValue, headers);
+        }
+
+        static Context punctuation() {
+            return new Context(null, -1, null, null, new RecordHeaders());
+        }
+
         @Override public int partition() { return 2; }
-        @Override public long offset() { return 41; }
         @Override public String processorNodeId() { return "embed-text"; }
         @Override public TaskId taskId() { return new TaskId(0, 2); }
         @Override public long timestamp() { return 1_000L; }
@@ -93,10 +100,25 @@ class DeadLetterProcessingExceptionHandlerTest {
     @Test
     @DisplayName("a failure with no source record (a punctuation encoding a buffered batch) fails the task")
     void punctuationFails() {
-        Response response = handler.handleError(new Context(null, null, new RecordHeaders()), null,
-                new IllegalStateException("encoder broke"));
+        Response response = handler.handleError(Context.punctuation(), null, new IllegalStateException("encoder broke"));
 
         assertThat(response.result()).isEqualTo(Result.FAIL);
         assertThat(response.deadLetterQueueRecords()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a tombstone (null key and value) that fails is dead-lettered, not a task failure that would repeat on restart")
+    void tombstoneIsDeadLettered() {
+        Response response = handler.handleError(new Context(null, null, new RecordHeaders()), null,
+                new RejectedRecordException(DeadLetterReason.TOMBSTONE, "TOMBSTONE", "value is null (a tombstone)"));
+
+        assertThat(response.result()).isEqualTo(Result.RESUME);
+        ProducerRecord<byte[], byte[]> letter = response.deadLetterQueueRecords().get(0);
+        assertThat(letter.key()).isNull();
+        assertThat(letter.value()).isNull();
+        assertThat(new String(letter.headers().lastHeader(DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8))
+                .isEqualTo("TOMBSTONE");
+        assertThat(new String(letter.headers().lastHeader(DeadLetterHeaders.SOURCE_OFFSET).value(), StandardCharsets.UTF_8))
+                .isEqualTo("41");
     }
 }

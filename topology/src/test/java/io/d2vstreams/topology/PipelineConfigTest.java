@@ -78,4 +78,21 @@ class PipelineConfigTest {
 
         assertThat(config.describe().toString()).as("logged settings").doesNotContain("hunter2").contains("encoder.device=cpu");
     }
+
+    @Test
+    @DisplayName("the start-up description masks registry credentials, private keys and URL user info too")
+    void describeMasksRegistryCredentials() {
+        PipelineConfig config = PipelineConfig.from(Map.of(
+                "schema.registry.url", "https://svc:s3cr3t-XYZ@registry:8081",
+                "basic.auth.credentials.source", "USER_INFO",
+                "basic.auth.user.info", "svc:s3cr3t-XYZ",
+                "ssl.keystore.key", "-----BEGIN PRIVATE KEY----- s3cr3t-XYZ",
+                "sasl.oauthbearer.assertion.private.key.passphrase", "s3cr3t-XYZ"));
+
+        assertThat(config.describe().toString()).as("logged settings").doesNotContain("s3cr3t-XYZ");
+        assertThat(config.describe()).as("logged settings")
+                .containsEntry("schema.registry.url", "https://******@registry:8081")
+                .containsEntry("basic.auth.credentials.source", "USER_INFO")
+                .containsEntry("basic.auth.user.info", "******");
+    }
 }

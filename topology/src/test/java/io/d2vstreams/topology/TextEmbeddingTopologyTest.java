@@ -198,6 +198,21 @@ class TextEmbeddingTopologyTest {
     }
 
     @Test
+    @DisplayName("a batch that fails in the wait-time punctuation fails the task: a punctuation has no record to dead-letter")
+    void punctuationFailureIsNotDeadLettered() {
+        BatchEncoder broken = payloads -> {
+            throw new IllegalStateException("the encoder is broken, not the data");
+        };
+        startDriver(new BatchPolicy(100, Duration.ofMillis(200)),
+                new TextEventDecoder(new SpecificAvroDeserializer<>(registry, TextEvent.class), 1000), broken, new Properties());
+
+        input().pipeInput("a", event("a", "a fine sentence"));
+        assertThatThrownBy(() -> driver.advanceWallClockTime(Duration.ofMillis(300)))
+                .as("the task fails").hasRootCauseMessage("the encoder is broken, not the data");
+        assertThat(deadLetters().isEmpty()).as("the buffered record is not dead-lettered").isTrue();
+    }
+
+    @Test
     @DisplayName("holds records until the batch is full, then emits one embedding per record in input order")
     void batchesBySize() {
         startDriver(new BatchPolicy(4, Duration.ofHours(1)), 1000, null);
@@ -268,6 +283,25 @@ class TextEmbeddingTopologyTest {
         assertThat(header(dead.get(2), DeadLetterHeaders.STAGE)).isEqualTo("validate");
         assertThat(header(dead.get(0), DeadLetterHeaders.STAGE)).isEqualTo("decode");
         assertThat(embeddings().readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("ok");
+    }
+
+    @Test
+    @DisplayName("text of only no-break spaces and invisible characters is EMPTY_TEXT; the length limit counts characters, not UTF-16 units")
+    void emptyLooksAndCharacterCounts() {
+        startDriver(new BatchPolicy(1, Duration.ofHours(1)), 20, null);
+        input().pipeInput("nbsp", event("nbsp", "\u00A0\u2007\u202F\u00A0"));
+        input().pipeInput("zw", event("zw", "\u200B\u200C\u200D\u2060\uFEFF \t"));
+        input().pipeInput("emoji20", event("emoji20", "\uD83D\uDE00".repeat(20)));
+        input().pipeInput("emoji21", event("emoji21", "\uD83D\uDE00".repeat(21)));
+        input().pipeInput("word", event("word", "\u00A0word\u200B"));
+
+        List<TestRecord<byte[], byte[]>> dead = deadLetters().readRecordsToList();
+        assertThat(dead).extracting(r -> new String(r.key(), StandardCharsets.UTF_8) + ":" + header(r, DeadLetterHeaders.REASON))
+                .containsExactly("nbsp:EMPTY_TEXT", "zw:EMPTY_TEXT", "emoji21:TEXT_TOO_LONG");
+        assertThat(header(dead.get(2), DeadLetterHeaders.ERROR_MESSAGE)).as("counts 21 characters, not 42 units")
+                .contains("is 21 characters");
+        assertThat(embeddings().readKeyValuesToList()).extracting(kv -> kv.key).as("20 emoji are 20 characters")
+                .containsExactly("emoji20", "word");
     }
 
     @Test

@@ -37,8 +37,9 @@ class TopicSetupIT {
             String old = TOPICS.events(Modality.TEXT);
             admin.createTopics(List.of(new NewTopic(old, Optional.of(1), Optional.empty()))).all().get(30, TimeUnit.SECONDS);
 
-            TopicSetup.Result result = TopicSetup.ensureTopics(Map.of("bootstrap.servers", stack.bootstrapServers()),
-                    TOPICS, 3, (short) -1);
+            Map<String, Object> client = Map.of("bootstrap.servers", stack.bootstrapServers());
+            RecordLimits limits = RecordLimits.of(PipelineConfig.defaults());
+            TopicSetup.Result result = TopicSetup.ensureTopics(client, TOPICS, limits, 3, (short) -1);
 
             Map<String, Integer> partitions = admin.describeTopics(TOPICS.all()).allTopicNames().get(30, TimeUnit.SECONDS)
                     .values().stream().collect(Collectors.toMap(TopicDescription::name, d -> d.partitions().size()));
@@ -50,7 +51,7 @@ class TopicSetupIT {
             assertThat(result.created()).as("every other topic was created").hasSize(TOPICS.all().size() - 1)
                     .doesNotContain(old);
 
-            assertThat(TopicSetup.ensureTopics(Map.of("bootstrap.servers", stack.bootstrapServers()), TOPICS, 3, (short) -1))
+            assertThat(TopicSetup.ensureTopics(client, TOPICS, limits, 3, (short) -1))
                     .as("a second start creates nothing and reports the same difference")
                     .isEqualTo(new TopicSetup.Result(Set.of(), Map.of(old, 1)));
         }

@@ -2,6 +2,7 @@ package io.d2vstreams.trainer;
 
 import io.d2vstreams.runtime.Device;
 import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.schemas.ConfigSecrets;
 import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.trainer.gate.GateThresholds;
 import java.nio.file.Path;
@@ -419,12 +420,17 @@ public final class TrainerWorkerConfig {
         return gate;
     }
 
-    /** Our own settings with their values, for the start-up log line (pass-through values, secrets among them, are left out). */
+    /**
+     * Our own settings with their values (defaults included) and the pass-through ones, for the
+     * start-up log line, with secrets masked by the rule the pipeline's config follows too
+     * ({@link ConfigSecrets}): passwords, JAAS configs, registry user info, and the user info of a
+     * URL such as {@code schema.registry.url} (which the earlier form, leaving only pass-through
+     * values out, showed as given).
+     */
     public Map<String, String> describe() {
-        Map<String, String> shown = new TreeMap<>();
-        values.forEach((key, value) -> shown.put(key, String.valueOf(value)));
-        shown.put("client.properties", String.valueOf(new TreeMap<>(passThrough).keySet()));
-        return shown;
+        Map<String, Object> all = new TreeMap<>(passThrough);
+        all.putAll(values);
+        return ConfigSecrets.masked(all);
     }
 
     /**

@@ -131,8 +131,26 @@ class TrainerWorkerConfigTest {
         assertThat(c.registryProperties()).as("registry properties")
                 .containsEntry("schema.registry.basic.auth.user.info", "u:p").containsEntry("max.retries", "7")
                 .containsEntry("schema.registry.url", "http://localhost:8081").doesNotContainKey("sasl.jaas.config");
-        assertThat(c.describe()).as("start-up description leaves pass-through values out")
-                .containsEntry("trainer.batch.size", "32").doesNotContainValue("secret");
+        assertThat(c.describe()).as("start-up description masks secrets and shows the rest")
+                .containsEntry("trainer.batch.size", "32").containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.jaas.config", "******").containsEntry("schema.registry.basic.auth.user.info", "******")
+                .doesNotContainValue("secret").doesNotContainValue("u:p");
+    }
+
+    @Test
+    @DisplayName("the start-up description masks the user info of schema.registry.url, one of the trainer's own keys")
+    void describeMasksUrlUserInfo() {
+        TrainerWorkerConfig c = TrainerWorkerConfig.from(Map.of(
+                "schema.registry.url", "https://svc:s3cr3t-XYZ@registry:8081",
+                "basic.auth.credentials.source", "URL",
+                "ssl.keystore.key", "-----BEGIN PRIVATE KEY----- s3cr3t-XYZ"));
+
+        assertThat(c.describe().toString()).as("start-up description").doesNotContain("s3cr3t-XYZ");
+        assertThat(c.describe()).as("start-up description")
+                .containsEntry("schema.registry.url", "https://******@registry:8081")
+                .containsEntry("basic.auth.credentials.source", "URL");
+        assertThat(c.registryProperties()).as("what the registry client still gets")
+                .containsEntry("schema.registry.url", "https://svc:s3cr3t-XYZ@registry:8081");
     }
 
     @Test

@@ -29,9 +29,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.IntConsumer;
@@ -45,33 +46,48 @@ import java.util.function.IntConsumer;
  *
  * <p>Inputs are generated like the encoder bench's (sentences of mixed lengths, images and clips
  * of mixed sizes; media over a default broker's message size are skipped). Timed records are
- * produced as fast as the producer goes; the clock runs from the first send
+ * produced as fast as the producer goes (a backlog), or open-loop at a fixed rate
+ * ({@link OpenLoopPacer}); the clock runs from the first send
  * to the last embedding read. Latency is per record: the moment its embedding is read minus the
  * event's create time (the embedding keeps the event's timestamp). A warm-up round goes through
  * the pipeline first, untimed, so JIT compilation and session start-up are not measured. The
  * run fails if any record is missing or embedded twice: a throughput bought by losing records
- * is not a figure.
+ * is not a figure. The CPU of the timed run is split by what spent it ({@link CpuSplit}): the
+ * broker, registry and bench clients share this process, so the split says how much of the cores
+ * the pipeline itself had.
  */
 public final class PipelineBench {
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
+    private static final String APPLICATION_ID = "d2v-bench";
 
     /**
      * @param records   timed records
      * @param batch     the modality's micro-batch size (e.g. text.batch.max.size): the encoder bench's call size
      * @param threads   ONNX Runtime intra-op threads, in both runs
      * @param partitions input partitions (stream tasks)
+     * @param rate      records per second, produced open-loop at that pace; 0 produces the whole backlog at once
+     * @param guarantee the pipeline's {@code processing.guarantee}: exactly_once_v2 (production) or at_least_once
      * @param progress  timed records embedded so far
      */
     public record Options(Modality modality, int records, int batch, int threads, int partitions, long seed,
-                          Path workDir, IntConsumer progress) {
+                          double rate, String guarantee, Path workDir, IntConsumer progress) {
         public Options {
             Objects.requireNonNull(modality, "modality");
             if (records < 1 || batch < 1 || threads < 1 || partitions < 1) {
                 throw new IllegalArgumentException("records, batch, threads and partitions must each be at least 1; got "
                         + records + ", " + batch + ", " + threads + ", " + partitions);
             }
+            if (!(rate >= 0)) {
+                throw new IllegalArgumentException("rate must be 0 (a backlog) or positive records/s, not " + rate);
+            }
+            Objects.requireNonNull(guarantee, "guarantee");
             Objects.requireNonNull(workDir, "workDir");
             progress = progress == null ? done -> { } : progress;
+        }
+
+        /** The same run in another work folder. */
+        Options in(Path dir) {
+            return new Options(modality, records, batch, threads, partitions, seed, rate, guarantee, dir, progress);
         }
     }
 
@@ -83,19 +99,23 @@ public final class PipelineBench {
         ModelManifest model = store.initDefault(options.modality(), PipelineConfig.defaults().modelSeed());
         // The encoder alone as the pipeline runs it: calls of one micro-batch, in runs of at most encoder.max.run.size.
         int run = Math.min(options.batch(), PipelineConfig.defaults().encoderMaxRunSize());
+        CpuSplit.Snapshot encoderStart = CpuSplit.Snapshot.take();
         BenchResult encoder = EncoderBench.run(BenchOptions.of(store, model, options.records(), run,
                 EncoderOptions.defaults().withThreads(options.threads(), 1)).withWindow(options.batch()).withSeed(options.seed()));
+        // The whole encoder bench (warm-up included) over its timed records: an upper bound of the encoder's share.
+        CpuSplit encoderCpu = CpuSplit.between(encoderStart, CpuSplit.Snapshot.take(), APPLICATION_ID);
 
         try (DevStack stack = DevStack.start(DevStackOptions.builder(options.workDir().resolve("stack"))
                 .kafkaPort(0).registryPort(0).build())) {
             PipelineConfig config = PipelineConfig.from(Map.of(
                     PipelineConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
                     PipelineConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
-                    PipelineConfig.APPLICATION_ID, "d2v-bench",
+                    PipelineConfig.APPLICATION_ID, APPLICATION_ID,
                     PipelineConfig.TOPIC_PARTITIONS, Integer.toString(options.partitions()),
                     batchSizeKey(options.modality()), Integer.toString(options.batch()),
                     PipelineConfig.ENCODER_THREADS, Integer.toString(options.threads()),
                     PipelineConfig.SAMPLING_ENABLED, "false",
+                    PipelineConfig.PROCESSING_GUARANTEE, options.guarantee(),
                     PipelineConfig.METRICS_PORT, "-1",
                     PipelineConfig.MODEL_STORE_DIR, store.root().toString()));
             try (EmbeddingPipeline pipeline = EmbeddingPipeline.start(config);
@@ -116,13 +136,29 @@ public final class PipelineBench {
 
                 // Generated before the clock starts: the bench times the pipeline, not the generator.
                 List<EventInput> timed = EventInputs.generated(options.modality(), options.records(), options.seed() + 2, "timed-");
+                CpuSplit.Snapshot cpuStart = CpuSplit.Snapshot.take();
                 long started = System.nanoTime();
-                producer.send(events, options.modality(), timed, done -> { });
+                // Produced beside the reading, so that a record's latency ends when its embedding is readable.
+                EventProducer.Schedule schedule = schedule(options.rate());
+                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
+                    try {
+                        producer.send(events, options.modality(), timed, done -> { }, schedule);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while producing", e);
+                    } catch (ExecutionException e) {
+                        throw new IllegalStateException("producing failed: " + e.getCause(), e.getCause());
+                    }
+                });
                 long[] latencies = embedded.drain(consumer, "timed-", options.records(), options.progress());
                 double seconds = (System.nanoTime() - started) / 1e9;
-                Arrays.sort(latencies);
-                return new PipelineBenchResult(encoder, options.records() / seconds, percentile(latencies, 0.50),
-                        percentile(latencies, 0.99), options.partitions(), config.processingGuarantee());
+                sending.join();
+                CpuSplit cpu = CpuSplit.between(cpuStart, CpuSplit.Snapshot.take(), APPLICATION_ID);
+                Percentiles latency = new Percentiles(latencies);
+                return new PipelineBenchResult(encoder, options.records() / seconds, latency.at(0.50),
+                        latency.at(0.99), latency.at(0.999), options.rate(), options.partitions(),
+                        config.processingGuarantee(), cpu.microsPerRecord(options.records()),
+                        encoderCpu.microsPerRecord(options.records()).get("total"));
             }
         }
     }
@@ -130,9 +166,21 @@ public final class PipelineBench {
     /** Runs {@link #run} in a fresh temporary directory and deletes it afterwards. */
     public static PipelineBenchResult runInTemporaryDirectory(Options template) throws Exception {
         try (TemporaryDirectory dir = TemporaryDirectory.create("d2v-bench-")) {
-            return run(new Options(template.modality(), template.records(), template.batch(), template.threads(),
-                    template.partitions(), template.seed(), dir.path(), template.progress()));
+            return run(template.in(dir.path()));
         }
+    }
+
+    /** A backlog at once (rate 0), or open-loop at {@code rate}: each record stamped with its due time. */
+    private static EventProducer.Schedule schedule(double rate) {
+        if (rate == 0) {
+            return EventProducer.AS_FAST_AS_POSSIBLE;
+        }
+        OpenLoopPacer pacer = OpenLoopPacer.realTime(rate);
+        long epochMsAtStart = System.currentTimeMillis();
+        return index -> {
+            pacer.awaitDue(index);
+            return epochMsAtStart + (pacer.dueNanos(index) - pacer.dueNanos(0)) / 1_000_000;
+        };
     }
 
     private static String batchSizeKey(Modality modality) {
@@ -173,11 +221,6 @@ public final class PipelineBench {
             }
             return latencyById.values().stream().mapToLong(Long::longValue).toArray();
         }
-    }
-
-    private static double percentile(long[] sorted, double p) {
-        int index = (int) Math.ceil(p * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 
     private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {

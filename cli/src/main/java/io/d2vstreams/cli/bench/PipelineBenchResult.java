@@ -13,11 +13,16 @@ import java.util.Map;
  * @param pipelineRps    timed records / seconds from the first send to the last embedding read
  * @param latencyP50Ms   median of (embedding read with read_committed − event's create time)
  * @param latencyP99Ms   99th percentile of the same
+ * @param latencyP999Ms  99.9th percentile of the same
+ * @param offeredRate    the open-loop rate produced, records/s; 0 for a backlog produced at once
  * @param partitions     input partitions, each a stream task
  * @param guarantee      the pipeline's processing.guarantee
+ * @param cpuMicrosPerRecord CPU microseconds per timed record of the pipeline run, by what spent it ({@link CpuSplit})
+ * @param encoderCpuMicrosPerRecord process CPU microseconds per record of the bare-encoder run
  */
 public record PipelineBenchResult(BenchResult encoder, double pipelineRps, double latencyP50Ms, double latencyP99Ms,
-                                  int partitions, String guarantee) {
+                                  double latencyP999Ms, double offeredRate, int partitions, String guarantee, Map<String, Double> cpuMicrosPerRecord,
+                                  double encoderCpuMicrosPerRecord) {
 
     /** pipeline_rps / encoder_rps: the share of the bare encoder's speed that survives Kafka and exactly-once. */
     public double ratio() {
@@ -32,6 +37,8 @@ public record PipelineBenchResult(BenchResult encoder, double pipelineRps, doubl
         m.put("ratio", round(ratio()));
         m.put("latency_p50_ms", round(latencyP50Ms));
         m.put("latency_p99_ms", round(latencyP99Ms));
+        m.put("latency_p999_ms", round(latencyP999Ms));
+        m.put("offered_rate", offeredRate == 0 ? "backlog" : round(offeredRate));
         m.put("model", encoder.model());
         m.put("model_version", encoder.modelVersion());
         m.put("modality", encoder.modality().name());
@@ -44,6 +51,8 @@ public record PipelineBenchResult(BenchResult encoder, double pipelineRps, doubl
         m.put("processing_guarantee", guarantee);
         m.put("encoder_latency_p50_ms", round(encoder.latencyP50Ms()));
         m.put("encoder_latency_p99_ms", round(encoder.latencyP99Ms()));
+        m.put("cpu_us_per_record", cpuMicrosPerRecord);
+        m.put("encoder_cpu_us_per_record", round(encoderCpuMicrosPerRecord));
         return m;
     }
 

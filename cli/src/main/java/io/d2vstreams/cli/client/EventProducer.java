@@ -46,10 +46,32 @@ public final class EventProducer implements AutoCloseable {
      */
     public void send(String topic, Modality modality, List<EventInput> inputs, IntConsumer progress)
             throws InterruptedException, ExecutionException {
+        send(topic, modality, inputs, progress, AS_FAST_AS_POSSIBLE);
+    }
+
+    /** When each event goes, and the create time it carries. */
+    @FunctionalInterface
+    public interface Schedule {
+        /** Returns once event {@code index} may be sent, with its create time (epoch milliseconds). */
+        long awaitSlot(int index);
+    }
+
+    /** Every event at once, stamped with the time it is sent. */
+    public static final Schedule AS_FAST_AS_POSSIBLE = index -> System.currentTimeMillis();
+
+    /**
+     * Sends every input as {@link #send(String, Modality, List, IntConsumer)} does, each when
+     * {@code schedule} lets it go, its event time and record timestamp the time the schedule gives.
+     */
+    public void send(String topic, Modality modality, List<EventInput> inputs, IntConsumer progress, Schedule schedule)
+            throws InterruptedException, ExecutionException {
         List<Future<?>> pending = new java.util.ArrayList<>(inputs.size());
-        for (EventInput input : inputs) {
-            SpecificRecord event = event(modality, input);
-            pending.add(producer.send(new ProducerRecord<>(topic, input.id(), serializer.serialize(topic, event))));
+        for (int i = 0; i < inputs.size(); i++) {
+            EventInput input = inputs.get(i);
+            long createdMs = schedule.awaitSlot(i);
+            SpecificRecord event = event(modality, input, createdMs);
+            pending.add(producer.send(new ProducerRecord<>(topic, null, createdMs, input.id(),
+                    serializer.serialize(topic, event))));
         }
         producer.flush();
         for (int i = 0; i < pending.size(); i++) {
@@ -59,7 +81,10 @@ public final class EventProducer implements AutoCloseable {
     }
 
     static SpecificRecord event(Modality modality, EventInput input) {
-        long now = System.currentTimeMillis();
+        return event(modality, input, System.currentTimeMillis());
+    }
+
+    private static SpecificRecord event(Modality modality, EventInput input, long now) {
         if (modality == Modality.TEXT) {
             if (input.text() == null) {
                 throw new IllegalArgumentException("event " + input.id() + ": a text event needs text, not file bytes");

@@ -2,7 +2,6 @@ package io.d2vstreams.runtime.preprocess;
 
 import io.d2vstreams.runtime.preprocess.PreprocessException.Reason;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
@@ -10,7 +9,6 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes encoded image bytes with javax.imageio, refusing what is dangerous before it is
@@ -26,7 +24,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * with only a warning ("Premature end of JPEG file", "Truncated File - Missing EOI marker"), an
  * image nobody sent, so warnings that say data is missing or undecodable are treated as
  * corruption. Other warnings (a missing ICC profile, odd metadata) leave the pixels whole and
- * are ignored. One instance is thread-safe; each call uses its own reader.
+ * are ignored. A decoder that keeps reading past the end of the data (taking it for zeros) is
+ * stopped by {@link EndBoundedImageInputStream}. One instance is thread-safe; each call uses its
+ * own reader.
  */
 final class ImageDecoder {
 
@@ -54,7 +54,7 @@ final class ImageDecoder {
                 Reason.UNSUPPORTED_FORMAT, "no supported image signature (PNG, JPEG, GIF, BMP, WebP) at the start of "
                 + bytes.length + " bytes: " + Bytes.hexPrefix(bytes, 12)));
         ImageReader reader = readerFor(format);
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (ImageInputStream in = new EndBoundedImageInputStream(bytes)) {
             // ignoreMetadata: text chunks (PNG zTXt/iTXt) are compressed too, and are not needed.
             reader.setInput(in, true, true);
             int width;

@@ -51,6 +51,29 @@ class ImageDecoderTest {
     }
 
     @Test
+    @DisplayName("refuses as CORRUPT, quickly, a 36-byte lossless WebP declaring 13313x910 pixels that its decoder reads past the end of")
+    void refusesWebpThatReadsPastItsEnd() {
+        // Found by FuzzedRecordsTest (a seeded mutation of a 1x1 lossless WebP): the WebP reader took
+        // the missing data for zeros, one caught EOFException per bit-buffer refill, for ten minutes.
+        byte[] webp = java.util.HexFormat.of().parseHex(
+                "524946461a000000574542505650384c0d0000002f0074e30050384c0d0000002f000000");
+        PreprocessException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> refusal(Reason.CORRUPT, () -> decoder.decode(webp)));
+        assertThat(e.getMessage()).as("says the data ends too soon").contains("read past the end of the 36-byte image");
+    }
+
+    @Test
+    @DisplayName("decodes the 1x1 lossless and lossy WebP files of browsers' feature detection")
+    void decodesSmallWebp() throws Exception {
+        for (String base64 : new String[]{"UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==",
+                "UklGRiIAAABXRUJQVlA4IBYAAAAwAQCdASoBAAEADsD+JaQAA3AAAAAA"}) {
+            ImageDecoder.Decoded decoded = decoder.decode(java.util.Base64.getDecoder().decode(base64));
+            assertThat(decoded.info().width()).as("width").isEqualTo(1);
+            assertThat(decoded.info().height()).as("height").isEqualTo(1);
+        }
+    }
+
+    @Test
     @DisplayName("accepts an image exactly at the pixel limit and refuses one pixel more")
     void pixelLimitIsInclusive() throws Exception {
         ImageDecoder tight = new ImageDecoder(16 * 16, 1 << 20);

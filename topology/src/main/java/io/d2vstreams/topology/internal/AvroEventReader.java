@@ -10,11 +10,17 @@ import java.util.function.Function;
 /**
  * The steps every event decoder starts with, whatever the modality: the Confluent wire format
  * into the Avro class ({@link WireDecodeFailures} names what went wrong), no tombstones, and a
- * non-blank id, since embeddings are keyed by it. What follows is each modality's own check.
+ * non-blank id of at most {@link #MAX_ID_CHARS} characters, since embeddings are keyed by it.
+ * What follows is each modality's own check.
  *
  * @param <E> the generated Avro class of the event
  */
 final class AvroEventReader<E> {
+    /**
+     * The longest id accepted. An id keys the embedding and appears in log lines and dead-letter
+     * messages, so it is bounded: a 200 kB id would make every one of those 200 kB.
+     */
+    static final int MAX_ID_CHARS = 1024;
 
     /** The outcome: the event and its id, or why it is refused. */
     sealed interface Read<E> {
@@ -43,13 +49,18 @@ final class AvroEventReader<E> {
             return new Read.Refused<>(WireDecodeFailures.rejected(e));
         }
         if (event == null) {
-            return new Read.Refused<>(Decoded.Rejected.of(DeadLetterReason.NOT_WIRE_FORMAT,
+            return new Read.Refused<>(Decoded.Rejected.of(DeadLetterReason.TOMBSTONE,
                     "value is null (a tombstone); a " + typeName + " in the Confluent wire format was expected"));
         }
         CharSequence id = idOf.apply(event);
         if (id == null || id.toString().isBlank()) {
             return new Read.Refused<>(Decoded.Rejected.of(DeadLetterReason.MISSING_ID,
                     typeName + " id is empty; embeddings are keyed by it"));
+        }
+        int idChars = id.length() > MAX_ID_CHARS ? Character.codePointCount(id, 0, id.length()) : id.length();
+        if (idChars > MAX_ID_CHARS) {
+            return new Read.Refused<>(Decoded.Rejected.of(DeadLetterReason.ID_TOO_LONG, typeName + " id is "
+                    + idChars + " characters; the limit is " + MAX_ID_CHARS));
         }
         return new Read.Event<>(event, id.toString());
     }

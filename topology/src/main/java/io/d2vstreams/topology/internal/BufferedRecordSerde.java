@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,9 +20,13 @@ import java.util.List;
  * Binary form of a {@link BufferedRecord} in the buffer store and its changelog topic.
  * Private to one application, so a versioned hand-written layout is simpler than a registry
  * schema; the leading version byte lets a later layout read records buffered by this one.
+ * Layout 2 writes header keys as length-prefixed UTF-8, since a producer may send a key longer
+ * than the 64 KiB that {@link DataOutputStream#writeUTF} allows; layout 1 records, buffered by an
+ * older build before an upgrade, are still read.
  */
 public final class BufferedRecordSerde implements Serde<BufferedRecord> {
     private static final byte LAYOUT_V1 = 1;
+    private static final byte LAYOUT_V2 = 2;
 
     @Override
     public Serializer<BufferedRecord> serializer() {
@@ -37,7 +42,7 @@ public final class BufferedRecordSerde implements Serde<BufferedRecord> {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(256 + record.event().payload().length
                 + length(record.source().value()));
         try (DataOutputStream out = new DataOutputStream(buffer)) {
-            out.writeByte(LAYOUT_V1);
+            out.writeByte(LAYOUT_V2);
             Decoded.Accepted event = record.event();
             out.writeUTF(event.id());
             writeBytes(out, event.payload());
@@ -50,7 +55,7 @@ public final class BufferedRecordSerde implements Serde<BufferedRecord> {
             writeBytes(out, source.value());
             out.writeInt(source.headers().size());
             for (Header header : source.headers()) {
-                out.writeUTF(header.key());
+                writeBytes(out, header.key().getBytes(StandardCharsets.UTF_8));
                 writeBytes(out, header.value());
             }
             out.writeUTF(source.topic());
@@ -67,8 +72,9 @@ public final class BufferedRecordSerde implements Serde<BufferedRecord> {
     static BufferedRecord read(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte layout = in.readByte();
-            if (layout != LAYOUT_V1) {
-                throw new SerializationException("buffered record layout " + layout + " is unknown; this build reads " + LAYOUT_V1);
+            if (layout != LAYOUT_V1 && layout != LAYOUT_V2) {
+                throw new SerializationException("buffered record layout " + layout + " is unknown; this build reads "
+                        + LAYOUT_V1 + " and " + LAYOUT_V2);
             }
             String id = in.readUTF();
             byte[] payload = readBytes(in);
@@ -78,7 +84,8 @@ public final class BufferedRecordSerde implements Serde<BufferedRecord> {
             int headerCount = in.readInt();
             List<Header> headers = new ArrayList<>(headerCount);
             for (int i = 0; i < headerCount; i++) {
-                headers.add(new RecordHeader(in.readUTF(), readBytes(in)));
+                String headerKey = layout == LAYOUT_V1 ? in.readUTF() : new String(readBytes(in), StandardCharsets.UTF_8);
+                headers.add(new RecordHeader(headerKey, readBytes(in)));
             }
             SourceRecord source = new SourceRecord(key, value, List.copyOf(headers),
                     in.readUTF(), in.readInt(), in.readLong(), in.readLong());
@@ -87,6 +94,21 @@ public final class BufferedRecordSerde implements Serde<BufferedRecord> {
         } catch (IOException e) {
             throw new SerializationException("corrupt buffered record (" + bytes.length + " bytes)", e);
         }
+    }
+
+    /**
+     * An upper bound of the bytes {@link #write} produces for {@code record}, computed without
+     * writing it: the processor checks every record against the changelog's limit before buffering it.
+     */
+    static long sizeBound(BufferedRecord record) {
+        SourceRecord source = record.source();
+        // Fixed fields, topic and id at most 3 UTF-8 bytes a UTF-16 unit, each length prefix 4 bytes.
+        long size = 64 + 3L * record.event().id().length() + 3L * source.topic().length()
+                + length(record.event().payload()) + length(source.key()) + length(source.value());
+        for (Header header : source.headers()) {
+            size += 8 + 3L * header.key().length() + length(header.value());
+        }
+        return size;
     }
 
     private static int length(byte[] bytes) {

@@ -10,30 +10,69 @@ import org.apache.kafka.streams.processor.api.Record;
 
 import java.nio.charset.StandardCharsets;
 
-/** Builds {@code d2v.dlq} records: the original key, value and headers plus the reason headers. */
+/**
+ * Builds {@code d2v.dlq} records: the original key, value and headers plus the reason headers.
+ * Two bounds keep a dead letter writable, since one the topic refused would fail the task on the
+ * same record after every restart: the error message is cut to {@link #MAX_MESSAGE_CHARS}, and a
+ * letter larger than the dead-letter topic accepts keeps its key and the reason headers but drops
+ * the original value and headers, saying so in {@link DeadLetterHeaders#DROPPED}.
+ */
 public final class DeadLetters {
+    /** The longest error message a dead letter (and its log line) carries. */
+    public static final int MAX_MESSAGE_CHARS = 1000;
+
     private DeadLetters() {
     }
 
     public static Record<byte[], byte[]> of(SourceRecord source, DeadLetterReason reason, String errorClass,
-                                            String message, long nowMs) {
-        return new Record<>(source.key(), source.value(), source.timestamp(),
-                headers(source, reason, errorClass, message, nowMs));
+                                            String message, long nowMs, int maxLetterBytes) {
+        Letter letter = letter(source, reason, errorClass, message, nowMs, maxLetterBytes);
+        return new Record<>(source.key(), letter.value(), source.timestamp(), letter.headers());
     }
 
     /** The same dead letter as a producer record for {@code topic}, for Kafka Streams' exception handlers. */
     public static ProducerRecord<byte[], byte[]> producerRecord(String topic, SourceRecord source, DeadLetterReason reason,
-                                                                String errorClass, String message, long nowMs) {
-        return new ProducerRecord<>(topic, null, source.timestamp(), source.key(), source.value(),
-                headers(source, reason, errorClass, message, nowMs));
+                                                                String errorClass, String message, long nowMs,
+                                                                int maxLetterBytes) {
+        Letter letter = letter(source, reason, errorClass, message, nowMs, maxLetterBytes);
+        return new ProducerRecord<>(topic, null, source.timestamp(), source.key(), letter.value(), letter.headers());
     }
 
-    private static Headers headers(SourceRecord source, DeadLetterReason reason, String errorClass, String message,
-                                   long nowMs) {
-        Headers headers = new RecordHeaders();
-        for (Header header : source.headers()) {
-            headers.add(header);
+    /** {@code message} cut to {@link #MAX_MESSAGE_CHARS}, saying how much was cut. */
+    public static String bounded(String message) {
+        if (message == null || message.length() <= MAX_MESSAGE_CHARS) {
+            return message;
         }
+        return message.substring(0, MAX_MESSAGE_CHARS) + "... (" + (message.length() - MAX_MESSAGE_CHARS)
+                + " more characters)";
+    }
+
+    private record Letter(byte[] value, Headers headers) {
+    }
+
+    private static Letter letter(SourceRecord source, DeadLetterReason reason, String errorClass, String message,
+                                 long nowMs, int maxLetterBytes) {
+        Headers reasons = reasonHeaders(source, reason, errorClass, bounded(message), nowMs);
+        long originalBytes = length(source.value());
+        for (Header header : source.headers()) {
+            originalBytes += header.key().length() * 3L + length(header.value());
+        }
+        long letterBytes = originalBytes + length(source.key()) + sizeOf(reasons);
+        if (letterBytes <= maxLetterBytes) {
+            Headers headers = new RecordHeaders();
+            source.headers().forEach(headers::add);
+            reasons.forEach(headers::add);
+            return new Letter(source.value(), headers);
+        }
+        add(reasons, DeadLetterHeaders.DROPPED, "the original value (" + length(source.value()) + " bytes) and "
+                + source.headers().size() + " headers: with them the dead letter is about " + letterBytes
+                + " bytes, and the dead-letter topic accepts " + maxLetterBytes);
+        return new Letter(null, reasons);
+    }
+
+    private static Headers reasonHeaders(SourceRecord source, DeadLetterReason reason, String errorClass, String message,
+                                         long nowMs) {
+        Headers headers = new RecordHeaders();
         add(headers, DeadLetterHeaders.STAGE, reason.stage());
         add(headers, DeadLetterHeaders.REASON, reason.name());
         add(headers, DeadLetterHeaders.ERROR_CLASS, errorClass);
@@ -43,6 +82,18 @@ public final class DeadLetters {
         add(headers, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(source.offset()));
         add(headers, DeadLetterHeaders.TIME, Long.toString(nowMs));
         return headers;
+    }
+
+    private static long sizeOf(Headers headers) {
+        long bytes = 0;
+        for (Header header : headers) {
+            bytes += header.key().length() + length(header.value()) + 8;
+        }
+        return bytes;
+    }
+
+    private static int length(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
     }
 
     private static void add(Headers headers, String name, String value) {

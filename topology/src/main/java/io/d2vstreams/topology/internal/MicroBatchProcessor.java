@@ -62,6 +62,8 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
     private final String embeddingsChild;
     private final String deadLettersChild;
     private final PipelineMetrics metrics;
+    private final int maxBufferedRecordBytes;
+    private final int maxDeadLetterBytes;
 
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<Long, BufferedRecord> buffer;
@@ -72,7 +74,8 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
 
     public MicroBatchProcessor(Modality modality, String storeName, BatchPolicy policy, EventDecoder decoder,
                                BatchEncoder encoder, EmbeddingRecordFactory embeddings, String embeddingsChild,
-                               String deadLettersChild, PipelineMetrics metrics) {
+                               String deadLettersChild, PipelineMetrics metrics, int maxBufferedRecordBytes,
+                               int maxDeadLetterBytes) {
         this.modality = Objects.requireNonNull(modality);
         this.metrics = Objects.requireNonNull(metrics);
         this.storeName = Objects.requireNonNull(storeName);
@@ -82,6 +85,8 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
         this.embeddings = Objects.requireNonNull(embeddings);
         this.embeddingsChild = Objects.requireNonNull(embeddingsChild);
         this.deadLettersChild = Objects.requireNonNull(deadLettersChild);
+        this.maxBufferedRecordBytes = maxBufferedRecordBytes;
+        this.maxDeadLetterBytes = maxDeadLetterBytes;
     }
 
     @Override
@@ -111,7 +116,16 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
             throw new RejectedRecordException(rejected.reason(), rejected.errorClass(), rejected.message());
         }
         long now = context.currentSystemTimeMs();
-        buffer.put(nextSequence++, new BufferedRecord((Decoded.Accepted) decoded, source, now));
+        BufferedRecord pending = new BufferedRecord((Decoded.Accepted) decoded, source, now);
+        long size = BufferedRecordSerde.sizeBound(pending);
+        if (size > maxBufferedRecordBytes) {
+            // The changelog would refuse it, failing the task on this same record after every restart.
+            metrics.deadLettered(modality, DeadLetterReason.RECORD_TOO_LARGE);
+            throw new RejectedRecordException(DeadLetterReason.RECORD_TOO_LARGE, DeadLetterReason.RECORD_TOO_LARGE.name(),
+                    "event " + pending.event().id() + " with its headers is up to " + size + " bytes once buffered;"
+                            + " the batch buffer's changelog accepts " + maxBufferedRecordBytes + " bytes (max.message.bytes)");
+        }
+        buffer.put(nextSequence++, pending);
         buffered++;
         oldestBufferedAtMs = Math.min(oldestBufferedAtMs, now);
         if (buffered >= policy.maxSize()) {
@@ -252,9 +266,9 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
     private void deadLetter(SourceRecord source, DeadLetterReason reason, String errorClass, String message) {
         metrics.deadLettered(modality, reason);
         log.info("event=dead_letter reason={} topic={} partition={} offset={} message=\"{}\"",
-                reason, source.topic(), source.partition(), source.offset(), message);
-        context.forward(DeadLetters.of(source, reason, errorClass, message, context.currentSystemTimeMs()),
-                deadLettersChild);
+                reason, source.topic(), source.partition(), source.offset(), DeadLetters.bounded(message));
+        context.forward(DeadLetters.of(source, reason, errorClass, message, context.currentSystemTimeMs(),
+                maxDeadLetterBytes), deadLettersChild);
     }
 
     private SourceRecord sourceOf(Record<byte[], byte[]> record) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.d2vstreams.devstack.RegistryAuth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,41 +38,48 @@ public final class RegistryHttpHandler implements HttpHandler {
     private static final Set<String> BODY_TYPES = Set.of(CONTENT_TYPE, "application/vnd.schemaregistry+json",
         "application/json", "application/octet-stream");
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHttpHandler.class);
+    private static final String REALM = "d2v-streams schema registry";
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final SchemaRegistryService service;
+    private final RegistryAuth auth;
     private final List<Route> routes = new ArrayList<>();
 
-    public RegistryHttpHandler(SchemaRegistryService service) {
+    /**
+     * @param auth who may call which route: {@link Access#WRITE} routes need credentials whenever auth is
+     *     enabled, {@link Access#READ} routes only when it says reads do too
+     */
+    public RegistryHttpHandler(SchemaRegistryService service, RegistryAuth auth) {
         this.service = service;
-        route("GET", "/", c -> Map.of());
-        route("GET", "/schemas/types", c -> List.of("AVRO"));
-        route("GET", "/schemas/ids/{id}", c -> Map.of("schema", service.schemaById(id(c.param(0)))));
-        route("GET", "/schemas/ids/{id}/schema", c -> rawJson(service.schemaById(id(c.param(0)))));
-        route("GET", "/schemas/ids/{id}/subjects", c -> service.registrationsById(id(c.param(0)), c.flag("deleted"))
+        this.auth = auth;
+        route("GET", "/", Access.READ, c -> Map.of());
+        route("GET", "/schemas/types", Access.READ, c -> List.of("AVRO"));
+        route("GET", "/schemas/ids/{id}", Access.READ, c -> Map.of("schema", service.schemaById(id(c.param(0)))));
+        route("GET", "/schemas/ids/{id}/schema", Access.READ, c -> rawJson(service.schemaById(id(c.param(0)))));
+        route("GET", "/schemas/ids/{id}/subjects", Access.READ, c -> service.registrationsById(id(c.param(0)), c.flag("deleted"))
             .stream().map(RegisteredSchema::subject).distinct().toList());
-        route("GET", "/schemas/ids/{id}/versions", c -> service.registrationsById(id(c.param(0)), c.flag("deleted"))
+        route("GET", "/schemas/ids/{id}/versions", Access.READ, c -> service.registrationsById(id(c.param(0)), c.flag("deleted"))
             .stream().map(r -> Map.of("subject", r.subject(), "version", r.version())).toList());
-        route("GET", "/subjects", c -> service.subjects(c.flag("deleted")));
-        route("GET", "/subjects/{subject}/versions", c -> service.versions(c.param(0), c.flag("deleted")));
-        route("POST", "/subjects/{subject}/versions", c -> Map.of("id", service.register(c.param(0), schemaRequest(c))));
-        route("POST", "/subjects/{subject}", c -> versionBody(service.lookup(c.param(0), schemaRequest(c), c.flag("deleted"))));
-        route("DELETE", "/subjects/{subject}", c -> service.deleteSubject(c.param(0), c.flag("permanent")));
-        route("GET", "/subjects/{subject}/versions/{version}",
+        route("GET", "/subjects", Access.READ, c -> service.subjects(c.flag("deleted")));
+        route("GET", "/subjects/{subject}/versions", Access.READ, c -> service.versions(c.param(0), c.flag("deleted")));
+        route("POST", "/subjects/{subject}/versions", Access.WRITE, c -> Map.of("id", service.register(c.param(0), schemaRequest(c))));
+        route("POST", "/subjects/{subject}", Access.READ, c -> versionBody(service.lookup(c.param(0), schemaRequest(c), c.flag("deleted"))));
+        route("DELETE", "/subjects/{subject}", Access.WRITE, c -> service.deleteSubject(c.param(0), c.flag("permanent")));
+        route("GET", "/subjects/{subject}/versions/{version}", Access.READ,
             c -> versionBody(service.version(c.param(0), c.param(1), c.flag("deleted"))));
-        route("GET", "/subjects/{subject}/versions/{version}/schema",
+        route("GET", "/subjects/{subject}/versions/{version}/schema", Access.READ,
             c -> rawJson(service.version(c.param(0), c.param(1), c.flag("deleted")).schema()));
-        route("DELETE", "/subjects/{subject}/versions/{version}",
+        route("DELETE", "/subjects/{subject}/versions/{version}", Access.WRITE,
             c -> service.deleteVersion(c.param(0), c.param(1), c.flag("permanent")));
-        route("GET", "/config", c -> Map.of("compatibilityLevel", service.globalLevel()));
-        route("PUT", "/config", c -> Map.of("compatibility", service.setGlobalLevel(compatibility(c))));
-        route("GET", "/config/{subject}",
+        route("GET", "/config", Access.READ, c -> Map.of("compatibilityLevel", service.globalLevel()));
+        route("PUT", "/config", Access.WRITE, c -> Map.of("compatibility", service.setGlobalLevel(compatibility(c))));
+        route("GET", "/config/{subject}", Access.READ,
             c -> Map.of("compatibilityLevel", service.subjectLevel(c.param(0), c.flag("defaultToGlobal"))));
-        route("PUT", "/config/{subject}", c -> Map.of("compatibility", service.setSubjectLevel(c.param(0), compatibility(c))));
-        route("DELETE", "/config/{subject}", c -> Map.of("compatibilityLevel", service.deleteSubjectLevel(c.param(0))));
-        route("POST", "/compatibility/subjects/{subject}/versions/{version}",
+        route("PUT", "/config/{subject}", Access.WRITE, c -> Map.of("compatibility", service.setSubjectLevel(c.param(0), compatibility(c))));
+        route("DELETE", "/config/{subject}", Access.WRITE, c -> Map.of("compatibilityLevel", service.deleteSubjectLevel(c.param(0))));
+        route("POST", "/compatibility/subjects/{subject}/versions/{version}", Access.READ,
             c -> compatibilityBody(service.compatibilityProblems(c.param(0), c.param(1), schemaRequest(c)), c.flag("verbose")));
-        route("POST", "/compatibility/subjects/{subject}/versions",
+        route("POST", "/compatibility/subjects/{subject}/versions", Access.READ,
             c -> compatibilityBody(service.compatibilityProblems(c.param(0), null, schemaRequest(c)), c.flag("verbose")));
     }
 
@@ -95,6 +103,10 @@ public final class RegistryHttpHandler implements HttpHandler {
             } catch (HttpError e) {
                 status = e.status;
                 body = error(e.status, e.getMessage());
+                if (status == 401) {
+                    // RFC 7235: a 401 names the scheme to use; clients (curl, Confluent's) then send credentials.
+                    exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"");
+                }
             } catch (JsonProcessingException e) {
                 status = 400;
                 body = error(400, "Malformed JSON request body: " + e.getOriginalMessage());
@@ -125,6 +137,7 @@ public final class RegistryHttpHandler implements HttpHandler {
             }
             pathKnown = true;
             if (route.method().equals(method)) {
+                authorize(exchange, method, path, route.access());
                 List<String> params = new ArrayList<>();
                 for (int i = 1; i <= matcher.groupCount(); i++) {
                     params.add(decodePathSegment(matcher.group(i)));
@@ -136,10 +149,31 @@ public final class RegistryHttpHandler implements HttpHandler {
         throw pathKnown ? new HttpError(405, "HTTP 405 Method Not Allowed") : new HttpError(404, "HTTP 404 Not Found");
     }
 
-    private void route(String method, String template, Action action) {
+    private void route(String method, String template, Access access, Action action) {
         // "{name}" matches one path segment, still URL-encoded (a subject may contain an encoded '/').
         Pattern pattern = Pattern.compile(template.replaceAll("\\{[a-z]+}", "([^/]+)"));
-        routes.add(new Route(method, pattern, action));
+        routes.add(new Route(method, pattern, access, action));
+    }
+
+    /**
+     * Refuses, before the request body is even read, a call that needs credentials and lacks valid
+     * ones: 401 for a missing, malformed or wrong {@code Authorization} header alike, so a caller
+     * cannot tell which user names exist.
+     */
+    private void authorize(HttpExchange exchange, String method, String path, Access access) {
+        if (!auth.enabled() || (access == Access.READ && !auth.readsNeedCredentials())) {
+            return;
+        }
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        if (auth.authenticate(header).isPresent()) {
+            return;
+        }
+        String reason = header == null ? "no credentials" : "invalid credentials";
+        // The header itself is never logged: it carries the password, even when it is the wrong one.
+        LOG.warn("Schema registry refused request method={} path={} remote={} reason=\"{}\"", method, path,
+            exchange.getRemoteAddress().getAddress().getHostAddress(), reason);
+        throw new HttpError(401, "Unauthorized: " + (access == Access.WRITE ? "this request changes the registry and"
+            : "this registry") + " needs the credentials of a registry user (HTTP basic auth); " + reason + " given");
     }
 
     private SchemaRequest schemaRequest(Call call) throws IOException {
@@ -235,7 +269,13 @@ public final class RegistryHttpHandler implements HttpHandler {
         Object handle(Call call) throws IOException;
     }
 
-    private record Route(String method, Pattern path, Action action) {
+    private record Route(String method, Pattern path, Access access, Action action) {
+    }
+
+    /** Whether a route only reads the registry or changes it; see {@link RegistryAuth}. */
+    private enum Access {
+        READ,
+        WRITE
     }
 
     /** One request: decoded path parameters in template order, query parameters, raw body. */
