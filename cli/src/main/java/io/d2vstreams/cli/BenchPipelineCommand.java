@@ -3,8 +3,11 @@ package io.d2vstreams.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.d2vstreams.cli.bench.PipelineBench;
 import io.d2vstreams.cli.bench.PipelineBenchResult;
+import io.d2vstreams.cli.bench.PipelineSweep;
+import io.d2vstreams.cli.bench.SweepPlot;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.bench.BenchOptions;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -12,7 +15,10 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
@@ -56,6 +62,18 @@ final class BenchPipelineCommand implements Callable<Integer> {
                     + "the guarantee (default: ${DEFAULT-VALUE}).")
     String guarantee;
 
+    @Option(names = "--sweep", description = "Run each batch size of --batches: its maximum (a backlog), then open-loop "
+            + "loads of 25, 50 and 75 % of that maximum; --batch and --rate are then ignored.")
+    boolean sweep;
+
+    @Option(names = "--batches", split = ",", defaultValue = "8,32,128", paramLabel = "B1,B2,...",
+            description = "The batch sizes of --sweep (default: ${DEFAULT-VALUE}).")
+    List<Integer> batches;
+
+    @Option(names = "--plot", paramLabel = "FILE.png",
+            description = "With --sweep: write throughput against batch size and p99 latency against load as a PNG.")
+    Path plot;
+
     @Option(names = "--json", description = "Make the last line of stdout one JSON object with the figures.")
     boolean json;
 
@@ -63,6 +81,12 @@ final class BenchPipelineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Logging.quietUnlessVerbose(spec);
         int intraOp = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (plot != null && !sweep) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--plot draws a sweep: add --sweep");
+        }
+        if (sweep) {
+            return runSweep(intraOp);
+        }
         PipelineBenchResult result;
         try (StderrProgress progress = new StderrProgress("pipeline")) {
             result = PipelineBench.runInTemporaryDirectory(new PipelineBench.Options(modality, records, batch, intraOp,
@@ -72,6 +96,39 @@ final class BenchPipelineCommand implements Callable<Integer> {
         out.print(table(result));
         if (json) {
             out.println(new ObjectMapper().writeValueAsString(result.toFields()));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private int runSweep(int intraOp) throws Exception {
+        PipelineBench.Options template = new PipelineBench.Options(modality, records, batches.get(0), intraOp, partitions,
+                seed, 0, guarantee, Path.of("."), null);
+        int total = batches.size() * (1 + PipelineSweep.LOADS.size());
+        List<PipelineSweep.BatchPoint> points;
+        try (StderrProgress progress = new StderrProgress("sweep")) {
+            int[] done = {0};
+            points = PipelineSweep.run(template, batches, PipelineBench::runInTemporaryDirectory,
+                    point -> progress.update(++done[0], total));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        List<Map<String, Object>> fields = new ArrayList<>();
+        out.printf(Locale.ROOT, "pipeline sweep: %s, %s, %d records a point%n", modality.folderName(), guarantee, records);
+        out.printf(Locale.ROOT, "  %-6s %12s %12s %7s   %s%n", "batch", "pipeline/s", "encoder/s", "ratio",
+                "p99 ms at 25 / 50 / 75 % load");
+        for (PipelineSweep.BatchPoint point : points) {
+            out.printf(Locale.ROOT, "  %-6d %12.1f %12.1f %7.3f   %s%n", point.batch(), point.max().pipelineRps(),
+                    point.max().encoder().encoderRps(), point.max().ratio(), point.loaded().stream()
+                            .map(r -> String.format(Locale.ROOT, "%.0f", r.latencyP99Ms())).toList());
+            fields.add(point.max().toFields());
+            point.loaded().forEach(r -> fields.add(r.toFields()));
+        }
+        if (plot != null) {
+            SweepPlot.write(points, modality.folderName() + " pipeline, " + guarantee, plot);
+            out.printf("  plot: %s%n", plot.toAbsolutePath());
+        }
+        if (json) {
+            out.println(new ObjectMapper().writeValueAsString(Map.of("sweep", fields)));
         }
         out.flush();
         return 0;

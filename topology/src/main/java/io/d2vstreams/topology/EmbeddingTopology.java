@@ -86,8 +86,11 @@ public final class EmbeddingTopology {
                 path.encoder(), new EmbeddingRecordFactory(modality), embeddingsSink, deadLettersSink, path.metrics(),
                 path.limits().bufferedBytes(modality), path.limits().derivedBytes()), source);
         // In memory for speed, logged for safety: the changelog is what makes the buffer crash-safe.
+        // Cached, so that the changelog receives only what is still buffered when a commit comes:
+        // see MicroBatchProcessor ("Only what a commit finds buffered is logged").
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(store),
-                Serdes.Long(), new BufferedRecordSerde()).withLoggingEnabled(changelogConfig(path)), processor);
+                Serdes.Long(), new BufferedRecordSerde()).withLoggingEnabled(changelogConfig(path)).withCachingEnabled(),
+                processor);
         topology.addSink(embeddingsSink, topics.embeddings(modality), new StringSerializer(), embeddingSerializer, processor);
         topology.addSink(deadLettersSink, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(), processor);
         return topology;

@@ -89,6 +89,12 @@ public final class PipelineBench {
         Options in(Path dir) {
             return new Options(modality, records, batch, threads, partitions, seed, rate, guarantee, dir, progress);
         }
+
+        /** The same run with another batch size and rate. */
+        Options with(int otherBatch, double otherRate) {
+            return new Options(modality, records, otherBatch, threads, partitions, seed, otherRate, guarantee, workDir,
+                    progress);
+        }
     }
 
     private PipelineBench() {

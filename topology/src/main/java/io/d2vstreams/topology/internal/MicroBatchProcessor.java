@@ -47,6 +47,15 @@ import java.util.Objects;
  * flush forwards the embeddings and deletes the buffered entries in one transaction too, so
  * a record is either still buffered or already embedded, never both and never neither.
  *
+ * <p><b>Only what a commit finds buffered is logged.</b> The store is cached (Kafka Streams'
+ * record cache, {@code statestore.cache.max.bytes}): a put and its delete meet in the cache, and
+ * the cache is flushed into the changelog before every commit, in that commit's transaction. A
+ * record whose batch is encoded before the next commit never reaches the changelog; one still
+ * waiting at a commit is logged by that flush, together with the offset it was read at, so the
+ * rule above holds at every commit. Since the keys restart at 0 after every flush, a commit logs
+ * at most one record per buffer slot: the one waiting there, or a tombstone. A record larger than
+ * the cache goes straight through to the changelog, as before.
+ *
  * <p>Keys are a per-task sequence number (non-negative longs sort in arrival order), so a
  * batch preserves input order and so does the output per key.
  */
