@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The embedded stack as a long-running service ({@code d2v up}): broker, registry, pipeline
@@ -32,9 +33,10 @@ public final class EmbeddedService implements AutoCloseable {
      *
      * @param registryAuth who may write to the registry; with users, the pipeline and trainer of the
      *     service get a generated user of their own ({@link #SERVICE_USER})
+     * @param partitions   {@code topic.partitions}: the most pipeline instances that can share the input topics
      */
     public record Options(Path dataDir, String host, int kafkaPort, int registryPort, int metricsPort,
-                          int trainerMetricsPort, RegistryAuth registryAuth) {
+                          int trainerMetricsPort, RegistryAuth registryAuth, int partitions) {
         public Options {
             Objects.requireNonNull(registryAuth, "registryAuth");
             if (registryAuth.users().contains(SERVICE_USER)) {
@@ -44,7 +46,8 @@ public final class EmbeddedService implements AutoCloseable {
         }
 
         public static Options defaults(Path dataDir) {
-            return new Options(dataDir, "localhost", 9092, 8081, 9400, 9401, RegistryAuth.none());
+            return new Options(dataDir, "localhost", 9092, 8081, 9400, 9401, RegistryAuth.none(),
+                    PipelineConfig.defaults().topicPartitions());
         }
     }
 
@@ -56,13 +59,15 @@ public final class EmbeddedService implements AutoCloseable {
     private final EmbeddingPipeline pipeline;
     private final TrainerWorker trainer;
     private final TrainerTelemetry trainerTelemetry;
+    private final CompletableFuture<Void> ready;
 
     private EmbeddedService(DevStack stack, EmbeddingPipeline pipeline, TrainerWorker trainer,
-                            TrainerTelemetry trainerTelemetry) {
+                            TrainerTelemetry trainerTelemetry, CompletableFuture<Void> ready) {
         this.stack = stack;
         this.pipeline = pipeline;
         this.trainer = trainer;
         this.trainerTelemetry = trainerTelemetry;
+        this.ready = ready;
     }
 
     public static EmbeddedService start(Options options) {
@@ -84,7 +89,8 @@ public final class EmbeddedService implements AutoCloseable {
             pipelineSettings.putAll(Map.of(
                     PipelineConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
                     PipelineConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
-                    PipelineConfig.TOPIC_PARTITIONS, "1",
+                    // Topics an earlier run created keep their own count (TopicSetup logs a difference).
+                    PipelineConfig.TOPIC_PARTITIONS, Integer.toString(options.partitions()),
                     PipelineConfig.METRICS_PORT, Integer.toString(options.metricsPort()),
                     PipelineConfig.MODEL_STORE_DIR, options.dataDir().resolve("models").toString()));
             EmbeddingPipeline pipeline = EmbeddingPipeline.start(PipelineConfig.from(pipelineSettings));
@@ -107,7 +113,12 @@ public final class EmbeddedService implements AutoCloseable {
             }
             log.info("event=service_started kafka={} registry={} data_dir={} startup_ms={}", stack.bootstrapServers(),
                     stack.registryUrl(), options.dataDir().toAbsolutePath(), (System.nanoTime() - started) / 1_000_000);
-            return new EmbeddedService(stack, pipeline, trainer, trainerTelemetry);
+            // The broker and registry answer before the schemas exist: clients wait for this line (or /health).
+            CompletableFuture<Void> ready = pipeline.ready().thenRun(() -> log.info(
+                    "event=service_ready kafka={} registry={} health={} partitions={} ready_ms={}", stack.bootstrapServers(),
+                    stack.registryUrl(), healthUrl(options, pipeline), options.partitions(),
+                    (System.nanoTime() - started) / 1_000_000));
+            return new EmbeddedService(stack, pipeline, trainer, trainerTelemetry, ready);
         } catch (RuntimeException e) {
             stack.close();
             throw e;
@@ -130,6 +141,19 @@ public final class EmbeddedService implements AutoCloseable {
 
     public EmbeddingPipeline pipeline() {
         return pipeline;
+    }
+
+    /**
+     * Completes once the stack is ready (logged as {@code event=service_ready}): topics created,
+     * schemas registered, the pipeline's stream threads RUNNING and the trainer started.
+     */
+    public CompletableFuture<Void> ready() {
+        return ready.copy();
+    }
+
+    private static String healthUrl(Options options, EmbeddingPipeline pipeline) {
+        return pipeline.metricsPort().isPresent()
+                ? "http://" + options.host() + ":" + pipeline.metricsPort().getAsInt() + "/health" : "off";
     }
 
     private static TrainerTelemetry serveTrainerMetrics(TrainerWorker trainer, Options options) {

@@ -1,6 +1,7 @@
 package io.d2vstreams.cli;
 
 import io.d2vstreams.devstack.RegistryAuth;
+import io.d2vstreams.topology.PipelineConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,6 +33,11 @@ final class UpCommand implements Callable<Integer> {
             description = "Port of the trainer's /metrics and /health; -1 turns them off (default: ${DEFAULT-VALUE}).")
     int trainerMetricsPort;
 
+    @Option(names = "--partitions", paramLabel = "N",
+            description = "Partitions of the topics d2v up creates (topic.partitions, default 3): the most pipeline "
+                    + "instances that can share the input. Topics that exist keep theirs.")
+    Integer partitions;
+
     @Option(names = "--registry-users", paramLabel = "FILE",
             description = {"Turn on HTTP basic auth for the registry, with the users of this properties file "
                     + "(user=password lines; keep it readable by you only). Writes (new schemas, compatibility "
@@ -43,11 +49,15 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.configure(spec);
+        int topicPartitions = partitions != null ? partitions : PipelineConfig.defaults().topicPartitions();
         RegistryAuth auth = registryUsers == null ? RegistryAuth.none() : RegistryAuth.fromUsersFile(registryUsers);
         EmbeddedService service = EmbeddedService.start(new EmbeddedService.Options(dataDir, "localhost", kafkaPort,
-                registryPort, metricsPort, trainerMetricsPort, auth));
+                registryPort, metricsPort, trainerMetricsPort, auth, topicPartitions));
         spec.commandLine().getErr().printf("d2v up: Kafka %s, registry %s, metrics http://localhost:%d/metrics, data in %s. Ctrl-C to stop.%n",
-                service.bootstrapServers(), service.registryUrl(), metricsPort, dataDir.toAbsolutePath());
+                service.bootstrapServers(), service.registryUrl(), service.pipeline().metricsPort().orElse(metricsPort),
+                dataDir.toAbsolutePath());
+        service.ready().thenRun(() -> spec.commandLine().getErr().printf(
+                "d2v up: ready: schemas registered, pipeline running; produce to %s.%n", service.bootstrapServers()));
         ServiceLifetime.runUntilStopped(service);
         return 0;
     }

@@ -10,6 +10,8 @@ import io.d2vstreams.schemas.SpecificAvroDeserializer;
 import io.d2vstreams.schemas.SpecificAvroSerializer;
 import io.d2vstreams.schemas.SubjectNames;
 import io.d2vstreams.topology.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,15 +29,22 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,12 +52,15 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code d2v up} in a child JVM, killed with {@code kill -9} (broker, registry and pipeline
  * die together, mid-stream) and started again on the same data directory: schema ids are
- * unchanged and every event produced before and after has exactly one embedding.
+ * unchanged and every event produced before and after has exactly one embedding. Each start is
+ * awaited as a client would: until the log says {@code event=service_ready}.
  */
 @DisplayName("d2v up, killed and restarted on the same data directory")
 class UpRestartIT {
     private static final Topics TOPICS = Topics.withDefaultPrefix();
     private static final String TOPIC = TOPICS.events(Modality.TEXT);
+    /** The readiness line, with the health URL it names. */
+    private static final Pattern READY = Pattern.compile("event=service_ready .*health=(\\S+)");
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
@@ -73,6 +85,8 @@ class UpRestartIT {
         String registryUrl = "http://localhost:" + registryPort;
 
         Process first = startUp(kafkaPort, registryPort);
+        assertThat(inputPartitions(bootstrap)).as("partitions of every input topic, so more instances can share them")
+                .hasSize(3).containsOnly(3);
         int schemaIdBefore;
         try (SchemaRegistryClient registry = registry(registryUrl)) {
             schemaIdBefore = registry.latest(SubjectNames.valueSubject(TOPIC)).id();
@@ -87,6 +101,7 @@ class UpRestartIT {
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).as("kill -9 took effect").isTrue();
 
         startUp(kafkaPort, registryPort);
+        assertThat(inputPartitions(bootstrap)).as("partitions of every input topic after the restart").hasSize(3).containsOnly(3);
         try (SchemaRegistryClient registry = registry(registryUrl)) {
             assertThat(registry.latest(SubjectNames.valueSubject(TOPIC)).id())
                     .as("schema id survives the restart").isEqualTo(schemaIdBefore);
@@ -117,7 +132,11 @@ class UpRestartIT {
         }
     }
 
-    private Process startUp(int kafkaPort, int registryPort) throws IOException {
+    /**
+     * Starts {@code d2v up} and returns once it logs {@code event=service_ready}: from then on a
+     * client finds the schemas in the registry and {@code /health} says UP, which it checks.
+     */
+    private Process startUp(int kafkaPort, int registryPort) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path log = dir.resolve("up-" + children.size() + ".log");
         Process process = new ProcessBuilder(java.toString(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
@@ -126,10 +145,24 @@ class UpRestartIT {
                 "--metrics-port", "0", "--trainer-metrics-port", "0")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         children.add(process);
-        await("d2v up is serving (log: " + log + ")").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-                .until(() -> !process.isAlive() || Files.readString(log).contains("d2v up: "));
+        await("d2v up is ready (log: " + log + ")").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                .until(() -> !process.isAlive() || READY.matcher(Files.readString(log)).find());
         assertThat(process.isAlive()).as("d2v up is running; its output:%n%s", Files.readString(log)).isTrue();
-        assertThat(Files.readString(log)).as("the trainer runs beside the pipeline").contains("event=trainer_worker_starting");
+        String output = Files.readString(log);
+        assertThat(output).as("the trainer runs beside the pipeline").contains("event=trainer_worker_starting");
+
+        Matcher ready = READY.matcher(output);
+        assertThat(ready.find()).isTrue();
+        try (SchemaRegistryClient registry = registry("http://localhost:" + registryPort)) {
+            for (Modality modality : Modality.values()) {
+                assertThat(registry.latest(SubjectNames.valueSubject(TOPICS.events(modality))).id())
+                        .as("the %s input schema, fetched right after event=service_ready", modality).isPositive();
+            }
+        }
+        HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ready.group(1))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).as("/health right after event=service_ready: %s", health.body()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"ready\":true");
         return process;
     }
 
@@ -143,6 +176,14 @@ class UpRestartIT {
                         TextEvent.newBuilder().setId("u" + i).setText("restart sentence " + i).build())));
             }
             producer.flush();
+        }
+    }
+
+    private static List<Integer> inputPartitions(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            List<String> inputs = Arrays.stream(Modality.values()).map(TOPICS::events).toList();
+            return admin.describeTopics(inputs).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .map(description -> description.partitions().size()).toList();
         }
     }
 

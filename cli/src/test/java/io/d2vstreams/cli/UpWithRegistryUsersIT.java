@@ -31,7 +31,7 @@ class UpWithRegistryUsersIT {
         Path users = dir.resolve("registry-users.properties");
         Files.writeString(users, "alice=wonderland-1\n");
         EmbeddedService.Options options = new EmbeddedService.Options(dir.resolve("data"), "localhost", 0, 0, 0, -1,
-                RegistryAuth.fromUsersFile(users));
+                RegistryAuth.fromUsersFile(users), 3);
 
         try (EmbeddedService service = EmbeddedService.start(options);
              RestSchemaRegistryClient anonymous = client(service, null);
@@ -57,7 +57,7 @@ class UpWithRegistryUsersIT {
         Files.writeString(users, EmbeddedService.SERVICE_USER + "=guess\n");
 
         assertThatThrownBy(() -> new EmbeddedService.Options(dir.resolve("data"), "localhost", 0, 0, 0, -1,
-                RegistryAuth.fromUsersFile(users))).as("options naming " + EmbeddedService.SERVICE_USER)
+                RegistryAuth.fromUsersFile(users), 3)).as("options naming " + EmbeddedService.SERVICE_USER)
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(EmbeddedService.SERVICE_USER);
     }
 

@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -58,10 +59,11 @@ public final class EmbeddingPipeline implements AutoCloseable {
     private final StreamsApp embedding;
     private final Optional<StreamsApp> sampling;
     private final PipelineTelemetry telemetry;
+    private final PipelineHealth health;
 
     private EmbeddingPipeline(PipelineConfig config, SchemaRegistryClient registry, ServingModels models,
                               ModelFollower follower, StreamsApp embedding, Optional<StreamsApp> sampling,
-                              PipelineTelemetry telemetry) {
+                              PipelineTelemetry telemetry, PipelineHealth health) {
         this.config = config;
         this.registry = registry;
         this.models = models;
@@ -69,9 +71,13 @@ public final class EmbeddingPipeline implements AutoCloseable {
         this.embedding = embedding;
         this.sampling = sampling;
         this.telemetry = telemetry;
+        this.health = health;
     }
 
-    /** Starts the pipeline; returns once the streams clients are started (not necessarily RUNNING yet). */
+    /**
+     * Starts the pipeline; returns once the streams clients are started (not necessarily RUNNING
+     * yet: {@link #ready()} says when). {@code /health} answers from the start, STARTING until then.
+     */
     public static EmbeddingPipeline start(PipelineConfig config) {
         long started = System.nanoTime();
         log.info("event=pipeline_starting config={}", config.describe());
@@ -80,10 +86,16 @@ public final class EmbeddingPipeline implements AutoCloseable {
         ModelFollower follower = null;
         StreamsApp embedding = null;
         PipelineTelemetry telemetry = new PipelineTelemetry();
+        PipelineHealth health = new PipelineHealth(config);
         try {
+            // First, so that a client polling /health sees STARTING rather than a refused connection.
+            telemetry.serve(config, health::health);
+            health.phase("registering schemas");
             SchemaSetup.registerAll(registry, config.topics());
+            health.phase("creating topics");
             TopicSetup.ensureTopics(config.clientProperties(), config.topics(), RecordLimits.of(config), config.topicPartitions(),
                     config.topicReplicationFactor());
+            health.phase("loading models");
             ModelStore store = new ModelStore(config.modelStoreDir());
             follower = new ModelFollower(config, registry, store);
             follower.catchUp();
@@ -101,6 +113,7 @@ public final class EmbeddingPipeline implements AutoCloseable {
                 telemetry.metrics().watchModel(modality, models.holder(modality));
             }
 
+            health.phase("starting stream threads");
             embedding = StreamsApp.start(config.applicationId(),
                     embeddingTopology(config, registry, models, telemetry.metrics()),
                     embeddingStreamsProperties(config));
@@ -112,9 +125,7 @@ public final class EmbeddingPipeline implements AutoCloseable {
                         streamsProperties(config, samplerId)));
                 telemetry.bind(sampling.get());
             }
-            StreamsApp embeddingApp = embedding;
-            Optional<StreamsApp> samplingApp = sampling;
-            telemetry.serve(config, () -> health(embeddingApp, samplingApp, models));
+            health.watch(embedding, sampling, models, telemetry.metrics()::recordsOut);
             follower.follow(List.of(
                     new ServedModel<>(Modality.TEXT, text, m -> store.loadText(m, textOptions)),
                     new ServedModel<>(Modality.IMAGE, image, m -> store.loadImage(m, imageOptions)),
@@ -122,9 +133,10 @@ public final class EmbeddingPipeline implements AutoCloseable {
             log.info("event=pipeline_started application_id={} text_model={} image_model={} audio_model={} sampling={} "
                             + "startup_ms={}", config.applicationId(), text.current(), image.current(), audio.current(),
                     config.samplingEnabled(), (System.nanoTime() - started) / 1_000_000);
-            return new EmbeddingPipeline(config, registry, models, follower, embedding, sampling, telemetry);
+            return new EmbeddingPipeline(config, registry, models, follower, embedding, sampling, telemetry, health);
         } catch (RuntimeException e) {
             closeQuietly(telemetry);
+            closeQuietly(health);
             closeQuietly(embedding);
             closeQuietly(follower);
             opened.forEach(EmbeddingPipeline::closeQuietly);
@@ -155,19 +167,6 @@ public final class EmbeddingPipeline implements AutoCloseable {
                 config.audioBatch(), audioDecoder(config, registry, fetcher), new MediaBatchEncoder(models.audio()),
                 metrics, limits), embeddings);
         return topology;
-    }
-
-    /** Healthy when every streams client is RUNNING and every served modality has a model. */
-    private static MetricsServer.Health health(StreamsApp embedding, Optional<StreamsApp> sampling, ServingModels models) {
-        KafkaStreams.State embeddingState = embedding.state();
-        String samplingState = sampling.map(s -> s.state().name()).orElse("DISABLED");
-        boolean healthy = embeddingState == KafkaStreams.State.RUNNING
-                && (sampling.isEmpty() || sampling.get().state() == KafkaStreams.State.RUNNING);
-        String json = String.format("{\"status\":\"%s\",\"embedding\":\"%s\",\"sampling\":\"%s\","
-                        + "\"models\":{\"text\":%d,\"image\":%d,\"audio\":%d}}",
-                healthy ? "UP" : "DOWN", embeddingState, samplingState, models.current(Modality.TEXT).version(),
-                models.current(Modality.IMAGE).version(), models.current(Modality.AUDIO).version());
-        return new MetricsServer.Health(healthy, json);
     }
 
     /**
@@ -283,6 +282,16 @@ public final class EmbeddingPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Completes once the pipeline is ready: schemas registered, topics created, models loaded and
+     * every streams client RUNNING (also logged once, as {@code event=pipeline_ready}); from then
+     * on {@code /health} says UP or DOWN instead of STARTING. Completes exceptionally when a
+     * streams client fails before that.
+     */
+    public CompletableFuture<Void> ready() {
+        return health.ready();
+    }
+
     /** The port /metrics and /health are served on, when they are. */
     public OptionalInt metricsPort() {
         return telemetry.port();
@@ -296,6 +305,7 @@ public final class EmbeddingPipeline implements AutoCloseable {
     public void close() {
         log.info("event=pipeline_stopping application_id={}", config.applicationId());
         telemetry.close();
+        health.close();
         follower.close();
         sampling.ifPresent(StreamsApp::close);
         embedding.close();

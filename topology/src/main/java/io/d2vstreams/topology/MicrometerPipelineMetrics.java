@@ -84,6 +84,18 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics {
         endToEnd.get(modality).record(Math.max(0, endToEndMs), TimeUnit.MILLISECONDS);
     }
 
+    /** Records embedded or dead-lettered so far, every modality: what /health counts as progress. */
+    public long recordsOut() {
+        double out = 0;
+        for (Counter counter : embedded.values()) {
+            out += counter.count();
+        }
+        for (Counter counter : deadLettered.values()) {
+            out += counter.count();
+        }
+        return (long) out;
+    }
+
     private static String tag(Modality modality) {
         return modality.name().toLowerCase(Locale.ROOT);
     }

@@ -4,6 +4,7 @@ import io.d2vstreams.runtime.Device;
 
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.schemas.ConfigSecrets;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -87,6 +88,13 @@ public final class PipelineConfig {
     private static final String SAMPLING_AUDIO_MAX_PER_SECOND_DOC = "Most audio training samples written per second per stream task.";
     public static final String METRICS_PORT = "metrics.port";
     private static final String METRICS_PORT_DOC = "Port of /metrics (Prometheus) and /health; 0 picks a free port, -1 turns the endpoint off.";
+    public static final String HEALTH_CLUSTER_TIMEOUT_MS = "health.cluster.timeout.ms";
+    private static final String HEALTH_CLUSTER_TIMEOUT_MS_DOC = "/health reports DOWN (cluster_unreachable) when no broker has "
+            + "answered the pipeline's probe (one small metadata request a second) for this long.";
+    public static final String HEALTH_STALL_TIMEOUT_MS = "health.stall.timeout.ms";
+    private static final String HEALTH_STALL_TIMEOUT_MS_DOC = "/health reports DOWN (stalled) when records wait on this "
+            + "instance's input partitions (committed offset behind the end) and none has been processed (committed, "
+            + "embedded or dead-lettered) for this long. Raise it when one micro-batch may take longer to encode.";
     public static final String METRICS_HOST = "metrics.host";
     private static final String METRICS_HOST_DOC = "Address the metrics endpoint binds to; 0.0.0.0 to be scraped from other hosts.";
     public static final String ENCODER_THREADS = "encoder.threads";
@@ -102,6 +110,17 @@ public final class PipelineConfig {
     private static final String STREAM_THREADS_DOC = "Kafka Streams threads in this instance.";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     private static final String PROCESSING_GUARANTEE_DOC = "Kafka Streams processing guarantee; exactly_once_v2 gives one output per input across crashes.";
+    /** Kafka's own consumer key, typed here because its default is ours: it sets how fast a dead instance's partitions move. */
+    public static final String SESSION_TIMEOUT_MS = ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG;
+    private static final String SESSION_TIMEOUT_MS_DOC = "How long the consumer group waits for a silent instance (killed, frozen, "
+            + "cut off) before its partitions move to the others: the pipeline's failover time, plus a rebalance and the "
+            + "abort of the dead instance's open transaction. Kafka's own default is 45 s. Must lie within the broker's "
+            + "group.min.session.timeout.ms and group.max.session.timeout.ms (6 s and 30 min by default). Used with the "
+            + "classic group protocol (Kafka Streams' default); with group.protocol=streams the broker's "
+            + "group.streams.session.timeout.ms decides instead.";
+    public static final String HEARTBEAT_INTERVAL_MS = ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG;
+    private static final String HEARTBEAT_INTERVAL_MS_DOC = "Time between an instance's heartbeats to the group coordinator; "
+            + "must be lower than session.timeout.ms, at most a third of it so that one lost heartbeat is not a failover.";
 
     /**
      * 8 MiB: far above a photo or a 30 s clip as an event would carry them, and small enough
@@ -143,6 +162,10 @@ public final class PipelineConfig {
                     SAMPLING_AUDIO_MAX_PER_SECOND_DOC)
             .define(METRICS_PORT, Type.INT, 9400, Range.between(-1, 65535), Importance.MEDIUM, METRICS_PORT_DOC)
             .define(METRICS_HOST, Type.STRING, "localhost", Importance.LOW, METRICS_HOST_DOC)
+            .define(HEALTH_CLUSTER_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(1_000), Importance.LOW,
+                    HEALTH_CLUSTER_TIMEOUT_MS_DOC)
+            .define(HEALTH_STALL_TIMEOUT_MS, Type.LONG, 60_000L, Range.atLeast(1_000), Importance.LOW,
+                    HEALTH_STALL_TIMEOUT_MS_DOC)
             .define(ENCODER_THREADS, Type.INT, 0, Range.atLeast(0), Importance.LOW, ENCODER_THREADS_DOC)
             .define(ENCODER_MAX_RUN_SIZE, Type.INT, 32, Range.between(1, 4096), Importance.LOW, ENCODER_MAX_RUN_SIZE_DOC)
             .define(ENCODER_DEVICE, Type.STRING, "cpu", ConfigDef.CaseInsensitiveValidString.in("cpu", "cuda"),
@@ -150,12 +173,15 @@ public final class PipelineConfig {
             .define(STREAM_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, STREAM_THREADS_DOC)
             .define(PROCESSING_GUARANTEE, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
                     ConfigDef.ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
-                    Importance.MEDIUM, PROCESSING_GUARANTEE_DOC);
+                    Importance.MEDIUM, PROCESSING_GUARANTEE_DOC)
+            .define(SESSION_TIMEOUT_MS, Type.INT, 10_000, Range.atLeast(1), Importance.MEDIUM, SESSION_TIMEOUT_MS_DOC)
+            .define(HEARTBEAT_INTERVAL_MS, Type.INT, 3_000, Range.atLeast(1), Importance.LOW, HEARTBEAT_INTERVAL_MS_DOC);
 
     /** Our own keys: these are not forwarded to the Kafka clients. */
     private static final Set<String> OWN_KEYS = Set.of(TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
             MODEL_STORE_DIR, MODEL_SEED, TEXT_BATCH_MAX_SIZE, TEXT_BATCH_MAX_WAIT_MS, TEXT_MAX_CHARS, ENCODER_THREADS, ENCODER_DEVICE, ENCODER_MAX_RUN_SIZE,
             SAMPLING_ENABLED, SAMPLING_TEXT_RATE, SAMPLING_TEXT_MAX_PER_SECOND, METRICS_PORT, METRICS_HOST,
+            HEALTH_CLUSTER_TIMEOUT_MS, HEALTH_STALL_TIMEOUT_MS,
             IMAGE_BATCH_MAX_SIZE, IMAGE_BATCH_MAX_WAIT_MS, IMAGE_MAX_BYTES, AUDIO_BATCH_MAX_SIZE, AUDIO_BATCH_MAX_WAIT_MS,
             AUDIO_MAX_BYTES, URI_ALLOWED_DIRS, URI_ALLOWED_HOSTS, URI_MAX_BYTES, URI_TIMEOUT_MS,
             SAMPLING_IMAGE_RATE, SAMPLING_IMAGE_MAX_PER_SECOND, SAMPLING_AUDIO_RATE, SAMPLING_AUDIO_MAX_PER_SECOND);
@@ -181,11 +207,15 @@ public final class PipelineConfig {
     private final SamplingPolicy audioSampling;
     private final int metricsPort;
     private final String metricsHost;
+    private final Duration healthClusterTimeout;
+    private final Duration healthStallTimeout;
     private final int encoderThreads;
     private final Device encoderDevice;
     private final int encoderMaxRunSize;
     private final int streamThreads;
     private final String processingGuarantee;
+    private final int sessionTimeoutMs;
+    private final int heartbeatIntervalMs;
     private final Map<String, String> passThrough;
     private final Map<String, String> originals;
 
@@ -221,11 +251,19 @@ public final class PipelineConfig {
                 parsed.getDouble(SAMPLING_AUDIO_MAX_PER_SECOND));
         this.metricsPort = parsed.getInt(METRICS_PORT);
         this.metricsHost = parsed.getString(METRICS_HOST);
+        this.healthClusterTimeout = Duration.ofMillis(parsed.getLong(HEALTH_CLUSTER_TIMEOUT_MS));
+        this.healthStallTimeout = Duration.ofMillis(parsed.getLong(HEALTH_STALL_TIMEOUT_MS));
         this.encoderThreads = parsed.getInt(ENCODER_THREADS);
         this.encoderDevice = Device.valueOf(parsed.getString(ENCODER_DEVICE).toUpperCase(Locale.ROOT));
         this.encoderMaxRunSize = parsed.getInt(ENCODER_MAX_RUN_SIZE);
         this.streamThreads = parsed.getInt(STREAM_THREADS);
         this.processingGuarantee = parsed.getString(PROCESSING_GUARANTEE);
+        this.sessionTimeoutMs = parsed.getInt(SESSION_TIMEOUT_MS);
+        this.heartbeatIntervalMs = parsed.getInt(HEARTBEAT_INTERVAL_MS);
+        if (heartbeatIntervalMs >= sessionTimeoutMs) {
+            throw new ConfigException(HEARTBEAT_INTERVAL_MS, heartbeatIntervalMs,
+                    "must be lower than " + SESSION_TIMEOUT_MS + " (" + sessionTimeoutMs + ")");
+        }
         Map<String, String> rest = new TreeMap<>(settings);
         OWN_KEYS.forEach(rest::remove);
         this.passThrough = Map.copyOf(rest);
@@ -259,6 +297,14 @@ public final class PipelineConfig {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+        // Unprefixed, so that a main.consumer.* or consumer.* setting still wins by Kafka Streams' own
+        // precedence. Only the classic group protocol takes these from the client: with the streams
+        // protocol (KIP-1071) the broker's group.streams.* settings decide.
+        if (passThrough.getOrDefault(StreamsConfig.GROUP_PROTOCOL_CONFIG, StreamsConfig.DEFAULT_GROUP_PROTOCOL)
+                .trim().equalsIgnoreCase(StreamsConfig.DEFAULT_GROUP_PROTOCOL)) {
+            props.put(SESSION_TIMEOUT_MS, sessionTimeoutMs);
+            props.put(HEARTBEAT_INTERVAL_MS, heartbeatIntervalMs);
+        }
         props.remove(SCHEMA_REGISTRY_URL);
         return props;
     }
@@ -379,6 +425,16 @@ public final class PipelineConfig {
         return metricsHost;
     }
 
+    /** How long the cluster may stay silent before /health says DOWN. */
+    public Duration healthClusterTimeout() {
+        return healthClusterTimeout;
+    }
+
+    /** How long records may wait with none processed before /health says DOWN. */
+    public Duration healthStallTimeout() {
+        return healthStallTimeout;
+    }
+
     public int encoderThreads() {
         return encoderThreads;
     }
@@ -393,6 +449,15 @@ public final class PipelineConfig {
 
     public String processingGuarantee() {
         return processingGuarantee;
+    }
+
+    /** How long the group waits for a silent instance before its partitions move (classic group protocol). */
+    public Duration sessionTimeout() {
+        return Duration.ofMillis(sessionTimeoutMs);
+    }
+
+    public Duration heartbeatInterval() {
+        return Duration.ofMillis(heartbeatIntervalMs);
     }
 
     /**

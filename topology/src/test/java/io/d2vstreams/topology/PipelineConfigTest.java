@@ -55,6 +55,22 @@ class PipelineConfigTest {
     }
 
     @Test
+    @DisplayName("a dead instance is given up after 10 s, not Kafka's 45 s, and the operator can change it")
+    void failoverTimeouts() {
+        assertThat(PipelineConfig.defaults().streamsProperties()).as("the streams consumers' group settings by default")
+                .containsEntry("session.timeout.ms", 10_000).containsEntry("heartbeat.interval.ms", 3_000);
+        assertThat(PipelineConfig.from(Map.of(PipelineConfig.SESSION_TIMEOUT_MS, "20000")).streamsProperties())
+                .as("an operator's session.timeout.ms").containsEntry("session.timeout.ms", 20_000);
+        assertThat(PipelineConfig.from(Map.of("group.protocol", "streams")).streamsProperties())
+                .as("with the streams protocol the broker decides, and a client setting would be refused")
+                .doesNotContainKeys("session.timeout.ms", "heartbeat.interval.ms");
+        assertThatThrownBy(() -> PipelineConfig.from(Map.of(PipelineConfig.SESSION_TIMEOUT_MS, "6000",
+                PipelineConfig.HEARTBEAT_INTERVAL_MS, "6000")))
+                .as("a heartbeat no more frequent than the session timeout").isInstanceOf(ConfigException.class)
+                .hasMessageContaining("heartbeat.interval.ms").hasMessageContaining("session.timeout.ms");
+    }
+
+    @Test
     @DisplayName("the start-up description masks secrets")
     void describeMasksSecrets() {
         PipelineConfig config = PipelineConfig.from(Map.of("sasl.jaas.config", "org.apache.kafka... password=\"hunter2\"",

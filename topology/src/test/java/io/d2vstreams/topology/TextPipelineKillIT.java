@@ -10,40 +10,24 @@ import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroDeserializer;
 import io.d2vstreams.schemas.SubjectNames;
-import io.d2vstreams.schemas.WireFormat;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,18 +46,20 @@ class TextPipelineKillIT {
 
     @TempDir
     Path dir;
-    private final List<Process> children = new ArrayList<>();
+    private ChildPipelines children;
 
     @AfterEach
     void killChildren() {
-        children.forEach(Process::destroyForcibly);
+        if (children != null) {
+            children.close();
+        }
     }
 
     @Test
     @DisplayName("produces exactly one embedding or dead letter per input across two kill -9s")
     void exactlyOnceAcrossKills() throws Exception {
         runWithDisruptions(1, stack -> {
-            killHard(children.get(children.size() - 1));
+            ChildPipelines.killHard(children.last());
             startChild(stack);
         });
     }
@@ -85,13 +71,13 @@ class TextPipelineKillIT {
         runWithDisruptions(2, stack -> {
             if (disruptions[0]++ == 0) {
                 // Its partition moves to the survivor after session.timeout.ms, under load.
-                killHard(children.get(0));
+                ChildPipelines.killHard(children.all().get(0));
             } else {
                 startChild(stack);
             }
         });
-        assertThat(children.get(0).isAlive()).as("the first instance was killed").isFalse();
-        assertThat(children.get(1).isAlive()).as("the second instance survived to the end").isTrue();
+        assertThat(children.all().get(0).isAlive()).as("the first instance was killed").isFalse();
+        assertThat(children.all().get(1).isAlive()).as("the second instance survived to the end").isTrue();
     }
 
     /** What happens to the running children at each third of the stream. */
@@ -110,6 +96,7 @@ class TextPipelineKillIT {
         try (DevStack stack = DevStack.start(DevStackOptions.builder(dir.resolve("stack")).kafkaPort(0).registryPort(0).build());
              SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
                      Map.of("schema.registry.url", stack.registryUrl())))) {
+            children = new ChildPipelines(stack, dir);
             for (int i = 0; i < instances; i++) {
                 startChild(stack);
             }
@@ -117,15 +104,16 @@ class TextPipelineKillIT {
             Set<String> expectedEmbedded = new HashSet<>();
             int schemaId = registry.register(SubjectNames.valueSubject(TOPICS.events(Modality.TEXT)), TextEvent.getClassSchema());
 
-            try (KafkaProducer<String, byte[]> producer = producer(stack);
-                 KafkaConsumer<String, byte[]> consumer = consumer(stack)) {
+            try (KafkaProducer<String, byte[]> producer = TestClients.producer(stack.bootstrapServers());
+                 KafkaConsumer<String, byte[]> consumer = TestClients.readCommittedConsumer(stack.bootstrapServers(),
+                         "kill-test-reader")) {
                 consumer.subscribe(List.of(TOPICS.embeddings(Modality.TEXT), TOPICS.deadLetters()));
                 Map<String, Integer> outputs = new HashMap<>();
                 for (int i = 0; i < RECORDS; i++) {
                     String id = "doc-" + i;
                     boolean bad = i % BAD_EVERY == 0;
                     byte[] value = bad ? ("not avro " + i).getBytes(StandardCharsets.UTF_8)
-                            : wireFormat(schemaId, TextEvent.newBuilder().setId(id).setText("sentence " + i + " about streams").build());
+                            : TestClients.wireFormat(schemaId, TextEvent.newBuilder().setId(id).setText("sentence " + i + " about streams").build());
                     (bad ? expectedDead : expectedEmbedded).add(id);
                     producer.send(new ProducerRecord<>(TOPICS.events(Modality.TEXT), id, value));
                     if (i == RECORDS / 3 || i == 2 * RECORDS / 3) {
@@ -153,7 +141,7 @@ class TextPipelineKillIT {
                 assertThat(deadIds).as("the bad records, and only those, were dead-lettered").isEqualTo(expectedDead);
                 assertThat(embeddedIds).as("the good records, and only those, were embedded").isEqualTo(expectedEmbedded);
             }
-            assertThat(children.get(0).isAlive()).as("the first child was killed").isFalse();
+            assertThat(children.all().get(0).isAlive()).as("the first child was killed").isFalse();
         }
     }
 
@@ -190,59 +178,6 @@ class TextPipelineKillIT {
             embeddings = new SpecificAvroDeserializer<>(new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
                     Map.of("schema.registry.url", stack.registryUrl()))), Embedding.class);
         }
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                PipelineChildProcess.class.getName(), stack.bootstrapServers(), stack.registryUrl(),
-                dir.resolve("models").toString())
-                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("child-stderr.log").toFile()))
-                .start();
-        children.add(process);
-        CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    if (line.equals(PipelineChildProcess.READY_LINE)) {
-                        return true;
-                    }
-                }
-                return false;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        await("child pipeline RUNNING").atMost(Duration.ofMinutes(2)).until(ready::isDone);
-        assertThat(ready.join()).as("child pipeline started; see %s", dir.resolve("child-stderr.log")).isTrue();
-        return process;
-    }
-
-    /** SIGKILL: no shutdown hook, no commit, no close. */
-    private static void killHard(Process process) throws InterruptedException {
-        process.destroyForcibly();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("child died").isTrue();
-    }
-
-    private static KafkaProducer<String, byte[]> producer(DevStack stack) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-                new StringSerializer(), new ByteArraySerializer());
-    }
-
-    private static KafkaConsumer<String, byte[]> consumer(DevStack stack) {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "kill-test-reader",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new ByteArrayDeserializer());
-    }
-
-    /** The Confluent wire format by hand, as any client would write it: magic byte, big-endian id, Avro binary. */
-    private static byte[] wireFormat(int schemaId, TextEvent event) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        bytes.write(WireFormat.MAGIC_BYTE);
-        bytes.write(new byte[]{(byte) (schemaId >>> 24), (byte) (schemaId >>> 16), (byte) (schemaId >>> 8), (byte) schemaId});
-        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
-        new SpecificDatumWriter<>(TextEvent.class).write(event, encoder);
-        encoder.flush();
-        return bytes.toByteArray();
+        return children.start();
     }
 }

@@ -2,6 +2,7 @@ package io.d2vstreams.topology.internal;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -10,10 +11,12 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * One Kafka Streams client and its life cycle: started with a state listener that logs every
@@ -58,6 +61,26 @@ public final class StreamsApp implements AutoCloseable {
             throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new TimeoutException(name + " not RUNNING after " + timeout + "; state " + streams.state());
+        }
+    }
+
+    /** Completes the first time the client is RUNNING; exceptionally if it fails or stops before. */
+    public CompletableFuture<Void> whenRunning() {
+        return running.copy();
+    }
+
+    /**
+     * The partitions of this client's active tasks, as of its last rebalance (Kafka Streams
+     * refreshes this snapshot when a thread becomes RUNNING); empty while it is not running.
+     */
+    public Set<TopicPartition> activePartitions() {
+        try {
+            return streams.metadataForLocalThreads().stream()
+                    .flatMap(thread -> thread.activeTasks().stream())
+                    .flatMap(task -> task.topicPartitions().stream())
+                    .collect(Collectors.toUnmodifiableSet());
+        } catch (IllegalStateException notRunning) {
+            return Set.of();
         }
     }
 
