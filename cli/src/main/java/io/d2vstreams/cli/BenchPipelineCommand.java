@@ -62,6 +62,11 @@ final class BenchPipelineCommand implements Callable<Integer> {
                     + "the guarantee (default: ${DEFAULT-VALUE}).")
     String guarantee;
 
+    @Option(names = "--stand-in", description = "Measure the stream alone: the pipeline runs with a bench-only stand-in "
+            + "that answers each record with a constant vector (no preprocessing, no inference); the bare encoder is "
+            + "still measured beside it.")
+    boolean standIn;
+
     @Option(names = "--sweep", description = "Run each batch size of --batches: its maximum (a backlog), then open-loop "
             + "loads of 25, 50 and 75 % of that maximum; --batch and --rate are then ignored.")
     boolean sweep;
@@ -90,7 +95,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
         PipelineBenchResult result;
         try (StderrProgress progress = new StderrProgress("pipeline")) {
             result = PipelineBench.runInTemporaryDirectory(new PipelineBench.Options(modality, records, batch, intraOp,
-                    partitions, seed, rate, guarantee, Path.of("."), done -> progress.update(done, records)));
+                    partitions, seed, rate, guarantee, standIn, Path.of("."), done -> progress.update(done, records)));
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(table(result));
@@ -103,7 +108,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
     private int runSweep(int intraOp) throws Exception {
         PipelineBench.Options template = new PipelineBench.Options(modality, records, batches.get(0), intraOp, partitions,
-                seed, 0, guarantee, Path.of("."), null);
+                seed, 0, guarantee, standIn, Path.of("."), null);
         int total = batches.size() * (1 + PipelineSweep.LOADS.size());
         List<PipelineSweep.BatchPoint> points;
         try (StderrProgress progress = new StderrProgress("sweep")) {
@@ -140,7 +145,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 r.encoder().model(), r.encoder().modelVersion(), r.encoder().modality().folderName(), r.encoder().window(),
                 r.encoder().batch(),
                 r.encoder().threads(), r.partitions(), r.guarantee(), r.encoder().records(),
-                "encoder alone", r.encoder().encoderRps(), "pipeline", r.pipelineRps(), "ratio", r.ratio(),
+                "encoder alone", r.encoder().encoderRps(), r.standIn() ? "pipeline, stand-in" : "pipeline", r.pipelineRps(),
+                "ratio", r.ratio(),
                 "latency p50 / p99", r.latencyP50Ms(), r.latencyP99Ms())
                 + String.format(Locale.ROOT, "  %-20s%.1f ms; offered %s%n", "latency p99.9", r.latencyP999Ms(),
                 r.offeredRate() == 0 ? "a backlog at once" : String.format(Locale.ROOT, "%.0f records/s open-loop", r.offeredRate()))

@@ -25,7 +25,7 @@ class PipelineBenchIT {
     void measuresEndToEnd() throws Exception {
         List<Integer> progress = new ArrayList<>();
         PipelineBenchResult result = PipelineBench.run(new PipelineBench.Options(Modality.TEXT, 120, 16, 1, 1, 5, 0,
-                "exactly_once_v2", dir, progress::add));
+                "exactly_once_v2", false, dir, progress::add));
 
         assertThat(progress).as("progress reaches every timed record").last().isEqualTo(120);
         assertThat(result.pipelineRps()).as("pipeline records/s").isPositive();
@@ -46,7 +46,7 @@ class PipelineBenchIT {
     @DisplayName("produces open-loop at a fixed rate, at least once, and reports the tail latency")
     void openLoopAtLeastOnce() throws Exception {
         PipelineBenchResult result = PipelineBench.run(new PipelineBench.Options(Modality.TEXT, 100, 8, 1, 1, 5, 50,
-                "at_least_once", dir, null));
+                "at_least_once", false, dir, null));
 
         assertThat(result.guarantee()).isEqualTo("at_least_once");
         assertThat(result.offeredRate()).isEqualTo(50);
@@ -57,10 +57,23 @@ class PipelineBenchIT {
     }
 
     @Test
+    @DisplayName("with the stand-in, measures the stream alone, names the instrument, and still gets every record once")
+    void standInMeasuresTheStreamAlone() throws Exception {
+        PipelineBenchResult result = PipelineBench.run(new PipelineBench.Options(Modality.TEXT, 200, 16, 1, 1, 5, 0,
+                "exactly_once_v2", true, dir, null));
+
+        assertThat(result.standIn()).isTrue();
+        assertThat(result.toFields().get("pipeline_encoder").toString()).as("the output says what ran")
+                .contains("stand-in").contains("no inference");
+        assertThat(result.pipelineRps()).as("records/s of the stream alone").isPositive();
+        assertThat(result.encoder().encoderRps()).as("the real encoder measured beside it").isPositive();
+    }
+
+    @Test
     @DisplayName("measures the audio path too, with the audio batch size")
     void audio() throws Exception {
         PipelineBenchResult result = PipelineBench.run(new PipelineBench.Options(Modality.AUDIO, 24, 4, 1, 1, 5, 0,
-                "exactly_once_v2", dir, null));
+                "exactly_once_v2", false, dir, null));
 
         assertThat(result.encoder().modality()).isEqualTo(Modality.AUDIO);
         assertThat(result.encoder().batch()).isEqualTo(4);

@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
@@ -79,6 +80,14 @@ public final class EmbeddingPipeline implements AutoCloseable {
      * yet: {@link #ready()} says when). {@code /health} answers from the start, STARTING until then.
      */
     public static EmbeddingPipeline start(PipelineConfig config) {
+        return start(config, EncoderLoader::from);
+    }
+
+    /**
+     * Starts the pipeline with encoders opened by {@code loaders} (given the model store) instead of
+     * the store's own loading: for benches and tests that measure the stream without the model.
+     */
+    public static EmbeddingPipeline start(PipelineConfig config, Function<ModelStore, EncoderLoader> loaders) {
         long started = System.nanoTime();
         log.info("event=pipeline_starting config={}", config.describe());
         SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(config.registryProperties()));
@@ -97,16 +106,17 @@ public final class EmbeddingPipeline implements AutoCloseable {
                     config.topicReplicationFactor());
             health.phase("loading models");
             ModelStore store = new ModelStore(config.modelStoreDir());
+            EncoderLoader loader = loaders.apply(store);
             follower = new ModelFollower(config, registry, store);
             follower.catchUp();
             EncoderOptions textOptions = encoderOptions(config, Modality.TEXT);
             EncoderOptions imageOptions = encoderOptions(config, Modality.IMAGE);
             EncoderOptions audioOptions = encoderOptions(config, Modality.AUDIO);
-            ModelHolder<String> text = opened(opened, new ModelHolder<>(store.loadText(
+            ModelHolder<String> text = opened(opened, new ModelHolder<>(loader.text(
                     startingVersion(config, store, follower, Modality.TEXT), textOptions)));
-            ModelHolder<byte[]> image = opened(opened, new ModelHolder<>(store.loadImage(
+            ModelHolder<byte[]> image = opened(opened, new ModelHolder<>(loader.image(
                     startingVersion(config, store, follower, Modality.IMAGE), imageOptions)));
-            ModelHolder<byte[]> audio = opened(opened, new ModelHolder<>(store.loadAudio(
+            ModelHolder<byte[]> audio = opened(opened, new ModelHolder<>(loader.audio(
                     startingVersion(config, store, follower, Modality.AUDIO), audioOptions)));
             ServingModels models = new ServingModels(text, image, audio);
             for (Modality modality : Modality.values()) {
@@ -127,9 +137,9 @@ public final class EmbeddingPipeline implements AutoCloseable {
             }
             health.watch(embedding, sampling, models, telemetry.metrics()::recordsOut);
             follower.follow(List.of(
-                    new ServedModel<>(Modality.TEXT, text, m -> store.loadText(m, textOptions)),
-                    new ServedModel<>(Modality.IMAGE, image, m -> store.loadImage(m, imageOptions)),
-                    new ServedModel<>(Modality.AUDIO, audio, m -> store.loadAudio(m, audioOptions))));
+                    new ServedModel<>(Modality.TEXT, text, m -> loader.text(m, textOptions)),
+                    new ServedModel<>(Modality.IMAGE, image, m -> loader.image(m, imageOptions)),
+                    new ServedModel<>(Modality.AUDIO, audio, m -> loader.audio(m, audioOptions))));
             log.info("event=pipeline_started application_id={} text_model={} image_model={} audio_model={} sampling={} "
                             + "startup_ms={}", config.applicationId(), text.current(), image.current(), audio.current(),
                     config.samplingEnabled(), (System.nanoTime() - started) / 1_000_000);

@@ -67,10 +67,11 @@ public final class PipelineBench {
      * @param partitions input partitions (stream tasks)
      * @param rate      records per second, produced open-loop at that pace; 0 produces the whole backlog at once
      * @param guarantee the pipeline's {@code processing.guarantee}: exactly_once_v2 (production) or at_least_once
+     * @param standIn   run the pipeline with {@link StandInEncoders} in place of the model: the stream's own ceiling
      * @param progress  timed records embedded so far
      */
     public record Options(Modality modality, int records, int batch, int threads, int partitions, long seed,
-                          double rate, String guarantee, Path workDir, IntConsumer progress) {
+                          double rate, String guarantee, boolean standIn, Path workDir, IntConsumer progress) {
         public Options {
             Objects.requireNonNull(modality, "modality");
             if (records < 1 || batch < 1 || threads < 1 || partitions < 1) {
@@ -87,13 +88,13 @@ public final class PipelineBench {
 
         /** The same run in another work folder. */
         Options in(Path dir) {
-            return new Options(modality, records, batch, threads, partitions, seed, rate, guarantee, dir, progress);
+            return new Options(modality, records, batch, threads, partitions, seed, rate, guarantee, standIn, dir, progress);
         }
 
         /** The same run with another batch size and rate. */
         Options with(int otherBatch, double otherRate) {
-            return new Options(modality, records, otherBatch, threads, partitions, seed, otherRate, guarantee, workDir,
-                    progress);
+            return new Options(modality, records, otherBatch, threads, partitions, seed, otherRate, guarantee, standIn,
+                    workDir, progress);
         }
     }
 
@@ -124,7 +125,8 @@ public final class PipelineBench {
                     PipelineConfig.PROCESSING_GUARANTEE, options.guarantee(),
                     PipelineConfig.METRICS_PORT, "-1",
                     PipelineConfig.MODEL_STORE_DIR, store.root().toString()));
-            try (EmbeddingPipeline pipeline = EmbeddingPipeline.start(config);
+            try (EmbeddingPipeline pipeline = options.standIn()
+                    ? EmbeddingPipeline.start(config, StandInEncoders::new) : EmbeddingPipeline.start(config);
                  SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
                          Map.of("schema.registry.url", stack.registryUrl())));
                  EventProducer producer = new EventProducer(Map.of(
@@ -164,7 +166,7 @@ public final class PipelineBench {
                 return new PipelineBenchResult(encoder, options.records() / seconds, latency.at(0.50),
                         latency.at(0.99), latency.at(0.999), options.rate(), options.partitions(),
                         config.processingGuarantee(), cpu.microsPerRecord(options.records()),
-                        encoderCpu.microsPerRecord(options.records()).get("total"));
+                        encoderCpu.microsPerRecord(options.records()).get("total"), options.standIn());
             }
         }
     }

@@ -19,10 +19,12 @@ import java.util.Map;
  * @param guarantee      the pipeline's processing.guarantee
  * @param cpuMicrosPerRecord CPU microseconds per timed record of the pipeline run, by what spent it ({@link CpuSplit})
  * @param encoderCpuMicrosPerRecord process CPU microseconds per record of the bare-encoder run
+ * @param standIn        the pipeline ran with the bench's constant-time stand-in instead of the model: its
+ *                       figures are the stream's own ceiling, and {@link #ratio} says how far it outruns the encoder
  */
 public record PipelineBenchResult(BenchResult encoder, double pipelineRps, double latencyP50Ms, double latencyP99Ms,
                                   double latencyP999Ms, double offeredRate, int partitions, String guarantee, Map<String, Double> cpuMicrosPerRecord,
-                                  double encoderCpuMicrosPerRecord) {
+                                  double encoderCpuMicrosPerRecord, boolean standIn) {
 
     /** pipeline_rps / encoder_rps: the share of the bare encoder's speed that survives Kafka and exactly-once. */
     public double ratio() {
@@ -53,6 +55,7 @@ public record PipelineBenchResult(BenchResult encoder, double pipelineRps, doubl
         m.put("encoder_latency_p99_ms", round(encoder.latencyP99Ms()));
         m.put("cpu_us_per_record", cpuMicrosPerRecord);
         m.put("encoder_cpu_us_per_record", round(encoderCpuMicrosPerRecord));
+        m.put("pipeline_encoder", standIn ? StandInEncoders.DESCRIPTION : "the model");
         return m;
     }
 

@@ -29,7 +29,7 @@ class PipelineSweepTest {
                 Device.CPU, 2, 1, 2 * rps, 10, 20, 1, 1, 1, 1, 0.1, 10, 100, 100);
         double p99 = rate == 0 ? 2000 : 50 + rate / rps * 400;
         return new PipelineBenchResult(encoder, rate == 0 ? rps : rate, p99 / 2, p99, p99 * 1.2, rate, 1,
-                "exactly_once_v2", Map.of("total", 100.0), 50);
+                "exactly_once_v2", Map.of("total", 100.0), 50, false);
     }
 
     @Test
@@ -37,7 +37,7 @@ class PipelineSweepTest {
     void sweepsBatchesThenLoads() throws Exception {
         List<String> runs = new ArrayList<>();
         PipelineBench.Options template = new PipelineBench.Options(Modality.TEXT, 1000, 32, 2, 1, 5, 0,
-                "exactly_once_v2", dir, null);
+                "exactly_once_v2", false, dir, null);
 
         List<PipelineSweep.BatchPoint> points = PipelineSweep.run(template, List.of(8, 64), options -> {
             runs.add(options.batch() + "@" + Math.round(options.rate()));
