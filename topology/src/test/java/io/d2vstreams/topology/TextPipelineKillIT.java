@@ -58,7 +58,7 @@ class TextPipelineKillIT {
     @Test
     @DisplayName("produces exactly one embedding or dead letter per input across two kill -9s")
     void exactlyOnceAcrossKills() throws Exception {
-        runWithDisruptions(1, stack -> {
+        runWithDisruptions(1, 2, stack -> {
             ChildPipelines.killHard(children.last());
             startChild(stack);
         });
@@ -68,7 +68,7 @@ class TextPipelineKillIT {
     @DisplayName("two instances share the partitions: one is killed -9, the other takes over, a new one joins; exactly once")
     void exactlyOnceWhenOneOfTwoInstancesIsKilled() throws Exception {
         int[] disruptions = {0};
-        runWithDisruptions(2, stack -> {
+        runWithDisruptions(2, 2, stack -> {
             if (disruptions[0]++ == 0) {
                 // Its partition moves to the survivor after session.timeout.ms, under load.
                 ChildPipelines.killHard(children.all().get(0));
@@ -80,7 +80,22 @@ class TextPipelineKillIT {
         assertThat(children.all().get(1).isAlive()).as("the second instance survived to the end").isTrue();
     }
 
-    /** What happens to the running children at each third of the stream. */
+    @Test
+    @DisplayName("three instances on three partitions, each killed -9 in turn and replaced while records flow; exactly once")
+    void exactlyOnceWhenEachOfThreeInstancesIsKilledInTurn() throws Exception {
+        int[] killed = {0};
+        runWithDisruptions(3, 3, stack -> {
+            // The oldest instance still running: the first three children, one after another.
+            ChildPipelines.killHard(children.all().get(killed[0]++));
+            startChild(stack);
+        });
+        assertThat(children.all()).as("three started, three replacements").hasSize(6);
+        for (int i = 0; i < 3; i++) {
+            assertThat(children.all().get(i).isAlive()).as("instance %d was killed", i).isFalse();
+        }
+    }
+
+    /** What happens to the running children at each disruption point of the stream. */
     @FunctionalInterface
     private interface Disruption {
         void apply(DevStack stack) throws Exception;
@@ -88,11 +103,12 @@ class TextPipelineKillIT {
 
     /**
      * Starts {@code instances} child pipelines, produces {@link #RECORDS} inputs (every
-     * {@link #BAD_EVERY}th not in the wire format), applies {@code disruption} after a third and
-     * after two thirds of them (once each has made progress), and checks that every input has
-     * exactly one output under read_committed: an embedding for a good one, a dead letter for a bad one.
+     * {@link #BAD_EVERY}th not in the wire format), applies {@code disruption} {@code points} times,
+     * evenly spread (after a third and two thirds of them for two points; once each has made
+     * progress), and checks that every input has exactly one output under read_committed: an
+     * embedding for a good one, a dead letter for a bad one.
      */
-    private void runWithDisruptions(int instances, Disruption disruption) throws Exception {
+    private void runWithDisruptions(int instances, int points, Disruption disruption) throws Exception {
         try (DevStack stack = DevStack.start(DevStackOptions.builder(dir.resolve("stack")).kafkaPort(0).registryPort(0).build());
              SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
                      Map.of("schema.registry.url", stack.registryUrl())))) {
@@ -116,7 +132,7 @@ class TextPipelineKillIT {
                             : TestClients.wireFormat(schemaId, TextEvent.newBuilder().setId(id).setText("sentence " + i + " about streams").build());
                     (bad ? expectedDead : expectedEmbedded).add(id);
                     producer.send(new ProducerRecord<>(TOPICS.events(Modality.TEXT), id, value));
-                    if (i == RECORDS / 3 || i == 2 * RECORDS / 3) {
+                    if (i > 0 && i % (RECORDS / (points + 1)) == 0 && i / (RECORDS / (points + 1)) <= points) {
                         producer.flush();
                         awaitSomeOutput(consumer, outputs);
                         disruption.apply(stack);
