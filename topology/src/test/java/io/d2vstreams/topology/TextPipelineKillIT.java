@@ -62,6 +62,7 @@ class TextPipelineKillIT {
             ChildPipelines.killHard(children.last());
             startChild(stack);
         });
+        assertThat(children.all().get(0).isAlive()).as("the first child was killed").isFalse();
     }
 
     @Test
@@ -95,6 +96,18 @@ class TextPipelineKillIT {
         }
     }
 
+    @Test
+    @DisplayName("the broker and registry stopped and restarted on the same data directory mid-stream, two instances running on; exactly once")
+    void exactlyOnceAcrossABrokerRestart() throws Exception {
+        runWithDisruptions(2, 1, current -> {
+            current.close();
+            // The children keep running: their clients retry until the broker is back on the same port.
+            stack = startStack();
+        });
+        assertThat(children.all()).as("no instance was restarted").hasSize(2)
+                .allSatisfy(child -> assertThat(child.isAlive()).as("the instance lived through the outage").isTrue());
+    }
+
     /** What happens to the running children at each disruption point of the stream. */
     @FunctionalInterface
     private interface Disruption {
@@ -109,8 +122,8 @@ class TextPipelineKillIT {
      * embedding for a good one, a dead letter for a bad one.
      */
     private void runWithDisruptions(int instances, int points, Disruption disruption) throws Exception {
-        try (DevStack stack = DevStack.start(DevStackOptions.builder(dir.resolve("stack")).kafkaPort(0).registryPort(0).build());
-             SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
+        stack = startStack();
+        try (SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
                      Map.of("schema.registry.url", stack.registryUrl())))) {
             children = new ChildPipelines(stack, dir);
             for (int i = 0; i < instances; i++) {
@@ -157,8 +170,26 @@ class TextPipelineKillIT {
                 assertThat(deadIds).as("the bad records, and only those, were dead-lettered").isEqualTo(expectedDead);
                 assertThat(embeddedIds).as("the good records, and only those, were embedded").isEqualTo(expectedEmbedded);
             }
-            assertThat(children.all().get(0).isAlive()).as("the first child was killed").isFalse();
+        } finally {
+            stack.close();
         }
+    }
+
+    private DevStack stack;
+    private int kafkaPort;
+    private int registryPort;
+
+    /** The broker and registry on {@code dir/stack}; again on the same ports when they ran before. */
+    private DevStack startStack() {
+        DevStack started = DevStack.start(DevStackOptions.builder(dir.resolve("stack")).kafkaPort(kafkaPort)
+                .registryPort(registryPort).build());
+        kafkaPort = port(started.bootstrapServers());
+        registryPort = port(started.registryUrl());
+        return started;
+    }
+
+    private static int port(String address) {
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1).replaceAll("[^0-9]", ""));
     }
 
     private final Set<String> deadIds = new HashSet<>();
