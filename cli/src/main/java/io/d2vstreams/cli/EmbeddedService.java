@@ -81,7 +81,7 @@ public final class EmbeddedService implements AutoCloseable {
             registryCredentials = Map.of(RegistryClientConfig.BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, "USER_INFO",
                     RegistryClientConfig.BASIC_AUTH_USER_INFO_CONFIG, SERVICE_USER + ":" + password);
         }
-        DevStack stack = DevStack.start(DevStackOptions.builder(options.dataDir().resolve("stack"))
+        DevStack stack = DevStack.start(DevStackOptions.builder(stackDir(options.dataDir()))
                 .host(options.host()).kafkaPort(options.kafkaPort()).registryPort(options.registryPort())
                 .registryAuth(auth).build());
         try {
@@ -123,6 +123,11 @@ public final class EmbeddedService implements AutoCloseable {
             stack.close();
             throw e;
         }
+    }
+
+    /** Where the broker and registry of a data directory keep their state ({@code d2v up --only broker,registry} too). */
+    static Path stackDir(Path dataDir) {
+        return dataDir.resolve("stack");
     }
 
     private static String randomPassword() {

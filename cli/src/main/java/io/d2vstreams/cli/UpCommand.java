@@ -1,7 +1,10 @@
 package io.d2vstreams.cli;
 
+import io.d2vstreams.devstack.DevStack;
+import io.d2vstreams.devstack.DevStackOptions;
 import io.d2vstreams.devstack.RegistryAuth;
 import io.d2vstreams.topology.PipelineConfig;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -46,9 +49,26 @@ final class UpCommand implements Callable<Integer> {
                     + "served on localhost only."})
     Path registryUsers;
 
+    /** The parts of the embedded stack. */
+    enum Part { broker, registry, pipeline, trainer }
+
+    @Option(names = "--only", split = ",", paramLabel = "PARTS",
+            description = {"Run only these parts: broker,registry runs the cluster alone (on the same data "
+                    + "directory), for pipelines and trainers started apart (d2v pipeline, d2v trainer) that keep "
+                    + "running while it is stopped and started again. Default: broker, registry, pipeline and trainer."})
+    java.util.EnumSet<Part> only;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure(spec);
+        if (only != null && !only.equals(java.util.EnumSet.allOf(Part.class))) {
+            if (!only.equals(java.util.EnumSet.of(Part.broker, Part.registry))) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--only takes broker,registry (the "
+                        + "cluster alone) or all four parts, not " + only + "; run a pipeline or a trainer on its own "
+                        + "against a cluster with d2v pipeline --config or d2v trainer --config");
+            }
+            return runClusterOnly();
+        }
         int topicPartitions = partitions != null ? partitions : PipelineConfig.defaults().topicPartitions();
         RegistryAuth auth = registryUsers == null ? RegistryAuth.none() : RegistryAuth.fromUsersFile(registryUsers);
         EmbeddedService service = EmbeddedService.start(new EmbeddedService.Options(dataDir, "localhost", kafkaPort,
@@ -59,6 +79,19 @@ final class UpCommand implements Callable<Integer> {
         service.ready().thenRun(() -> spec.commandLine().getErr().printf(
                 "d2v up: ready: schemas registered, pipeline running; produce to %s.%n", service.bootstrapServers()));
         ServiceLifetime.runUntilStopped(service);
+        return 0;
+    }
+
+    /** The broker and registry of the stack, on its data directory, until stopped. */
+    private int runClusterOnly() throws InterruptedException {
+        RegistryAuth auth = registryUsers == null ? RegistryAuth.none() : RegistryAuth.fromUsersFile(registryUsers);
+        DevStack stack = DevStack.start(DevStackOptions.builder(EmbeddedService.stackDir(dataDir)).host("localhost")
+                .kafkaPort(kafkaPort).registryPort(registryPort).registryAuth(auth).build());
+        org.slf4j.LoggerFactory.getLogger(UpCommand.class).info("event=cluster_ready kafka={} registry={} data_dir={}",
+                stack.bootstrapServers(), stack.registryUrl(), dataDir.toAbsolutePath());
+        spec.commandLine().getErr().printf("d2v up --only broker,registry: Kafka %s, registry %s, data in %s. Ctrl-C to stop.%n",
+                stack.bootstrapServers(), stack.registryUrl(), dataDir.toAbsolutePath());
+        ServiceLifetime.runUntilStopped(stack);
         return 0;
     }
 }

@@ -61,4 +61,12 @@ class D2vCommandTest {
         assertThat(run("demo", "--records", "0")).isEqualTo(1);
         assertThat(err.toString()).contains("--records must be at least 1").doesNotContain("\tat ");
     }
+
+    @Test
+    @DisplayName("d2v up --only takes broker,registry or all four parts, and says so for anything else")
+    void upOnlyRefusesPartialStacks() {
+        assertThat(run("up", "--only", "pipeline", "--data-dir", "/nonexistent/d2v-data")).isEqualTo(2);
+        assertThat(err.toString()).contains("--only takes broker,registry").contains("d2v pipeline --config");
+        assertThat(run("up", "--only", "broker,kettle")).as("an unknown part").isEqualTo(2);
+    }
 }
