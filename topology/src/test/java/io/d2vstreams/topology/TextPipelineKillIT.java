@@ -41,7 +41,8 @@ import static org.awaitility.Awaitility.await;
 @DisplayName("The text pipeline, killed and restarted mid-stream")
 class TextPipelineKillIT {
     private static final Topics TOPICS = Topics.withDefaultPrefix();
-    private static final int RECORDS = 3000;
+    /** Sized for CI; a longer run: {@code mvn -pl topology -am verify -Dit.test=TextPipelineKillIT -Dd2v.kill.records=30000}. */
+    private static final int RECORDS = Integer.getInteger("d2v.kill.records", 3000);
     private static final int BAD_EVERY = 25;
 
     @TempDir
