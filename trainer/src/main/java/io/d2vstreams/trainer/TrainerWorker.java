@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * {@code d2v.training.samples} in its own consumer group and keeps its modality's samples, trains
  * that modality's encoder with data2vec on a replay buffer, checkpoints with the consumer
  * offsets, and every so often exports a candidate version, runs the quality gate and announces it
- * ACTIVE or REJECTED on {@code d2v.models}, where the pipeline picks it up.
+ * ACTIVE or REJECTED on {@code d2v.models}, where the pipeline picks it up. The loops poll
+ * independently but compute in turns ({@link ComputeTurns}, {@code trainer.concurrent.steps}):
+ * by default one step of one modality at a time, so training three modalities takes the CPU
+ * that training one would.
  *
  * <pre>{@code
  * try (TrainerWorker worker = TrainerWorker.start(TrainerWorkerConfig.from(settings).forDemo())) {
@@ -122,8 +125,9 @@ public final class TrainerWorker implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     private TrainerWorker(TrainerWorkerConfig config, CandidateExporter exporter) {
+        ComputeTurns turns = new ComputeTurns(config.concurrentSteps());
         for (Modality modality : config.modalities()) {
-            TrainingLoop<?> loop = new TrainingLoop<>(TrainingModality.of(modality), config, exporter);
+            TrainingLoop<?> loop = new TrainingLoop<>(TrainingModality.of(modality), config, exporter, turns);
             loops.put(modality, new Running(loop, new Thread(() -> run(loop), "d2v-trainer-" + modality.folderName())));
         }
         this.stopped = new CountDownLatch(loops.size());

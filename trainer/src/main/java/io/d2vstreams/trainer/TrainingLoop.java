@@ -64,6 +64,7 @@ final class TrainingLoop<I> {
     private final Modality kind;
     private final TrainerWorkerConfig config;
     private final TrainerWorker.CandidateExporter exporter;
+    private final ComputeTurns turns;
     private final List<TrainerWorker.Decision> decisions = new CopyOnWriteArrayList<>();
     private final String samplesTopic;
     private final String groupId;
@@ -94,11 +95,13 @@ final class TrainingLoop<I> {
     private boolean exportPostponedLogged;
     private final Interval interval = new Interval();
 
-    TrainingLoop(TrainingModality<I> modality, TrainerWorkerConfig config, TrainerWorker.CandidateExporter exporter) {
+    TrainingLoop(TrainingModality<I> modality, TrainerWorkerConfig config, TrainerWorker.CandidateExporter exporter,
+            ComputeTurns turns) {
         this.modality = modality;
         this.kind = modality.modality();
         this.config = config;
         this.exporter = exporter;
+        this.turns = turns;
         this.samplesTopic = config.topics().trainingSamples();
         this.groupId = config.groupId(kind);
         this.checkpoints = new ModalityCheckpoints(config, kind);
@@ -342,7 +345,11 @@ final class TrainingLoop<I> {
         }
 
         private void step(ReplayBuffer.Batch<I> batch) {
-            StepResult r = trainer.step(batch.inputs());
+            long asked = System.nanoTime();
+            StepResult r = turns.take(() -> {
+                interval.waited(System.nanoTime() - asked);
+                return trainer.step(batch.inputs());
+            });
             completedSteps = trainer.completedSteps();
             samplesTrained += batch.inputs().size();
             samplesUnusable += r.skippedInputs();
@@ -352,8 +359,9 @@ final class TrainingLoop<I> {
             interval.add(r, batch.inputs().size());
             if (interval.steps >= config.logIntervalSteps()) {
                 LOG.info("event=trainer_progress modality={} step={} loss={} lr={} samples_per_s={} ms_per_step={} "
-                        + "skipped={} unusable_inputs={} fresh_backlog={} replay={} heldout={}", kind, completedSteps,
-                        fmt(interval.meanLoss()), fmt(r.lr()), fmt(interval.samplesPerSecond()), fmt(interval.meanStepMs()),
+                        + "ms_waiting_for_turn={} skipped={} unusable_inputs={} fresh_backlog={} replay={} heldout={}", kind,
+                        completedSteps, fmt(interval.meanLoss()), fmt(r.lr()), fmt(interval.samplesPerSecond()),
+                        fmt(interval.meanStepMs()), fmt(interval.meanWaitMs()),
                         interval.skipped, interval.unusable, buffer.freshCount(), buffer.replayCount(), heldOut.count());
                 interval.reset();
             }
@@ -406,7 +414,7 @@ final class TrainingLoop<I> {
 
         private void exportAndJudge() {
             long started = System.nanoTime();
-            ModelManifest candidate = exporter.export(trainer, store);
+            ModelManifest candidate = turns.take(() -> exporter.export(trainer, store));
             int parent = lineage;
             lineage = candidate.version(); // training goes on from these weights, whatever the gate says
             lastExportStep = completedSteps;
@@ -420,7 +428,7 @@ final class TrainingLoop<I> {
 
             Optional<ModelManifest> active = models.catchUp(CLIENT_TIMEOUT).active(kind)
                     .flatMap(a -> store.version(kind, a.getVersion()));
-            GateDecision decision = gate.evaluate(modality, trainer, store, candidate, active, heldOut.inputs());
+            GateDecision decision = turns.take(() -> gate.evaluate(modality, trainer, store, candidate, active, heldOut.inputs()));
             ModelStatus status = decision.accepted() ? ModelStatus.ACTIVE : ModelStatus.REJECTED;
             Map<String, Double> metrics = new TreeMap<>(decision.metrics());
             metrics.put("step", (double) completedSteps);
@@ -456,7 +464,17 @@ final class TrainingLoop<I> {
         double lossSum;
         long lossCount;
         double stepMs;
+        long waitedNanos;
         long startedNanos = System.nanoTime();
+
+        /** Time a step waited for its turn ({@link ComputeTurns}) before it ran. */
+        void waited(long nanos) {
+            waitedNanos += nanos;
+        }
+
+        double meanWaitMs() {
+            return steps == 0 ? Double.NaN : waitedNanos / 1e6 / steps;
+        }
 
         void add(StepResult r, int inputs) {
             steps++;
@@ -493,6 +511,7 @@ final class TrainingLoop<I> {
             lossSum = 0;
             lossCount = 0;
             stepMs = 0;
+            waitedNanos = 0;
             startedNanos = System.nanoTime();
         }
     }

@@ -29,6 +29,7 @@ class TrainerWorkerConfigTest {
         assertThat(c.gate()).isEqualTo(GateThresholds.defaults());
         assertThat(c.exportInterval()).as("time trigger off").isEqualTo(Duration.ZERO);
         assertThat(c.modalities()).as("trains TEXT only").containsExactly(Modality.TEXT);
+        assertThat(c.concurrentSteps()).as("the loops take turns at the CPU").isEqualTo(1);
         assertThat(c.checkpointDir(Modality.TEXT)).as("TEXT's checkpoint folder")
                 .isEqualTo(Path.of("d2v-data", "checkpoints", "text"));
     }
