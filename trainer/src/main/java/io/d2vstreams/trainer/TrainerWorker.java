@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The continual training worker: one loop per modality of {@code trainer.modalities} (TEXT by
- * default, IMAGE too when asked for), each on its own thread, that reads
+ * The continual training worker: one loop per modality of {@code trainer.modalities} (TEXT,
+ * IMAGE and AUDIO by default), each on its own thread, that reads
  * {@code d2v.training.samples} in its own consumer group and keeps its modality's samples, trains
  * that modality's encoder with data2vec on a replay buffer, checkpoints with the consumer
  * offsets, and every so often exports a candidate version, runs the quality gate and announces it
@@ -172,7 +172,7 @@ public final class TrainerWorker implements AutoCloseable {
     }
 
     /**
-     * The snapshot of a worker that trains one modality (TEXT by default).
+     * The snapshot of a worker that trains one modality ({@code trainer.modalities=TEXT}, say).
      *
      * @throws IllegalStateException when it trains several; ask {@link #progress(Modality)}
      */

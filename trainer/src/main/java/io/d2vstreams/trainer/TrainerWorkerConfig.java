@@ -48,7 +48,7 @@ public final class TrainerWorkerConfig {
     public static final String MODEL_SEED = "model.seed";
     private static final String MODEL_SEED_DOC = "Seed of the tiny default encoder generated when the store has no version of a trained modality (the pipeline's default).";
     public static final String MODALITIES = "trainer.modalities";
-    private static final String MODALITIES_DOC = "Modalities to train, comma-separated: TEXT, IMAGE, AUDIO. Each gets its own loop: a "
+    private static final String MODALITIES_DOC = "Modalities to train, comma-separated: TEXT, IMAGE, AUDIO (all three by default). Each gets its own loop: a "
             + "thread, a consumer group <application.id>-<modality> that reads every sample and keeps its own modality's, and a "
             + "checkpoint folder <trainer.checkpoint.dir>/<modality>.";
     public static final String CONCURRENT_STEPS = "trainer.concurrent.steps";
@@ -119,7 +119,7 @@ public final class TrainerWorkerConfig {
             .define(TOPIC_PREFIX, Type.STRING, TrainerTopics.DEFAULT_PREFIX, Importance.MEDIUM, TOPIC_PREFIX_DOC)
             .define(MODEL_STORE_DIR, Type.STRING, "d2v-data/models", Importance.HIGH, MODEL_STORE_DIR_DOC)
             .define(MODEL_SEED, Type.LONG, 42L, Importance.LOW, MODEL_SEED_DOC)
-            .define(MODALITIES, Type.STRING, "TEXT", new ModalitiesValidator(), Importance.HIGH, MODALITIES_DOC)
+            .define(MODALITIES, Type.STRING, "TEXT,IMAGE,AUDIO", new ModalitiesValidator(), Importance.HIGH, MODALITIES_DOC)
             .define(CONCURRENT_STEPS, Type.INT, 1, Range.between(1, 64), Importance.MEDIUM, CONCURRENT_STEPS_DOC)
             .define(CHECKPOINT_DIR, Type.STRING, "d2v-data/checkpoints", Importance.HIGH, CHECKPOINT_DIR_DOC)
             .define(BATCH_SIZE, Type.INT, 16, Range.between(1, 4096), Importance.MEDIUM, BATCH_SIZE_DOC)

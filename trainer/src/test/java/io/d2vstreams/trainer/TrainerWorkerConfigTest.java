@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class TrainerWorkerConfigTest {
 
     @Test
-    @DisplayName("defaults: the embedded default's endpoints, DESIGN.md's topics, group <application.id>-text")
+    @DisplayName("defaults: the embedded default's endpoints, DESIGN.md's topics, all three modalities, group <application.id>-<modality>")
     void defaults() {
         TrainerWorkerConfig c = TrainerWorkerConfig.defaults();
         assertThat(c.bootstrapServers()).isEqualTo("localhost:9092");
@@ -28,8 +28,9 @@ class TrainerWorkerConfigTest {
         assertThat(c.training().batchSize()).isEqualTo(16);
         assertThat(c.gate()).isEqualTo(GateThresholds.defaults());
         assertThat(c.exportInterval()).as("time trigger off").isEqualTo(Duration.ZERO);
-        assertThat(c.modalities()).as("trains TEXT only").containsExactly(Modality.TEXT);
+        assertThat(c.modalities()).as("trains every modality").containsExactly(Modality.TEXT, Modality.IMAGE, Modality.AUDIO);
         assertThat(c.concurrentSteps()).as("the loops take turns at the CPU").isEqualTo(1);
+        assertThat(c.groupId(Modality.AUDIO)).as("AUDIO's consumer group").isEqualTo("d2v-trainer-audio");
         assertThat(c.checkpointDir(Modality.TEXT)).as("TEXT's checkpoint folder")
                 .isEqualTo(Path.of("d2v-data", "checkpoints", "text"));
     }
