@@ -152,11 +152,19 @@ class TrainerWorkerConfigTest {
     }
 
     @Test
-    @DisplayName("demo settings export after 20 steps, and with() keeps what was set before")
+    @DisplayName("demo settings export after 20 steps without warm-up, keep each modality's learning rate, crop clips to 1 s, and with() keeps what was set before")
     void demoAndWith() {
         TrainerWorkerConfig demo = TrainerWorkerConfig.from(Map.of("application.id", "demo")).forDemo();
         assertThat(demo.exportIntervalSteps()).isEqualTo(20);
         assertThat(demo.training().batchSize()).isEqualTo(8);
+        for (Modality m : demo.modalities()) {
+            assertThat(demo.training(m).warmupSteps()).as("%s warm-up", m).isZero();
+            assertThat(demo.training(m).learningRate()).as("%s learning rate: its recipe's", m)
+                    .isEqualTo(TrainingModality.of(m).trainingDefaults().build().learningRate());
+        }
+        assertThat(demo.training(Modality.IMAGE).learningRate()).as("IMAGE's rate is not TEXT's")
+                .isGreaterThan(demo.training(Modality.TEXT).learningRate());
+        assertThat(demo.training(Modality.AUDIO).maxAudioSeconds()).as("clips cropped for short CPU steps").isEqualTo(1.0);
         assertThat(demo.applicationId()).as("kept").isEqualTo("demo");
         assertThat(demo.with(Map.of("trainer.export.interval.steps", "5")).exportIntervalSteps()).isEqualTo(5);
     }
