@@ -12,7 +12,11 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
@@ -49,6 +53,15 @@ final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Make the last line of stdout one JSON object with the figures.")
     boolean json;
 
+    @Option(names = "--train", paramLabel = "M", split = ",", converter = ModalityConverter.class,
+            description = "Measure with a trainer in the same process training these modalities (text, image and/or "
+                    + "audio, comma-separated) on a backlog of generated samples, as d2v up runs one; by default none.")
+    List<Modality> train = new ArrayList<>();
+
+    @Option(names = "--trainer-setting", paramLabel = "KEY=VALUE",
+            description = "A setting of that trainer (repeatable), e.g. trainer.concurrent.steps=3.")
+    Map<String, String> trainerSettings = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         Logging.quietUnlessVerbose(spec);
@@ -56,7 +69,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
         PipelineBenchResult result;
         try (StderrProgress progress = new StderrProgress("pipeline")) {
             result = PipelineBench.runInTemporaryDirectory(new PipelineBench.Options(modality, records, batch, intraOp,
-                    partitions, seed, Path.of("."), done -> progress.update(done, records)));
+                    partitions, seed, Path.of("."), done -> progress.update(done, records), train, trainerSettings));
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(table(result));
@@ -74,6 +87,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 r.encoder().batch(),
                 r.encoder().threads(), r.partitions(), r.guarantee(), r.encoder().records(),
                 "encoder alone", r.encoder().encoderRps(), "pipeline", r.pipelineRps(), "ratio", r.ratio(),
-                "latency p50 / p99", r.latencyP50Ms(), r.latencyP99Ms());
+                "latency p50 / p99", r.latencyP50Ms(), r.latencyP99Ms())
+                + (r.training() == null ? "" : String.format(Locale.ROOT,
+                        "  %-20ssteps %s during the timed round, trainer.concurrent.steps=%d%n", "trainer beside it",
+                        r.training().steps(), r.training().concurrentSteps()));
     }
 }

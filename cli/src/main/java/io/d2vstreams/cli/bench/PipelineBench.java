@@ -30,6 +30,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,12 @@ import java.util.function.IntConsumer;
  * the pipeline first, untimed, so JIT compilation and session start-up are not measured. The
  * run fails if any record is missing or embedded twice: a throughput bought by losing records
  * is not a figure.
+ *
+ * <p>With {@link Options#train()} a trainer trains those modalities in the same process while the
+ * warm-up and the timed round run ({@link TrainingLoad}); the clock starts only once each of its
+ * loops has taken a step, and the result says how many steps each took in the timed round. The
+ * bare encoder is measured before the trainer starts, so {@code ratio} then says what training
+ * beside the pipeline costs it too.
  */
 public final class PipelineBench {
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
@@ -61,10 +68,21 @@ public final class PipelineBench {
      * @param threads   ONNX Runtime intra-op threads, in both runs
      * @param partitions input partitions (stream tasks)
      * @param progress  timed records embedded so far
+     * @param train     modalities a trainer in the same process trains while the pipeline is measured; none for the
+     *                  pipeline alone
+     * @param trainerSettings that trainer's settings on top of its defaults ({@code trainer.concurrent.steps}, say)
      */
     public record Options(Modality modality, int records, int batch, int threads, int partitions, long seed,
-                          Path workDir, IntConsumer progress) {
+                          Path workDir, IntConsumer progress, List<Modality> train, Map<String, String> trainerSettings) {
+        /** The pipeline alone. */
+        public Options(Modality modality, int records, int batch, int threads, int partitions, long seed, Path workDir,
+                       IntConsumer progress) {
+            this(modality, records, batch, threads, partitions, seed, workDir, progress, List.of(), Map.of());
+        }
+
         public Options {
+            train = List.copyOf(train);
+            trainerSettings = Map.copyOf(trainerSettings);
             Objects.requireNonNull(modality, "modality");
             if (records < 1 || batch < 1 || threads < 1 || partitions < 1) {
                 throw new IllegalArgumentException("records, batch, threads and partitions must each be at least 1; got "
@@ -104,8 +122,13 @@ public final class PipelineBench {
                  EventProducer producer = new EventProducer(Map.of(
                          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                          ProducerConfig.LINGER_MS_CONFIG, 5), registry);
-                 KafkaConsumer<String, byte[]> consumer = consumer(stack.bootstrapServers())) {
+                 KafkaConsumer<String, byte[]> consumer = consumer(stack.bootstrapServers());
+                 TrainingLoad training = options.train().isEmpty() ? null : TrainingLoad.start(stack, registry,
+                         options.workDir(), options.train(), options.trainerSettings(), options.seed())) {
                 pipeline.awaitRunning(Duration.ofMinutes(2));
+                if (training != null) {
+                    training.awaitStepping(Duration.ofMinutes(5));
+                }
                 String events = config.topics().events(options.modality());
                 consumer.subscribe(List.of(config.topics().embeddings(options.modality())));
                 Embedded embedded = new Embedded(new SpecificAvroDeserializer<>(registry, Embedding.class));
@@ -116,13 +139,20 @@ public final class PipelineBench {
 
                 // Generated before the clock starts: the bench times the pipeline, not the generator.
                 List<EventInput> timed = EventInputs.generated(options.modality(), options.records(), options.seed() + 2, "timed-");
+                Map<Modality, Long> stepsBefore = training == null ? Map.of() : training.steps();
                 long started = System.nanoTime();
                 producer.send(events, options.modality(), timed, done -> { });
                 long[] latencies = embedded.drain(consumer, "timed-", options.records(), options.progress());
                 double seconds = (System.nanoTime() - started) / 1e9;
                 Arrays.sort(latencies);
+                PipelineBenchResult.Training beside = null;
+                if (training != null) {
+                    Map<Modality, Long> steps = new EnumMap<>(Modality.class);
+                    training.steps().forEach((m, n) -> steps.put(m, n - stepsBefore.get(m)));
+                    beside = new PipelineBenchResult.Training(steps, training.concurrentSteps());
+                }
                 return new PipelineBenchResult(encoder, options.records() / seconds, percentile(latencies, 0.50),
-                        percentile(latencies, 0.99), options.partitions(), config.processingGuarantee());
+                        percentile(latencies, 0.99), options.partitions(), config.processingGuarantee(), beside);
             }
         }
     }
@@ -131,7 +161,8 @@ public final class PipelineBench {
     public static PipelineBenchResult runInTemporaryDirectory(Options template) throws Exception {
         try (TemporaryDirectory dir = TemporaryDirectory.create("d2v-bench-")) {
             return run(new Options(template.modality(), template.records(), template.batch(), template.threads(),
-                    template.partitions(), template.seed(), dir.path(), template.progress()));
+                    template.partitions(), template.seed(), dir.path(), template.progress(), template.train(),
+                    template.trainerSettings()));
         }
     }
 

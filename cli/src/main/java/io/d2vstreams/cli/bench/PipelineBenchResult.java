@@ -1,5 +1,6 @@
 package io.d2vstreams.cli.bench;
 
+import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.bench.BenchResult;
 
 import java.util.LinkedHashMap;
@@ -15,9 +16,28 @@ import java.util.Map;
  * @param latencyP99Ms   99th percentile of the same
  * @param partitions     input partitions, each a stream task
  * @param guarantee      the pipeline's processing.guarantee
+ * @param training       the trainer that trained beside the pipeline in the same process, null when none did
  */
 public record PipelineBenchResult(BenchResult encoder, double pipelineRps, double latencyP50Ms, double latencyP99Ms,
-                                  int partitions, String guarantee) {
+                                  int partitions, String guarantee, Training training) {
+
+    /**
+     * A trainer beside the measured pipeline.
+     *
+     * @param steps           steps each modality's loop took during the timed round
+     * @param concurrentSteps its {@code trainer.concurrent.steps}
+     */
+    public record Training(Map<Modality, Long> steps, int concurrentSteps) {
+        public Training {
+            steps = Map.copyOf(steps);
+        }
+    }
+
+    /** The pipeline alone. */
+    public PipelineBenchResult(BenchResult encoder, double pipelineRps, double latencyP50Ms, double latencyP99Ms,
+                               int partitions, String guarantee) {
+        this(encoder, pipelineRps, latencyP50Ms, latencyP99Ms, partitions, guarantee, null);
+    }
 
     /** pipeline_rps / encoder_rps: the share of the bare encoder's speed that survives Kafka and exactly-once. */
     public double ratio() {
@@ -44,6 +64,16 @@ public record PipelineBenchResult(BenchResult encoder, double pipelineRps, doubl
         m.put("processing_guarantee", guarantee);
         m.put("encoder_latency_p50_ms", round(encoder.latencyP50Ms()));
         m.put("encoder_latency_p99_ms", round(encoder.latencyP99Ms()));
+        if (training != null) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            for (Modality modality : Modality.values()) {
+                if (training.steps().containsKey(modality)) {
+                    t.put(modality.folderName(), training.steps().get(modality));
+                }
+            }
+            m.put("trainer_steps_during_timed", t);
+            m.put("trainer_concurrent_steps", training.concurrentSteps());
+        }
         return m;
     }
 
