@@ -89,20 +89,31 @@ public final class TrainerWorker implements AutoCloseable {
      * @param heldOut held-out inputs kept for the gate
      * @param lastLoss the loss of the latest step, NaN before the first
      * @param decisions the gate's verdicts, oldest first
-     * @param samplesUnusable samples whose input the trainer could not preprocess (a corrupt audio
-     *     clip): set aside on arrival (counted in {@code samplesRead} too), or left out of a step
+     * @param samplesUnusable samples whose input the trainer could not preprocess (a corrupt image or
+     *     audio clip): set aside on arrival (counted in {@code samplesRead} too), or left out of a step
+     * @param replaySamples samples already trained on, kept for replay
+     * @param freshSamples samples read and not yet trained on
+     * @param heldOutLoss the student's data2vec loss on the held-out samples, measured at the latest
+     *     checkpoint or export; NaN before the first (or while fewer than {@code gate.heldout.min} are held out)
+     * @param heldOutLossStep the step {@code heldOutLoss} was measured at, -1 before the first
      */
     public record Progress(Modality modality, boolean running, int baseVersion, long completedSteps, long samplesRead,
-            long samplesTrained, int heldOut, double lastLoss, List<Decision> decisions, long samplesUnusable) {
+            long samplesTrained, int heldOut, double lastLoss, List<Decision> decisions, long samplesUnusable,
+            int replaySamples, int freshSamples, double heldOutLoss, long heldOutLossStep) {
         public Progress {
             decisions = List.copyOf(decisions);
         }
 
-        /** A loop that left no input out. */
+        /** A loop that left no input out, and whose buffers and held-out loss are not known. */
         public Progress(Modality modality, boolean running, int baseVersion, long completedSteps, long samplesRead,
                 long samplesTrained, int heldOut, double lastLoss, List<Decision> decisions) {
             this(modality, running, baseVersion, completedSteps, samplesRead, samplesTrained, heldOut, lastLoss, decisions,
-                    0);
+                    0, 0, 0, Double.NaN, -1);
+        }
+
+        /** The latest verdict of the gate, if any. */
+        public Optional<Decision> lastDecision() {
+            return decisions.isEmpty() ? Optional.empty() : Optional.of(decisions.get(decisions.size() - 1));
         }
 
         public List<Integer> acceptedVersions() {

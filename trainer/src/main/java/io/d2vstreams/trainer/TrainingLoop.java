@@ -86,6 +86,10 @@ final class TrainingLoop<I> {
     private volatile long samplesSetAside;
     private volatile int heldOutCount;
     private volatile double lastLoss = Double.NaN;
+    private volatile int replayCount;
+    private volatile int freshCount;
+    private volatile double heldOutLoss = Double.NaN;
+    private volatile long heldOutLossStep = -1;
 
     // Loop state.
     private long lastCheckpointStep;
@@ -120,7 +124,8 @@ final class TrainingLoop<I> {
 
     TrainerWorker.Progress progress(boolean alive) {
         return new TrainerWorker.Progress(kind, alive && running, baseVersion, completedSteps, samplesRead,
-                samplesTrained, heldOutCount, lastLoss, decisions, samplesSetAside + samplesUnusable);
+                samplesTrained, heldOutCount, lastLoss, decisions, samplesSetAside + samplesUnusable, replayCount, freshCount,
+                heldOutLoss, heldOutLossStep);
     }
 
     void stop() {
@@ -332,6 +337,7 @@ final class TrainingLoop<I> {
                 samplesRead = intake.samplesRead();
                 samplesSetAside = intake.unusable();
                 heldOutCount = heldOut.count();
+                bufferCounts();
                 Optional<ReplayBuffer.Batch<I>> batch;
                 while (running && (batch = buffer.next(trainer.config().batchSize(), replayRandom)).isPresent()) {
                     step(batch.get());
@@ -357,6 +363,7 @@ final class TrainingLoop<I> {
                 lastLoss = r.loss();
             }
             interval.add(r, batch.inputs().size());
+            bufferCounts();
             if (interval.steps >= config.logIntervalSteps()) {
                 LOG.info("event=trainer_progress modality={} step={} loss={} lr={} samples_per_s={} ms_per_step={} "
                         + "ms_waiting_for_turn={} skipped={} unusable_inputs={} fresh_backlog={} replay={} heldout={}", kind,
@@ -365,6 +372,29 @@ final class TrainingLoop<I> {
                         interval.skipped, interval.unusable, buffer.freshCount(), buffer.replayCount(), heldOut.count());
                 interval.reset();
             }
+        }
+
+        /** What the replay buffer holds, for {@link #progress} on other threads (the buffer is this thread's). */
+        private void bufferCounts() {
+            replayCount = buffer.replayCount();
+            freshCount = buffer.freshCount();
+        }
+
+        /**
+         * The student's held-out loss now, measured in a turn as the gate measures a candidate, so that
+         * an operator sees it move between exports ({@code d2v status}); skipped while the gate could
+         * not judge yet, and on the last checkpoint of a stop.
+         */
+        private void measureHeldOut() {
+            if (!running || heldOut.count() < config.gateHeldOutMin()) {
+                return;
+            }
+            List<I> inputs = heldOut.inputs();
+            double loss = turns.take(() -> trainer.heldOutLoss(inputs));
+            heldOutLoss = loss;
+            heldOutLossStep = completedSteps;
+            LOG.info("event=trainer_heldout_loss modality={} step={} heldout_loss={} heldout={}", kind, completedSteps,
+                    fmt(loss), inputs.size());
         }
 
         /** Writes a checkpoint whose extra holds the resume offsets, then commits those offsets to the group. */
@@ -391,6 +421,7 @@ final class TrainingLoop<I> {
             }
             LOG.info("event=offsets_committed modality={} group={} step={} offsets={}", kind, groupId, completedSteps,
                     offsets);
+            measureHeldOut();
         }
 
         private void maybeExport() {
@@ -435,6 +466,12 @@ final class TrainingLoop<I> {
             active.ifPresent(a -> metrics.put("active_version", (double) a.version()));
             announcer.announce(ModelAnnouncements.of(candidate, status, decision.reason(), parent, metrics));
             decisions.add(new TrainerWorker.Decision(candidate.version(), status, decision.reason(), completedSteps, metrics));
+            Double candidateLoss = metrics.get(io.d2vstreams.trainer.gate.HeldOutLossCheck.CANDIDATE_METRIC);
+            if (candidateLoss != null) {
+                // The gate just measured the student (the candidate is its export) on the held-out set.
+                heldOutLoss = candidateLoss;
+                heldOutLossStep = completedSteps;
+            }
             LOG.info("event={} modality={} version={} active_before={} step={} gate_ms={} reason=\"{}\"",
                     decision.accepted() ? "model_accepted" : "model_rejected", kind, candidate.version(),
                     active.map(m -> Integer.toString(m.version())).orElse("none"), completedSteps,
