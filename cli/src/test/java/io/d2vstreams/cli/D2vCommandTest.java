@@ -35,7 +35,7 @@ class D2vCommandTest {
     @Test
     @DisplayName("each command answers --help")
     void subcommandHelp() {
-        for (String command : new String[]{"demo", "up", "pipeline", "trainer", "produce", "tail", "models", "embed", "bench"}) {
+        for (String command : new String[]{"demo", "up", "pipeline", "trainer", "produce", "tail", "status", "models", "embed", "bench"}) {
             StringWriter fresh = new StringWriter();
             CommandLine commandLine = D2v.commandLine();
             commandLine.setOut(new PrintWriter(fresh, true));
