@@ -53,11 +53,7 @@ public final class DeadLetters {
     private static Letter letter(SourceRecord source, DeadLetterReason reason, String errorClass, String message,
                                  long nowMs, int maxLetterBytes) {
         Headers reasons = reasonHeaders(source, reason, errorClass, bounded(message), nowMs);
-        long originalBytes = length(source.value());
-        for (Header header : source.headers()) {
-            originalBytes += header.key().length() * 3L + length(header.value());
-        }
-        long letterBytes = originalBytes + length(source.key()) + sizeOf(reasons);
+        long letterBytes = length(source.key()) + length(source.value()) + sizeOf(source.headers()) + sizeOf(reasons);
         if (letterBytes <= maxLetterBytes) {
             Headers headers = new RecordHeaders();
             source.headers().forEach(headers::add);
@@ -84,10 +80,11 @@ public final class DeadLetters {
         return headers;
     }
 
-    private static long sizeOf(Headers headers) {
+    /** An upper bound of the headers' bytes in a record: keys at most 3 UTF-8 bytes a UTF-16 unit, two length prefixes. */
+    private static long sizeOf(Iterable<Header> headers) {
         long bytes = 0;
         for (Header header : headers) {
-            bytes += header.key().length() + length(header.value()) + 8;
+            bytes += 3L * header.key().length() + length(header.value()) + 8;
         }
         return bytes;
     }
