@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -82,6 +83,15 @@ final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Make the last line of stdout one JSON object with the figures.")
     boolean json;
 
+    @Option(names = "--train", paramLabel = "M", split = ",", converter = ModalityConverter.class,
+            description = "Measure with a trainer in the same process training these modalities (text, image and/or "
+                    + "audio, comma-separated) on a backlog of generated samples, as d2v up runs one; by default none.")
+    List<Modality> train = new ArrayList<>();
+
+    @Option(names = "--trainer-setting", paramLabel = "KEY=VALUE",
+            description = "A setting of that trainer (repeatable), e.g. trainer.concurrent.steps=3.")
+    Map<String, String> trainerSettings = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         Logging.quietUnlessVerbose(spec);
@@ -95,7 +105,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
         PipelineBenchResult result;
         try (StderrProgress progress = new StderrProgress("pipeline")) {
             result = PipelineBench.runInTemporaryDirectory(new PipelineBench.Options(modality, records, batch, intraOp,
-                    partitions, seed, rate, guarantee, standIn, Path.of("."), done -> progress.update(done, records)));
+                    partitions, seed, rate, guarantee, standIn, Path.of("."), done -> progress.update(done, records),
+                    train, trainerSettings));
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(table(result));
@@ -152,6 +163,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 r.offeredRate() == 0 ? "a backlog at once" : String.format(Locale.ROOT, "%.0f records/s open-loop", r.offeredRate()))
                 + String.format(Locale.ROOT, "  %-20s%.1f us/record (bare encoder: %.1f)%n  %-20s%s%n",
                 "CPU", r.cpuMicrosPerRecord().get("total"), r.encoderCpuMicrosPerRecord(), "CPU split (us/rec)",
-                r.cpuMicrosPerRecord());
+                r.cpuMicrosPerRecord())
+                + (r.training() == null ? "" : String.format(Locale.ROOT,
+                        "  %-20ssteps %s during the timed round, trainer.concurrent.steps=%d%n", "trainer beside it",
+                        r.training().steps(), r.training().concurrentSteps()));
     }
 }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "trainer", mixinStandardHelpOptions = true,
-        description = {"Measure the trainer on the seeded tiny encoder and generated sentences, images or clips (no Kafka):",
+        description = {"Measure the trainer on the seeded tiny encoder and generated texts, images or audio clips (no Kafka):",
                 "ms per step, samples per second, and the held-out data2vec loss every few steps."})
 final class BenchTrainerCommand implements Callable<Integer> {
     @Spec

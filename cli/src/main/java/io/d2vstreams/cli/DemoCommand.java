@@ -12,16 +12,22 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the whole loop once on the embedded default in a temporary directory: embedded "
-                + "broker and registry, pipeline, generated events (some deliberately bad), and print what came out.")
+        description = {"Run the whole loop once on the embedded default in a temporary directory: embedded broker and",
+                "registry, pipeline and trainer, generated text, images and audio (some deliberately bad). The trainer",
+                "learns from the sampled text, images and audio until the pipeline serves a trained version of each;",
+                "then more events of each modality are embedded with it. Prints counts, dead letters by reason, the",
+                "model versions used and the trainer's decisions per modality."})
 final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--records", defaultValue = "200", description = "Good events to produce per modality (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--records", defaultValue = "200",
+            description = "Good events to produce per modality (text, image, audio) before the refresh; half as many "
+                    + "again after it (default: ${DEFAULT-VALUE}).")
     int records;
 
-    @Option(names = "--json", description = "Make the last line of stdout one JSON object with the counts.")
+    @Option(names = "--json", description = "Make the last line of stdout one JSON object with the counts, versions and "
+            + "trainer decisions of text, image and audio.")
     boolean json;
 
     @Option(names = "--timeout", defaultValue = "PT3M", description = "Give up when the results are not all in after this long (ISO-8601, default: ${DEFAULT-VALUE}).")

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Import a Hugging Face data2vec checkpoint folder as the store's next version of its modality.",
-                "The folder holds config.json, model.safetensors (F32, F16 or BF16) and tokenizer.json (text)."})
+                "The folder holds config.json, model.safetensors (F32, F16 or BF16), and tokenizer.json (text) or",
+                "preprocessor_config.json (image, audio; the architecture's defaults when absent)."})
 final class ModelsImportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "trainer", mixinStandardHelpOptions = true,
         description = "Run the continual trainer against a Kafka cluster and registry until Ctrl-C or SIGTERM: "
-                + "for each modality of trainer.modalities (TEXT by default; IMAGE too) it reads d2v.training.samples, "
+                + "for each modality of trainer.modalities (text, image and audio by default) it reads d2v.training.samples, "
                 + "trains the store's ACTIVE encoder of that modality with data2vec, checkpoints with its consumer "
                 + "offsets, and announces quality-gated versions on d2v.models. A stop writes a last checkpoint per "
                 + "modality; a restart (also after kill -9) continues from the newest ones.")

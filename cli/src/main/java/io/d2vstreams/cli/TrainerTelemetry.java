@@ -38,12 +38,22 @@ final class TrainerTelemetry implements AutoCloseable {
         FunctionCounter.builder("d2v.trainer.samples.read", worker, w -> w.progress(modality).samplesRead())
                 .tag("modality", tag).description("Training samples read by this process").register(registry);
         FunctionCounter.builder("d2v.trainer.samples.unusable", worker, w -> w.progress(modality).samplesUnusable())
-                .tag("modality", tag).description("Inputs left out of a step because they could not be preprocessed"
-                        + " (a corrupt audio clip), replayed ones counted again").register(registry);
+                .tag("modality", tag).description("Samples whose input could not be preprocessed (a corrupt image or"
+                        + " audio clip): set aside on arrival, or left out of a step").register(registry);
         Gauge.builder("d2v.trainer.loss", worker, w -> w.progress(modality).lastLoss())
                 .tag("modality", tag).description("data2vec loss of the latest step").register(registry);
         Gauge.builder("d2v.trainer.heldout.samples", worker, w -> w.progress(modality).heldOut())
                 .tag("modality", tag).description("Held-out samples kept for the quality gate").register(registry);
+        Gauge.builder("d2v.trainer.replay.samples", worker, w -> w.progress(modality).replaySamples())
+                .tag("modality", tag).description("Samples already trained on, kept for replay").register(registry);
+        Gauge.builder("d2v.trainer.fresh.samples", worker, w -> w.progress(modality).freshSamples())
+                .tag("modality", tag).description("Samples read and not yet trained on").register(registry);
+        Gauge.builder("d2v.trainer.heldout.loss", worker, w -> w.progress(modality).heldOutLoss())
+                .tag("modality", tag).description("The student's data2vec loss on the held-out samples, measured at the"
+                        + " latest checkpoint or export (NaN before)").register(registry);
+        Gauge.builder("d2v.trainer.heldout.loss.step", worker, w -> w.progress(modality).heldOutLossStep())
+                .tag("modality", tag).description("The step d2v_trainer_heldout_loss was measured at (-1 before)")
+                .register(registry);
         FunctionCounter.builder("d2v.trainer.versions", worker, w -> w.progress(modality).acceptedVersions().size())
                 .tags("modality", tag, "decision", "accepted").description("Candidates the quality gate accepted")
                 .register(registry);

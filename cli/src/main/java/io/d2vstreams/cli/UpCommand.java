@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = "Run the embedded stack as a service: Kafka on localhost:9092, the registry on "
-                + "http://localhost:8081, the pipeline and the trainer, until Ctrl-C or SIGTERM. State persists in the data directory.")
+                + "http://localhost:8081, the pipeline embedding text, images and audio, and the trainer refreshing the "
+                + "text, image and audio encoders, until Ctrl-C or SIGTERM. State persists in the data directory.")
 final class UpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

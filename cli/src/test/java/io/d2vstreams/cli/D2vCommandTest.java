@@ -6,6 +6,10 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,13 +35,47 @@ class D2vCommandTest {
     @Test
     @DisplayName("each command answers --help")
     void subcommandHelp() {
-        for (String command : new String[]{"demo", "up", "pipeline", "trainer", "produce", "tail", "models", "embed", "bench"}) {
+        for (String command : new String[]{"demo", "up", "pipeline", "trainer", "produce", "tail", "status", "models", "embed", "bench"}) {
             StringWriter fresh = new StringWriter();
             CommandLine commandLine = D2v.commandLine();
             commandLine.setOut(new PrintWriter(fresh, true));
             assertThat(commandLine.execute(command, "--help")).as(command + " --help").isZero();
             assertThat(fresh.toString()).as(command + " --help text").contains("Usage: d2v " + command);
         }
+    }
+
+    @Test
+    @DisplayName("every --help text that lists modalities (it names image or audio) names all three: text, image and audio")
+    void helpNamesEveryModality() {
+        Map<String, String> helps = new TreeMap<>();
+        collectHelp(D2v.commandLine(), helps);
+        assertThat(helps).as("commands whose help was read").containsKeys("d2v trainer", "d2v demo", "d2v up",
+                "d2v models import", "d2v bench pipeline");
+        Pattern anyModality = Pattern.compile("(?i)\\b(image|audio)");
+        Map<String, String> incomplete = new TreeMap<>();
+        helps.forEach((command, help) -> {
+            String lower = help.toLowerCase(Locale.ROOT);
+            boolean all = lower.matches("(?s).*\\btext.*") && lower.matches("(?s).*\\bimage.*")
+                    && lower.matches("(?s).*\\baudio.*");
+            if (anyModality.matcher(help).find() && !all) {
+                incomplete.put(command, help);
+            }
+        });
+        assertThat(incomplete).as("help texts that name some modalities but not text, image and audio").isEmpty();
+        assertThat(helps.get("d2v trainer")).as("what the trainer trains by default")
+                .contains("text, image and audio by default").doesNotContain("TEXT by default");
+        assertThat(helps.get("d2v demo")).as("what the demo refreshes")
+                .contains("until the pipeline serves a trained version of each");
+    }
+
+    /**
+     * The usage help of {@code commandLine} and of every sub-command under it, by qualified name, with
+     * runs of white space as one space (picocli wraps lines at its usage width).
+     */
+    private static void collectHelp(CommandLine commandLine, Map<String, String> helps) {
+        helps.put(commandLine.getCommandSpec().qualifiedName(),
+                commandLine.getUsageMessage(CommandLine.Help.Ansi.OFF).replaceAll("\\s+", " "));
+        commandLine.getSubcommands().values().forEach(sub -> collectHelp(sub, helps));
     }
 
     @Test

@@ -8,13 +8,15 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("d2v demo, run in-process")
 class DemoIT {
     @Test
-    @DisplayName("embeds every good event, dead-letters the bad ones by reason, refreshes the text model by training, and prints the JSON summary last")
+    @DisplayName("embeds every good event, dead-letters the bad ones by reason, refreshes the text, image and audio models by training, embeds later events of each with the trained version, and prints the JSON summary last")
     void demoJson() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -22,49 +24,85 @@ class DemoIT {
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
 
-        int exit = commandLine.execute("demo", "--records", "40", "--json");
+        int exit = commandLine.execute("demo", "--records", "60", "--json");
 
         assertThat(exit).as("exit code; stderr: %s", err).isZero();
         String[] lines = out.toString().trim().split("\n");
         JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);
-        assertThat(json.path("text").path("embedded").asInt()).as("good text events embedded, 40 before the refresh and 20 after")
-                .isEqualTo(60);
-        assertThat(json.path("text").path("dlq").asInt()).as("bad text events dead-lettered").isEqualTo(3);
-        assertThat(json.path("text").path("dlq_reasons").path("NOT_WIRE_FORMAT").asInt()).isEqualTo(1);
-        assertThat(json.path("text").path("dlq_reasons").path("UNKNOWN_SCHEMA_ID").asInt()).isEqualTo(1);
-        assertThat(json.path("text").path("dlq_reasons").path("EMPTY_TEXT").asInt()).isEqualTo(1);
-        JsonNode trainer = json.path("trainer");
-        int refreshed = trainer.path("refreshed_to").asInt();
-        assertThat(refreshed).as("the trainer's accepted version the pipeline switched to").isGreaterThan(1);
-        assertThat(json.path("text").path("model_versions")).as("text embedded by the seeded v1, then by the trained version")
-                .extracting(JsonNode::asInt).contains(1, refreshed);
-        assertThat(trainer.path("steps").asLong()).as("data2vec steps").isGreaterThanOrEqualTo(12);
+
+        JsonNode text = json.path("text");
+        assertThat(text.path("embedded").asInt()).as("good text events embedded, 60 before the refresh and 30 after")
+                .isEqualTo(90);
+        assertThat(text.path("dlq").asInt()).as("bad text events dead-lettered").isEqualTo(3);
+        assertThat(text.path("dlq_reasons").path("NOT_WIRE_FORMAT").asInt()).isEqualTo(1);
+        assertThat(text.path("dlq_reasons").path("UNKNOWN_SCHEMA_ID").asInt()).isEqualTo(1);
+        assertThat(text.path("dlq_reasons").path("EMPTY_TEXT").asInt()).isEqualTo(1);
+        assertRefreshed("text", text, 30);
+
+        JsonNode image = json.path("image");
+        assertThat(image.path("embedded").asInt()).as("good generated images embedded, 60 before the refresh and 30 after")
+                .isEqualTo(90);
+        assertThat(image.path("dlq").asInt()).as("bad images dead-lettered").isEqualTo(4);
+        assertThat(image.path("dlq_reasons").path("IMAGE_CORRUPT").asInt()).as("corrupt PNG").isEqualTo(1);
+        assertThat(image.path("dlq_reasons").path("IMAGE_TOO_MANY_PIXELS").asInt()).as("10^10-pixel header").isEqualTo(1);
+        assertThat(image.path("dlq_reasons").path("MISSING_CONTENT").asInt()).as("empty content").isEqualTo(1);
+        assertThat(image.path("dlq_reasons").path("URI_NOT_ALLOWED").asInt()).as("URI outside the allow-list").isEqualTo(1);
+        assertRefreshed("image", image, 30);
+
+        JsonNode audio = json.path("audio");
+        assertThat(audio.path("embedded").asInt()).as("good generated clips embedded, 60 before the refresh and 30 after")
+                .isEqualTo(90);
+        assertThat(audio.path("dlq").asInt()).as("bad clips dead-lettered").isEqualTo(3);
+        assertThat(audio.path("dlq_reasons").path("AUDIO_TOO_LONG").asInt()).as("31 s clip").isEqualTo(1);
+        assertThat(audio.path("dlq_reasons").path("UNSUPPORTED_FORMAT").asInt()).as("not audio").isEqualTo(1);
+        assertThat(audio.path("dlq_reasons").path("MISSING_CONTENT").asInt()).as("no content").isEqualTo(1);
+        assertRefreshed("audio", audio, 30);
+
+        assertThat(out.toString()).as("the table names each modality's gate decision")
+                .containsPattern("(?m)^text .* v\\d+ ACTIVE at step \\d+")
+                .containsPattern("(?m)^image .* v\\d+ ACTIVE at step \\d+")
+                .containsPattern("(?m)^audio .* v\\d+ ACTIVE at step \\d+");
+    }
+
+    /**
+     * The modality was served by a version the trainer made and the gate accepted, with a held-out
+     * loss no worse than the version before it; the seeded v1 embedded the first share, and every
+     * event produced after the refresh was embedded by that version or a later trained one.
+     */
+    private static void assertRefreshed(String modality, JsonNode node, int later) {
+        int refreshed = node.path("refreshed_to").asInt();
+        assertThat(refreshed).as("%s: the trainer's version the pipeline switched to", modality).isGreaterThan(1);
+        JsonNode trainer = node.path("trainer");
+        assertThat(trainer.path("steps").asLong()).as("%s: data2vec steps, at least one export interval", modality)
+                .isGreaterThanOrEqualTo(12);
+        assertThat(trainer.path("samples_read").asLong()).as("%s: samples the trainer read", modality).isPositive();
         JsonNode accepted = null;
         for (JsonNode decision : trainer.path("decisions")) {
             if (decision.path("version").asInt() == refreshed) {
                 accepted = decision;
             }
         }
-        assertThat(accepted).as("the gate's decision on v%d", refreshed).isNotNull();
-        assertThat(accepted.path("status").asText()).isEqualTo("ACTIVE");
-        assertThat(accepted.path("heldout_loss").asDouble()).as("held-out loss no worse than the seeded version's")
+        assertThat(accepted).as("%s: the gate's decision on v%d among %s", modality, refreshed, trainer.path("decisions"))
+                .isNotNull();
+        assertThat(accepted.path("status").asText()).as("%s v%d", modality, refreshed).isEqualTo("ACTIVE");
+        assertThat(accepted.path("heldout_loss").asDouble()).as("%s: held-out loss no worse than the version before", modality)
                 .isLessThanOrEqualTo(accepted.path("previous_heldout_loss").asDouble());
+        assertThat(accepted.path("reason").asText()).as("%s: the gate's reason", modality).startsWith("passed");
 
-        JsonNode image = json.path("image");
-        assertThat(image.path("embedded").asInt()).as("good generated images embedded").isEqualTo(40);
-        assertThat(image.path("dlq").asInt()).as("bad images dead-lettered").isEqualTo(4);
-        assertThat(image.path("dlq_reasons").path("IMAGE_CORRUPT").asInt()).as("corrupt PNG").isEqualTo(1);
-        assertThat(image.path("dlq_reasons").path("IMAGE_TOO_MANY_PIXELS").asInt()).as("10^10-pixel header").isEqualTo(1);
-        assertThat(image.path("dlq_reasons").path("MISSING_CONTENT").asInt()).as("empty content").isEqualTo(1);
-        assertThat(image.path("dlq_reasons").path("URI_NOT_ALLOWED").asInt()).as("URI outside the allow-list").isEqualTo(1);
-        assertThat(image.path("model_versions").get(0).asInt()).as("image model version").isEqualTo(1);
+        List<Integer> versions = versions(node.path("model_versions"));
+        assertThat(versions).as("%s: the seeded v1 embedded the first share", modality).contains(1);
+        assertThat(versions).as("%s: then only trained versions, from v%d on (a later one may have replaced it)", modality,
+                refreshed).filteredOn(v -> v != 1).isNotEmpty().allSatisfy(v -> assertThat(v).isGreaterThanOrEqualTo(refreshed));
+        JsonNode after = node.path("after_refresh");
+        assertThat(after.path("embedded").asInt()).as("%s: events produced after the refresh, all embedded", modality)
+                .isEqualTo(later);
+        assertThat(versions(after.path("model_versions"))).as("%s: versions of the events produced after the refresh",
+                modality).isNotEmpty().allSatisfy(v -> assertThat(v).as("%s version", modality).isGreaterThanOrEqualTo(refreshed));
+    }
 
-        JsonNode audio = json.path("audio");
-        assertThat(audio.path("embedded").asInt()).as("good generated clips embedded").isEqualTo(40);
-        assertThat(audio.path("dlq").asInt()).as("bad clips dead-lettered").isEqualTo(3);
-        assertThat(audio.path("dlq_reasons").path("AUDIO_TOO_LONG").asInt()).as("31 s clip").isEqualTo(1);
-        assertThat(audio.path("dlq_reasons").path("UNSUPPORTED_FORMAT").asInt()).as("not audio").isEqualTo(1);
-        assertThat(audio.path("dlq_reasons").path("MISSING_CONTENT").asInt()).as("no content").isEqualTo(1);
-        assertThat(audio.path("model_versions").get(0).asInt()).as("audio model version").isEqualTo(1);
+    private static List<Integer> versions(JsonNode array) {
+        List<Integer> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asInt()));
+        return out;
     }
 }

@@ -70,6 +70,23 @@ class PipelineBenchIT {
     }
 
     @Test
+    @DisplayName("with a trainer beside it, every timed record still goes through exactly once, and the trainer steps during the timed round")
+    void besideATrainer() throws Exception {
+        PipelineBenchResult result = PipelineBench.run(new PipelineBench.Options(Modality.TEXT, 600, 16, 1, 1, 5, 0,
+                "exactly_once_v2", false, dir, null, List.of(Modality.TEXT, Modality.IMAGE), Map.of("trainer.batch.size", "4")));
+
+        assertThat(result.pipelineRps()).as("pipeline records/s").isPositive();
+        assertThat(result.training()).as("the trainer beside the pipeline").isNotNull();
+        assertThat(result.training().steps()).as("steps per trained modality during the timed round")
+                .containsOnlyKeys(Modality.TEXT, Modality.IMAGE);
+        assertThat(result.training().steps().values().stream().mapToLong(Long::longValue).sum())
+                .as("the trainer computed while the pipeline was timed").isPositive();
+        assertThat(result.training().concurrentSteps()).as("the default: loops take turns").isEqualTo(1);
+        assertThat(result.toFields()).as("the JSON says what trained beside it")
+                .containsKeys("trainer_steps_during_timed", "trainer_concurrent_steps");
+    }
+
+    @Test
     @DisplayName("measures the audio path too, with the audio batch size")
     void audio() throws Exception {
         PipelineBenchResult result = PipelineBench.run(new PipelineBench.Options(Modality.AUDIO, 24, 4, 1, 1, 5, 0,

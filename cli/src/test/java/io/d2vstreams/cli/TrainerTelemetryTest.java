@@ -39,6 +39,10 @@ class TrainerTelemetryTest {
                         .contains("d2v_trainer_samples_read_total{modality=\"" + modality + "\"}")
                         .contains("d2v_trainer_samples_unusable_total{modality=\"" + modality + "\"}")
                         .contains("d2v_trainer_loss{modality=\"" + modality + "\"}")
+                        .contains("d2v_trainer_replay_samples{modality=\"" + modality + "\"} 0.0")
+                        .contains("d2v_trainer_fresh_samples{modality=\"" + modality + "\"} 0.0")
+                        .contains("d2v_trainer_heldout_loss{modality=\"" + modality + "\"} NaN")
+                        .contains("d2v_trainer_heldout_loss_step{modality=\"" + modality + "\"} -1.0")
                         .contains("d2v_trainer_versions_total{decision=\"rejected\",modality=\"" + modality + "\"}");
             }
             assertThat(get(base + "/health")).as("one object per loop, both running")

@@ -46,9 +46,10 @@ public interface Data2VecTrainer<I> extends AutoCloseable {
     StepResult step(List<I> inputs);
 
     /**
-     * Why {@link #step} would leave this input out, if it would (AUDIO: a clip that cannot be
-     * preprocessed); empty when it is usable, and always for modalities that refuse a bad batch
-     * instead. Lets the worker set such an input aside on arrival instead of replaying it.
+     * Why this input cannot be preprocessed, if it cannot: {@link #step} would leave it out
+     * (AUDIO: a corrupt clip) or refuse its batch (IMAGE: a corrupt image, a header declaring too
+     * many pixels); empty when it is usable, and always for TEXT. Lets the worker set such an
+     * input aside on arrival instead of holding it out or replaying it.
      */
     default Optional<String> rejectReason(I input) {
         return Optional.empty();

@@ -1,11 +1,13 @@
 package io.d2vstreams.trainer;
 
+import io.d2vstreams.avro.ModelStatus;
 import io.d2vstreams.avro.ModelVersion;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.ServingVersions;
 import io.d2vstreams.schemas.SpecificAvroDeserializer;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,7 @@ public final class ModelVersionLog implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final SpecificAvroDeserializer<ModelVersion> deserializer;
     private final ServingVersions fold = new ServingVersions();
+    private final Map<io.d2vstreams.avro.Modality, ModelVersion> lastDecision = new EnumMap<>(io.d2vstreams.avro.Modality.class);
     private List<TopicPartition> partitions = List.of();
 
     public ModelVersionLog(Map<String, Object> clientProperties, SchemaRegistryClient registry, String topic) {
@@ -84,6 +87,16 @@ public final class ModelVersionLog implements AutoCloseable {
         return fold.previousActive(avro(modality));
     }
 
+    /**
+     * The quality gate's latest verdict on a modality's candidate, as read from the log: the last
+     * ACTIVE or REJECTED announcement that carries measurements (an operator's promote carries
+     * none). Compaction keeps only the latest state of each version, so a verdict whose version
+     * was later retired by a rollback is no longer there, and an earlier one is returned.
+     */
+    public Optional<ModelVersion> lastDecision(Modality modality) {
+        return Optional.ofNullable(lastDecision.get(avro(modality)));
+    }
+
     /** The latest announcement of one version. */
     public Optional<ModelVersion> state(Modality modality, int version) {
         return fold.state(avro(modality), version);
@@ -108,7 +121,12 @@ public final class ModelVersionLog implements AutoCloseable {
             return;
         }
         try {
-            fold.apply(record.key(), deserializer.deserialize(record.topic(), record.value()));
+            ModelVersion announced = deserializer.deserialize(record.topic(), record.value());
+            fold.apply(record.key(), announced);
+            if ((announced.getStatus() == ModelStatus.ACTIVE || announced.getStatus() == ModelStatus.REJECTED)
+                    && !announced.getMetrics().isEmpty()) {
+                lastDecision.put(announced.getModality(), announced);
+            }
         } catch (io.d2vstreams.schemas.RecordDecodeException e) {
             LOG.warn("event=model_announcement_skipped topic={} partition={} offset={} reason=\"{}\"", record.topic(),
                     record.partition(), record.offset(), e.getMessage());

@@ -17,12 +17,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The continual training worker: one loop per modality of {@code trainer.modalities} (TEXT by
- * default, IMAGE too when asked for), each on its own thread, that reads
+ * The continual training worker: one loop per modality of {@code trainer.modalities} (TEXT,
+ * IMAGE and AUDIO by default), each on its own thread, that reads
  * {@code d2v.training.samples} in its own consumer group and keeps its modality's samples, trains
  * that modality's encoder with data2vec on a replay buffer, checkpoints with the consumer
  * offsets, and every so often exports a candidate version, runs the quality gate and announces it
- * ACTIVE or REJECTED on {@code d2v.models}, where the pipeline picks it up.
+ * ACTIVE or REJECTED on {@code d2v.models}, where the pipeline picks it up. The loops poll
+ * independently but compute in turns ({@link ComputeTurns}, {@code trainer.concurrent.steps}):
+ * by default one step of one modality at a time, so training three modalities takes the CPU
+ * that training one would.
  *
  * <pre>{@code
  * try (TrainerWorker worker = TrainerWorker.start(TrainerWorkerConfig.from(settings).forDemo())) {
@@ -86,20 +89,31 @@ public final class TrainerWorker implements AutoCloseable {
      * @param heldOut held-out inputs kept for the gate
      * @param lastLoss the loss of the latest step, NaN before the first
      * @param decisions the gate's verdicts, oldest first
-     * @param samplesUnusable samples whose input the trainer could not preprocess (a corrupt audio
-     *     clip): set aside on arrival (counted in {@code samplesRead} too), or left out of a step
+     * @param samplesUnusable samples whose input the trainer could not preprocess (a corrupt image or
+     *     audio clip): set aside on arrival (counted in {@code samplesRead} too), or left out of a step
+     * @param replaySamples samples already trained on, kept for replay
+     * @param freshSamples samples read and not yet trained on
+     * @param heldOutLoss the student's data2vec loss on the held-out samples, measured at the latest
+     *     checkpoint or export; NaN before the first (or while fewer than {@code gate.heldout.min} are held out)
+     * @param heldOutLossStep the step {@code heldOutLoss} was measured at, -1 before the first
      */
     public record Progress(Modality modality, boolean running, int baseVersion, long completedSteps, long samplesRead,
-            long samplesTrained, int heldOut, double lastLoss, List<Decision> decisions, long samplesUnusable) {
+            long samplesTrained, int heldOut, double lastLoss, List<Decision> decisions, long samplesUnusable,
+            int replaySamples, int freshSamples, double heldOutLoss, long heldOutLossStep) {
         public Progress {
             decisions = List.copyOf(decisions);
         }
 
-        /** A loop that left no input out. */
+        /** A loop that left no input out, and whose buffers and held-out loss are not known. */
         public Progress(Modality modality, boolean running, int baseVersion, long completedSteps, long samplesRead,
                 long samplesTrained, int heldOut, double lastLoss, List<Decision> decisions) {
             this(modality, running, baseVersion, completedSteps, samplesRead, samplesTrained, heldOut, lastLoss, decisions,
-                    0);
+                    0, 0, 0, Double.NaN, -1);
+        }
+
+        /** The latest verdict of the gate, if any. */
+        public Optional<Decision> lastDecision() {
+            return decisions.isEmpty() ? Optional.empty() : Optional.of(decisions.get(decisions.size() - 1));
         }
 
         public List<Integer> acceptedVersions() {
@@ -122,8 +136,9 @@ public final class TrainerWorker implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     private TrainerWorker(TrainerWorkerConfig config, CandidateExporter exporter) {
+        ComputeTurns turns = new ComputeTurns(config.concurrentSteps());
         for (Modality modality : config.modalities()) {
-            TrainingLoop<?> loop = new TrainingLoop<>(TrainingModality.of(modality), config, exporter);
+            TrainingLoop<?> loop = new TrainingLoop<>(TrainingModality.of(modality), config, exporter, turns);
             loops.put(modality, new Running(loop, new Thread(() -> run(loop), "d2v-trainer-" + modality.folderName())));
         }
         this.stopped = new CountDownLatch(loops.size());
@@ -168,7 +183,7 @@ public final class TrainerWorker implements AutoCloseable {
     }
 
     /**
-     * The snapshot of a worker that trains one modality (TEXT by default).
+     * The snapshot of a worker that trains one modality ({@code trainer.modalities=TEXT}, say).
      *
      * @throws IllegalStateException when it trains several; ask {@link #progress(Modality)}
      */

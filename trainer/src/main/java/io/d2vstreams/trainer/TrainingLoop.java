@@ -64,6 +64,7 @@ final class TrainingLoop<I> {
     private final Modality kind;
     private final TrainerWorkerConfig config;
     private final TrainerWorker.CandidateExporter exporter;
+    private final ComputeTurns turns;
     private final List<TrainerWorker.Decision> decisions = new CopyOnWriteArrayList<>();
     private final String samplesTopic;
     private final String groupId;
@@ -85,6 +86,10 @@ final class TrainingLoop<I> {
     private volatile long samplesSetAside;
     private volatile int heldOutCount;
     private volatile double lastLoss = Double.NaN;
+    private volatile int replayCount;
+    private volatile int freshCount;
+    private volatile double heldOutLoss = Double.NaN;
+    private volatile long heldOutLossStep = -1;
 
     // Loop state.
     private long lastCheckpointStep;
@@ -94,11 +99,13 @@ final class TrainingLoop<I> {
     private boolean exportPostponedLogged;
     private final Interval interval = new Interval();
 
-    TrainingLoop(TrainingModality<I> modality, TrainerWorkerConfig config, TrainerWorker.CandidateExporter exporter) {
+    TrainingLoop(TrainingModality<I> modality, TrainerWorkerConfig config, TrainerWorker.CandidateExporter exporter,
+            ComputeTurns turns) {
         this.modality = modality;
         this.kind = modality.modality();
         this.config = config;
         this.exporter = exporter;
+        this.turns = turns;
         this.samplesTopic = config.topics().trainingSamples();
         this.groupId = config.groupId(kind);
         this.checkpoints = new ModalityCheckpoints(config, kind);
@@ -117,7 +124,8 @@ final class TrainingLoop<I> {
 
     TrainerWorker.Progress progress(boolean alive) {
         return new TrainerWorker.Progress(kind, alive && running, baseVersion, completedSteps, samplesRead,
-                samplesTrained, heldOutCount, lastLoss, decisions, samplesSetAside + samplesUnusable);
+                samplesTrained, heldOutCount, lastLoss, decisions, samplesSetAside + samplesUnusable, replayCount, freshCount,
+                heldOutLoss, heldOutLossStep);
     }
 
     void stop() {
@@ -329,6 +337,7 @@ final class TrainingLoop<I> {
                 samplesRead = intake.samplesRead();
                 samplesSetAside = intake.unusable();
                 heldOutCount = heldOut.count();
+                bufferCounts();
                 Optional<ReplayBuffer.Batch<I>> batch;
                 while (running && (batch = buffer.next(trainer.config().batchSize(), replayRandom)).isPresent()) {
                     step(batch.get());
@@ -342,7 +351,11 @@ final class TrainingLoop<I> {
         }
 
         private void step(ReplayBuffer.Batch<I> batch) {
-            StepResult r = trainer.step(batch.inputs());
+            long asked = System.nanoTime();
+            StepResult r = turns.take(() -> {
+                interval.waited(System.nanoTime() - asked);
+                return trainer.step(batch.inputs());
+            });
             completedSteps = trainer.completedSteps();
             samplesTrained += batch.inputs().size();
             samplesUnusable += r.skippedInputs();
@@ -350,13 +363,38 @@ final class TrainingLoop<I> {
                 lastLoss = r.loss();
             }
             interval.add(r, batch.inputs().size());
+            bufferCounts();
             if (interval.steps >= config.logIntervalSteps()) {
                 LOG.info("event=trainer_progress modality={} step={} loss={} lr={} samples_per_s={} ms_per_step={} "
-                        + "skipped={} unusable_inputs={} fresh_backlog={} replay={} heldout={}", kind, completedSteps,
-                        fmt(interval.meanLoss()), fmt(r.lr()), fmt(interval.samplesPerSecond()), fmt(interval.meanStepMs()),
+                        + "ms_waiting_for_turn={} skipped={} unusable_inputs={} fresh_backlog={} replay={} heldout={}", kind,
+                        completedSteps, fmt(interval.meanLoss()), fmt(r.lr()), fmt(interval.samplesPerSecond()),
+                        fmt(interval.meanStepMs()), fmt(interval.meanWaitMs()),
                         interval.skipped, interval.unusable, buffer.freshCount(), buffer.replayCount(), heldOut.count());
                 interval.reset();
             }
+        }
+
+        /** What the replay buffer holds, for {@link #progress} on other threads (the buffer is this thread's). */
+        private void bufferCounts() {
+            replayCount = buffer.replayCount();
+            freshCount = buffer.freshCount();
+        }
+
+        /**
+         * The student's held-out loss now, measured in a turn as the gate measures a candidate, so that
+         * an operator sees it move between exports ({@code d2v status}); skipped while the gate could
+         * not judge yet, and on the last checkpoint of a stop.
+         */
+        private void measureHeldOut() {
+            if (!running || heldOut.count() < config.gateHeldOutMin()) {
+                return;
+            }
+            List<I> inputs = heldOut.inputs();
+            double loss = turns.take(() -> trainer.heldOutLoss(inputs));
+            heldOutLoss = loss;
+            heldOutLossStep = completedSteps;
+            LOG.info("event=trainer_heldout_loss modality={} step={} heldout_loss={} heldout={}", kind, completedSteps,
+                    fmt(loss), inputs.size());
         }
 
         /** Writes a checkpoint whose extra holds the resume offsets, then commits those offsets to the group. */
@@ -383,6 +421,7 @@ final class TrainingLoop<I> {
             }
             LOG.info("event=offsets_committed modality={} group={} step={} offsets={}", kind, groupId, completedSteps,
                     offsets);
+            measureHeldOut();
         }
 
         private void maybeExport() {
@@ -406,7 +445,7 @@ final class TrainingLoop<I> {
 
         private void exportAndJudge() {
             long started = System.nanoTime();
-            ModelManifest candidate = exporter.export(trainer, store);
+            ModelManifest candidate = turns.take(() -> exporter.export(trainer, store));
             int parent = lineage;
             lineage = candidate.version(); // training goes on from these weights, whatever the gate says
             lastExportStep = completedSteps;
@@ -420,13 +459,19 @@ final class TrainingLoop<I> {
 
             Optional<ModelManifest> active = models.catchUp(CLIENT_TIMEOUT).active(kind)
                     .flatMap(a -> store.version(kind, a.getVersion()));
-            GateDecision decision = gate.evaluate(modality, trainer, store, candidate, active, heldOut.inputs());
+            GateDecision decision = turns.take(() -> gate.evaluate(modality, trainer, store, candidate, active, heldOut.inputs()));
             ModelStatus status = decision.accepted() ? ModelStatus.ACTIVE : ModelStatus.REJECTED;
             Map<String, Double> metrics = new TreeMap<>(decision.metrics());
             metrics.put("step", (double) completedSteps);
             active.ifPresent(a -> metrics.put("active_version", (double) a.version()));
             announcer.announce(ModelAnnouncements.of(candidate, status, decision.reason(), parent, metrics));
             decisions.add(new TrainerWorker.Decision(candidate.version(), status, decision.reason(), completedSteps, metrics));
+            Double candidateLoss = metrics.get(io.d2vstreams.trainer.gate.HeldOutLossCheck.CANDIDATE_METRIC);
+            if (candidateLoss != null) {
+                // The gate just measured the student (the candidate is its export) on the held-out set.
+                heldOutLoss = candidateLoss;
+                heldOutLossStep = completedSteps;
+            }
             LOG.info("event={} modality={} version={} active_before={} step={} gate_ms={} reason=\"{}\"",
                     decision.accepted() ? "model_accepted" : "model_rejected", kind, candidate.version(),
                     active.map(m -> Integer.toString(m.version())).orElse("none"), completedSteps,
@@ -456,7 +501,17 @@ final class TrainingLoop<I> {
         double lossSum;
         long lossCount;
         double stepMs;
+        long waitedNanos;
         long startedNanos = System.nanoTime();
+
+        /** Time a step waited for its turn ({@link ComputeTurns}) before it ran. */
+        void waited(long nanos) {
+            waitedNanos += nanos;
+        }
+
+        double meanWaitMs() {
+            return steps == 0 ? Double.NaN : waitedNanos / 1e6 / steps;
+        }
 
         void add(StepResult r, int inputs) {
             steps++;
@@ -493,6 +548,7 @@ final class TrainingLoop<I> {
             lossSum = 0;
             lossCount = 0;
             stepMs = 0;
+            waitedNanos = 0;
             startedNanos = System.nanoTime();
         }
     }

@@ -238,6 +238,34 @@ class Data2VecVisionTrainerTest {
         }
     }
 
+    @Test
+    @DisplayName("rejectReason says why an image cannot be preprocessed (no image, truncated, too many pixels), and nothing for a good one")
+    void rejectReason() {
+        ModelStore store = new ModelStore(dir.resolve("models"));
+        ModelManifest base = TinyImages.seededStore(store.root());
+        try (Data2VecVisionTrainer trainer = Data2VecVisionTrainer.fromStore(store, base, TinyImages.testConfig().build())) {
+            byte[] good = TinyImages.pngs(1, 3).get(0);
+            assertThat(trainer.rejectReason(good)).as("a good PNG").isEmpty();
+            assertThat(trainer.rejectReason(new byte[] {1, 2, 3, 4})).as("bytes that are no image").get().asString()
+                    .isNotBlank();
+            assertThat(trainer.rejectReason(java.util.Arrays.copyOf(good, 40))).as("a truncated PNG").get().asString()
+                    .isNotBlank();
+            assertThat(trainer.rejectReason(hugePngHeader())).as("a header declaring 10^10 pixels, refused before decoding")
+                    .get().asString().contains("pixels");
+        }
+    }
+
+    /** A PNG signature and IHDR chunk declaring 100000 x 100000 pixels, and nothing else. */
+    private static byte[] hugePngHeader() {
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(17).put("IHDR".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .putInt(100_000).putInt(100_000).put(new byte[] {8, 2, 0, 0, 0});
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(ihdr.array());
+        return java.nio.ByteBuffer.allocate(8 + 4 + 17 + 4)
+                .put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'})
+                .putInt(13).put(ihdr.array()).putInt((int) crc.getValue()).array();
+    }
+
     private static void assertSameWeights(String what, TensorBundle actual, TensorBundle expected) {
         assertThat(actual.names()).as("%s tensor names", what).isEqualTo(expected.names());
         for (String name : expected.names()) {

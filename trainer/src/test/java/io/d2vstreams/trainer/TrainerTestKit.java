@@ -70,17 +70,25 @@ final class TrainerTestKit {
      */
     static void produceImageSamples(String bootstrap, SchemaRegistryClient registry, int from, int to) {
         List<byte[]> images = TinyImages.pngs(to - from, from);
+        List<String> ids = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            ids.add("img" + i);
+        }
+        produceImages(bootstrap, registry, ids, images);
+    }
+
+    /** IMAGE samples with these ids and contents (a corrupt image, say), source offsets counting from 0. */
+    static void produceImages(String bootstrap, SchemaRegistryClient registry, List<String> ids, List<byte[]> contents) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new ByteArraySerializer());
              SpecificAvroSerializer<TrainingSample> serializer = new SpecificAvroSerializer<>(registry)) {
             String topic = TOPICS.trainingSamples();
-            for (int i = from; i < to; i++) {
-                String id = "img" + i;
-                TrainingSample sample = TrainingSample.newBuilder().setId(id).setModality(Modality.IMAGE)
-                        .setContent(java.nio.ByteBuffer.wrap(images.get(i - from))).setMime("image/png")
+            for (int i = 0; i < ids.size(); i++) {
+                TrainingSample sample = TrainingSample.newBuilder().setId(ids.get(i)).setModality(Modality.IMAGE)
+                        .setContent(java.nio.ByteBuffer.wrap(contents.get(i))).setMime("image/png")
                         .setSourceTopic("d2v.events.image").setSourcePartition(0).setSourceOffset(i).build();
-                producer.send(new ProducerRecord<>(topic, id, serializer.serialize(topic, sample)));
+                producer.send(new ProducerRecord<>(topic, ids.get(i), serializer.serialize(topic, sample)));
             }
             producer.flush();
         }
@@ -158,6 +166,8 @@ final class TrainerTestKit {
                 Map.entry(TrainerWorkerConfig.BOOTSTRAP_SERVERS, bootstrap),
                 Map.entry(TrainerWorkerConfig.SCHEMA_REGISTRY_URL, registryUrl),
                 Map.entry(TrainerWorkerConfig.APPLICATION_ID, "trainer-it"),
+                // The worker's tests that use these settings are about the TEXT loop; the default trains all three.
+                Map.entry(TrainerWorkerConfig.MODALITIES, "TEXT"),
                 Map.entry(TrainerWorkerConfig.MODEL_STORE_DIR, dir.resolve("models").toString()),
                 Map.entry(TrainerWorkerConfig.CHECKPOINT_DIR, dir.resolve("checkpoints").toString()),
                 Map.entry(TrainerWorkerConfig.BATCH_SIZE, "8"),

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class TrainerWorkerConfigTest {
 
     @Test
-    @DisplayName("defaults: the embedded default's endpoints, DESIGN.md's topics, group <application.id>-text")
+    @DisplayName("defaults: the embedded default's endpoints, DESIGN.md's topics, all three modalities, group <application.id>-<modality>")
     void defaults() {
         TrainerWorkerConfig c = TrainerWorkerConfig.defaults();
         assertThat(c.bootstrapServers()).isEqualTo("localhost:9092");
@@ -28,7 +28,9 @@ class TrainerWorkerConfigTest {
         assertThat(c.training().batchSize()).isEqualTo(16);
         assertThat(c.gate()).isEqualTo(GateThresholds.defaults());
         assertThat(c.exportInterval()).as("time trigger off").isEqualTo(Duration.ZERO);
-        assertThat(c.modalities()).as("trains TEXT only").containsExactly(Modality.TEXT);
+        assertThat(c.modalities()).as("trains every modality").containsExactly(Modality.TEXT, Modality.IMAGE, Modality.AUDIO);
+        assertThat(c.concurrentSteps()).as("the loops take turns at the CPU").isEqualTo(1);
+        assertThat(c.groupId(Modality.AUDIO)).as("AUDIO's consumer group").isEqualTo("d2v-trainer-audio");
         assertThat(c.checkpointDir(Modality.TEXT)).as("TEXT's checkpoint folder")
                 .isEqualTo(Path.of("d2v-data", "checkpoints", "text"));
     }
@@ -168,11 +170,19 @@ class TrainerWorkerConfigTest {
     }
 
     @Test
-    @DisplayName("demo settings export after 20 steps, and with() keeps what was set before")
+    @DisplayName("demo settings export after 20 steps without warm-up, keep each modality's learning rate, crop clips to 1 s, and with() keeps what was set before")
     void demoAndWith() {
         TrainerWorkerConfig demo = TrainerWorkerConfig.from(Map.of("application.id", "demo")).forDemo();
         assertThat(demo.exportIntervalSteps()).isEqualTo(20);
         assertThat(demo.training().batchSize()).isEqualTo(8);
+        for (Modality m : demo.modalities()) {
+            assertThat(demo.training(m).warmupSteps()).as("%s warm-up", m).isZero();
+            assertThat(demo.training(m).learningRate()).as("%s learning rate: its recipe's", m)
+                    .isEqualTo(TrainingModality.of(m).trainingDefaults().build().learningRate());
+        }
+        assertThat(demo.training(Modality.IMAGE).learningRate()).as("IMAGE's rate is not TEXT's")
+                .isGreaterThan(demo.training(Modality.TEXT).learningRate());
+        assertThat(demo.training(Modality.AUDIO).maxAudioSeconds()).as("clips cropped for short CPU steps").isEqualTo(1.0);
         assertThat(demo.applicationId()).as("kept").isEqualTo("demo");
         assertThat(demo.with(Map.of("trainer.export.interval.steps", "5")).exportIntervalSteps()).isEqualTo(5);
     }

@@ -41,17 +41,23 @@ class TrainerWorkerModalitiesIT {
     Path dir;
 
     @Test
-    @DisplayName("each loop reads only its modality's samples, trains, and IMAGE's candidate is judged and announced as IMAGE")
+    @DisplayName("each loop reads only its modality's samples, IMAGE sets corrupt images aside, both train, and IMAGE's candidate is judged and announced as IMAGE")
     void trainsTextAndImage() throws Exception {
         try (DevStack stack = DevStack.start(DevStackOptions.builder(dir.resolve("stack")).kafkaPort(0).registryPort(0).build());
              SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
                      Map.of("schema.registry.url", stack.registryUrl())))) {
             String bootstrap = stack.bootstrapServers();
             TrainerTestKit.createTopics(bootstrap, 2);
-            // Interleaved, as the sampling topology writes them: both modalities in every partition.
+            // Interleaved, as the sampling topology writes them: both modalities in every partition,
+            // and corrupt images among them, which the sampling topology samples as it finds them.
+            List<byte[]> badImages = List.of(new byte[] {1, 2, 3, 4},
+                    java.util.Arrays.copyOf(TinyImages.pngs(1, 900).get(0), 40));
             for (int chunk = 0; chunk < 4; chunk++) {
                 TrainerTestKit.produceTextSamples(bootstrap, registry, chunk * TEXTS / 4, (chunk + 1) * TEXTS / 4);
                 TrainerTestKit.produceImageSamples(bootstrap, registry, chunk * IMAGES / 4, (chunk + 1) * IMAGES / 4);
+                if (chunk < badImages.size()) {
+                    TrainerTestKit.produceImages(bootstrap, registry, List.of("img-bad-" + chunk), badImages.subList(chunk, chunk + 1));
+                }
             }
             Map<String, String> settings = new HashMap<>(TrainerTestKit.smallSettings(bootstrap, stack.registryUrl(), dir));
             settings.put(TrainerWorkerConfig.MODALITIES, "TEXT,IMAGE");
@@ -66,7 +72,7 @@ class TrainerWorkerModalitiesIT {
                         .pollInterval(Duration.ofMillis(200))
                         .until(() -> worker.failure().isPresent()
                                 || worker.progress(Modality.TEXT).samplesRead() == TEXTS
-                                        && worker.progress(Modality.IMAGE).samplesRead() == IMAGES
+                                        && worker.progress(Modality.IMAGE).samplesRead() == IMAGES + badImages.size()
                                         && !worker.progress(Modality.TEXT).decisions().isEmpty()
                                         && !worker.progress(Modality.IMAGE).decisions().isEmpty());
                 assertThat(worker.failure()).as("no loop failed").isEmpty();
@@ -76,7 +82,10 @@ class TrainerWorkerModalitiesIT {
             assertThat(text.modality()).isEqualTo(Modality.TEXT);
             assertThat(image.modality()).isEqualTo(Modality.IMAGE);
             assertThat(text.samplesRead()).as("the TEXT loop counts only TEXT samples").isEqualTo(TEXTS);
-            assertThat(image.samplesRead()).as("the IMAGE loop counts only IMAGE samples").isEqualTo(IMAGES);
+            assertThat(image.samplesRead()).as("the IMAGE loop counts only IMAGE samples, corrupt ones included")
+                    .isEqualTo(IMAGES + badImages.size());
+            assertThat(image.samplesUnusable()).as("every corrupt image set aside on arrival and counted")
+                    .isEqualTo(badImages.size());
             assertThat(text.completedSteps()).as("TEXT trained").isGreaterThanOrEqualTo(4);
             assertThat(image.completedSteps()).as("IMAGE trained").isGreaterThanOrEqualTo(4);
             assertThat(image.running()).as("stopped by close()").isFalse();

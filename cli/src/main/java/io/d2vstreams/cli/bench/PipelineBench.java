@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -55,6 +56,12 @@ import java.util.function.IntConsumer;
  * is not a figure. The CPU of the timed run is split by what spent it ({@link CpuSplit}): the
  * broker, registry and bench clients share this process, so the split says how much of the cores
  * the pipeline itself had.
+ *
+ * <p>With {@link Options#train()} a trainer trains those modalities in the same process while the
+ * warm-up and the timed round run ({@link TrainingLoad}); the clock starts only once each of its
+ * loops has taken a step, and the result says how many steps each took in the timed round. The
+ * bare encoder is measured before the trainer starts, so {@code ratio} then says what training
+ * beside the pipeline costs it too.
  */
 public final class PipelineBench {
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
@@ -69,10 +76,23 @@ public final class PipelineBench {
      * @param guarantee the pipeline's {@code processing.guarantee}: exactly_once_v2 (production) or at_least_once
      * @param standIn   run the pipeline with {@link StandInEncoders} in place of the model: the stream's own ceiling
      * @param progress  timed records embedded so far
+     * @param train     modalities a trainer in the same process trains while the pipeline is measured; none for the
+     *                  pipeline alone
+     * @param trainerSettings that trainer's settings on top of its defaults ({@code trainer.concurrent.steps}, say)
      */
     public record Options(Modality modality, int records, int batch, int threads, int partitions, long seed,
-                          double rate, String guarantee, boolean standIn, Path workDir, IntConsumer progress) {
+                          double rate, String guarantee, boolean standIn, Path workDir, IntConsumer progress,
+                          List<Modality> train, Map<String, String> trainerSettings) {
+        /** The pipeline alone. */
+        public Options(Modality modality, int records, int batch, int threads, int partitions, long seed, double rate,
+                       String guarantee, boolean standIn, Path workDir, IntConsumer progress) {
+            this(modality, records, batch, threads, partitions, seed, rate, guarantee, standIn, workDir, progress,
+                    List.of(), Map.of());
+        }
+
         public Options {
+            train = List.copyOf(train);
+            trainerSettings = Map.copyOf(trainerSettings);
             Objects.requireNonNull(modality, "modality");
             if (records < 1 || batch < 1 || threads < 1 || partitions < 1) {
                 throw new IllegalArgumentException("records, batch, threads and partitions must each be at least 1; got "
@@ -88,13 +108,14 @@ public final class PipelineBench {
 
         /** The same run in another work folder. */
         Options in(Path dir) {
-            return new Options(modality, records, batch, threads, partitions, seed, rate, guarantee, standIn, dir, progress);
+            return new Options(modality, records, batch, threads, partitions, seed, rate, guarantee, standIn, dir, progress,
+                    train, trainerSettings);
         }
 
         /** The same run with another batch size and rate. */
         Options with(int otherBatch, double otherRate) {
             return new Options(modality, records, otherBatch, threads, partitions, seed, otherRate, guarantee, standIn,
-                    workDir, progress);
+                    workDir, progress, train, trainerSettings);
         }
     }
 
@@ -132,8 +153,13 @@ public final class PipelineBench {
                  EventProducer producer = new EventProducer(Map.of(
                          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                          ProducerConfig.LINGER_MS_CONFIG, 5), registry);
-                 KafkaConsumer<String, byte[]> consumer = consumer(stack.bootstrapServers())) {
+                 KafkaConsumer<String, byte[]> consumer = consumer(stack.bootstrapServers());
+                 TrainingLoad training = options.train().isEmpty() ? null : TrainingLoad.start(stack, registry,
+                         options.workDir(), options.train(), options.trainerSettings(), options.seed())) {
                 pipeline.awaitRunning(Duration.ofMinutes(2));
+                if (training != null) {
+                    training.awaitStepping(Duration.ofMinutes(5));
+                }
                 String events = config.topics().events(options.modality());
                 consumer.subscribe(List.of(config.topics().embeddings(options.modality())));
                 Embedded embedded = new Embedded(new SpecificAvroDeserializer<>(registry, Embedding.class));
@@ -145,6 +171,7 @@ public final class PipelineBench {
                 // Generated before the clock starts: the bench times the pipeline, not the generator.
                 List<EventInput> timed = EventInputs.generated(options.modality(), options.records(), options.seed() + 2, "timed-");
                 CpuSplit.Snapshot cpuStart = CpuSplit.Snapshot.take();
+                Map<Modality, Long> stepsBefore = training == null ? Map.of() : training.steps();
                 long started = System.nanoTime();
                 // Produced beside the reading, so that a record's latency ends when its embedding is readable.
                 EventProducer.Schedule schedule = schedule(options.rate());
@@ -163,10 +190,16 @@ public final class PipelineBench {
                 sending.join();
                 CpuSplit cpu = CpuSplit.between(cpuStart, CpuSplit.Snapshot.take(), APPLICATION_ID);
                 Percentiles latency = new Percentiles(latencies);
+                PipelineBenchResult.Training beside = null;
+                if (training != null) {
+                    Map<Modality, Long> steps = new EnumMap<>(Modality.class);
+                    training.steps().forEach((m, n) -> steps.put(m, n - stepsBefore.get(m)));
+                    beside = new PipelineBenchResult.Training(steps, training.concurrentSteps());
+                }
                 return new PipelineBenchResult(encoder, options.records() / seconds, latency.at(0.50),
                         latency.at(0.99), latency.at(0.999), options.rate(), options.partitions(),
                         config.processingGuarantee(), cpu.microsPerRecord(options.records()),
-                        encoderCpu.microsPerRecord(options.records()).get("total"), options.standIn());
+                        encoderCpu.microsPerRecord(options.records()).get("total"), options.standIn(), beside);
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.d2vstreams.cli.bench;
 
+import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.bench.BenchResult;
 
 import java.util.LinkedHashMap;
@@ -21,10 +22,24 @@ import java.util.Map;
  * @param encoderCpuMicrosPerRecord process CPU microseconds per record of the bare-encoder run
  * @param standIn        the pipeline ran with the bench's constant-time stand-in instead of the model: its
  *                       figures are the stream's own ceiling, and {@link #ratio} says how far it outruns the encoder
+ * @param training       the trainer that trained beside the pipeline in the same process, null when none did
  */
 public record PipelineBenchResult(BenchResult encoder, double pipelineRps, double latencyP50Ms, double latencyP99Ms,
-                                  double latencyP999Ms, double offeredRate, int partitions, String guarantee, Map<String, Double> cpuMicrosPerRecord,
-                                  double encoderCpuMicrosPerRecord, boolean standIn) {
+                                  double latencyP999Ms, double offeredRate, int partitions, String guarantee,
+                                  Map<String, Double> cpuMicrosPerRecord, double encoderCpuMicrosPerRecord, boolean standIn,
+                                  Training training) {
+
+    /**
+     * A trainer beside the measured pipeline.
+     *
+     * @param steps           steps each modality's loop took during the timed round
+     * @param concurrentSteps its {@code trainer.concurrent.steps}
+     */
+    public record Training(Map<Modality, Long> steps, int concurrentSteps) {
+        public Training {
+            steps = Map.copyOf(steps);
+        }
+    }
 
     /** pipeline_rps / encoder_rps: the share of the bare encoder's speed that survives Kafka and exactly-once. */
     public double ratio() {
@@ -56,6 +71,16 @@ public record PipelineBenchResult(BenchResult encoder, double pipelineRps, doubl
         m.put("cpu_us_per_record", cpuMicrosPerRecord);
         m.put("encoder_cpu_us_per_record", round(encoderCpuMicrosPerRecord));
         m.put("pipeline_encoder", standIn ? StandInEncoders.DESCRIPTION : "the model");
+        if (training != null) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            for (Modality modality : Modality.values()) {
+                if (training.steps().containsKey(modality)) {
+                    t.put(modality.folderName(), training.steps().get(modality));
+                }
+            }
+            m.put("trainer_steps_during_timed", t);
+            m.put("trainer_concurrent_steps", training.concurrentSteps());
+        }
         return m;
     }
 

@@ -7,7 +7,9 @@ import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.trainer.TrainerWorker;
 import io.d2vstreams.trainer.gate.HeldOutLossCheck;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
@@ -16,8 +18,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * What a demo run saw on the output topics, per modality: embeddings, dead letters by
- * reason, and the model versions that made the embeddings. Renders the summary a person
+ * What a demo run saw on the output topics, per modality: embeddings, dead letters by reason,
+ * the model versions that made the embeddings (all of them, and those of the events produced
+ * after the refresh), and what the trainer did for that modality. Renders the summary a person
  * reads and the one-line JSON of DESIGN.md that tools read.
  */
 public final class DemoReport {
@@ -25,8 +28,12 @@ public final class DemoReport {
     public static final class ModalityCounts {
         private int produced;
         private int embedded;
+        private int embeddedAfterRefresh;
         private final SortedMap<String, Integer> deadLetters = new TreeMap<>();
         private final SortedSet<Integer> modelVersions = new TreeSet<>();
+        private final SortedSet<Integer> modelVersionsAfterRefresh = new TreeSet<>();
+        private TrainerWorker.Progress trainer;
+        private int refreshedTo;
 
         public int produced() {
             return produced;
@@ -47,12 +54,25 @@ public final class DemoReport {
         public SortedSet<Integer> modelVersions() {
             return modelVersions;
         }
+
+        /** Embeddings of the events produced once the pipeline served the trainer's version. */
+        public int embeddedAfterRefresh() {
+            return embeddedAfterRefresh;
+        }
+
+        /** The versions that embedded the events produced once the pipeline served the trainer's version. */
+        public SortedSet<Integer> modelVersionsAfterRefresh() {
+            return modelVersionsAfterRefresh;
+        }
+
+        /** The version the pipeline served when the demo saw the trainer's first accepted one; 0 if none. */
+        public int refreshedTo() {
+            return refreshedTo;
+        }
     }
 
     private final Map<Modality, ModalityCounts> counts = new EnumMap<>(Modality.class);
     private double wallSeconds;
-    private TrainerWorker.Progress trainer;
-    private int refreshedVersion;
 
     public DemoReport() {
         for (Modality modality : Modality.values()) {
@@ -64,20 +84,25 @@ public final class DemoReport {
         counts.get(modality).produced += records;
     }
 
-    void embedded(Modality modality, int modelVersion) {
+    void embedded(Modality modality, int modelVersion, boolean afterRefresh) {
         ModalityCounts c = counts.get(modality);
         c.embedded++;
         c.modelVersions.add(modelVersion);
+        if (afterRefresh) {
+            c.embeddedAfterRefresh++;
+            c.modelVersionsAfterRefresh.add(modelVersion);
+        }
     }
 
     void deadLettered(Modality modality, String reason) {
         counts.get(modality).deadLetters.merge(reason, 1, Integer::sum);
     }
 
-    /** What the trainer did, and the version the pipeline switched to during the run. */
-    void trainer(TrainerWorker.Progress progress, int refreshedVersion) {
-        this.trainer = progress;
-        this.refreshedVersion = refreshedVersion;
+    /** What the trainer did for one modality, and the version the pipeline switched it to during the run. */
+    void trainer(Modality modality, TrainerWorker.Progress progress, int refreshedTo) {
+        ModalityCounts c = counts.get(modality);
+        c.trainer = progress;
+        c.refreshedTo = refreshedTo;
     }
 
     void wallSeconds(double seconds) {
@@ -96,40 +121,51 @@ public final class DemoReport {
         return counts.values().stream().mapToInt(c -> c.embedded + c.deadLettered()).sum();
     }
 
-    /** The DESIGN.md shape: {@code {"text": {"embedded": n, "dlq": n, "model_versions": [...]}, ...}}. */
+    /**
+     * The DESIGN.md shape, {@code {"text": {"embedded": n, "dlq": n, "model_versions": [...]}, ...}},
+     * with, per modality, the dead letters by reason, the version the pipeline switched to
+     * ({@code refreshed_to}), what embedded the events produced after that ({@code after_refresh})
+     * and the trainer's steps, samples and gate decisions ({@code trainer}).
+     */
     public String toJson() {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         counts.forEach((modality, c) -> {
-            ObjectNode node = root.putObject(modality.name().toLowerCase(Locale.ROOT));
+            ObjectNode node = root.putObject(modality.folderName());
             node.put("embedded", c.embedded);
             node.put("dlq", c.deadLettered());
             ArrayNode versions = node.putArray("model_versions");
             c.modelVersions.forEach(versions::add);
             ObjectNode reasons = node.putObject("dlq_reasons");
             c.deadLetters.forEach(reasons::put);
-        });
-        if (trainer != null) {
-            ObjectNode node = root.putObject("trainer");
-            node.put("steps", trainer.completedSteps());
-            node.put("samples_read", trainer.samplesRead());
-            node.put("refreshed_to", refreshedVersion);
-            ArrayNode decisions = node.putArray("decisions");
-            for (TrainerWorker.Decision d : trainer.decisions()) {
-                ObjectNode decision = decisions.addObject();
-                decision.put("version", d.version());
-                decision.put("status", d.status().name());
-                decision.put("step", d.step());
-                Double loss = d.metrics().get(HeldOutLossCheck.CANDIDATE_METRIC);
-                Double activeLoss = d.metrics().get(HeldOutLossCheck.ACTIVE_METRIC);
-                if (loss != null) {
-                    decision.put("heldout_loss", loss);
-                }
-                if (activeLoss != null) {
-                    decision.put("previous_heldout_loss", activeLoss);
+            if (c.trainer != null) {
+                node.put("refreshed_to", c.refreshedTo);
+                ObjectNode after = node.putObject("after_refresh");
+                after.put("embedded", c.embeddedAfterRefresh);
+                ArrayNode afterVersions = after.putArray("model_versions");
+                c.modelVersionsAfterRefresh.forEach(afterVersions::add);
+                ObjectNode trainer = node.putObject("trainer");
+                trainer.put("steps", c.trainer.completedSteps());
+                trainer.put("samples_read", c.trainer.samplesRead());
+                trainer.put("heldout", c.trainer.heldOut());
+                ArrayNode decisions = trainer.putArray("decisions");
+                for (TrainerWorker.Decision d : c.trainer.decisions()) {
+                    ObjectNode decision = decisions.addObject();
+                    decision.put("version", d.version());
+                    decision.put("status", d.status().name());
+                    decision.put("step", d.step());
+                    Double loss = d.metrics().get(HeldOutLossCheck.CANDIDATE_METRIC);
+                    Double activeLoss = d.metrics().get(HeldOutLossCheck.ACTIVE_METRIC);
+                    if (loss != null) {
+                        decision.put("heldout_loss", loss);
+                    }
+                    if (activeLoss != null) {
+                        decision.put("previous_heldout_loss", activeLoss);
+                    }
+                    decision.put("reason", d.reason());
                 }
             }
-        }
+        });
         return root.toString();
     }
 
@@ -140,20 +176,51 @@ public final class DemoReport {
         out.append(String.format(Locale.ROOT, "%-6s %9s %9s %5s  %-16s %s%n", "", "produced", "embedded", "dlq",
                 "model versions", "dead letters by reason"));
         counts.forEach((modality, c) -> out.append(String.format(Locale.ROOT, "%-6s %9d %9d %5d  %-16s %s%n",
-                modality.name().toLowerCase(Locale.ROOT), c.produced, c.embedded, c.deadLettered(),
+                modality.folderName(), c.produced, c.embedded, c.deadLettered(),
                 c.modelVersions.isEmpty() ? "-" : c.modelVersions.toString(),
                 c.deadLetters.isEmpty() ? "-" : c.deadLetters.toString())));
-        if (trainer != null) {
-            out.append(String.format(Locale.ROOT, "trainer: %d data2vec steps on %d sampled texts; the pipeline switched text to v%d%n",
-                    trainer.completedSteps(), trainer.samplesRead(), refreshedVersion));
-            for (TrainerWorker.Decision d : trainer.decisions()) {
-                Double loss = d.metrics().get(HeldOutLossCheck.CANDIDATE_METRIC);
-                Double activeLoss = d.metrics().get(HeldOutLossCheck.ACTIVE_METRIC);
-                out.append(String.format(Locale.ROOT, "  v%d %s at step %d%s%n", d.version(), d.status(), d.step(),
-                        loss == null || activeLoss == null ? ""
-                                : String.format(Locale.ROOT, " (held-out loss %.3f, previous version %.3f)", loss, activeLoss)));
-            }
+        if (counts.values().stream().anyMatch(c -> c.trainer != null)) {
+            out.append(String.format(Locale.ROOT, "%-7s %5s %8s  %s%n", "trainer", "steps", "samples",
+                    "quality gate (held-out loss: candidate vs the version serving then)"));
+            counts.forEach((modality, c) -> {
+                if (c.trainer != null) {
+                    out.append(String.format(Locale.ROOT, "%-7s %5d %8d  %s%n", modality.folderName(),
+                            c.trainer.completedSteps(), c.trainer.samplesRead(), decisions(c.trainer.decisions())));
+                }
+            });
+            List<String> after = new ArrayList<>();
+            counts.forEach((modality, c) -> {
+                if (c.trainer != null) {
+                    after.add(String.format(Locale.ROOT, "%d %s with %s", c.embeddedAfterRefresh, plural(modality),
+                            c.modelVersionsAfterRefresh));
+                }
+            });
+            out.append("once each served a trained version: ").append(String.join(", ", after))
+                    .append(System.lineSeparator());
         }
         return out.toString();
+    }
+
+    private static String decisions(List<TrainerWorker.Decision> decisions) {
+        if (decisions.isEmpty()) {
+            return "-";
+        }
+        List<String> parts = new ArrayList<>();
+        for (TrainerWorker.Decision d : decisions) {
+            Double loss = d.metrics().get(HeldOutLossCheck.CANDIDATE_METRIC);
+            Double activeLoss = d.metrics().get(HeldOutLossCheck.ACTIVE_METRIC);
+            parts.add(String.format(Locale.ROOT, "v%d %s at step %d%s", d.version(), d.status(), d.step(),
+                    loss == null || activeLoss == null ? ""
+                            : String.format(Locale.ROOT, " (%.3f vs %.3f)", loss, activeLoss)));
+        }
+        return String.join(", ", parts);
+    }
+
+    private static String plural(Modality modality) {
+        return switch (modality) {
+            case TEXT -> "texts";
+            case IMAGE -> "images";
+            case AUDIO -> "clips";
+        };
     }
 }

@@ -45,16 +45,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * A finite run of the whole loop on the embedded default in a temporary directory: embedded
  * broker and registry, the pipeline and the trainer; generated text, images and audio (a few of
- * each deliberately bad); the trainer learns from the sampled texts until the quality gate
- * accepts a new version and the pipeline serves it; more texts are embedded with that version;
- * and every output is read with {@code read_committed} until each input has its one result.
+ * each deliberately bad); the trainer learns from the sampled events of every modality until the
+ * quality gate has accepted a new version of each and the pipeline serves it; a further share of
+ * each modality is embedded with those versions; and every output is read with
+ * {@code read_committed} until each input has its one result.
  */
 public final class DemoRun {
     /**
@@ -72,6 +75,8 @@ public final class DemoRun {
     }
 
     private static final long SEED = 7;
+    /** Id prefix of the events produced after every modality's refresh. */
+    static final String AFTER_REFRESH = "after-refresh-";
 
     private DemoRun() {
     }
@@ -89,10 +94,12 @@ public final class DemoRun {
                 long deadline = System.nanoTime() + options.timeout().toNanos();
                 try (TrainerWorker trainer = TrainerWorker.start(trainerConfig(stack, dir))) {
                     produce(config, registry, options.records(), report);
-                    int refreshed = awaitRefresh(trainer, pipeline, deadline, options.progress());
-                    report.produced(Modality.TEXT, produceTextAfterRefresh(config, registry, Math.max(1, options.records() / 2)));
+                    Map<Modality, Integer> refreshed = awaitRefresh(trainer, pipeline, deadline, options.progress());
+                    produceAfterRefresh(config, registry, Math.max(1, options.records() / 2), report);
                     collect(config, registry, report, options, deadline);
-                    report.trainer(trainer.progress(Modality.TEXT), refreshed);
+                    for (Modality modality : trainer.modalities()) {
+                        report.trainer(modality, trainer.progress(modality), refreshed.get(modality));
+                    }
                 }
             } catch (java.util.concurrent.TimeoutException e) {
                 throw new IllegalStateException(e.getMessage(), e);
@@ -107,26 +114,32 @@ public final class DemoRun {
     }
 
     /**
-     * The pipeline on the embedded stack. Every good text is sampled for training (the default
-     * samples a fifth), so that the trainer has enough data for a refresh within the demo.
+     * The pipeline on the embedded stack. Every good event of each modality is sampled for
+     * training (the default samples a fifth, at most 50 texts and 10 images or clips a second),
+     * so that the trainer has enough data for a refresh of each within the demo.
      */
     private static PipelineConfig pipelineConfig(DevStack stack, Path dir) {
-        return PipelineConfig.from(Map.of(
-                PipelineConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
-                PipelineConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
-                PipelineConfig.APPLICATION_ID, "d2v-demo",
-                PipelineConfig.TOPIC_PARTITIONS, "2",
-                PipelineConfig.METRICS_PORT, "0",
-                PipelineConfig.SAMPLING_TEXT_RATE, "1.0",
-                PipelineConfig.SAMPLING_TEXT_MAX_PER_SECOND, "10000",
-                PipelineConfig.MODEL_STORE_DIR, dir.resolve("models").toString()));
+        return PipelineConfig.from(Map.ofEntries(
+                Map.entry(PipelineConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers()),
+                Map.entry(PipelineConfig.SCHEMA_REGISTRY_URL, stack.registryUrl()),
+                Map.entry(PipelineConfig.APPLICATION_ID, "d2v-demo"),
+                Map.entry(PipelineConfig.TOPIC_PARTITIONS, "2"),
+                Map.entry(PipelineConfig.METRICS_PORT, "0"),
+                Map.entry(PipelineConfig.SAMPLING_TEXT_RATE, "1.0"),
+                Map.entry(PipelineConfig.SAMPLING_TEXT_MAX_PER_SECOND, "10000"),
+                Map.entry(PipelineConfig.SAMPLING_IMAGE_RATE, "1.0"),
+                Map.entry(PipelineConfig.SAMPLING_IMAGE_MAX_PER_SECOND, "10000"),
+                Map.entry(PipelineConfig.SAMPLING_AUDIO_RATE, "1.0"),
+                Map.entry(PipelineConfig.SAMPLING_AUDIO_MAX_PER_SECOND, "10000"),
+                Map.entry(PipelineConfig.MODEL_STORE_DIR, dir.resolve("models").toString())));
     }
 
     /**
-     * The trainer on the same stack and model store, with the demo's small settings: each step
-     * trains on one fresh sample and seven replayed ones, and a candidate is exported every 12
-     * steps, so a few dozen sampled texts are enough for a refresh; a third of the samples are
-     * held out for the gate, which wants at least 8.
+     * The trainer on the same stack and model store, training its default modalities (text,
+     * images and audio), with the demo's small settings: each step trains on one fresh sample and
+     * seven replayed ones, and a candidate is exported every 12 steps, so a few dozen sampled
+     * events of a modality are enough for a refresh; a third of the samples are held out for the
+     * gate, which wants at least 8.
      */
     private static TrainerWorkerConfig trainerConfig(DevStack stack, Path dir) {
         return TrainerWorkerConfig.from(Map.of(
@@ -141,56 +154,94 @@ public final class DemoRun {
     }
 
     /**
-     * Waits until the trainer has a version accepted by the quality gate and the pipeline serves
-     * it; returns that version. Fails with what the trainer got to if that does not happen in time.
+     * Waits until, for every modality the trainer trains, the quality gate has accepted a version
+     * and the pipeline serves it; returns that version per modality. Fails with what the trainer
+     * got to if that does not happen in time.
      */
-    private static int awaitRefresh(TrainerWorker trainer, EmbeddingPipeline pipeline, long deadline, PrintStream progress)
-            throws InterruptedException {
-        long lastShown = -1;
+    private static Map<Modality, Integer> awaitRefresh(TrainerWorker trainer, EmbeddingPipeline pipeline, long deadline,
+                                                       PrintStream progress) throws InterruptedException {
+        Map<Modality, Integer> refreshed = new EnumMap<>(Modality.class);
+        String lastShown = "";
         while (true) {
-            TrainerWorker.Progress now = trainer.progress(Modality.TEXT);
             if (trainer.failure().isPresent()) {
                 throw new IllegalStateException("the trainer stopped: " + trainer.failure().get().getMessage(),
                         trainer.failure().get());
             }
-            List<Integer> accepted = now.acceptedVersions();
-            if (!accepted.isEmpty()) {
-                int version = accepted.get(accepted.size() - 1);
-                if (pipeline.activeModel(Modality.TEXT).version() >= version) {
+            List<String> training = new ArrayList<>();
+            for (Modality modality : trainer.modalities()) {
+                TrainerWorker.Progress now = trainer.progress(modality);
+                List<Integer> accepted = now.acceptedVersions();
+                if (!refreshed.containsKey(modality) && !accepted.isEmpty()
+                        && pipeline.activeModel(modality).version() >= accepted.get(0)) {
+                    int serving = pipeline.activeModel(modality).version();
+                    refreshed.put(modality, serving);
                     if (progress != null) {
-                        progress.printf("model refresh: text v%d accepted by the quality gate at step %d, now serving%n",
-                                version, now.completedSteps());
+                        progress.printf("model refresh: %s v%d accepted by the quality gate, now serving (step %d)%n",
+                                modality.folderName(), serving, now.completedSteps());
                     }
-                    return version;
+                }
+                if (!refreshed.containsKey(modality)) {
+                    training.add(String.format(Locale.ROOT, "%s step %d (%d samples, loss %.3f)", modality.folderName(),
+                            now.completedSteps(), now.samplesRead(), now.lastLoss()));
                 }
             }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no text model refresh in time: the trainer read " + now.samplesRead()
-                        + " samples (" + now.heldOut() + " held out), ran " + now.completedSteps() + " steps, decisions "
-                        + now.decisions() + "; try more --records or a longer --timeout");
+            if (refreshed.size() == trainer.modalities().size()) {
+                return refreshed;
             }
-            if (progress != null && now.completedSteps() / 5 != lastShown) {
-                lastShown = now.completedSteps() / 5;
-                progress.printf("training: step %d, %d samples read, loss %.3f%n", now.completedSteps(), now.samplesRead(),
-                        now.lastLoss());
+            if (System.nanoTime() > deadline) {
+                StringBuilder got = new StringBuilder();
+                for (Modality modality : trainer.modalities()) {
+                    TrainerWorker.Progress now = trainer.progress(modality);
+                    got.append(String.format(Locale.ROOT, "; %s: %d samples read (%d held out), %d steps, decisions %s",
+                            modality.folderName(), now.samplesRead(), now.heldOut(), now.completedSteps(), now.decisions()));
+                }
+                throw new IllegalStateException("no model refresh of every modality in time, refreshed " + refreshed
+                        + got + "; try more --records or a longer --timeout");
+            }
+            // One line whenever a modality has taken five more steps.
+            StringBuilder shown = new StringBuilder();
+            for (Modality modality : trainer.modalities()) {
+                shown.append(trainer.progress(modality).completedSteps() / 5).append(',');
+            }
+            if (progress != null && !shown.toString().equals(lastShown)) {
+                lastShown = shown.toString();
+                progress.println("training: " + String.join(", ", training));
             }
             Thread.sleep(100);
         }
     }
 
-    /** Texts produced after the refresh: the pipeline embeds them with the trainer's version. */
-    private static int produceTextAfterRefresh(PipelineConfig config, SchemaRegistryClient registry, int records) {
+    /**
+     * A further share of every modality, produced once each serves a trained version: the
+     * pipeline embeds these with the trainer's versions. Their ids start with
+     * {@link #AFTER_REFRESH}, which is how the report tells them apart.
+     */
+    private static void produceAfterRefresh(PipelineConfig config, SchemaRegistryClient registry, int records,
+                                            DemoReport report) {
+        Topics topics = config.topics();
         try (KafkaProducer<String, byte[]> producer = producer(config);
-             SpecificAvroSerializer<TextEvent> serializer = new SpecificAvroSerializer<>(registry)) {
-            String topic = config.topics().events(Modality.TEXT);
+             SpecificAvroSerializer<TextEvent> texts = new SpecificAvroSerializer<>(registry);
+             SpecificAvroSerializer<ImageEvent> images = new SpecificAvroSerializer<>(registry);
+             SpecificAvroSerializer<AudioEvent> clips = new SpecificAvroSerializer<>(registry)) {
+            String textTopic = topics.events(Modality.TEXT);
             List<SampleTexts.Sample> samples = SampleTexts.generate(records, SEED + 1);
             for (int i = 0; i < samples.size(); i++) {
-                String id = "text-refreshed-" + i;
-                producer.send(new ProducerRecord<>(topic, id, serializer.serialize(topic, TextEvent.newBuilder().setId(id)
+                String id = AFTER_REFRESH + "text-" + i;
+                producer.send(new ProducerRecord<>(textTopic, id, texts.serialize(textTopic, TextEvent.newBuilder().setId(id)
                         .setText(samples.get(i).text()).setTimestampMs(System.currentTimeMillis()).build())));
             }
+            List<byte[]> imageFiles = GeneratedMedia.images(records, SEED + 1);
+            for (int i = 0; i < imageFiles.size(); i++) {
+                sendImage(producer, images, topics.events(Modality.IMAGE), AFTER_REFRESH + "image-" + i, imageFiles.get(i), null);
+            }
+            List<byte[]> clipFiles = GeneratedMedia.clips(records, SEED + 1);
+            for (int i = 0; i < clipFiles.size(); i++) {
+                sendAudio(producer, clips, topics.events(Modality.AUDIO), AFTER_REFRESH + "audio-" + i, clipFiles.get(i));
+            }
             producer.flush();
-            return samples.size();
+            report.produced(Modality.TEXT, samples.size());
+            report.produced(Modality.IMAGE, imageFiles.size());
+            report.produced(Modality.AUDIO, clipFiles.size());
         }
     }
 
@@ -309,7 +360,8 @@ public final class DemoRun {
                                 header(record, DeadLetterHeaders.REASON));
                     } else {
                         Embedding embedding = embeddings.deserialize(record.topic(), record.value());
-                        report.embedded(Modality.valueOf(embedding.getModality().name()), embedding.getModelVersion());
+                        report.embedded(Modality.valueOf(embedding.getModality().name()), embedding.getModelVersion(),
+                                embedding.getId().startsWith(AFTER_REFRESH));
                     }
                     if (bar != null) {
                         bar.step();

@@ -29,7 +29,7 @@ class PipelineSweepTest {
                 Device.CPU, 2, 1, 2 * rps, 10, 20, 1, 1, 1, 1, 0.1, 10, 100, 100);
         double p99 = rate == 0 ? 2000 : 50 + rate / rps * 400;
         return new PipelineBenchResult(encoder, rate == 0 ? rps : rate, p99 / 2, p99, p99 * 1.2, rate, 1,
-                "exactly_once_v2", Map.of("total", 100.0), 50, false);
+                "exactly_once_v2", Map.of("total", 100.0), 50, false, null);
     }
 
     @Test

@@ -77,7 +77,11 @@ public interface Data2VecModality<I, B, M> extends AutoCloseable {
      */
     B batch(List<I> inputs);
 
-    /** Why {@link #batch} would leave this input out, empty when it would not (and for a modality that refuses instead). */
+    /**
+     * Why this input cannot be preprocessed ({@link #batch} would leave it out, or refuse its
+     * batch), empty when it can; the worker sets such inputs aside on arrival. Empty for a
+     * modality whose every input preprocesses (text).
+     */
     default java.util.Optional<String> rejectReason(I input) {
         return java.util.Optional.empty();
     }

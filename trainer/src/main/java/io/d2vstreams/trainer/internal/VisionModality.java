@@ -18,6 +18,7 @@ import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
@@ -129,6 +130,23 @@ public final class VisionModality implements Data2VecModality<byte[], ImageBatch
             }
         }
         return new ImageBatch(values, images.size(), visionConfig.numChannels(), visionConfig.imageSize());
+    }
+
+    /**
+     * The reason preprocessing refuses the image (corrupt, a header declaring too many pixels,
+     * an unsupported format), as {@link #batch} would. The worker asks on arrival and sets such a
+     * sample aside, so that the batches, which refuse a bad image whole, never get one: the
+     * sampling topology samples inline content before the pipeline validates it, so a stream's
+     * corrupt images reach the trainer too. Costs one extra preprocessing per sample.
+     */
+    @Override
+    public Optional<String> rejectReason(byte[] input) {
+        try {
+            preprocessor.preprocessInto(input, FloatBuffer.allocate(preprocessor.outputLength()));
+            return Optional.empty();
+        } catch (PreprocessException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     @Override
