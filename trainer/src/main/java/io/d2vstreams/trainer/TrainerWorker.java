@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * offsets, and every so often exports a candidate version, runs the quality gate and announces it
  * ACTIVE or REJECTED on {@code d2v.models}, where the pipeline picks it up. The loops poll
  * independently but compute in turns ({@link ComputeTurns}, {@code trainer.concurrent.steps}):
- * by default one step of one modality at a time, so training three modalities takes the CPU
- * that training one would.
+ * by default one step of one modality at a time, on one libtorch thread
+ * ({@code trainer.threads}), so that training three modalities takes the CPU one loop on one
+ * core would, and a pipeline beside it keeps the rest.
  *
  * <pre>{@code
  * try (TrainerWorker worker = TrainerWorker.start(TrainerWorkerConfig.from(settings).forDemo())) {
@@ -154,6 +155,9 @@ public final class TrainerWorker implements AutoCloseable {
 
     static TrainerWorker start(TrainerWorkerConfig config, CandidateExporter exporter) {
         Objects.requireNonNull(config, "config");
+        // Before any loop computes: libtorch's thread count is the process's, and a pipeline may share the cores.
+        int threads = io.d2vstreams.trainer.internal.DjlEnvironment.intraOpThreads(config.threads());
+        LOG.info("event=trainer_threads intra_op={} concurrent_steps={}", threads, config.concurrentSteps());
         TrainerWorker worker = new TrainerWorker(config, exporter);
         for (Running r : worker.loops.values()) {
             LOG.info("event=trainer_worker_starting modality={} group={} checkpoint_dir={} settings={}",

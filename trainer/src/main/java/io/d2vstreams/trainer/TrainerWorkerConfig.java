@@ -57,6 +57,11 @@ public final class TrainerWorkerConfig {
             + "or an export and its gate). 1 makes the loops take turns, one step each in the order they asked, so a "
             + "trainer of three modalities takes the CPU one of them would and leaves the rest to a pipeline beside it; "
             + "raise it where cores or a GPU are to spare.";
+    public static final String THREADS = "trainer.threads";
+    private static final String THREADS_DOC = "libtorch intra-op threads for the training steps, for the whole process (libtorch "
+            + "keeps one count). 1 leaves the other cores to a pipeline beside the trainer (d2v up, or the same host): on "
+            + "2 cores the tiny encoders took as many steps with 1 as with 2 while the pipeline kept more of its "
+            + "throughput. 0 lets libtorch choose (one per core), for a trainer on a machine of its own.";
     public static final String CHECKPOINT_DIR = "trainer.checkpoint.dir";
     private static final String CHECKPOINT_DIR_DOC = "Root of the trainer's checkpoints (weights, optimizer, step, consumer offsets): each modality keeps its own in <dir>/<modality> (text, image, audio); a restart continues from the newest usable one. TEXT checkpoints written directly in <dir> by earlier versions are restored once, then written to <dir>/text.";
     public static final String BATCH_SIZE = "trainer.batch.size";
@@ -122,6 +127,7 @@ public final class TrainerWorkerConfig {
             .define(MODEL_SEED, Type.LONG, 42L, Importance.LOW, MODEL_SEED_DOC)
             .define(MODALITIES, Type.STRING, "TEXT,IMAGE,AUDIO", new ModalitiesValidator(), Importance.HIGH, MODALITIES_DOC)
             .define(CONCURRENT_STEPS, Type.INT, 1, Range.between(1, 64), Importance.MEDIUM, CONCURRENT_STEPS_DOC)
+            .define(THREADS, Type.INT, 1, Range.between(0, 1024), Importance.MEDIUM, THREADS_DOC)
             .define(CHECKPOINT_DIR, Type.STRING, "d2v-data/checkpoints", Importance.HIGH, CHECKPOINT_DIR_DOC)
             .define(BATCH_SIZE, Type.INT, 16, Range.between(1, 4096), Importance.MEDIUM, BATCH_SIZE_DOC)
             .define(MAX_TOKENS, Type.INT, 128, Range.between(3, 65_536), Importance.MEDIUM, MAX_TOKENS_DOC)
@@ -165,6 +171,7 @@ public final class TrainerWorkerConfig {
     private final long modelSeed;
     private final List<Modality> modalities;
     private final int concurrentSteps;
+    private final int threads;
     private final Path checkpointDir;
     private final Map<Modality, TrainerConfig> training;
     private final int replayCapacity;
@@ -195,6 +202,7 @@ public final class TrainerWorkerConfig {
         this.modelSeed = parsed.getLong(MODEL_SEED);
         this.modalities = parseModalities(parsed.getString(MODALITIES));
         this.concurrentSteps = parsed.getInt(CONCURRENT_STEPS);
+        this.threads = parsed.getInt(THREADS);
         this.checkpointDir = Path.of(parsed.getString(CHECKPOINT_DIR));
         Map<Modality, TrainerConfig> perModality = new EnumMap<>(Modality.class);
         for (Modality m : TrainingModality.trainable()) {
@@ -327,6 +335,11 @@ public final class TrainerWorkerConfig {
     /** How many loops may compute at once; 1 makes them take turns step by step. */
     public int concurrentSteps() {
         return concurrentSteps;
+    }
+
+    /** libtorch intra-op threads for the process; 0 leaves libtorch's own choice. */
+    public int threads() {
+        return threads;
     }
 
     public String bootstrapServers() {

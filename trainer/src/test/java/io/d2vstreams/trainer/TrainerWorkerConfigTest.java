@@ -30,6 +30,7 @@ class TrainerWorkerConfigTest {
         assertThat(c.exportInterval()).as("time trigger off").isEqualTo(Duration.ZERO);
         assertThat(c.modalities()).as("trains every modality").containsExactly(Modality.TEXT, Modality.IMAGE, Modality.AUDIO);
         assertThat(c.concurrentSteps()).as("the loops take turns at the CPU").isEqualTo(1);
+        assertThat(c.threads()).as("one libtorch thread, the other cores left to a pipeline beside it").isEqualTo(1);
         assertThat(c.groupId(Modality.AUDIO)).as("AUDIO's consumer group").isEqualTo("d2v-trainer-audio");
         assertThat(c.checkpointDir(Modality.TEXT)).as("TEXT's checkpoint folder")
                 .isEqualTo(Path.of("d2v-data", "checkpoints", "text"));
@@ -162,6 +163,10 @@ class TrainerWorkerConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("trainer.batch.size").hasMessageContaining("zero");
         assertThatThrownBy(() -> TrainerWorkerConfig.from(Map.of("trainer.replay.fresh.fraction", "1.5")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("trainer.replay.fresh.fraction");
+        assertThatThrownBy(() -> TrainerWorkerConfig.from(Map.of("trainer.threads", "-1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("trainer.threads");
+        assertThatThrownBy(() -> TrainerWorkerConfig.from(Map.of("trainer.concurrent.steps", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("trainer.concurrent.steps");
         assertThatThrownBy(() -> TrainerWorkerConfig.from(Map.of("trainer.device", "tpu")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("trainer.device");
         assertThatThrownBy(() -> TrainerWorkerConfig.from(Map.of("trainer.heldout.size", "8", "gate.heldout.min", "16")))

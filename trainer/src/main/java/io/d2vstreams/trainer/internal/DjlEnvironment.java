@@ -42,6 +42,24 @@ public final class DjlEnvironment {
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
     }
 
+    /**
+     * Sets libtorch's intra-op thread count for the whole process (the engine is loaded first).
+     * libtorch keeps one count, read lazily by every thread that runs a parallel operator, so it
+     * applies to every training loop; 0 leaves libtorch's own choice (one per core).
+     *
+     * @return the count libtorch uses from now on
+     */
+    public static int intraOpThreads(int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0, was " + threads);
+        }
+        pytorch();
+        if (threads > 0 && ai.djl.pytorch.jni.JniUtils.getNumThreads() != threads) {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+        }
+        return ai.djl.pytorch.jni.JniUtils.getNumThreads();
+    }
+
     /** Where to train: CUDA when asked for and visible to libtorch, else CPU with one WARN line. */
     public static ai.djl.Device device(Engine engine, Device wanted) {
         if (wanted == Device.CUDA) {
