@@ -8,6 +8,7 @@ import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.trainer.gate.GateThresholds;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.DisplayName;
@@ -59,6 +60,13 @@ class TrainerWorkerConfigTest {
         assertThat(set.training(Modality.IMAGE).learningRate()).as("set: one rate for every modality").isEqualTo(2e-3);
         assertThat(set.training(Modality.TEXT).learningRate()).isEqualTo(2e-3);
         assertThat(set.training(Modality.TEXT).warmupSteps()).isEqualTo(7);
+
+        TrainerWorkerConfig one = TrainerWorkerConfig.from(Map.of("trainer.learning.rate", "2e-3",
+                "trainer.image.learning.rate", "1e-3"));
+        assertThat(one.training(Modality.IMAGE).learningRate()).as("one modality's rate over the common one").isEqualTo(1e-3);
+        assertThat(one.training(Modality.TEXT).learningRate()).as("the others keep the common one").isEqualTo(2e-3);
+        assertThat(TrainerWorkerConfig.from(Map.of("trainer.audio.learning.rate", "3e-4")).training(Modality.TEXT).learningRate())
+                .as("only that modality's").isEqualTo(TrainerConfig.builder().build().learningRate());
     }
 
     @Test
@@ -175,16 +183,20 @@ class TrainerWorkerConfigTest {
     }
 
     @Test
-    @DisplayName("demo settings export after 20 steps without warm-up, keep each modality's learning rate, crop clips to 1 s, and with() keeps what was set before")
+    @DisplayName("demo settings export after 20 steps without warm-up, keep TEXT's and AUDIO's learning rates, train IMAGE at 1e-3, crop clips to 1 s, and with() keeps what was set before")
     void demoAndWith() {
         TrainerWorkerConfig demo = TrainerWorkerConfig.from(Map.of("application.id", "demo")).forDemo();
         assertThat(demo.exportIntervalSteps()).isEqualTo(20);
         assertThat(demo.training().batchSize()).isEqualTo(8);
         for (Modality m : demo.modalities()) {
             assertThat(demo.training(m).warmupSteps()).as("%s warm-up", m).isZero();
+        }
+        for (Modality m : List.of(Modality.TEXT, Modality.AUDIO)) {
             assertThat(demo.training(m).learningRate()).as("%s learning rate: its recipe's", m)
                     .isEqualTo(TrainingModality.of(m).trainingDefaults().build().learningRate());
         }
+        assertThat(demo.training(Modality.IMAGE).learningRate()).as("IMAGE without its warm-up: a third of its recipe's rate")
+                .isEqualTo(1e-3);
         assertThat(demo.training(Modality.IMAGE).learningRate()).as("IMAGE's rate is not TEXT's")
                 .isGreaterThan(demo.training(Modality.TEXT).learningRate());
         assertThat(demo.training(Modality.AUDIO).maxAudioSeconds()).as("clips cropped for short CPU steps").isEqualTo(1.0);
