@@ -1,14 +1,19 @@
 package io.d2vstreams.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.d2vstreams.cli.bench.LearningPlots;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.trainer.TrainerConfig;
 import io.d2vstreams.trainer.bench.LinearProbeBench;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -69,6 +74,15 @@ final class BenchProbeCommand implements Callable<Integer> {
             description = "The trainer's seed: masks, dropout, regression head (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--seeds", defaultValue = "1", paramLabel = "N",
+            description = "Repeat the whole measurement with N trainer seeds, --seed, --seed + 1, ... (default: ${DEFAULT-VALUE}):"
+                    + " one run says little about a method whose masks and head are random.")
+    int seeds;
+
+    @Option(names = "--plot", paramLabel = "FILE.png",
+            description = "Also draw the probe accuracy of the seeded and the trained encoder, per seed, into this PNG.")
+    Path plot;
+
     @Option(names = "--json", description = "Make the last line of stdout one JSON object with the figures.")
     boolean json;
 
@@ -80,34 +94,38 @@ final class BenchProbeCommand implements Callable<Integer> {
             case AUDIO -> TrainerConfig.audioBuilder();
             default -> TrainerConfig.builder();
         }).build();
-        TrainerConfig config = defaults.toBuilder().batchSize(batch)
-                .learningRate(learningRate != null ? learningRate : defaults.learningRate())
-                .warmupSteps(warmupSteps != null ? warmupSteps : defaults.warmupSteps())
-                .topK(topK != null ? topK : defaults.topK())
-                .targetLayer(targetLayer != null ? targetLayer : defaults.targetLayer())
-                .tau(tauStart != null ? tauStart : defaults.tauStart(), tauEnd != null ? tauEnd : defaults.tauEnd(),
-                        defaults.tauAnnealSteps())
-                .maskProb(maskProb != null ? maskProb : defaults.maskProb()).seed(seed).build();
-        LinearProbeBench.Result r;
-        try (TemporaryDirectory work = TemporaryDirectory.create("d2v-bench-probe");
-             StderrProgress progress = new StderrProgress("data2vec steps")) {
-            LinearProbeBench.Options options = LinearProbeBench.Options.of(steps, config);
-            r = switch (modality) {
-                case IMAGE -> LinearProbeBench.runImages(options, work.path(), progress::update);
-                case AUDIO -> LinearProbeBench.runAudio(options, work.path(), progress::update);
-                default -> LinearProbeBench.run(options, work.path(), progress::update);
-            };
+        if (seeds < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--seeds must be at least 1, got " + seeds);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "probe accuracy (%d train, %d test %s): seeded v%d %.3f, trained v%d %.3f (%+.1f points)%n",
-                r.trainExamples(), r.testExamples(), switch (modality) {
-                    case IMAGE -> "images";
-                    case AUDIO -> "clips";
-                    default -> "sentences";
-                },
-                r.initialVersion(), r.probeAccuracyInitial(), r.trainedVersion(), r.probeAccuracyTrained(), r.pointsGained());
-        out.printf(Locale.ROOT, "held-out data2vec loss: %.4f before, %.4f after %d steps of batch %d; %.1f s in all%n",
-                r.heldOutLossInitial(), r.heldOutLossTrained(), r.steps(), r.batch(), r.wallSeconds());
+        List<LearningPlots.SeededProbe> runs = new ArrayList<>();
+        for (long runSeed = seed; runSeed < seed + seeds; runSeed++) {
+            LinearProbeBench.Result r = measure(defaults, runSeed);
+            runs.add(new LearningPlots.SeededProbe(runSeed, r));
+            out.printf(Locale.ROOT, "seed %d: probe accuracy (%d train, %d test %s): seeded v%d %.3f, trained v%d %.3f (%+.1f points)%n",
+                    runSeed, r.trainExamples(), r.testExamples(), switch (modality) {
+                        case IMAGE -> "images";
+                        case AUDIO -> "clips";
+                        default -> "sentences";
+                    },
+                    r.initialVersion(), r.probeAccuracyInitial(), r.trainedVersion(), r.probeAccuracyTrained(), r.pointsGained());
+            out.printf(Locale.ROOT, "seed %d: held-out data2vec loss: %.4f before, %.4f after %d steps of batch %d; %.1f s in all%n",
+                    runSeed, r.heldOutLossInitial(), r.heldOutLossTrained(), r.steps(), r.batch(), r.wallSeconds());
+            out.flush();
+        }
+        double meanGain = runs.stream().mapToDouble(run -> run.result().pointsGained()).average().orElseThrow();
+        if (seeds > 1) {
+            out.printf(Locale.ROOT, "mean over %d seeds: %+.1f points (min %+.1f, max %+.1f)%n", seeds, meanGain,
+                    runs.stream().mapToDouble(run -> run.result().pointsGained()).min().orElseThrow(),
+                    runs.stream().mapToDouble(run -> run.result().pointsGained()).max().orElseThrow());
+        }
+        if (plot != null) {
+            LearningPlots.writeProbeAccuracies(runs, String.format(Locale.ROOT, "%s linear probe, %d data2vec steps",
+                    modality.folderName(), steps), plot);
+            out.println("plot: " + plot);
+        }
+        TrainerConfig config = configFor(defaults, seed);
+        LinearProbeBench.Result r = runs.get(0).result();
         if (json) {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("modality", modality.folderName());
@@ -130,9 +148,40 @@ final class BenchProbeCommand implements Callable<Integer> {
             fields.put("probe_train", r.trainExamples());
             fields.put("probe_test", r.testExamples());
             fields.put("wall_s", r.wallSeconds());
+            if (seeds > 1) {
+                fields.put("mean_points_gained", meanGain);
+                fields.put("runs", runs.stream().map(run -> Map.<String, Object>of("seed", run.seed(),
+                        "probe_accuracy_initial", run.result().probeAccuracyInitial(),
+                        "probe_accuracy_trained", run.result().probeAccuracyTrained(),
+                        "points_gained", run.result().pointsGained())).toList());
+            }
             out.println(new ObjectMapper().writeValueAsString(fields));
         }
         out.flush();
         return 0;
+    }
+
+    private LinearProbeBench.Result measure(TrainerConfig defaults, long runSeed) throws Exception {
+        try (TemporaryDirectory work = TemporaryDirectory.create("d2v-bench-probe");
+             StderrProgress progress = new StderrProgress("data2vec steps, seed " + runSeed)) {
+            LinearProbeBench.Options options = LinearProbeBench.Options.of(steps, configFor(defaults, runSeed));
+            return switch (modality) {
+                case IMAGE -> LinearProbeBench.runImages(options, work.path(), progress::update);
+                case AUDIO -> LinearProbeBench.runAudio(options, work.path(), progress::update);
+                default -> LinearProbeBench.run(options, work.path(), progress::update);
+            };
+        }
+    }
+
+    /** The modality's trainer defaults with every option given on the command line, and this seed. */
+    private TrainerConfig configFor(TrainerConfig defaults, long runSeed) {
+        return defaults.toBuilder().batchSize(batch)
+                .learningRate(learningRate != null ? learningRate : defaults.learningRate())
+                .warmupSteps(warmupSteps != null ? warmupSteps : defaults.warmupSteps())
+                .topK(topK != null ? topK : defaults.topK())
+                .targetLayer(targetLayer != null ? targetLayer : defaults.targetLayer())
+                .tau(tauStart != null ? tauStart : defaults.tauStart(), tauEnd != null ? tauEnd : defaults.tauEnd(),
+                        defaults.tauAnnealSteps())
+                .maskProb(maskProb != null ? maskProb : defaults.maskProb()).seed(runSeed).build();
     }
 }

@@ -1,11 +1,13 @@
 package io.d2vstreams.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.d2vstreams.cli.bench.LearningPlots;
 import io.d2vstreams.runtime.Device;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.trainer.TrainerConfig;
 import io.d2vstreams.trainer.bench.TrainerBench;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +58,10 @@ final class BenchTrainerCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Make the last line of stdout one JSON object with the figures.")
     boolean json;
 
+    @Option(names = "--plot", paramLabel = "FILE.png",
+            description = "Also draw the held-out loss against the training step into this PNG.")
+    Path plot;
+
     @Override
     public Integer call() throws Exception {
         Logging.quietUnlessVerbose(spec);
@@ -81,6 +87,11 @@ final class BenchTrainerCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "batch loss: first %.3f, last tenth %.3f%n", r.trainLossFirst(), r.trainLossLast());
         for (TrainerBench.LossPoint p : r.heldOut()) {
             out.printf(Locale.ROOT, "held-out loss at step %d: %.4f%n", p.step(), p.heldOutLoss());
+        }
+        if (plot != null) {
+            LearningPlots.writeLossCurve(r.heldOut(), String.format(Locale.ROOT, "%s trainer: held-out loss, batch %d",
+                    modality.folderName(), r.batch()), plot);
+            out.println("plot: " + plot);
         }
         if (json) {
             Map<String, Object> fields = new LinkedHashMap<>();

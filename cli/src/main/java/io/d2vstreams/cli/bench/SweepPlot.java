@@ -1,6 +1,5 @@
 package io.d2vstreams.cli.bench;
 
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
@@ -27,8 +26,7 @@ public final class SweepPlot {
         if (points.isEmpty()) {
             throw new IllegalArgumentException("nothing to plot: the sweep has no points");
         }
-        BitmapEncoder.saveBitmap(List.of(throughput(points, title), latency(points)), 1, 2,
-                stripPng(png).toString(), BitmapEncoder.BitmapFormat.PNG);
+        Charts.savePng(List.of(throughput(points, title), latency(points)), png);
     }
 
     private static XYChart throughput(List<PipelineSweep.BatchPoint> points, String title) {
@@ -57,15 +55,7 @@ public final class SweepPlot {
     }
 
     private static void style(XYChart chart) {
+        Charts.style(chart.getStyler());
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        chart.getStyler().setPlotGridLinesVisible(true);
-    }
-
-    /** XChart appends ".png" itself. */
-    private static Path stripPng(Path png) {
-        String name = png.getFileName().toString();
-        return name.toLowerCase(java.util.Locale.ROOT).endsWith(".png")
-                ? png.resolveSibling(name.substring(0, name.length() - 4)) : png;
     }
 }

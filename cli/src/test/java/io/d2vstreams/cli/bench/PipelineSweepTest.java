@@ -69,9 +69,9 @@ class PipelineSweepTest {
         BufferedImage image = ImageIO.read(png.toFile());
         assertThat(image.getWidth()).isEqualTo(2 * SweepPlot.CHART_WIDTH);
         assertThat(image.getHeight()).isEqualTo(SweepPlot.CHART_HEIGHT);
-        assertThat(colouredPixels(image, 0, SweepPlot.CHART_WIDTH)).as("series drawn in the throughput chart")
+        assertThat(PngPixels.coloured(image, 0, SweepPlot.CHART_WIDTH)).as("series drawn in the throughput chart")
                 .isGreaterThan(300);
-        assertThat(colouredPixels(image, SweepPlot.CHART_WIDTH, 2 * SweepPlot.CHART_WIDTH))
+        assertThat(PngPixels.coloured(image, SweepPlot.CHART_WIDTH, 2 * SweepPlot.CHART_WIDTH))
                 .as("series drawn in the latency chart").isGreaterThan(300);
     }
 
@@ -80,22 +80,5 @@ class PipelineSweepTest {
     void ratioIsTheBenchs() {
         PipelineBenchResult r = result(32, 300, 0);
         assertThat(r.ratio()).isCloseTo(0.5, within(1e-9));
-    }
-
-    /** Pixels of a saturated colour (series lines and markers; text, axes and grid are grey). */
-    private static int colouredPixels(BufferedImage image, int fromX, int toX) {
-        int count = 0;
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = fromX; x < toX; x++) {
-                int rgb = image.getRGB(x, y);
-                int r = rgb >> 16 & 0xff;
-                int g = rgb >> 8 & 0xff;
-                int b = rgb & 0xff;
-                if (Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)) > 100) {
-                    count++;
-                }
-            }
-        }
-        return count;
     }
 }
