@@ -69,7 +69,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
     boolean standIn;
 
     @Option(names = "--sweep", description = "Run each batch size of --batches: its maximum (a backlog), then open-loop "
-            + "loads of 25, 50 and 75 % of that maximum; --batch and --rate are then ignored.")
+            + "loads of 25, 50 and 75 %% of that maximum; --batch and --rate are then ignored.")
     boolean sweep;
 
     @Option(names = "--batches", split = ",", defaultValue = "8,32,128", paramLabel = "B1,B2,...",
