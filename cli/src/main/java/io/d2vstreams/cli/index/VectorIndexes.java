@@ -4,10 +4,8 @@ import io.d2vstreams.runtime.Modality;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -24,6 +22,8 @@ import java.util.stream.Stream;
  * a search never sees a half-built space.
  */
 public final class VectorIndexes {
+    /** Beside the model store's default ({@code d2v-data/models}). */
+    public static final String DEFAULT_DIR = "d2v-data/index";
     private static final String SERVING = "SERVING";
     private static final Pattern VERSION_DIR = Pattern.compile("v(\\d+)");
 
@@ -89,14 +89,7 @@ public final class VectorIndexes {
         if (!Files.isDirectory(dirOf(modality, version))) {
             throw new IllegalArgumentException("no index of " + modality.folderName() + " v" + version + " under " + root);
         }
-        Path dir = modalityDir(modality);
-        Path staged = dir.resolve(SERVING + ".tmp");
-        Files.writeString(staged, version + "\n", StandardCharsets.UTF_8);
-        try {
-            Files.move(staged, dir.resolve(SERVING), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(staged, dir.resolve(SERVING), StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.writeString(modalityDir(modality).resolve(SERVING), version + "\n");
     }
 
     /** The {@code k} nearest neighbours of {@code query} in the serving index of {@code modality}. */
