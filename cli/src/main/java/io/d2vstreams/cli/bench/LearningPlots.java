@@ -6,6 +6,7 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.io.IOException;
@@ -50,6 +51,8 @@ public final class LearningPlots {
         Charts.style(chart.getStyler());
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.0);
+        // Inside, the legend would cover the bars of the last seed, which reach towards 1.
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         List<String> seeds = runs.stream().map(run -> "seed " + run.seed()).toList();
         chart.addSeries("seeded encoder", seeds, runs.stream().map(run -> (Number) run.result().probeAccuracyInitial()).toList());
         chart.addSeries("after data2vec training", seeds,
