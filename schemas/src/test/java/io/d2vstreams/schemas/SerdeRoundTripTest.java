@@ -61,6 +61,80 @@ class SerdeRoundTripTest {
     }
 
     @Test
+    @DisplayName("a vector that is a FloatSequence is written unboxed, to the same bytes as a list of boxed floats")
+    void unboxedFloats() {
+        try (SpecificAvroSerde<Embedding> serde = new SpecificAvroSerde<>(registry, Embedding.class)) {
+            float[] values = {0.5f, -1.25f, Float.MIN_VALUE, 3e7f};
+            Embedding boxed = Samples.embedding("f1");
+            boxed.setVector(List.of(0.5f, -1.25f, Float.MIN_VALUE, 3e7f));
+            Embedding unboxed = Embedding.newBuilder(boxed).setVector(new Floats(values)).build();
+
+            assertThat(unboxed.getVector()).as("the record holds the sequence itself").isInstanceOf(Floats.class);
+            byte[] expected = serde.serializer().serialize(embeddingTopic, boxed);
+            byte[] actual = serde.serializer().serialize(embeddingTopic, unboxed);
+
+            assertThat(actual).isEqualTo(expected);
+            assertThat(serde.deserializer().deserialize(embeddingTopic, actual).getVector())
+                    .containsExactly(0.5f, -1.25f, Float.MIN_VALUE, 3e7f);
+            assertThat(Floats.boxedReads).as("the writer never asked the sequence for a boxed Float").isZero();
+        }
+    }
+
+    @Test
+    @DisplayName("one serde used by several threads at once writes and reads every record intact")
+    void sharedAcrossThreads() throws Exception {
+        try (SpecificAvroSerde<TextEvent> serde = new SpecificAvroSerde<>(registry, TextEvent.class)) {
+            serde.serializer().serialize(textTopic, Samples.text("warm", "registers the schema first"));
+            List<Thread> threads = new java.util.ArrayList<>();
+            java.util.concurrent.ConcurrentLinkedQueue<String> wrong = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                threads.add(new Thread(() -> {
+                    for (int i = 0; i < 500; i++) {
+                        String id = thread + "-" + i;
+                        TextEvent back = serde.deserializer().deserialize(textTopic,
+                                serde.serializer().serialize(textTopic, Samples.text(id, "text " + id + " ".repeat(i % 7))));
+                        if (!back.getId().toString().equals(id) || !back.getText().toString().startsWith("text " + id)) {
+                            wrong.add(id + " came back as " + back);
+                        }
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertThat(wrong).isEmpty();
+        }
+    }
+
+    /** A float[] as Avro's List<Float> and as a FloatSequence, counting boxed reads. */
+    private static final class Floats extends java.util.AbstractList<Float> implements FloatSequence {
+        static int boxedReads;
+        private final float[] values;
+
+        Floats(float[] values) {
+            this.values = values;
+        }
+
+        @Override
+        public Float get(int index) {
+            boxedReads++;
+            return values[index];
+        }
+
+        @Override
+        public float floatAt(int index) {
+            return values[index];
+        }
+
+        @Override
+        public int size() {
+            return values.length;
+        }
+    }
+
+    @Test
     @DisplayName("a generic record comes back with the same fields, and reads the bytes a specific serializer wrote")
     void genericRoundTrip() {
         try (GenericAvroSerde generic = new GenericAvroSerde(registry);
