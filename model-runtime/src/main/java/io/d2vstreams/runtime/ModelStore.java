@@ -4,7 +4,8 @@ import io.d2vstreams.runtime.internal.Json;
 import io.d2vstreams.runtime.internal.ManifestCodec;
 import io.d2vstreams.runtime.internal.ProbeCheck;
 import io.d2vstreams.runtime.internal.ProbeInputs;
-import io.d2vstreams.runtime.internal.Sha256;
+import io.d2vstreams.runtime.store.Sha256;
+import io.d2vstreams.runtime.store.StagedDirectory;
 import io.d2vstreams.runtime.internal.audio.AudioEncoder;
 import io.d2vstreams.runtime.internal.audio.AudioWeights;
 import io.d2vstreams.runtime.internal.audio.Data2VecAudioGraph;
@@ -20,15 +21,10 @@ import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
 import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,7 +34,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -285,32 +280,19 @@ public final class ModelStore {
     private synchronized Optional<ModelManifest> write(NewVersion v, boolean firstOnly) {
         Modality m = v.modality();
         Path modalityDir = root.resolve(m.folderName());
-        Path tmp = modalityDir.resolve(".tmp-" + UUID.randomUUID());
-        try {
-            Files.createDirectories(tmp);
-            v.writer().writeTo(tmp);
-            Map<String, String> sha = hashAndSync(tmp);
+        try (StagedDirectory staged = StagedDirectory.create(modalityDir)) {
+            v.writer().writeTo(staged.path());
+            Map<String, String> sha = hashSynced(staged);
             long now = clock.millis();
             int version = firstOnly ? 1 : latest(m).map(ModelManifest::version).orElse(0) + 1;
             int attempts = firstOnly ? 1 : MAX_VERSION_RACES;
             for (int attempt = 0; attempt < attempts; attempt++, version++) {
                 Path target = modalityDir.resolve("v" + version);
                 ModelManifest manifest = new ModelManifest(m, v.name(), version, v.dim(), sha, v.config(), target, now);
-                writeSynced(tmp.resolve(ManifestCodec.FILE), ManifestCodec.write(manifest));
-                if (Files.exists(target)) {
-                    continue;
+                staged.writeSynced(ManifestCodec.FILE, ManifestCodec.write(manifest));
+                if (!staged.publishAs(target)) {
+                    continue; // another writer took this version number
                 }
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (FileSystemException e) {
-                    // rename(2) onto a folder another writer just filled fails with ENOTEMPTY, which the
-                    // JDK reports as a plain FileSystemException, not DirectoryNotEmptyException.
-                    if (Files.exists(target)) {
-                        continue; // another writer took this version between our check and our rename
-                    }
-                    throw e;
-                }
-                syncDirectory(modalityDir);
                 LOG.info("event=model_version_added modality={} model={} version={} dim={} digest={}",
                         m, v.name(), version, v.dim(), manifest.digest());
                 return Optional.of(manifest);
@@ -323,8 +305,6 @@ public final class ModelStore {
             throw new UncheckedIOException("the model store at " + root + " needs a file system with atomic rename", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a new " + m + " version under " + modalityDir, e);
-        } finally {
-            deleteQuietly(tmp);
         }
     }
 
@@ -563,58 +543,15 @@ public final class ModelStore {
         }
     }
 
-    /** SHA-256 of every file in the folder, each flushed to disk first. */
-    private static Map<String, String> hashAndSync(Path dir) throws IOException {
+    /** SHA-256 of every file of a staged version, each flushed to disk first (the manifest excluded). */
+    private static Map<String, String> hashSynced(StagedDirectory staged) throws IOException {
         Map<String, String> sha = new TreeMap<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                String name = f.getFileName().toString();
-                if (name.equals(ManifestCodec.FILE)) {
-                    continue;
-                }
-                if (!Files.isRegularFile(f)) {
-                    throw new IOException("a model version holds only plain files, found " + name);
-                }
-                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
+        for (Path f : staged.syncFiles()) {
+            String name = f.getFileName().toString();
+            if (!name.equals(ManifestCodec.FILE)) {
                 sha.put(name, Sha256.of(f));
             }
         }
         return sha;
-    }
-
-    private static void writeSynced(Path file, byte[] bytes) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(ByteBuffer.wrap(bytes));
-            ch.force(true);
-        }
-    }
-
-    /** Makes the rename durable (POSIX: fsync the parent folder); a no-op where unsupported. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.debug("directory fsync not supported for {}: {}", dir, e.toString());
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.warn("event=tmp_cleanup_failed path={} error=\"{}\"", p, e.toString());
-                }
-            });
-        } catch (IOException e) {
-            LOG.warn("event=tmp_cleanup_failed path={} error=\"{}\"", dir, e.toString());
-        }
     }
 }
