@@ -1,24 +1,24 @@
 package io.d2vstreams.runtime;
 
+import io.d2vstreams.runtime.audio.AudioParameters;
+import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.runtime.internal.Json;
 import io.d2vstreams.runtime.internal.ManifestCodec;
 import io.d2vstreams.runtime.internal.ProbeCheck;
 import io.d2vstreams.runtime.internal.ProbeInputs;
-import io.d2vstreams.runtime.store.Sha256;
-import io.d2vstreams.runtime.store.StagedDirectory;
 import io.d2vstreams.runtime.internal.audio.AudioEncoder;
-import io.d2vstreams.runtime.internal.audio.AudioWeights;
 import io.d2vstreams.runtime.internal.audio.Data2VecAudioGraph;
 import io.d2vstreams.runtime.internal.onnx.OnnxWeights;
 import io.d2vstreams.runtime.internal.text.ByteLevelBpeTokenizer;
 import io.d2vstreams.runtime.internal.text.Data2VecTextGraph;
 import io.d2vstreams.runtime.internal.text.TextEncoder;
-import io.d2vstreams.runtime.internal.text.TextWeights;
 import io.d2vstreams.runtime.internal.vision.Data2VecVisionGraph;
 import io.d2vstreams.runtime.internal.vision.ImageEncoder;
-import io.d2vstreams.runtime.internal.vision.VisionWeights;
 import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
 import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.store.Sha256;
+import io.d2vstreams.runtime.store.StagedDirectory;
+import io.d2vstreams.runtime.text.TextParameters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -172,13 +172,13 @@ public final class ModelStore {
     private NewVersion seededVersion(Modality m, ModelSize size, long seed) {
         String name = size.modelName(m);
         return switch (m) {
-            case TEXT -> textVersion(name, size.text(), TextWeights.seeded(size.text(), seed), ByteLevelBpeTokenizer.json());
+            case TEXT -> textVersion(name, size.text(), TextParameters.seeded(size.text(), seed), ByteLevelBpeTokenizer.json());
             case IMAGE -> {
                 VisionEncoderConfig config = size.vision();
-                yield imageVersion(name, config, VisionWeights.seeded(config, seed),
+                yield imageVersion(name, config, ImageParameters.seeded(config, seed),
                         ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize()));
             }
-            case AUDIO -> audioVersion(name, size.audio(), AudioWeights.seeded(size.audio(), seed),
+            case AUDIO -> audioVersion(name, size.audio(), AudioParameters.seeded(size.audio(), seed),
                     AudioPreprocessorConfig.defaults());
         };
     }

@@ -10,7 +10,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.trainer.internal.AudioParameters;
+import io.d2vstreams.runtime.audio.AudioParameters;
 import io.d2vstreams.trainer.internal.Dropout;
 import io.d2vstreams.trainer.internal.NdTensors;
 import java.util.ArrayList;
@@ -166,7 +166,7 @@ public final class AudioData2VecModel implements AutoCloseable {
 
     /**
      * A copy to serve as the EMA teacher: parameters matched by {@code share} are this model's
-     * very arrays (see {@link AudioParameters#sharedWithTeacher()}), the others are copies in a
+     * very arrays (see {@link AudioParameters#isFeatureEncoder}), the others are copies in a
      * new sub-manager of {@code parent}. The mask embedding is left out: the teacher always
      * hears the whole clip.
      */

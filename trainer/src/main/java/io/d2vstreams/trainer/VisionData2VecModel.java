@@ -11,9 +11,9 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.trainer.internal.Dropout;
 import io.d2vstreams.trainer.internal.NdTensors;
-import io.d2vstreams.trainer.internal.VisionParameters;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -90,7 +90,7 @@ public final class VisionData2VecModel implements AutoCloseable {
         this.borrowed = Set.copyOf(borrowed);
         this.attentionScale = (float) Math.sqrt(config.headSize());
         this.relativePositionIndex = hasRelativeBias(config)
-                ? VisionParameters.relativePositionIndex(config.patchesPerSide())
+                ? ImageParameters.relativePositionIndex(config.patchesPerSide())
                 : null;
     }
 
@@ -119,14 +119,14 @@ public final class VisionData2VecModel implements AutoCloseable {
 
     private static VisionData2VecModel create(NDManager parent, VisionEncoderConfig config, TensorBundle weights,
             SplittableRandom maskTokenInit) {
-        Map<String, long[]> shapes = VisionParameters.shapes(config);
+        Map<String, long[]> shapes = ImageParameters.shapes(config);
         for (Map.Entry<String, long[]> s : shapes.entrySet()) {
             requireShape(weights, s.getKey(), s.getValue());
         }
         long[] maskShape = {1, 1, config.hiddenSize()};
-        boolean bundledMask = maskTokenInit != null && weights.contains(VisionParameters.MASK_TOKEN);
+        boolean bundledMask = maskTokenInit != null && weights.contains(ImageParameters.MASK_TOKEN);
         if (bundledMask) {
-            requireShape(weights, VisionParameters.MASK_TOKEN, maskShape);
+            requireShape(weights, ImageParameters.MASK_TOKEN, maskShape);
         }
         NDManager owned = parent.newSubManager();
         Map<String, NDArray> params = new LinkedHashMap<>();
@@ -136,7 +136,7 @@ public final class VisionData2VecModel implements AutoCloseable {
         if (maskTokenInit != null) {
             NDArray token;
             if (bundledMask) {
-                token = NdTensors.create(owned, weights.get(VisionParameters.MASK_TOKEN));
+                token = NdTensors.create(owned, weights.get(ImageParameters.MASK_TOKEN));
             } else {
                 float[] values = new float[config.hiddenSize()];
                 for (int i = 0; i < values.length; i++) {
@@ -144,7 +144,7 @@ public final class VisionData2VecModel implements AutoCloseable {
                 }
                 token = owned.create(values, new Shape(maskShape));
             }
-            params.put(VisionParameters.MASK_TOKEN, own(token));
+            params.put(ImageParameters.MASK_TOKEN, own(token));
         }
         return new VisionData2VecModel(config, owned, params, Set.of());
     }
@@ -160,7 +160,7 @@ public final class VisionData2VecModel implements AutoCloseable {
         Map<String, NDArray> params = new LinkedHashMap<>();
         Set<String> shared = new HashSet<>();
         for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
-            if (e.getKey().equals(VisionParameters.MASK_TOKEN)) {
+            if (e.getKey().equals(ImageParameters.MASK_TOKEN)) {
                 continue;
             }
             if (share.test(e.getKey())) {
@@ -191,7 +191,7 @@ public final class VisionData2VecModel implements AutoCloseable {
 
     /** Whether {@link #forward} accepts a patch mask. */
     public boolean hasMaskToken() {
-        return parameters.containsKey(VisionParameters.MASK_TOKEN);
+        return parameters.containsKey(ImageParameters.MASK_TOKEN);
     }
 
     /**
@@ -200,7 +200,7 @@ public final class VisionData2VecModel implements AutoCloseable {
      */
     public TensorBundle toBundle() {
         Map<String, NDArray> exported = new LinkedHashMap<>(parameters);
-        exported.remove(VisionParameters.MASK_TOKEN);
+        exported.remove(ImageParameters.MASK_TOKEN);
         return NdTensors.bundle(exported);
     }
 
@@ -231,7 +231,7 @@ public final class VisionData2VecModel implements AutoCloseable {
         // result lands in `scope` too rather than in this model's manager.
         NDArray pixels = scope.create(batch.values(), new Shape(batch.shape()));
         // Conv2d with kernel = stride = patch: [b, h, side, side] → [b, patches, h], patches row-major.
-        NDArray x = Conv2d.conv2d(pixels, param(VisionParameters.PATCH + ".weight"), param(VisionParameters.PATCH + ".bias"),
+        NDArray x = Conv2d.conv2d(pixels, param(ImageParameters.PATCH + ".weight"), param(ImageParameters.PATCH + ".bias"),
                 new Shape(p, p), new Shape(0, 0), new Shape(1, 1), 1).singletonOrThrow()
                 .reshape(b, h, patches).transpose(0, 2, 1);
         if (patchMask != null) {
@@ -244,12 +244,12 @@ public final class VisionData2VecModel implements AutoCloseable {
             // embeddings·(1 − w) + mask_token·w, Hugging Face's Data2VecVisionEmbeddings.
             NDArray w = scope.create(patchMask, new Shape(b, patches, 1));
             NDArray keep = scope.create(invert(patchMask), new Shape(b, patches, 1));
-            x = x.mul(keep).add(w.mul(param(VisionParameters.MASK_TOKEN)));
+            x = x.mul(keep).add(w.mul(param(ImageParameters.MASK_TOKEN)));
         }
-        NDArray cls = scope.zeros(new Shape(b, 1, h)).add(param(VisionParameters.CLS_TOKEN));
+        NDArray cls = scope.zeros(new Shape(b, 1, h)).add(param(ImageParameters.CLS_TOKEN));
         x = cls.concat(x, 1);
         if (config.useAbsolutePositionEmbeddings()) {
-            x = x.add(param(VisionParameters.POSITION));
+            x = x.add(param(ImageParameters.POSITION));
         }
         x = dropout.hidden(x);
 
@@ -257,13 +257,13 @@ public final class VisionData2VecModel implements AutoCloseable {
         NDArray index = relativePositionIndex == null ? null
                 : scope.create(relativePositionIndex, new Shape(relativePositionIndex.length));
         NDArray sharedBias = config.useSharedRelativePositionBias()
-                ? relativeBias(index, VisionParameters.SHARED_BIAS_TABLE)
+                ? relativeBias(index, ImageParameters.SHARED_BIAS_TABLE)
                 : null;
         List<NDArray> blocks = new ArrayList<>(config.numHiddenLayers());
         List<NDArray> ffns = new ArrayList<>(config.numHiddenLayers());
         for (int i = 0; i < config.numHiddenLayers(); i++) {
-            String l = VisionParameters.layer(i);
-            NDArray bias = config.useRelativePositionBias() ? relativeBias(index, VisionParameters.layerBiasTable(i)) : null;
+            String l = ImageParameters.layer(i);
+            NDArray bias = config.useRelativePositionBias() ? relativeBias(index, ImageParameters.layerBiasTable(i)) : null;
             if (sharedBias != null) {
                 bias = bias == null ? sharedBias : bias.add(sharedBias);
             }
@@ -282,7 +282,7 @@ public final class VisionData2VecModel implements AutoCloseable {
             ffns.add(ffn);
             blocks.add(x);
         }
-        NDArray last = config.useMeanPooling() ? x : layerNorm(x, VisionParameters.FINAL_LN);
+        NDArray last = config.useMeanPooling() ? x : layerNorm(x, ImageParameters.FINAL_LN);
         return new Output(List.copyOf(blocks), List.copyOf(ffns), last);
     }
 
