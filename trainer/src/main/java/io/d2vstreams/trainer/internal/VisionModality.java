@@ -48,10 +48,7 @@ public final class VisionModality implements Data2VecModality<byte[], ImageBatch
     public VisionModality(VisionEncoderConfig visionConfig, ImagePreprocessorConfig preprocessing, TrainerConfig config) {
         this.visionConfig = Objects.requireNonNull(visionConfig, "visionConfig");
         this.preprocessing = Objects.requireNonNull(preprocessing, "preprocessing");
-        if (preprocessing.height() != visionConfig.imageSize() || preprocessing.width() != visionConfig.imageSize()) {
-            throw new IllegalArgumentException("preprocessing makes " + preprocessing.width() + "x" + preprocessing.height()
-                    + " images, the model takes image_size " + visionConfig.imageSize());
-        }
+        preprocessing.requireImageSize(visionConfig.imageSize());
         this.preprocessor = new ImagePreprocessor(preprocessing);
         this.masker = BlockMasker.forGrid(visionConfig.patchesPerSide(), config.maskProb());
         this.seed = config.seed();

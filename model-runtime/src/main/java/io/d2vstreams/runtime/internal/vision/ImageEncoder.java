@@ -65,10 +65,7 @@ public final class ImageEncoder extends OrtEncoder<byte[]> {
             throw new IllegalArgumentException("num_channels is " + config.numChannels()
                     + ", but images are preprocessed to 3 channels (RGB)");
         }
-        if (preprocessing.height() != config.imageSize() || preprocessing.width() != config.imageSize()) {
-            throw new IllegalArgumentException("preprocessing makes " + preprocessing.width() + "x" + preprocessing.height()
-                    + " images, the model takes image_size " + config.imageSize());
-        }
+        preprocessing.requireImageSize(config.imageSize());
         ImagePreprocessor preprocessor = new ImagePreprocessor(preprocessing);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSessions.Opened opened = OrtSessions.open(env, onnxModel, options, id);
