@@ -4,16 +4,14 @@ import io.d2vstreams.runtime.audio.AudioParameters;
 import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.runtime.internal.Json;
 import io.d2vstreams.runtime.internal.ManifestCodec;
+import io.d2vstreams.runtime.internal.OrtEncoder;
 import io.d2vstreams.runtime.internal.ProbeCheck;
-import io.d2vstreams.runtime.internal.ProbeInputs;
-import io.d2vstreams.runtime.internal.audio.AudioEncoder;
-import io.d2vstreams.runtime.internal.audio.Data2VecAudioGraph;
+import io.d2vstreams.runtime.internal.VersionFormat;
+import io.d2vstreams.runtime.internal.audio.AudioVersionFormat;
 import io.d2vstreams.runtime.internal.onnx.OnnxWeights;
 import io.d2vstreams.runtime.internal.text.ByteLevelBpeTokenizer;
-import io.d2vstreams.runtime.internal.text.Data2VecTextGraph;
-import io.d2vstreams.runtime.internal.text.TextEncoder;
-import io.d2vstreams.runtime.internal.vision.Data2VecVisionGraph;
-import io.d2vstreams.runtime.internal.vision.ImageEncoder;
+import io.d2vstreams.runtime.internal.text.TextVersionFormat;
+import io.d2vstreams.runtime.internal.vision.ImageVersionFormat;
 import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
 import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
 import io.d2vstreams.runtime.store.Sha256;
@@ -67,12 +65,6 @@ public final class ModelStore {
     private static final Logger LOG = LoggerFactory.getLogger(ModelStore.class);
     private static final Pattern VERSION_DIR = Pattern.compile("v([1-9][0-9]{0,8})");
     private static final int MAX_VERSION_RACES = 16;
-    /** Mixed scripts, an empty text and a longer one: exercises byte-level BPE and padding. */
-    private static final List<String> TEXT_PROBE = List.of(
-            "data2vec learns contextualised targets.",
-            "",
-            "Grüße aus Köln — 東京 🙂, and a somewhat longer sentence so the probe batch needs padding.");
-
     /** Writes the files of a new version into an empty folder (everything but the manifest). */
     @FunctionalInterface
     public interface VersionWriter {
@@ -172,14 +164,15 @@ public final class ModelStore {
     private NewVersion seededVersion(Modality m, ModelSize size, long seed) {
         String name = size.modelName(m);
         return switch (m) {
-            case TEXT -> textVersion(name, size.text(), TextParameters.seeded(size.text(), seed), ByteLevelBpeTokenizer.json());
+            case TEXT -> newVersion(TextVersionFormat.INSTANCE, name, size.text(), TextParameters.seeded(size.text(), seed),
+                    ByteLevelBpeTokenizer.json());
             case IMAGE -> {
                 VisionEncoderConfig config = size.vision();
-                yield imageVersion(name, config, ImageParameters.seeded(config, seed),
+                yield newVersion(ImageVersionFormat.INSTANCE, name, config, ImageParameters.seeded(config, seed),
                         ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize()));
             }
-            case AUDIO -> audioVersion(name, size.audio(), AudioParameters.seeded(size.audio(), seed),
-                    AudioPreprocessorConfig.defaults());
+            case AUDIO -> newVersion(AudioVersionFormat.INSTANCE, name, size.audio(),
+                    AudioParameters.seeded(size.audio(), seed), AudioPreprocessorConfig.defaults());
         };
     }
 
@@ -190,18 +183,7 @@ public final class ModelStore {
      * @throws IllegalArgumentException when the weights do not fit the config
      */
     public ModelManifest addText(String name, TextEncoderConfig config, TensorBundle weights, byte[] tokenizerJson) {
-        return add(textVersion(name, config, weights, tokenizerJson));
-    }
-
-    private NewVersion textVersion(String name, TextEncoderConfig config, TensorBundle weights, byte[] tokenizerJson) {
-        byte[] onnx = Data2VecTextGraph.write(config, weights);
-        Map<String, Object> hfConfig = config.toHuggingFace();
-        byte[] configJson = Json.write(hfConfig);
-        return new NewVersion(Modality.TEXT, name, config.hiddenSize(), hfConfig, dir -> {
-            Files.write(dir.resolve(MODEL_FILE), onnx);
-            Files.write(dir.resolve(CONFIG_FILE), configJson);
-            Files.write(dir.resolve(TOKENIZER_FILE), tokenizerJson);
-        });
+        return add(newVersion(TextVersionFormat.INSTANCE, name, config, weights, tokenizerJson));
     }
 
     /**
@@ -213,18 +195,7 @@ public final class ModelStore {
      */
     public ModelManifest addImage(String name, VisionEncoderConfig config, TensorBundle weights,
             ImagePreprocessorConfig preprocessing) {
-        return add(imageVersion(name, config, weights, preprocessing));
-    }
-
-    private NewVersion imageVersion(String name, VisionEncoderConfig config, TensorBundle weights,
-            ImagePreprocessorConfig preprocessing) {
-        if (preprocessing.height() != config.imageSize() || preprocessing.width() != config.imageSize()) {
-            throw new IllegalArgumentException("preprocessing makes " + preprocessing.width() + "x"
-                    + preprocessing.height() + " images, the model takes image_size " + config.imageSize());
-        }
-        byte[] onnx = Data2VecVisionGraph.write(config, weights);
-        return withPreprocessor(Modality.IMAGE, name, config.hiddenSize(), config.toHuggingFace(), onnx,
-                preprocessing.toPreprocessorConfigJson());
+        return add(newVersion(ImageVersionFormat.INSTANCE, name, config, weights, preprocessing));
     }
 
     /**
@@ -235,24 +206,25 @@ public final class ModelStore {
      */
     public ModelManifest addAudio(String name, AudioEncoderConfig config, TensorBundle weights,
             AudioPreprocessorConfig preprocessing) {
-        return add(audioVersion(name, config, weights, preprocessing));
+        return add(newVersion(AudioVersionFormat.INSTANCE, name, config, weights, preprocessing));
     }
 
-    private NewVersion audioVersion(String name, AudioEncoderConfig config, TensorBundle weights,
-            AudioPreprocessorConfig preprocessing) {
-        byte[] onnx = Data2VecAudioGraph.write(config, weights);
-        return withPreprocessor(Modality.AUDIO, name, config.hiddenSize(), config.toHuggingFace(), onnx,
-                preprocessing.toPreprocessorConfigJson());
-    }
-
-    private static NewVersion withPreprocessor(Modality m, String name, int dim, Map<String, Object> hfConfig,
-            byte[] onnx, Map<String, Object> preprocessorConfig) {
+    /**
+     * A version of any modality, ready to write: the graph (written first, so weights that do not
+     * fit fail before anything touches the disk), the config and the preprocessing's files.
+     */
+    private static <C, P> NewVersion newVersion(VersionFormat<C, P, ?> format, String name, C config, TensorBundle weights,
+            P preprocessing) {
+        byte[] onnx = format.writeGraph(config, weights, preprocessing);
+        Map<String, Object> hfConfig = format.toHuggingFace(config);
         byte[] configJson = Json.write(hfConfig);
-        byte[] preprocessorJson = Json.write(preprocessorConfig);
-        return new NewVersion(m, name, dim, hfConfig, dir -> {
+        Map<String, byte[]> preprocessingFiles = format.preprocessingFiles(preprocessing);
+        return new NewVersion(format.modality(), name, format.dim(config), hfConfig, dir -> {
             Files.write(dir.resolve(MODEL_FILE), onnx);
             Files.write(dir.resolve(CONFIG_FILE), configJson);
-            Files.write(dir.resolve(PREPROCESSOR_FILE), preprocessorJson);
+            for (Map.Entry<String, byte[]> f : preprocessingFiles.entrySet()) {
+                Files.write(dir.resolve(f.getKey()), f.getValue());
+            }
         });
     }
 
@@ -316,32 +288,7 @@ public final class ModelStore {
      * @throws ModelLoadException with the reason, when any check fails
      */
     public Encoder<String> loadText(ModelManifest manifest, EncoderOptions options) {
-        Objects.requireNonNull(options, "options");
-        ModelId id = manifest.id();
-        if (manifest.modality() != Modality.TEXT) {
-            throw new ModelLoadException(id, "is a " + manifest.modality() + " model, not a TEXT one");
-        }
-        Map<String, byte[]> files = verifiedFiles(manifest, List.of(MODEL_FILE, CONFIG_FILE, TOKENIZER_FILE));
-        TextEncoderConfig config;
-        try {
-            config = TextEncoderConfig.fromHuggingFace(Json.readObject(files.get(CONFIG_FILE)));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ModelLoadException(id, CONFIG_FILE + " is not a usable text config: " + e.getMessage(), e);
-        }
-        if (config.hiddenSize() != manifest.dim()) {
-            throw new ModelLoadException(id, "wrong output size: " + CONFIG_FILE + " says hidden_size "
-                    + config.hiddenSize() + ", the manifest says dim " + manifest.dim());
-        }
-        TextEncoder encoder;
-        try {
-            encoder = TextEncoder.open(id, config, files.get(MODEL_FILE), files.get(TOKENIZER_FILE), options);
-        } catch (Exception e) {
-            throw new ModelLoadException(id, "failed to load: " + e.getMessage(), e);
-        }
-        probe(encoder, TEXT_PROBE, manifest.dim());
-        LOG.info("event=model_loaded modality=TEXT model={} version={} dim={} device={} max_tokens={}",
-                id.name(), id.version(), manifest.dim(), encoder.device(), config.maxTokens());
-        return encoder;
+        return load(TextVersionFormat.INSTANCE, manifest, options);
     }
 
     /**
@@ -355,37 +302,7 @@ public final class ModelStore {
      * @throws ModelLoadException with the reason, when any check fails
      */
     public Encoder<byte[]> loadImage(ModelManifest manifest, EncoderOptions options) {
-        Objects.requireNonNull(options, "options");
-        ModelId id = manifest.id();
-        requireModality(manifest, Modality.IMAGE);
-        Map<String, byte[]> files = verifiedFiles(manifest, withPreprocessorIfListed(manifest));
-        VisionEncoderConfig config;
-        try {
-            config = VisionEncoderConfig.fromHuggingFace(Json.readObject(files.get(CONFIG_FILE)));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ModelLoadException(id, CONFIG_FILE + " is not a usable vision config: " + e.getMessage(), e);
-        }
-        requireDim(manifest, config.hiddenSize());
-        ImagePreprocessorConfig preprocessing;
-        try {
-            byte[] json = files.get(PREPROCESSOR_FILE);
-            preprocessing = json == null
-                    ? ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize())
-                    : ImagePreprocessorConfig.fromPreprocessorConfigJson(json, PREPROCESSOR_FILE);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ModelLoadException(id, PREPROCESSOR_FILE + " is not a usable image processor config: "
-                    + e.getMessage(), e);
-        }
-        ImageEncoder encoder;
-        try {
-            encoder = ImageEncoder.open(id, config, files.get(MODEL_FILE), preprocessing, options);
-        } catch (Exception e) {
-            throw new ModelLoadException(id, "failed to load: " + e.getMessage(), e);
-        }
-        probe(encoder, ProbeInputs.images(), manifest.dim());
-        LOG.info("event=model_loaded modality=IMAGE model={} version={} dim={} device={} image_size={} patches={}",
-                id.name(), id.version(), manifest.dim(), encoder.device(), config.imageSize(), config.numPatches());
-        return encoder;
+        return load(ImageVersionFormat.INSTANCE, manifest, options);
     }
 
     /**
@@ -398,37 +315,43 @@ public final class ModelStore {
      * @throws ModelLoadException with the reason, when any check fails
      */
     public Encoder<byte[]> loadAudio(ModelManifest manifest, EncoderOptions options) {
+        return load(AudioVersionFormat.INSTANCE, manifest, options);
+    }
+
+    /**
+     * The checks every modality's load goes through, in order: the modality, every file's
+     * SHA-256, a config its graph writer understands with the manifest's output size, usable
+     * preprocessing, an encoder that opens, and a probe batch of {@code dim}-long finite vectors.
+     */
+    private static <C, P, I> Encoder<I> load(VersionFormat<C, P, I> format, ModelManifest manifest, EncoderOptions options) {
         Objects.requireNonNull(options, "options");
         ModelId id = manifest.id();
-        requireModality(manifest, Modality.AUDIO);
-        Map<String, byte[]> files = verifiedFiles(manifest, withPreprocessorIfListed(manifest));
-        AudioEncoderConfig config;
+        requireModality(manifest, format.modality());
+        Map<String, byte[]> files = verifiedFiles(manifest, neededFiles(format, manifest));
+        C config;
         try {
-            config = AudioEncoderConfig.fromHuggingFace(Json.readObject(files.get(CONFIG_FILE)));
+            config = format.fromHuggingFace(Json.readObject(files.get(CONFIG_FILE)));
         } catch (IOException | IllegalArgumentException e) {
-            throw new ModelLoadException(id, CONFIG_FILE + " is not a usable audio config: " + e.getMessage(), e);
-        }
-        requireDim(manifest, config.hiddenSize());
-        AudioPreprocessorConfig preprocessing;
-        try {
-            byte[] json = files.get(PREPROCESSOR_FILE);
-            preprocessing = json == null
-                    ? AudioPreprocessorConfig.defaults()
-                    : AudioPreprocessorConfig.fromPreprocessorConfigJson(json, PREPROCESSOR_FILE);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ModelLoadException(id, PREPROCESSOR_FILE + " is not a usable feature extractor config: "
+            throw new ModelLoadException(id, CONFIG_FILE + " is not a usable " + format.configKind() + " config: "
                     + e.getMessage(), e);
         }
-        AudioEncoder encoder;
+        requireDim(manifest, format.dim(config));
+        P preprocessing;
         try {
-            encoder = AudioEncoder.open(id, config, files.get(MODEL_FILE), preprocessing, options);
+            preprocessing = format.preprocessing(config, files);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ModelLoadException(id, PREPROCESSOR_FILE + " is not a usable " + format.preprocessingKind() + ": "
+                    + e.getMessage(), e);
+        }
+        OrtEncoder<I> encoder;
+        try {
+            encoder = format.open(id, config, files.get(MODEL_FILE), preprocessing, options);
         } catch (Exception e) {
             throw new ModelLoadException(id, "failed to load: " + e.getMessage(), e);
         }
-        probe(encoder, ProbeInputs.wavs(), manifest.dim());
-        LOG.info("event=model_loaded modality=AUDIO model={} version={} dim={} device={} sampling_rate={} min_samples={}",
-                id.name(), id.version(), manifest.dim(), encoder.device(), preprocessing.samplingRate(),
-                config.receptiveField());
+        probe(encoder, format.probeInputs(), manifest.dim());
+        LOG.info("event=model_loaded modality={} model={} version={} dim={} device={} {}", format.modality(),
+                id.name(), id.version(), manifest.dim(), encoder.device(), format.describe(config, preprocessing));
         return encoder;
     }
 
@@ -445,11 +368,16 @@ public final class ModelStore {
         }
     }
 
-    /** The model and its config, plus the preprocessor config when the version has one. */
-    private static List<String> withPreprocessorIfListed(ModelManifest manifest) {
-        return manifest.sha256ByFile().containsKey(PREPROCESSOR_FILE)
-                ? List.of(MODEL_FILE, CONFIG_FILE, PREPROCESSOR_FILE)
-                : List.of(MODEL_FILE, CONFIG_FILE);
+    /** The model, its config and the format's required files, plus its optional ones that the version lists. */
+    private static List<String> neededFiles(VersionFormat<?, ?, ?> format, ModelManifest manifest) {
+        List<String> needed = new ArrayList<>(List.of(MODEL_FILE, CONFIG_FILE));
+        needed.addAll(format.requiredFiles());
+        for (String optional : format.optionalFiles()) {
+            if (manifest.sha256ByFile().containsKey(optional)) {
+                needed.add(optional);
+            }
+        }
+        return needed;
     }
 
     /** Runs the probe batch; an encoder that fails it is closed and refused. */
