@@ -213,18 +213,16 @@ public final class ModelStore {
      * A version of any modality, ready to write: the graph (written first, so weights that do not
      * fit fail before anything touches the disk), the config and the preprocessing's files.
      */
-    private static <C, P> NewVersion newVersion(VersionFormat<C, P, ?> format, String name, C config, TensorBundle weights,
-            P preprocessing) {
+    private static <C extends EncoderConfig, P> NewVersion newVersion(VersionFormat<C, P, ?> format, String name,
+            C config, TensorBundle weights, P preprocessing) {
         byte[] onnx = format.writeGraph(config, weights, preprocessing);
-        Map<String, Object> hfConfig = format.toHuggingFace(config);
+        Map<String, Object> hfConfig = config.toHuggingFace();
         byte[] configJson = Json.write(hfConfig);
-        Map<String, byte[]> preprocessingFiles = format.preprocessingFiles(preprocessing);
-        return new NewVersion(format.modality(), name, format.dim(config), hfConfig, dir -> {
+        byte[] preprocessingFile = format.writePreprocessing(preprocessing);
+        return new NewVersion(format.modality(), name, config.hiddenSize(), hfConfig, dir -> {
             Files.write(dir.resolve(MODEL_FILE), onnx);
             Files.write(dir.resolve(CONFIG_FILE), configJson);
-            for (Map.Entry<String, byte[]> f : preprocessingFiles.entrySet()) {
-                Files.write(dir.resolve(f.getKey()), f.getValue());
-            }
+            Files.write(dir.resolve(format.preprocessingFile()), preprocessingFile);
         });
     }
 
@@ -323,7 +321,7 @@ public final class ModelStore {
      * SHA-256, a config its graph writer understands with the manifest's output size, usable
      * preprocessing, an encoder that opens, and a probe batch of {@code dim}-long finite vectors.
      */
-    private static <C, P, I> Encoder<I> load(VersionFormat<C, P, I> format, ModelManifest manifest, EncoderOptions options) {
+    private static <C extends EncoderConfig, P, I> Encoder<I> load(VersionFormat<C, P, I> format, ModelManifest manifest, EncoderOptions options) {
         Objects.requireNonNull(options, "options");
         ModelId id = manifest.id();
         requireModality(manifest, format.modality());
@@ -335,13 +333,13 @@ public final class ModelStore {
             throw new ModelLoadException(id, CONFIG_FILE + " is not a usable " + format.configKind() + " config: "
                     + e.getMessage(), e);
         }
-        requireDim(manifest, format.dim(config));
+        requireDim(manifest, config.hiddenSize());
         P preprocessing;
         try {
-            preprocessing = format.preprocessing(config, files);
+            preprocessing = format.readPreprocessing(config, files.get(format.preprocessingFile()));
         } catch (IOException | IllegalArgumentException e) {
-            throw new ModelLoadException(id, PREPROCESSOR_FILE + " is not a usable " + format.preprocessingKind() + ": "
-                    + e.getMessage(), e);
+            throw new ModelLoadException(id, format.preprocessingFile() + " is not a usable " + format.preprocessingKind()
+                    + ": " + e.getMessage(), e);
         }
         OrtEncoder<I> encoder;
         try {
@@ -368,16 +366,12 @@ public final class ModelStore {
         }
     }
 
-    /** The model, its config and the format's required files, plus its optional ones that the version lists. */
+    /** The model, its config and the preprocessing file, unless it is optional and the version has none. */
     private static List<String> neededFiles(VersionFormat<?, ?, ?> format, ModelManifest manifest) {
-        List<String> needed = new ArrayList<>(List.of(MODEL_FILE, CONFIG_FILE));
-        needed.addAll(format.requiredFiles());
-        for (String optional : format.optionalFiles()) {
-            if (manifest.sha256ByFile().containsKey(optional)) {
-                needed.add(optional);
-            }
-        }
-        return needed;
+        String preprocessing = format.preprocessingFile();
+        return format.preprocessingRequired() || manifest.sha256ByFile().containsKey(preprocessing)
+                ? List.of(MODEL_FILE, CONFIG_FILE, preprocessing)
+                : List.of(MODEL_FILE, CONFIG_FILE);
     }
 
     /** Runs the probe batch; an encoder that fails it is closed and refused. */

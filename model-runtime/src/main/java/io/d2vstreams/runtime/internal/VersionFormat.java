@@ -1,5 +1,6 @@
 package io.d2vstreams.runtime.internal;
 
+import io.d2vstreams.runtime.EncoderConfig;
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelId;
@@ -15,57 +16,84 @@ import java.util.Map;
  * size, probe batch) are written once for every modality.
  *
  * @param <C> the modality's encoder config ({@code config.json})
- * @param <P> its preprocessing (a tokenizer file, an image processor or feature extractor config)
+ * @param <P> its preprocessing (a tokenizer, an image processor or a feature extractor config), kept
+ *     in one file of the version
  * @param <I> what its encoder embeds
  */
-public interface VersionFormat<C, P, I> {
+public abstract class VersionFormat<C extends EncoderConfig, P, I> {
 
-    Modality modality();
+    private final Modality modality;
+    private final String configKind;
+    private final String preprocessingFile;
+    private final boolean preprocessingRequired;
+    private final String preprocessingKind;
 
-    /** How messages name the config: "text", "vision", "audio". */
-    String configKind();
+    /**
+     * @param modality the modality of the versions
+     * @param configKind how messages name the config: "text", "vision", "audio"
+     * @param preprocessingFile the file a version keeps its preprocessing in, beside the model and its config
+     * @param preprocessingRequired whether every version has that file; one without an optional
+     *     file gets the modality's default preprocessing
+     * @param preprocessingKind how messages name that file when it cannot be used
+     */
+    protected VersionFormat(Modality modality, String configKind, String preprocessingFile, boolean preprocessingRequired,
+            String preprocessingKind) {
+        this.modality = modality;
+        this.configKind = configKind;
+        this.preprocessingFile = preprocessingFile;
+        this.preprocessingRequired = preprocessingRequired;
+        this.preprocessingKind = preprocessingKind;
+    }
 
-    /** How messages name the preprocessing file when it cannot be used. */
-    String preprocessingKind();
+    public final Modality modality() {
+        return modality;
+    }
 
-    /** The embedding size a model of this config makes ({@code hidden_size}). */
-    int dim(C config);
+    public final String configKind() {
+        return configKind;
+    }
 
-    Map<String, Object> toHuggingFace(C config);
+    public final String preprocessingFile() {
+        return preprocessingFile;
+    }
+
+    public final boolean preprocessingRequired() {
+        return preprocessingRequired;
+    }
+
+    public final String preprocessingKind() {
+        return preprocessingKind;
+    }
 
     /** @throws IllegalArgumentException when the config is not one the graph writer understands */
-    C fromHuggingFace(Map<String, Object> json);
+    public abstract C fromHuggingFace(Map<String, Object> json);
 
     /**
      * The ONNX graph of these weights.
      *
      * @throws IllegalArgumentException when the weights, or the preprocessing, do not fit the config
      */
-    byte[] writeGraph(C config, TensorBundle weights, P preprocessing);
+    public abstract byte[] writeGraph(C config, TensorBundle weights, P preprocessing);
 
-    /** The preprocessing's files, name → contents, written beside the model. */
-    Map<String, byte[]> preprocessingFiles(P preprocessing);
-
-    /** Files a version must list besides the model and its config. */
-    List<String> requiredFiles();
-
-    /** Files read when a version lists them (a version without one gets defaults). */
-    List<String> optionalFiles();
+    /** The contents of {@link #preprocessingFile()} for this preprocessing. */
+    public abstract byte[] writePreprocessing(P preprocessing);
 
     /**
-     * The preprocessing of a version from its checksum-verified files (optional ones absent when
-     * not listed).
+     * The preprocessing of a version.
      *
-     * @throws IOException or IllegalArgumentException when a preprocessing file is unusable
+     * @param file the checksum-verified contents of {@link #preprocessingFile()}, null when an
+     *     optional one is not listed
+     * @throws IOException or IllegalArgumentException when the file is unusable
      */
-    P preprocessing(C config, Map<String, byte[]> files) throws IOException;
+    public abstract P readPreprocessing(C config, byte[] file) throws IOException;
 
     /** Opens the encoder; any exception means the version fails to load. */
-    OrtEncoder<I> open(ModelId id, C config, byte[] onnxModel, P preprocessing, EncoderOptions options) throws Exception;
+    public abstract OrtEncoder<I> open(ModelId id, C config, byte[] onnxModel, P preprocessing, EncoderOptions options)
+            throws Exception;
 
     /** A small batch every usable encoder of the modality embeds into finite vectors. */
-    List<I> probeInputs();
+    public abstract List<I> probeInputs();
 
     /** The {@code key=value} fields of the "model loaded" log line that only this modality has. */
-    String describe(C config, P preprocessing);
+    public abstract String describe(C config, P preprocessing);
 }

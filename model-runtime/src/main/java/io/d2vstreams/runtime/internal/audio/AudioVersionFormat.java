@@ -20,35 +20,12 @@ import java.util.Map;
  * the latter gets 16 kHz, normalised input. Probes with generated clips that are resampled,
  * mixed down and padded.
  */
-public final class AudioVersionFormat implements VersionFormat<AudioEncoderConfig, AudioPreprocessorConfig, byte[]> {
+public final class AudioVersionFormat extends VersionFormat<AudioEncoderConfig, AudioPreprocessorConfig, byte[]> {
 
     public static final AudioVersionFormat INSTANCE = new AudioVersionFormat();
 
-    private AudioVersionFormat() {}
-
-    @Override
-    public Modality modality() {
-        return Modality.AUDIO;
-    }
-
-    @Override
-    public String configKind() {
-        return "audio";
-    }
-
-    @Override
-    public String preprocessingKind() {
-        return "feature extractor config";
-    }
-
-    @Override
-    public int dim(AudioEncoderConfig config) {
-        return config.hiddenSize();
-    }
-
-    @Override
-    public Map<String, Object> toHuggingFace(AudioEncoderConfig config) {
-        return config.toHuggingFace();
+    private AudioVersionFormat() {
+        super(Modality.AUDIO, "audio", ModelStore.PREPROCESSOR_FILE, false, "feature extractor config");
     }
 
     @Override
@@ -62,26 +39,15 @@ public final class AudioVersionFormat implements VersionFormat<AudioEncoderConfi
     }
 
     @Override
-    public Map<String, byte[]> preprocessingFiles(AudioPreprocessorConfig preprocessing) {
-        return Map.of(ModelStore.PREPROCESSOR_FILE, Json.write(preprocessing.toPreprocessorConfigJson()));
+    public byte[] writePreprocessing(AudioPreprocessorConfig preprocessing) {
+        return Json.write(preprocessing.toPreprocessorConfigJson());
     }
 
     @Override
-    public List<String> requiredFiles() {
-        return List.of();
-    }
-
-    @Override
-    public List<String> optionalFiles() {
-        return List.of(ModelStore.PREPROCESSOR_FILE);
-    }
-
-    @Override
-    public AudioPreprocessorConfig preprocessing(AudioEncoderConfig config, Map<String, byte[]> files) throws IOException {
-        byte[] json = files.get(ModelStore.PREPROCESSOR_FILE);
-        return json == null
+    public AudioPreprocessorConfig readPreprocessing(AudioEncoderConfig config, byte[] file) throws IOException {
+        return file == null
                 ? AudioPreprocessorConfig.defaults()
-                : AudioPreprocessorConfig.fromPreprocessorConfigJson(json, ModelStore.PREPROCESSOR_FILE);
+                : AudioPreprocessorConfig.fromPreprocessorConfigJson(file, ModelStore.PREPROCESSOR_FILE);
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A TEXT version: the model, its config and {@code tokenizer.json}, the tokenizer as its preprocessing. */
-public final class TextVersionFormat implements VersionFormat<TextEncoderConfig, byte[], String> {
+public final class TextVersionFormat extends VersionFormat<TextEncoderConfig, byte[], String> {
 
     public static final TextVersionFormat INSTANCE = new TextVersionFormat();
 
@@ -22,31 +22,8 @@ public final class TextVersionFormat implements VersionFormat<TextEncoderConfig,
             "",
             "Grüße aus Köln — 東京 🙂, and a somewhat longer sentence so the probe batch needs padding.");
 
-    private TextVersionFormat() {}
-
-    @Override
-    public Modality modality() {
-        return Modality.TEXT;
-    }
-
-    @Override
-    public String configKind() {
-        return "text";
-    }
-
-    @Override
-    public String preprocessingKind() {
-        return "tokenizer";
-    }
-
-    @Override
-    public int dim(TextEncoderConfig config) {
-        return config.hiddenSize();
-    }
-
-    @Override
-    public Map<String, Object> toHuggingFace(TextEncoderConfig config) {
-        return config.toHuggingFace();
+    private TextVersionFormat() {
+        super(Modality.TEXT, "text", ModelStore.TOKENIZER_FILE, true, "tokenizer");
     }
 
     @Override
@@ -60,24 +37,14 @@ public final class TextVersionFormat implements VersionFormat<TextEncoderConfig,
     }
 
     @Override
-    public Map<String, byte[]> preprocessingFiles(byte[] tokenizerJson) {
-        return Map.of(ModelStore.TOKENIZER_FILE, tokenizerJson);
-    }
-
-    @Override
-    public List<String> requiredFiles() {
-        return List.of(ModelStore.TOKENIZER_FILE);
-    }
-
-    @Override
-    public List<String> optionalFiles() {
-        return List.of();
+    public byte[] writePreprocessing(byte[] tokenizerJson) {
+        return tokenizerJson;
     }
 
     /** The tokenizer file as it is: the encoder parses it, and a bad one fails the load there. */
     @Override
-    public byte[] preprocessing(TextEncoderConfig config, Map<String, byte[]> files) {
-        return files.get(ModelStore.TOKENIZER_FILE);
+    public byte[] readPreprocessing(TextEncoderConfig config, byte[] tokenizerJson) {
+        return tokenizerJson;
     }
 
     @Override

@@ -19,35 +19,12 @@ import java.util.Map;
  * An IMAGE version: the model, its config and {@code preprocessor_config.json}; a version without
  * the latter gets the data2vec-vision defaults at {@code image_size}.
  */
-public final class ImageVersionFormat implements VersionFormat<VisionEncoderConfig, ImagePreprocessorConfig, byte[]> {
+public final class ImageVersionFormat extends VersionFormat<VisionEncoderConfig, ImagePreprocessorConfig, byte[]> {
 
     public static final ImageVersionFormat INSTANCE = new ImageVersionFormat();
 
-    private ImageVersionFormat() {}
-
-    @Override
-    public Modality modality() {
-        return Modality.IMAGE;
-    }
-
-    @Override
-    public String configKind() {
-        return "vision";
-    }
-
-    @Override
-    public String preprocessingKind() {
-        return "image processor config";
-    }
-
-    @Override
-    public int dim(VisionEncoderConfig config) {
-        return config.hiddenSize();
-    }
-
-    @Override
-    public Map<String, Object> toHuggingFace(VisionEncoderConfig config) {
-        return config.toHuggingFace();
+    private ImageVersionFormat() {
+        super(Modality.IMAGE, "vision", ModelStore.PREPROCESSOR_FILE, false, "image processor config");
     }
 
     @Override
@@ -62,26 +39,15 @@ public final class ImageVersionFormat implements VersionFormat<VisionEncoderConf
     }
 
     @Override
-    public Map<String, byte[]> preprocessingFiles(ImagePreprocessorConfig preprocessing) {
-        return Map.of(ModelStore.PREPROCESSOR_FILE, Json.write(preprocessing.toPreprocessorConfigJson()));
+    public byte[] writePreprocessing(ImagePreprocessorConfig preprocessing) {
+        return Json.write(preprocessing.toPreprocessorConfigJson());
     }
 
     @Override
-    public List<String> requiredFiles() {
-        return List.of();
-    }
-
-    @Override
-    public List<String> optionalFiles() {
-        return List.of(ModelStore.PREPROCESSOR_FILE);
-    }
-
-    @Override
-    public ImagePreprocessorConfig preprocessing(VisionEncoderConfig config, Map<String, byte[]> files) throws IOException {
-        byte[] json = files.get(ModelStore.PREPROCESSOR_FILE);
-        return json == null
+    public ImagePreprocessorConfig readPreprocessing(VisionEncoderConfig config, byte[] file) throws IOException {
+        return file == null
                 ? ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize())
-                : ImagePreprocessorConfig.fromPreprocessorConfigJson(json, ModelStore.PREPROCESSOR_FILE);
+                : ImagePreprocessorConfig.fromPreprocessorConfigJson(file, ModelStore.PREPROCESSOR_FILE);
     }
 
     @Override
