@@ -9,9 +9,7 @@ import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.audio.AudioParameters;
 import io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder;
 import io.d2vstreams.runtime.internal.onnx.TransformerOps;
-import io.d2vstreams.runtime.spi.ParamSpec;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -73,17 +71,11 @@ public final class Data2VecAudioGraph {
         AudioParameters.requireMatches(config, weights);
         Data2VecAudioGraph graph = new Data2VecAudioGraph(config, weights);
         graph.build();
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("model_type", AudioEncoderConfig.MODEL_TYPE);
-        metadata.put("hidden_size", Integer.toString(config.hiddenSize()));
-        return graph.g.toBytes("d2v-streams", "1", metadata);
+        return graph.g.toEncoderBytes(AudioEncoderConfig.MODEL_TYPE, config.hiddenSize(), Map.of());
     }
 
     private void build() {
-        for (ParamSpec s : AudioParameters.specs(c)) {
-            TensorBundle.Tensor t = w.get(s.name());
-            g.initializer(s.name(), t.shape(), t.data());
-        }
+        g.initializers(AudioParameters.specs(c), w);
         String samples = g.input(INPUT_VALUES, FLOAT, BATCH, SAMPLES);
         String sampleMask = g.input(ATTENTION_MASK, INT64, BATCH, SAMPLES);
         constants();

@@ -8,9 +8,7 @@ import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.TextEncoderConfig;
 import io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder;
 import io.d2vstreams.runtime.internal.onnx.TransformerOps;
-import io.d2vstreams.runtime.spi.ParamSpec;
 import io.d2vstreams.runtime.text.TextParameters;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,17 +52,11 @@ public final class Data2VecTextGraph {
         TextParameters.requireMatches(config, weights);
         Data2VecTextGraph graph = new Data2VecTextGraph(config, weights);
         graph.build();
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("model_type", TextEncoderConfig.MODEL_TYPE);
-        metadata.put("hidden_size", Integer.toString(config.hiddenSize()));
-        return graph.g.toBytes("d2v-streams", "1", metadata);
+        return graph.g.toEncoderBytes(TextEncoderConfig.MODEL_TYPE, config.hiddenSize(), Map.of());
     }
 
     private void build() {
-        for (ParamSpec s : TextParameters.specs(c)) {
-            TensorBundle.Tensor t = w.get(s.name());
-            g.initializer(s.name(), t.shape(), t.data());
-        }
+        g.initializers(TextParameters.specs(c), w);
         String ids = g.input(INPUT_IDS, INT64, BATCH, SEQUENCE);
         String mask = g.input(ATTENTION_MASK, INT64, BATCH, SEQUENCE);
         constants();

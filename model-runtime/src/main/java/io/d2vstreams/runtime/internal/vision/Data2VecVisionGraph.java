@@ -8,9 +8,7 @@ import io.d2vstreams.runtime.VisionEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder;
 import io.d2vstreams.runtime.internal.onnx.TransformerOps;
-import io.d2vstreams.runtime.spi.ParamSpec;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -58,18 +56,11 @@ public final class Data2VecVisionGraph {
         ImageParameters.requireMatches(config, weights);
         Data2VecVisionGraph graph = new Data2VecVisionGraph(config, weights);
         graph.build();
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("model_type", VisionEncoderConfig.MODEL_TYPE);
-        metadata.put("hidden_size", Integer.toString(config.hiddenSize()));
-        metadata.put("image_size", Integer.toString(config.imageSize()));
-        return graph.g.toBytes("d2v-streams", "1", metadata);
+        return graph.g.toEncoderBytes(VisionEncoderConfig.MODEL_TYPE, config.hiddenSize(), Map.of("image_size", Integer.toString(config.imageSize())));
     }
 
     private void build() {
-        for (ParamSpec s : ImageParameters.specs(c)) {
-            TensorBundle.Tensor t = w.get(s.name());
-            g.initializer(s.name(), t.shape(), t.data());
-        }
+        g.initializers(ImageParameters.specs(c), w);
         int side = c.imageSize();
         String pixels = g.input(PIXEL_VALUES, FLOAT, BATCH, c.numChannels(), side, side);
         constants();

@@ -67,14 +67,8 @@ public final class ImageEncoder extends OrtEncoder<byte[]> {
         }
         preprocessing.requireImageSize(config.imageSize());
         ImagePreprocessor preprocessor = new ImagePreprocessor(preprocessing);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSessions.Opened opened = OrtSessions.open(env, onnxModel, options, id);
-        try {
-            return new ImageEncoder(id, config, preprocessor, options, env, opened);
-        } catch (OrtException | RuntimeException e) {
-            opened.session().close();
-            throw e;
-        }
+        return OrtSessions.openEncoder(onnxModel, options, id,
+                (env, opened) -> new ImageEncoder(id, config, preprocessor, options, env, opened));
     }
 
     @Override
