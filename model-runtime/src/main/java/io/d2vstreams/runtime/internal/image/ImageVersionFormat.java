@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.internal.vision;
+package io.d2vstreams.runtime.internal.image;
 
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.Modality;

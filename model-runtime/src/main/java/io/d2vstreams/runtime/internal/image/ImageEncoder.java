@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.internal.vision;
+package io.d2vstreams.runtime.internal.image;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;

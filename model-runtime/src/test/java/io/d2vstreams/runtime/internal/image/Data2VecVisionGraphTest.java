@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.internal.vision;
+package io.d2vstreams.runtime.internal.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
