@@ -139,15 +139,9 @@ public final class AudioModality implements Data2VecModality<byte[], AudioModali
     @Override
     public Data2VecEncoder<Clips, SpanMasker.BatchMask> standIn(NDManager parent, TensorBundle weights,
             Data2VecEncoder<Clips, SpanMasker.BatchMask> student) {
-        TensorBundle.Builder withEmbed = TensorBundle.builder();
-        for (String name : weights.names()) {
-            if (!name.equals(AudioParameters.MASK_EMBED)) {
-                withEmbed.put(name, weights.get(name).shape(), weights.get(name).data());
-            }
-        }
-        withEmbed.put(AudioParameters.MASK_EMBED, new long[] {audioConfig.hiddenSize()},
-                student.parameters().get(AudioParameters.MASK_EMBED).toFloatArray());
-        return new Encoder(AudioData2VecModel.forTraining(parent, audioConfig, withEmbed.build(), maskEmbedInit()));
+        TensorBundle withEmbed = NdTensors.withTensor(weights, AudioParameters.MASK_EMBED,
+                student.parameters().get(AudioParameters.MASK_EMBED));
+        return new Encoder(AudioData2VecModel.forTraining(parent, audioConfig, withEmbed, maskEmbedInit()));
     }
 
     @Override

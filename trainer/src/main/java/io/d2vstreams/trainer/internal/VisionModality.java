@@ -93,15 +93,9 @@ public final class VisionModality implements Data2VecModality<byte[], ImageBatch
     @Override
     public Data2VecEncoder<ImageBatch, BlockMasker.BatchMask> standIn(NDManager parent, TensorBundle weights,
             Data2VecEncoder<ImageBatch, BlockMasker.BatchMask> student) {
-        TensorBundle.Builder withMask = TensorBundle.builder();
-        for (String name : weights.names()) {
-            if (!name.equals(ImageParameters.MASK_TOKEN)) {
-                withMask.put(name, weights.get(name).shape(), weights.get(name).data());
-            }
-        }
-        withMask.put(ImageParameters.MASK_TOKEN, new long[] {1, 1, visionConfig.hiddenSize()},
-                student.parameters().get(ImageParameters.MASK_TOKEN).toFloatArray());
-        return new Encoder(VisionData2VecModel.forTraining(parent, visionConfig, withMask.build(), maskTokenInit()));
+        TensorBundle withMask = NdTensors.withTensor(weights, ImageParameters.MASK_TOKEN,
+                student.parameters().get(ImageParameters.MASK_TOKEN));
+        return new Encoder(VisionData2VecModel.forTraining(parent, visionConfig, withMask, maskTokenInit()));
     }
 
     @Override
