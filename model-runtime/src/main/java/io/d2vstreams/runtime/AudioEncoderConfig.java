@@ -39,7 +39,7 @@ public record AudioEncoderConfig(
         int numConvPosEmbeddings,
         int numConvPosEmbeddingGroups,
         int convPosKernelSize,
-        double layerNormEps) {
+        double layerNormEps) implements EncoderConfig {
 
     /** Hugging Face {@code model_type} of data2vec audio. */
     public static final String MODEL_TYPE = "data2vec-audio";
@@ -132,6 +132,7 @@ public record AudioEncoderConfig(
     }
 
     /** The config as Hugging Face writes it for {@code Data2VecAudioModel}, keys in a stable order. */
+    @Override
     public Map<String, Object> toHuggingFace() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("architectures", List.of("Data2VecAudioModel"));

@@ -1,34 +1,28 @@
 package io.d2vstreams.runtime;
 
+import io.d2vstreams.runtime.audio.AudioParameters;
+import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.runtime.internal.Json;
 import io.d2vstreams.runtime.internal.ManifestCodec;
+import io.d2vstreams.runtime.internal.OrtEncoder;
 import io.d2vstreams.runtime.internal.ProbeCheck;
-import io.d2vstreams.runtime.internal.ProbeInputs;
-import io.d2vstreams.runtime.internal.Sha256;
-import io.d2vstreams.runtime.internal.audio.AudioEncoder;
-import io.d2vstreams.runtime.internal.audio.AudioWeights;
-import io.d2vstreams.runtime.internal.audio.Data2VecAudioGraph;
+import io.d2vstreams.runtime.internal.VersionFormat;
+import io.d2vstreams.runtime.internal.audio.AudioVersionFormat;
+import io.d2vstreams.runtime.internal.image.ImageVersionFormat;
 import io.d2vstreams.runtime.internal.onnx.OnnxWeights;
 import io.d2vstreams.runtime.internal.text.ByteLevelBpeTokenizer;
-import io.d2vstreams.runtime.internal.text.Data2VecTextGraph;
-import io.d2vstreams.runtime.internal.text.TextEncoder;
-import io.d2vstreams.runtime.internal.text.TextWeights;
-import io.d2vstreams.runtime.internal.vision.Data2VecVisionGraph;
-import io.d2vstreams.runtime.internal.vision.ImageEncoder;
-import io.d2vstreams.runtime.internal.vision.VisionWeights;
+import io.d2vstreams.runtime.internal.text.TextVersionFormat;
 import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
 import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.store.Sha256;
+import io.d2vstreams.runtime.store.StagedDirectory;
+import io.d2vstreams.runtime.text.TextParameters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,7 +32,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -72,12 +65,6 @@ public final class ModelStore {
     private static final Logger LOG = LoggerFactory.getLogger(ModelStore.class);
     private static final Pattern VERSION_DIR = Pattern.compile("v([1-9][0-9]{0,8})");
     private static final int MAX_VERSION_RACES = 16;
-    /** Mixed scripts, an empty text and a longer one: exercises byte-level BPE and padding. */
-    private static final List<String> TEXT_PROBE = List.of(
-            "data2vec learns contextualised targets.",
-            "",
-            "Grüße aus Köln — 東京 🙂, and a somewhat longer sentence so the probe batch needs padding.");
-
     /** Writes the files of a new version into an empty folder (everything but the manifest). */
     @FunctionalInterface
     public interface VersionWriter {
@@ -177,14 +164,15 @@ public final class ModelStore {
     private NewVersion seededVersion(Modality m, ModelSize size, long seed) {
         String name = size.modelName(m);
         return switch (m) {
-            case TEXT -> textVersion(name, size.text(), TextWeights.seeded(size.text(), seed), ByteLevelBpeTokenizer.json());
+            case TEXT -> newVersion(TextVersionFormat.INSTANCE, name, size.text(), TextParameters.seeded(size.text(), seed),
+                    ByteLevelBpeTokenizer.json());
             case IMAGE -> {
                 VisionEncoderConfig config = size.vision();
-                yield imageVersion(name, config, VisionWeights.seeded(config, seed),
+                yield newVersion(ImageVersionFormat.INSTANCE, name, config, ImageParameters.seeded(config, seed),
                         ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize()));
             }
-            case AUDIO -> audioVersion(name, size.audio(), AudioWeights.seeded(size.audio(), seed),
-                    AudioPreprocessorConfig.defaults());
+            case AUDIO -> newVersion(AudioVersionFormat.INSTANCE, name, size.audio(),
+                    AudioParameters.seeded(size.audio(), seed), AudioPreprocessorConfig.defaults());
         };
     }
 
@@ -195,18 +183,7 @@ public final class ModelStore {
      * @throws IllegalArgumentException when the weights do not fit the config
      */
     public ModelManifest addText(String name, TextEncoderConfig config, TensorBundle weights, byte[] tokenizerJson) {
-        return add(textVersion(name, config, weights, tokenizerJson));
-    }
-
-    private NewVersion textVersion(String name, TextEncoderConfig config, TensorBundle weights, byte[] tokenizerJson) {
-        byte[] onnx = Data2VecTextGraph.write(config, weights);
-        Map<String, Object> hfConfig = config.toHuggingFace();
-        byte[] configJson = Json.write(hfConfig);
-        return new NewVersion(Modality.TEXT, name, config.hiddenSize(), hfConfig, dir -> {
-            Files.write(dir.resolve(MODEL_FILE), onnx);
-            Files.write(dir.resolve(CONFIG_FILE), configJson);
-            Files.write(dir.resolve(TOKENIZER_FILE), tokenizerJson);
-        });
+        return add(newVersion(TextVersionFormat.INSTANCE, name, config, weights, tokenizerJson));
     }
 
     /**
@@ -218,18 +195,7 @@ public final class ModelStore {
      */
     public ModelManifest addImage(String name, VisionEncoderConfig config, TensorBundle weights,
             ImagePreprocessorConfig preprocessing) {
-        return add(imageVersion(name, config, weights, preprocessing));
-    }
-
-    private NewVersion imageVersion(String name, VisionEncoderConfig config, TensorBundle weights,
-            ImagePreprocessorConfig preprocessing) {
-        if (preprocessing.height() != config.imageSize() || preprocessing.width() != config.imageSize()) {
-            throw new IllegalArgumentException("preprocessing makes " + preprocessing.width() + "x"
-                    + preprocessing.height() + " images, the model takes image_size " + config.imageSize());
-        }
-        byte[] onnx = Data2VecVisionGraph.write(config, weights);
-        return withPreprocessor(Modality.IMAGE, name, config.hiddenSize(), config.toHuggingFace(), onnx,
-                preprocessing.toPreprocessorConfigJson());
+        return add(newVersion(ImageVersionFormat.INSTANCE, name, config, weights, preprocessing));
     }
 
     /**
@@ -240,24 +206,23 @@ public final class ModelStore {
      */
     public ModelManifest addAudio(String name, AudioEncoderConfig config, TensorBundle weights,
             AudioPreprocessorConfig preprocessing) {
-        return add(audioVersion(name, config, weights, preprocessing));
+        return add(newVersion(AudioVersionFormat.INSTANCE, name, config, weights, preprocessing));
     }
 
-    private NewVersion audioVersion(String name, AudioEncoderConfig config, TensorBundle weights,
-            AudioPreprocessorConfig preprocessing) {
-        byte[] onnx = Data2VecAudioGraph.write(config, weights);
-        return withPreprocessor(Modality.AUDIO, name, config.hiddenSize(), config.toHuggingFace(), onnx,
-                preprocessing.toPreprocessorConfigJson());
-    }
-
-    private static NewVersion withPreprocessor(Modality m, String name, int dim, Map<String, Object> hfConfig,
-            byte[] onnx, Map<String, Object> preprocessorConfig) {
+    /**
+     * A version of any modality, ready to write: the graph (written first, so weights that do not
+     * fit fail before anything touches the disk), the config and the preprocessing's files.
+     */
+    private static <C extends EncoderConfig, P> NewVersion newVersion(VersionFormat<C, P, ?> format, String name,
+            C config, TensorBundle weights, P preprocessing) {
+        byte[] onnx = format.writeGraph(config, weights, preprocessing);
+        Map<String, Object> hfConfig = config.toHuggingFace();
         byte[] configJson = Json.write(hfConfig);
-        byte[] preprocessorJson = Json.write(preprocessorConfig);
-        return new NewVersion(m, name, dim, hfConfig, dir -> {
+        byte[] preprocessingFile = format.writePreprocessing(preprocessing);
+        return new NewVersion(format.modality(), name, config.hiddenSize(), hfConfig, dir -> {
             Files.write(dir.resolve(MODEL_FILE), onnx);
             Files.write(dir.resolve(CONFIG_FILE), configJson);
-            Files.write(dir.resolve(PREPROCESSOR_FILE), preprocessorJson);
+            Files.write(dir.resolve(format.preprocessingFile()), preprocessingFile);
         });
     }
 
@@ -285,32 +250,19 @@ public final class ModelStore {
     private synchronized Optional<ModelManifest> write(NewVersion v, boolean firstOnly) {
         Modality m = v.modality();
         Path modalityDir = root.resolve(m.folderName());
-        Path tmp = modalityDir.resolve(".tmp-" + UUID.randomUUID());
-        try {
-            Files.createDirectories(tmp);
-            v.writer().writeTo(tmp);
-            Map<String, String> sha = hashAndSync(tmp);
+        try (StagedDirectory staged = StagedDirectory.create(modalityDir)) {
+            v.writer().writeTo(staged.path());
+            Map<String, String> sha = hashSynced(staged);
             long now = clock.millis();
             int version = firstOnly ? 1 : latest(m).map(ModelManifest::version).orElse(0) + 1;
             int attempts = firstOnly ? 1 : MAX_VERSION_RACES;
             for (int attempt = 0; attempt < attempts; attempt++, version++) {
                 Path target = modalityDir.resolve("v" + version);
                 ModelManifest manifest = new ModelManifest(m, v.name(), version, v.dim(), sha, v.config(), target, now);
-                writeSynced(tmp.resolve(ManifestCodec.FILE), ManifestCodec.write(manifest));
-                if (Files.exists(target)) {
-                    continue;
+                staged.writeSynced(ManifestCodec.FILE, ManifestCodec.write(manifest));
+                if (!staged.publishAs(target)) {
+                    continue; // another writer took this version number
                 }
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (FileSystemException e) {
-                    // rename(2) onto a folder another writer just filled fails with ENOTEMPTY, which the
-                    // JDK reports as a plain FileSystemException, not DirectoryNotEmptyException.
-                    if (Files.exists(target)) {
-                        continue; // another writer took this version between our check and our rename
-                    }
-                    throw e;
-                }
-                syncDirectory(modalityDir);
                 LOG.info("event=model_version_added modality={} model={} version={} dim={} digest={}",
                         m, v.name(), version, v.dim(), manifest.digest());
                 return Optional.of(manifest);
@@ -323,8 +275,6 @@ public final class ModelStore {
             throw new UncheckedIOException("the model store at " + root + " needs a file system with atomic rename", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a new " + m + " version under " + modalityDir, e);
-        } finally {
-            deleteQuietly(tmp);
         }
     }
 
@@ -336,32 +286,7 @@ public final class ModelStore {
      * @throws ModelLoadException with the reason, when any check fails
      */
     public Encoder<String> loadText(ModelManifest manifest, EncoderOptions options) {
-        Objects.requireNonNull(options, "options");
-        ModelId id = manifest.id();
-        if (manifest.modality() != Modality.TEXT) {
-            throw new ModelLoadException(id, "is a " + manifest.modality() + " model, not a TEXT one");
-        }
-        Map<String, byte[]> files = verifiedFiles(manifest, List.of(MODEL_FILE, CONFIG_FILE, TOKENIZER_FILE));
-        TextEncoderConfig config;
-        try {
-            config = TextEncoderConfig.fromHuggingFace(Json.readObject(files.get(CONFIG_FILE)));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ModelLoadException(id, CONFIG_FILE + " is not a usable text config: " + e.getMessage(), e);
-        }
-        if (config.hiddenSize() != manifest.dim()) {
-            throw new ModelLoadException(id, "wrong output size: " + CONFIG_FILE + " says hidden_size "
-                    + config.hiddenSize() + ", the manifest says dim " + manifest.dim());
-        }
-        TextEncoder encoder;
-        try {
-            encoder = TextEncoder.open(id, config, files.get(MODEL_FILE), files.get(TOKENIZER_FILE), options);
-        } catch (Exception e) {
-            throw new ModelLoadException(id, "failed to load: " + e.getMessage(), e);
-        }
-        probe(encoder, TEXT_PROBE, manifest.dim());
-        LOG.info("event=model_loaded modality=TEXT model={} version={} dim={} device={} max_tokens={}",
-                id.name(), id.version(), manifest.dim(), encoder.device(), config.maxTokens());
-        return encoder;
+        return load(TextVersionFormat.INSTANCE, manifest, options);
     }
 
     /**
@@ -375,37 +300,7 @@ public final class ModelStore {
      * @throws ModelLoadException with the reason, when any check fails
      */
     public Encoder<byte[]> loadImage(ModelManifest manifest, EncoderOptions options) {
-        Objects.requireNonNull(options, "options");
-        ModelId id = manifest.id();
-        requireModality(manifest, Modality.IMAGE);
-        Map<String, byte[]> files = verifiedFiles(manifest, withPreprocessorIfListed(manifest));
-        VisionEncoderConfig config;
-        try {
-            config = VisionEncoderConfig.fromHuggingFace(Json.readObject(files.get(CONFIG_FILE)));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ModelLoadException(id, CONFIG_FILE + " is not a usable vision config: " + e.getMessage(), e);
-        }
-        requireDim(manifest, config.hiddenSize());
-        ImagePreprocessorConfig preprocessing;
-        try {
-            byte[] json = files.get(PREPROCESSOR_FILE);
-            preprocessing = json == null
-                    ? ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize())
-                    : ImagePreprocessorConfig.fromPreprocessorConfigJson(json, PREPROCESSOR_FILE);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ModelLoadException(id, PREPROCESSOR_FILE + " is not a usable image processor config: "
-                    + e.getMessage(), e);
-        }
-        ImageEncoder encoder;
-        try {
-            encoder = ImageEncoder.open(id, config, files.get(MODEL_FILE), preprocessing, options);
-        } catch (Exception e) {
-            throw new ModelLoadException(id, "failed to load: " + e.getMessage(), e);
-        }
-        probe(encoder, ProbeInputs.images(), manifest.dim());
-        LOG.info("event=model_loaded modality=IMAGE model={} version={} dim={} device={} image_size={} patches={}",
-                id.name(), id.version(), manifest.dim(), encoder.device(), config.imageSize(), config.numPatches());
-        return encoder;
+        return load(ImageVersionFormat.INSTANCE, manifest, options);
     }
 
     /**
@@ -418,37 +313,43 @@ public final class ModelStore {
      * @throws ModelLoadException with the reason, when any check fails
      */
     public Encoder<byte[]> loadAudio(ModelManifest manifest, EncoderOptions options) {
+        return load(AudioVersionFormat.INSTANCE, manifest, options);
+    }
+
+    /**
+     * The checks every modality's load goes through, in order: the modality, every file's
+     * SHA-256, a config its graph writer understands with the manifest's output size, usable
+     * preprocessing, an encoder that opens, and a probe batch of {@code dim}-long finite vectors.
+     */
+    private static <C extends EncoderConfig, P, I> Encoder<I> load(VersionFormat<C, P, I> format, ModelManifest manifest, EncoderOptions options) {
         Objects.requireNonNull(options, "options");
         ModelId id = manifest.id();
-        requireModality(manifest, Modality.AUDIO);
-        Map<String, byte[]> files = verifiedFiles(manifest, withPreprocessorIfListed(manifest));
-        AudioEncoderConfig config;
+        requireModality(manifest, format.modality());
+        Map<String, byte[]> files = verifiedFiles(manifest, neededFiles(format, manifest));
+        C config;
         try {
-            config = AudioEncoderConfig.fromHuggingFace(Json.readObject(files.get(CONFIG_FILE)));
+            config = format.fromHuggingFace(Json.readObject(files.get(CONFIG_FILE)));
         } catch (IOException | IllegalArgumentException e) {
-            throw new ModelLoadException(id, CONFIG_FILE + " is not a usable audio config: " + e.getMessage(), e);
-        }
-        requireDim(manifest, config.hiddenSize());
-        AudioPreprocessorConfig preprocessing;
-        try {
-            byte[] json = files.get(PREPROCESSOR_FILE);
-            preprocessing = json == null
-                    ? AudioPreprocessorConfig.defaults()
-                    : AudioPreprocessorConfig.fromPreprocessorConfigJson(json, PREPROCESSOR_FILE);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ModelLoadException(id, PREPROCESSOR_FILE + " is not a usable feature extractor config: "
+            throw new ModelLoadException(id, CONFIG_FILE + " is not a usable " + format.configKind() + " config: "
                     + e.getMessage(), e);
         }
-        AudioEncoder encoder;
+        requireDim(manifest, config.hiddenSize());
+        P preprocessing;
         try {
-            encoder = AudioEncoder.open(id, config, files.get(MODEL_FILE), preprocessing, options);
+            preprocessing = format.readPreprocessing(config, files.get(format.preprocessingFile()));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ModelLoadException(id, format.preprocessingFile() + " is not a usable " + format.preprocessingKind()
+                    + ": " + e.getMessage(), e);
+        }
+        OrtEncoder<I> encoder;
+        try {
+            encoder = format.open(id, config, files.get(MODEL_FILE), preprocessing, options);
         } catch (Exception e) {
             throw new ModelLoadException(id, "failed to load: " + e.getMessage(), e);
         }
-        probe(encoder, ProbeInputs.wavs(), manifest.dim());
-        LOG.info("event=model_loaded modality=AUDIO model={} version={} dim={} device={} sampling_rate={} min_samples={}",
-                id.name(), id.version(), manifest.dim(), encoder.device(), preprocessing.samplingRate(),
-                config.receptiveField());
+        probe(encoder, format.probeInputs(), manifest.dim());
+        LOG.info("event=model_loaded modality={} model={} version={} dim={} device={} {}", format.modality(),
+                id.name(), id.version(), manifest.dim(), encoder.device(), format.describe(config, preprocessing));
         return encoder;
     }
 
@@ -465,10 +366,11 @@ public final class ModelStore {
         }
     }
 
-    /** The model and its config, plus the preprocessor config when the version has one. */
-    private static List<String> withPreprocessorIfListed(ModelManifest manifest) {
-        return manifest.sha256ByFile().containsKey(PREPROCESSOR_FILE)
-                ? List.of(MODEL_FILE, CONFIG_FILE, PREPROCESSOR_FILE)
+    /** The model, its config and the preprocessing file, unless it is optional and the version has none. */
+    private static List<String> neededFiles(VersionFormat<?, ?, ?> format, ModelManifest manifest) {
+        String preprocessing = format.preprocessingFile();
+        return format.preprocessingRequired() || manifest.sha256ByFile().containsKey(preprocessing)
+                ? List.of(MODEL_FILE, CONFIG_FILE, preprocessing)
                 : List.of(MODEL_FILE, CONFIG_FILE);
     }
 
@@ -563,58 +465,15 @@ public final class ModelStore {
         }
     }
 
-    /** SHA-256 of every file in the folder, each flushed to disk first. */
-    private static Map<String, String> hashAndSync(Path dir) throws IOException {
+    /** SHA-256 of every file of a staged version, each flushed to disk first (the manifest excluded). */
+    private static Map<String, String> hashSynced(StagedDirectory staged) throws IOException {
         Map<String, String> sha = new TreeMap<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                String name = f.getFileName().toString();
-                if (name.equals(ManifestCodec.FILE)) {
-                    continue;
-                }
-                if (!Files.isRegularFile(f)) {
-                    throw new IOException("a model version holds only plain files, found " + name);
-                }
-                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
+        for (Path f : staged.syncFiles()) {
+            String name = f.getFileName().toString();
+            if (!name.equals(ManifestCodec.FILE)) {
                 sha.put(name, Sha256.of(f));
             }
         }
         return sha;
-    }
-
-    private static void writeSynced(Path file, byte[] bytes) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(ByteBuffer.wrap(bytes));
-            ch.force(true);
-        }
-    }
-
-    /** Makes the rename durable (POSIX: fsync the parent folder); a no-op where unsupported. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.debug("directory fsync not supported for {}: {}", dir, e.toString());
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.warn("event=tmp_cleanup_failed path={} error=\"{}\"", p, e.toString());
-                }
-            });
-        } catch (IOException e) {
-            LOG.warn("event=tmp_cleanup_failed path={} error=\"{}\"", dir, e.toString());
-        }
     }
 }

@@ -28,7 +28,7 @@ public record TextEncoderConfig(
         int maxPositionEmbeddings,
         int typeVocabSize,
         double layerNormEps,
-        int padTokenId) {
+        int padTokenId) implements EncoderConfig {
 
     /** Hugging Face {@code model_type} of data2vec text; RoBERTa checkpoints share the layout. */
     public static final String MODEL_TYPE = "data2vec-text";
@@ -80,6 +80,7 @@ public record TextEncoderConfig(
     }
 
     /** The config as Hugging Face writes it for {@code Data2VecTextModel}, keys in a stable order. */
+    @Override
     public Map<String, Object> toHuggingFace() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("architectures", List.of("Data2VecTextModel"));

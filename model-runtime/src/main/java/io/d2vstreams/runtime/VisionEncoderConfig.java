@@ -42,7 +42,7 @@ public record VisionEncoderConfig(
         boolean useRelativePositionBias,
         boolean useSharedRelativePositionBias,
         boolean useAbsolutePositionEmbeddings,
-        boolean useMeanPooling) {
+        boolean useMeanPooling) implements EncoderConfig {
 
     /** Hugging Face {@code model_type} of data2vec vision; BEiT checkpoints share the layout. */
     public static final String MODEL_TYPE = "data2vec-vision";
@@ -110,6 +110,7 @@ public record VisionEncoderConfig(
     }
 
     /** The config as Hugging Face writes it for {@code Data2VecVisionModel}, keys in a stable order. */
+    @Override
     public Map<String, Object> toHuggingFace() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("architectures", List.of("Data2VecVisionModel"));

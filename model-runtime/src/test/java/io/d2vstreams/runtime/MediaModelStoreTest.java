@@ -3,9 +3,9 @@ package io.d2vstreams.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.d2vstreams.runtime.audio.AudioParameters;
+import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.runtime.internal.Json;
-import io.d2vstreams.runtime.internal.audio.AudioWeights;
-import io.d2vstreams.runtime.internal.vision.VisionWeights;
 import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,8 +100,8 @@ class MediaModelStoreTest {
         ModelManifest image = store.initDefault(Modality.IMAGE, 3);
         ModelManifest audio = store.initDefault(Modality.AUDIO, 3);
 
-        assertSameWeights(store.readWeights(image), VisionWeights.seeded(VisionEncoderConfig.tiny(), 3));
-        assertSameWeights(store.readWeights(audio), AudioWeights.seeded(AudioEncoderConfig.tiny(), 3));
+        assertSameWeights(store.readWeights(image), ImageParameters.seeded(VisionEncoderConfig.tiny(), 3));
+        assertSameWeights(store.readWeights(audio), AudioParameters.seeded(AudioEncoderConfig.tiny(), 3));
         assertThat(VisionEncoderConfig.fromHuggingFace(image.config())).as("vision config from the manifest")
                 .isEqualTo(VisionEncoderConfig.tiny());
         assertThat(AudioEncoderConfig.fromHuggingFace(audio.config())).as("audio config from the manifest")
@@ -155,7 +155,7 @@ class MediaModelStoreTest {
     @DisplayName("adding an image model whose preprocessing makes another size than image_size is refused")
     void preprocessingSizeMismatchRefused() {
         VisionEncoderConfig tiny = VisionEncoderConfig.tiny();
-        assertThatThrownBy(() -> new ModelStore(root).addImage("wrong", tiny, VisionWeights.seeded(tiny, 1),
+        assertThatThrownBy(() -> new ModelStore(root).addImage("wrong", tiny, ImageParameters.seeded(tiny, 1),
                 ImagePreprocessorConfig.defaults()))
                 .as("224×224 preprocessing for a 64×64 model")
                 .isInstanceOf(IllegalArgumentException.class)

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.d2vstreams.runtime.internal.Json;
 import io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder;
 import io.d2vstreams.runtime.internal.text.ByteLevelBpeTokenizer;
-import io.d2vstreams.runtime.internal.text.TextWeights;
+import io.d2vstreams.runtime.text.TextParameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -123,7 +123,7 @@ class ModelStoreTest {
     @DisplayName("readWeights gives back the seeded weights under their Hugging Face names, bit for bit")
     void readWeightsRoundTrip() {
         ModelManifest m = new ModelStore(root).initDefault(Modality.TEXT, 3);
-        TensorBundle seeded = TextWeights.seeded(TINY, 3);
+        TensorBundle seeded = TextParameters.seeded(TINY, 3);
         TensorBundle read = new ModelStore(root).readWeights(m);
 
         assertThat(read.names()).as("names").containsExactlyElementsOf(seeded.names());

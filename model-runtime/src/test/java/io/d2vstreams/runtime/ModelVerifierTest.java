@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.d2vstreams.runtime.internal.Json;
 import io.d2vstreams.runtime.internal.text.ByteLevelBpeTokenizer;
-import io.d2vstreams.runtime.internal.text.TextWeights;
+import io.d2vstreams.runtime.text.TextParameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -125,7 +125,7 @@ class ModelVerifierTest {
     @Test
     @DisplayName("weights that make NaN are refused by the probe batch, as the pipeline would refuse them")
     void nanWeightsRefused() {
-        TensorBundle seeded = TextWeights.seeded(TINY, 1);
+        TensorBundle seeded = TextParameters.seeded(TINY, 1);
         String poisoned = "embeddings.LayerNorm.weight";
         assertThat(seeded.names()).as("tensor names of the tiny text encoder").contains(poisoned);
         TensorBundle.Builder weights = TensorBundle.builder();

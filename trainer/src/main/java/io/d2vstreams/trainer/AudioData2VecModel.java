@@ -2,22 +2,18 @@ package io.d2vstreams.trainer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv1d;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.trainer.internal.AudioParameters;
+import io.d2vstreams.runtime.audio.AudioParameters;
 import io.d2vstreams.trainer.internal.Dropout;
+import io.d2vstreams.trainer.internal.ModelParameters;
 import io.d2vstreams.trainer.internal.NdTensors;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -95,17 +91,12 @@ public final class AudioData2VecModel implements AutoCloseable {
     private static final float TORCH_LAYER_NORM_EPS = 1e-5f;
 
     private final AudioEncoderConfig config;
-    private final NDManager manager;
-    private final Map<String, NDArray> parameters;
-    private final Set<String> borrowed;
+    private final ModelParameters params;
     private final float attentionScale;
 
-    private AudioData2VecModel(AudioEncoderConfig config, NDManager manager, Map<String, NDArray> parameters,
-            Set<String> borrowed) {
+    private AudioData2VecModel(AudioEncoderConfig config, ModelParameters params) {
         this.config = config;
-        this.manager = manager;
-        this.parameters = Collections.unmodifiableMap(parameters);
-        this.borrowed = Set.copyOf(borrowed);
+        this.params = params;
         this.attentionScale = (float) Math.sqrt(config.headSize());
     }
 
@@ -117,7 +108,9 @@ public final class AudioData2VecModel implements AutoCloseable {
      * @throws IllegalArgumentException naming the first missing or misshapen parameter
      */
     public static AudioData2VecModel fromWeights(NDManager parent, AudioEncoderConfig config, TensorBundle weights) {
-        return create(parent, config, weights, null);
+        Objects.requireNonNull(config, "config");
+        return new AudioData2VecModel(config,
+                ModelParameters.copyOf(parent, AudioParameters.shapes(config), weights, null));
     }
 
     /**
@@ -128,66 +121,28 @@ public final class AudioData2VecModel implements AutoCloseable {
      */
     public static AudioData2VecModel forTraining(NDManager parent, AudioEncoderConfig config, TensorBundle weights,
             SplittableRandom maskEmbedInit) {
-        return create(parent, config, weights, Objects.requireNonNull(maskEmbedInit, "maskEmbedInit"));
-    }
-
-    private static AudioData2VecModel create(NDManager parent, AudioEncoderConfig config, TensorBundle weights,
-            SplittableRandom maskEmbedInit) {
+        Objects.requireNonNull(maskEmbedInit, "maskEmbedInit");
         Objects.requireNonNull(config, "config");
-        Map<String, long[]> shapes = AudioParameters.shapes(config);
-        for (Map.Entry<String, long[]> s : shapes.entrySet()) {
-            requireShape(weights, s.getKey(), s.getValue());
-        }
-        long[] embedShape = {config.hiddenSize()};
-        boolean bundledEmbed = maskEmbedInit != null && weights.contains(AudioParameters.MASK_EMBED);
-        if (bundledEmbed) {
-            requireShape(weights, AudioParameters.MASK_EMBED, embedShape);
-        }
-        NDManager owned = parent.newSubManager();
-        Map<String, NDArray> params = new LinkedHashMap<>();
-        for (String name : shapes.keySet()) {
-            params.put(name, own(NdTensors.create(owned, weights.get(name))));
-        }
-        if (maskEmbedInit != null) {
-            NDArray embed;
-            if (bundledEmbed) {
-                embed = NdTensors.create(owned, weights.get(AudioParameters.MASK_EMBED));
-            } else {
-                float[] values = new float[config.hiddenSize()];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = (float) maskEmbedInit.nextDouble();
-                }
-                embed = owned.create(values, new Shape(embedShape));
-            }
-            params.put(AudioParameters.MASK_EMBED, own(embed));
-        }
-        return new AudioData2VecModel(config, owned, params, Set.of());
+        ModelParameters.TrainingOnly maskEmbed = new ModelParameters.TrainingOnly(AudioParameters.MASK_EMBED,
+                new long[] {config.hiddenSize()}, () -> {
+                    float[] values = new float[config.hiddenSize()];
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = (float) maskEmbedInit.nextDouble();
+                    }
+                    return values;
+                });
+        return new AudioData2VecModel(config,
+                ModelParameters.copyOf(parent, AudioParameters.shapes(config), weights, maskEmbed));
     }
 
     /**
      * A copy to serve as the EMA teacher: parameters matched by {@code share} are this model's
-     * very arrays (see {@link AudioParameters#sharedWithTeacher()}), the others are copies in a
+     * very arrays (see {@link AudioParameters#isFeatureEncoder}), the others are copies in a
      * new sub-manager of {@code parent}. The mask embedding is left out: the teacher always
      * hears the whole clip.
      */
     public AudioData2VecModel copy(NDManager parent, Predicate<String> share) {
-        NDManager owned = parent.newSubManager();
-        Map<String, NDArray> params = new LinkedHashMap<>();
-        Set<String> shared = new HashSet<>();
-        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
-            if (e.getKey().equals(AudioParameters.MASK_EMBED)) {
-                continue;
-            }
-            if (share.test(e.getKey())) {
-                params.put(e.getKey(), e.getValue());
-                shared.add(e.getKey());
-            } else {
-                NDArray copy = own(e.getValue().duplicate());
-                copy.attach(owned);
-                params.put(e.getKey(), copy);
-            }
-        }
-        return new AudioData2VecModel(config, owned, params, shared);
+        return new AudioData2VecModel(config, params.teacherCopy(parent, share));
     }
 
     public AudioEncoderConfig config() {
@@ -196,17 +151,17 @@ public final class AudioData2VecModel implements AutoCloseable {
 
     /** Every parameter by Hugging Face name, the mask embedding last when there is one (live arrays: never close them). */
     public Map<String, NDArray> parameters() {
-        return parameters;
+        return params.asMap();
     }
 
     /** Names of the parameters that are another model's arrays (see {@link #copy}). */
     public Set<String> sharedNames() {
-        return borrowed;
+        return params.sharedNames();
     }
 
     /** Whether {@link #forward} accepts a frame mask. */
     public boolean hasMaskEmbedding() {
-        return parameters.containsKey(AudioParameters.MASK_EMBED);
+        return params.has(AudioParameters.MASK_EMBED);
     }
 
     /**
@@ -214,9 +169,7 @@ public final class AudioData2VecModel implements AutoCloseable {
      * the serving graph, without the training-only mask embedding (see the class comment).
      */
     public TensorBundle toBundle() {
-        Map<String, NDArray> exported = new LinkedHashMap<>(parameters);
-        exported.remove(AudioParameters.MASK_EMBED);
-        return NdTensors.bundle(exported);
+        return params.toBundle();
     }
 
     /** Evaluation-mode forward pass of whole clips; arrays are created in {@code scope}. */
@@ -257,9 +210,7 @@ public final class AudioData2VecModel implements AutoCloseable {
         NDArray x = projection(featureEncoder(samples));
         if (frameMask != null) {
             // hidden·(1 − m) + masked_spec_embed·m: Hugging Face's hidden_states[mask] = masked_spec_embed.
-            NDArray m = scope.create(frameMask, new Shape(b, frames, 1));
-            NDArray keep = scope.create(invert(frameMask), new Shape(b, frames, 1));
-            x = x.mul(keep).add(m.mul(param(AudioParameters.MASK_EMBED)));
+            x = params.replaceMasked(scope, x, frameMask, b, frames);
         }
         NDArray encoderInput = x.mul(validColumn);
         x = encoderInput.add(positionalConvolutions(encoderInput, validMask.reshape(b, 1, frames)));
@@ -284,7 +235,7 @@ public final class AudioData2VecModel implements AutoCloseable {
     /** Frees the parameters this model owns (not the ones it shares from another model). */
     @Override
     public void close() {
-        manager.close();
+        params.close();
     }
 
     /** {@code [clips, 1, samples]} → {@code [clips, frames, conv_dim[-1]]}: per layer Conv1d, LayerNorm over channels, GELU. */
@@ -353,13 +304,11 @@ public final class AudioData2VecModel implements AutoCloseable {
     }
 
     private NDArray linear(NDArray x, String module) {
-        return Linear.linear(x, param(module + ".weight"), param(module + ".bias")).singletonOrThrow();
+        return params.linear(x, module);
     }
 
     private NDArray layerNorm(NDArray x, String module, double eps) {
-        long width = x.getShape().get(x.getShape().dimension() - 1);
-        return LayerNorm.layerNorm(x, new Shape(width), param(module + ".weight"), param(module + ".bias"), (float) eps)
-                .singletonOrThrow();
+        return params.layerNorm(x, module, eps);
     }
 
     /** Exact (erf) GELU, {@code hidden_act="gelu"} and {@code feat_extract_activation="gelu"}. */
@@ -368,11 +317,7 @@ public final class AudioData2VecModel implements AutoCloseable {
     }
 
     private NDArray param(String name) {
-        NDArray p = parameters.get(name);
-        if (p == null) {
-            throw new IllegalStateException("no parameter '" + name + "'");
-        }
-        return p;
+        return params.get(name);
     }
 
     private void requireMask(float[] frameMask, float[] validValues) {
@@ -406,29 +351,5 @@ public final class AudioData2VecModel implements AutoCloseable {
             mask[i] = validValues[i] == 0 ? -Float.MAX_VALUE : 0f;
         }
         return mask;
-    }
-
-    private static NDArray own(NDArray array) {
-        NDScope.unregister(array); // owned by the model, whatever scope the caller is in
-        return array;
-    }
-
-    private static float[] invert(float[] mask) {
-        float[] keep = new float[mask.length];
-        for (int i = 0; i < mask.length; i++) {
-            keep[i] = 1f - mask[i];
-        }
-        return keep;
-    }
-
-    private static void requireShape(TensorBundle weights, String name, long[] shape) {
-        if (!weights.contains(name)) {
-            throw new IllegalArgumentException("weights lack '" + name + "'");
-        }
-        TensorBundle.Tensor t = weights.get(name);
-        if (!t.hasShape(shape)) {
-            throw new IllegalArgumentException("weight '" + name + "' has shape " + Arrays.toString(t.shape())
-                    + ", the config calls for " + Arrays.toString(shape));
-        }
     }
 }

@@ -2,22 +2,18 @@ package io.d2vstreams.trainer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.LayerNorm;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.TextEncoderConfig;
+import io.d2vstreams.runtime.text.TextParameters;
 import io.d2vstreams.trainer.internal.Dropout;
+import io.d2vstreams.trainer.internal.ModelParameters;
 import io.d2vstreams.trainer.internal.NdTensors;
-import io.d2vstreams.trainer.internal.TextParameters;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -52,17 +48,12 @@ public final class TextData2VecModel implements AutoCloseable {
     public record Output(List<NDArray> blockOutputs, List<NDArray> ffnOutputs, NDArray lastHiddenState) {}
 
     private final TextEncoderConfig config;
-    private final NDManager manager;
-    private final Map<String, NDArray> parameters;
-    private final Set<String> borrowed;
+    private final ModelParameters params;
     private final float attentionScale;
 
-    private TextData2VecModel(TextEncoderConfig config, NDManager manager, Map<String, NDArray> parameters,
-            Set<String> borrowed) {
+    private TextData2VecModel(TextEncoderConfig config, ModelParameters params) {
         this.config = config;
-        this.manager = manager;
-        this.parameters = Collections.unmodifiableMap(parameters);
-        this.borrowed = Set.copyOf(borrowed);
+        this.params = params;
         this.attentionScale = (float) Math.sqrt(config.headSize());
     }
 
@@ -73,25 +64,7 @@ public final class TextData2VecModel implements AutoCloseable {
      * @throws IllegalArgumentException naming the first missing or misshapen parameter
      */
     public static TextData2VecModel fromWeights(NDManager parent, TextEncoderConfig config, TensorBundle weights) {
-        Map<String, long[]> shapes = TextParameters.shapes(config);
-        for (Map.Entry<String, long[]> s : shapes.entrySet()) {
-            if (!weights.contains(s.getKey())) {
-                throw new IllegalArgumentException("weights lack '" + s.getKey() + "'");
-            }
-            TensorBundle.Tensor t = weights.get(s.getKey());
-            if (!t.hasShape(s.getValue())) {
-                throw new IllegalArgumentException("weight '" + s.getKey() + "' has shape " + Arrays.toString(t.shape())
-                        + ", the config calls for " + Arrays.toString(s.getValue()));
-            }
-        }
-        NDManager owned = parent.newSubManager();
-        Map<String, NDArray> params = new LinkedHashMap<>();
-        for (String name : shapes.keySet()) {
-            NDArray array = NdTensors.create(owned, weights.get(name));
-            NDScope.unregister(array); // owned by the model, whatever scope the caller is in
-            params.put(name, array);
-        }
-        return new TextData2VecModel(config, owned, params, Set.of());
+        return new TextData2VecModel(config, ModelParameters.copyOf(parent, TextParameters.shapes(config), weights, null));
     }
 
     /**
@@ -100,21 +73,7 @@ public final class TextData2VecModel implements AutoCloseable {
      * copies without gradient in a new sub-manager of {@code parent}.
      */
     public TextData2VecModel copy(NDManager parent, Predicate<String> share) {
-        NDManager owned = parent.newSubManager();
-        Map<String, NDArray> params = new LinkedHashMap<>();
-        java.util.Set<String> shared = new java.util.HashSet<>();
-        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
-            if (share.test(e.getKey())) {
-                params.put(e.getKey(), e.getValue());
-                shared.add(e.getKey());
-            } else {
-                NDArray copy = e.getValue().duplicate();
-                NDScope.unregister(copy); // owned by the model, whatever scope the caller is in
-                copy.attach(owned);
-                params.put(e.getKey(), copy);
-            }
-        }
-        return new TextData2VecModel(config, owned, params, shared);
+        return new TextData2VecModel(config, params.teacherCopy(parent, share));
     }
 
     public TextEncoderConfig config() {
@@ -123,17 +82,17 @@ public final class TextData2VecModel implements AutoCloseable {
 
     /** Every parameter by Hugging Face name, in graph order (live arrays: never close them). */
     public Map<String, NDArray> parameters() {
-        return parameters;
+        return params.asMap();
     }
 
     /** Names of the parameters that are another model's arrays (see {@link #copy}). */
     public Set<String> sharedNames() {
-        return borrowed;
+        return params.sharedNames();
     }
 
     /** The current weights under their Hugging Face names, copied to the heap. */
     public TensorBundle toBundle() {
-        return NdTensors.bundle(parameters);
+        return params.toBundle();
     }
 
     /** Evaluation-mode forward pass (no dropout); arrays are created in {@code scope}. */
@@ -175,7 +134,7 @@ public final class TextData2VecModel implements AutoCloseable {
     /** Frees the parameters this model owns (not the ones it shares from another model). */
     @Override
     public void close() {
-        manager.close();
+        params.close();
     }
 
     /** Scaled dot-product attention over all heads; {@code [b, t, hidden]} in and out. */
@@ -190,16 +149,15 @@ public final class TextData2VecModel implements AutoCloseable {
     }
 
     private NDArray embed(NDArray ids, String table) {
-        return Embedding.embedding(ids, parameters.get(table), SparseFormat.DENSE).singletonOrThrow();
+        return Embedding.embedding(ids, params.get(table), SparseFormat.DENSE).singletonOrThrow();
     }
 
     private NDArray linear(NDArray x, String module) {
-        return Linear.linear(x, parameters.get(module + ".weight"), parameters.get(module + ".bias")).singletonOrThrow();
+        return params.linear(x, module);
     }
 
     private NDArray layerNorm(NDArray x, String module) {
-        return LayerNorm.layerNorm(x, new Shape(config.hiddenSize()), parameters.get(module + ".weight"),
-                parameters.get(module + ".bias"), (float) config.layerNormEps()).singletonOrThrow();
+        return params.layerNorm(x, module, config.layerNormEps());
     }
 
     /** 0 where a position may be attended to, float32's lowest value where it is padding. */

@@ -2,23 +2,18 @@ package io.d2vstreams.trainer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.LayerNorm;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.trainer.internal.Dropout;
+import io.d2vstreams.trainer.internal.ModelParameters;
 import io.d2vstreams.trainer.internal.NdTensors;
-import io.d2vstreams.trainer.internal.VisionParameters;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -75,22 +70,17 @@ public final class VisionData2VecModel implements AutoCloseable {
     private static final double MASK_TOKEN_STD = 0.02;
 
     private final VisionEncoderConfig config;
-    private final NDManager manager;
-    private final Map<String, NDArray> parameters;
-    private final Set<String> borrowed;
+    private final ModelParameters params;
     /** BEiT's relative position index, or null without relative position bias. */
     private final long[] relativePositionIndex;
     private final float attentionScale;
 
-    private VisionData2VecModel(VisionEncoderConfig config, NDManager manager, Map<String, NDArray> parameters,
-            Set<String> borrowed) {
+    private VisionData2VecModel(VisionEncoderConfig config, ModelParameters params) {
         this.config = config;
-        this.manager = manager;
-        this.parameters = Collections.unmodifiableMap(parameters);
-        this.borrowed = Set.copyOf(borrowed);
+        this.params = params;
         this.attentionScale = (float) Math.sqrt(config.headSize());
         this.relativePositionIndex = hasRelativeBias(config)
-                ? VisionParameters.relativePositionIndex(config.patchesPerSide())
+                ? ImageParameters.relativePositionIndex(config.patchesPerSide())
                 : null;
     }
 
@@ -102,7 +92,8 @@ public final class VisionData2VecModel implements AutoCloseable {
      * @throws IllegalArgumentException naming the first missing or misshapen parameter
      */
     public static VisionData2VecModel fromWeights(NDManager parent, VisionEncoderConfig config, TensorBundle weights) {
-        return create(parent, config, weights, null);
+        return new VisionData2VecModel(config,
+                ModelParameters.copyOf(parent, ImageParameters.shapes(config), weights, null));
     }
 
     /**
@@ -114,39 +105,17 @@ public final class VisionData2VecModel implements AutoCloseable {
      */
     public static VisionData2VecModel forTraining(NDManager parent, VisionEncoderConfig config, TensorBundle weights,
             SplittableRandom maskTokenInit) {
-        return create(parent, config, weights, Objects.requireNonNull(maskTokenInit, "maskTokenInit"));
-    }
-
-    private static VisionData2VecModel create(NDManager parent, VisionEncoderConfig config, TensorBundle weights,
-            SplittableRandom maskTokenInit) {
-        Map<String, long[]> shapes = VisionParameters.shapes(config);
-        for (Map.Entry<String, long[]> s : shapes.entrySet()) {
-            requireShape(weights, s.getKey(), s.getValue());
-        }
-        long[] maskShape = {1, 1, config.hiddenSize()};
-        boolean bundledMask = maskTokenInit != null && weights.contains(VisionParameters.MASK_TOKEN);
-        if (bundledMask) {
-            requireShape(weights, VisionParameters.MASK_TOKEN, maskShape);
-        }
-        NDManager owned = parent.newSubManager();
-        Map<String, NDArray> params = new LinkedHashMap<>();
-        for (String name : shapes.keySet()) {
-            params.put(name, own(NdTensors.create(owned, weights.get(name))));
-        }
-        if (maskTokenInit != null) {
-            NDArray token;
-            if (bundledMask) {
-                token = NdTensors.create(owned, weights.get(VisionParameters.MASK_TOKEN));
-            } else {
-                float[] values = new float[config.hiddenSize()];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = (float) (maskTokenInit.nextGaussian() * MASK_TOKEN_STD);
-                }
-                token = owned.create(values, new Shape(maskShape));
-            }
-            params.put(VisionParameters.MASK_TOKEN, own(token));
-        }
-        return new VisionData2VecModel(config, owned, params, Set.of());
+        Objects.requireNonNull(maskTokenInit, "maskTokenInit");
+        ModelParameters.TrainingOnly maskToken = new ModelParameters.TrainingOnly(ImageParameters.MASK_TOKEN,
+                new long[] {1, 1, config.hiddenSize()}, () -> {
+                    float[] values = new float[config.hiddenSize()];
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = (float) (maskTokenInit.nextGaussian() * MASK_TOKEN_STD);
+                    }
+                    return values;
+                });
+        return new VisionData2VecModel(config,
+                ModelParameters.copyOf(parent, ImageParameters.shapes(config), weights, maskToken));
     }
 
     /**
@@ -156,23 +125,7 @@ public final class VisionData2VecModel implements AutoCloseable {
      * always sees the whole image.
      */
     public VisionData2VecModel copy(NDManager parent, Predicate<String> share) {
-        NDManager owned = parent.newSubManager();
-        Map<String, NDArray> params = new LinkedHashMap<>();
-        Set<String> shared = new HashSet<>();
-        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
-            if (e.getKey().equals(VisionParameters.MASK_TOKEN)) {
-                continue;
-            }
-            if (share.test(e.getKey())) {
-                params.put(e.getKey(), e.getValue());
-                shared.add(e.getKey());
-            } else {
-                NDArray copy = own(e.getValue().duplicate());
-                copy.attach(owned);
-                params.put(e.getKey(), copy);
-            }
-        }
-        return new VisionData2VecModel(config, owned, params, shared);
+        return new VisionData2VecModel(config, params.teacherCopy(parent, share));
     }
 
     public VisionEncoderConfig config() {
@@ -181,17 +134,17 @@ public final class VisionData2VecModel implements AutoCloseable {
 
     /** Every parameter by Hugging Face name, the mask token last when there is one (live arrays: never close them). */
     public Map<String, NDArray> parameters() {
-        return parameters;
+        return params.asMap();
     }
 
     /** Names of the parameters that are another model's arrays (see {@link #copy}). */
     public Set<String> sharedNames() {
-        return borrowed;
+        return params.sharedNames();
     }
 
     /** Whether {@link #forward} accepts a patch mask. */
     public boolean hasMaskToken() {
-        return parameters.containsKey(VisionParameters.MASK_TOKEN);
+        return params.has(ImageParameters.MASK_TOKEN);
     }
 
     /**
@@ -199,9 +152,7 @@ public final class VisionData2VecModel implements AutoCloseable {
      * the serving graph, without the training-only mask token (see the class comment).
      */
     public TensorBundle toBundle() {
-        Map<String, NDArray> exported = new LinkedHashMap<>(parameters);
-        exported.remove(VisionParameters.MASK_TOKEN);
-        return NdTensors.bundle(exported);
+        return params.toBundle();
     }
 
     /** Evaluation-mode forward pass of whole images; arrays are created in {@code scope}. */
@@ -231,7 +182,7 @@ public final class VisionData2VecModel implements AutoCloseable {
         // result lands in `scope` too rather than in this model's manager.
         NDArray pixels = scope.create(batch.values(), new Shape(batch.shape()));
         // Conv2d with kernel = stride = patch: [b, h, side, side] → [b, patches, h], patches row-major.
-        NDArray x = Conv2d.conv2d(pixels, param(VisionParameters.PATCH + ".weight"), param(VisionParameters.PATCH + ".bias"),
+        NDArray x = Conv2d.conv2d(pixels, param(ImageParameters.PATCH + ".weight"), param(ImageParameters.PATCH + ".bias"),
                 new Shape(p, p), new Shape(0, 0), new Shape(1, 1), 1).singletonOrThrow()
                 .reshape(b, h, patches).transpose(0, 2, 1);
         if (patchMask != null) {
@@ -242,14 +193,12 @@ public final class VisionData2VecModel implements AutoCloseable {
                 throw new IllegalArgumentException("a patch mask needs " + b * patches + " values, got " + patchMask.length);
             }
             // embeddings·(1 − w) + mask_token·w, Hugging Face's Data2VecVisionEmbeddings.
-            NDArray w = scope.create(patchMask, new Shape(b, patches, 1));
-            NDArray keep = scope.create(invert(patchMask), new Shape(b, patches, 1));
-            x = x.mul(keep).add(w.mul(param(VisionParameters.MASK_TOKEN)));
+            x = params.replaceMasked(scope, x, patchMask, b, patches);
         }
-        NDArray cls = scope.zeros(new Shape(b, 1, h)).add(param(VisionParameters.CLS_TOKEN));
+        NDArray cls = scope.zeros(new Shape(b, 1, h)).add(param(ImageParameters.CLS_TOKEN));
         x = cls.concat(x, 1);
         if (config.useAbsolutePositionEmbeddings()) {
-            x = x.add(param(VisionParameters.POSITION));
+            x = x.add(param(ImageParameters.POSITION));
         }
         x = dropout.hidden(x);
 
@@ -257,13 +206,13 @@ public final class VisionData2VecModel implements AutoCloseable {
         NDArray index = relativePositionIndex == null ? null
                 : scope.create(relativePositionIndex, new Shape(relativePositionIndex.length));
         NDArray sharedBias = config.useSharedRelativePositionBias()
-                ? relativeBias(index, VisionParameters.SHARED_BIAS_TABLE)
+                ? relativeBias(index, ImageParameters.SHARED_BIAS_TABLE)
                 : null;
         List<NDArray> blocks = new ArrayList<>(config.numHiddenLayers());
         List<NDArray> ffns = new ArrayList<>(config.numHiddenLayers());
         for (int i = 0; i < config.numHiddenLayers(); i++) {
-            String l = VisionParameters.layer(i);
-            NDArray bias = config.useRelativePositionBias() ? relativeBias(index, VisionParameters.layerBiasTable(i)) : null;
+            String l = ImageParameters.layer(i);
+            NDArray bias = config.useRelativePositionBias() ? relativeBias(index, ImageParameters.layerBiasTable(i)) : null;
             if (sharedBias != null) {
                 bias = bias == null ? sharedBias : bias.add(sharedBias);
             }
@@ -282,14 +231,14 @@ public final class VisionData2VecModel implements AutoCloseable {
             ffns.add(ffn);
             blocks.add(x);
         }
-        NDArray last = config.useMeanPooling() ? x : layerNorm(x, VisionParameters.FINAL_LN);
+        NDArray last = config.useMeanPooling() ? x : layerNorm(x, ImageParameters.FINAL_LN);
         return new Output(List.copyOf(blocks), List.copyOf(ffns), last);
     }
 
     /** Frees the parameters this model owns (not the ones it shares from another model). */
     @Override
     public void close() {
-        manager.close();
+        params.close();
     }
 
     /** Scaled dot-product attention over all heads with an optional additive bias {@code [heads, t, t]}. */
@@ -316,47 +265,18 @@ public final class VisionData2VecModel implements AutoCloseable {
     }
 
     private NDArray linear(NDArray x, String module) {
-        return Linear.linear(x, param(module + ".weight"), param(module + ".bias")).singletonOrThrow();
+        return params.linear(x, module);
     }
 
     private NDArray layerNorm(NDArray x, String module) {
-        return LayerNorm.layerNorm(x, new Shape(config.hiddenSize()), param(module + ".weight"), param(module + ".bias"),
-                (float) config.layerNormEps()).singletonOrThrow();
+        return params.layerNorm(x, module, config.layerNormEps());
     }
 
     private NDArray param(String name) {
-        NDArray p = parameters.get(name);
-        if (p == null) {
-            throw new IllegalStateException("no parameter '" + name + "'");
-        }
-        return p;
+        return params.get(name);
     }
 
     private static boolean hasRelativeBias(VisionEncoderConfig c) {
         return c.useRelativePositionBias() || c.useSharedRelativePositionBias();
-    }
-
-    private static NDArray own(NDArray array) {
-        NDScope.unregister(array); // owned by the model, whatever scope the caller is in
-        return array;
-    }
-
-    private static float[] invert(float[] mask) {
-        float[] keep = new float[mask.length];
-        for (int i = 0; i < mask.length; i++) {
-            keep[i] = 1f - mask[i];
-        }
-        return keep;
-    }
-
-    private static void requireShape(TensorBundle weights, String name, long[] shape) {
-        if (!weights.contains(name)) {
-            throw new IllegalArgumentException("weights lack '" + name + "'");
-        }
-        TensorBundle.Tensor t = weights.get(name);
-        if (!t.hasShape(shape)) {
-            throw new IllegalArgumentException("weight '" + name + "' has shape " + Arrays.toString(t.shape())
-                    + ", the config calls for " + Arrays.toString(shape));
-        }
     }
 }

@@ -11,9 +11,9 @@ import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
+import io.d2vstreams.runtime.audio.AudioParameters;
 import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
 import io.d2vstreams.trainer.internal.AdamW;
-import io.d2vstreams.trainer.internal.AudioParameters;
 import io.d2vstreams.trainer.internal.DjlEnvironment;
 import io.d2vstreams.trainer.internal.Dropout;
 import io.d2vstreams.trainer.internal.Ema;
@@ -77,7 +77,7 @@ class AudioData2VecStepTest {
         try (NDManager manager = engine.newBaseManager();
                 AudioData2VecModel student = AudioData2VecModel.forTraining(manager, config, store.readWeights(base),
                         Seeds.random(SEED, Seeds.MASK_TOKEN_INIT, 0));
-                AudioData2VecModel teacher = student.copy(manager, AudioParameters.sharedWithTeacher())) {
+                AudioData2VecModel teacher = student.copy(manager, AudioParameters::isFeatureEncoder)) {
             RegressionHead head = RegressionHead.create(manager.newSubManager(), config.hiddenSize(),
                     Seeds.random(SEED, Seeds.HEAD_INIT, 0));
             Map<String, NDArray> params = new LinkedHashMap<>(student.parameters());
@@ -124,7 +124,7 @@ class AudioData2VecStepTest {
             TensorBundle teacherAfter = teacher.toBundle();
             for (String name : teacherAfter.names()) {
                 boolean moved = !Arrays.equals(teacherAfter.get(name).data(), teacherBefore.get(name).data());
-                if (AudioParameters.sharedWithTeacher().test(name)) {
+                if (AudioParameters.isFeatureEncoder(name)) {
                     assertThat(teacherAfter.get(name).data()).as("%s is the student's own", name)
                             .isEqualTo(student.parameters().get(name).toFloatArray());
                 } else if (name.endsWith(".weight") && !name.contains("layer_norm")) {

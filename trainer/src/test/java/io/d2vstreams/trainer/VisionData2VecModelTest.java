@@ -8,12 +8,12 @@ import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
 import io.d2vstreams.trainer.internal.DjlEnvironment;
 import io.d2vstreams.trainer.internal.Dropout;
 import io.d2vstreams.trainer.internal.OnnxParity;
 import io.d2vstreams.trainer.internal.VersionFiles;
-import io.d2vstreams.trainer.internal.VisionParameters;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -103,7 +103,7 @@ class VisionData2VecModelTest {
             assertThat(model.hasMaskToken()).as("a training model has a mask token").isTrue();
             TensorBundle exported = model.toBundle();
             assertThat(exported.names()).as("exported names").containsExactlyInAnyOrderElementsOf(stored.names())
-                    .doesNotContain(VisionParameters.MASK_TOKEN);
+                    .doesNotContain(ImageParameters.MASK_TOKEN);
             for (String name : stored.names()) {
                 assertThat(exported.get(name).shape()).as("shape of %s", name).isEqualTo(stored.get(name).shape());
                 assertThat(exported.get(name).data()).as("values of %s", name).isEqualTo(stored.get(name).data());
@@ -156,10 +156,10 @@ class VisionData2VecModelTest {
         Arrays.fill(token, 0.25f);
         TensorBundle.Builder withToken = TensorBundle.builder();
         stored.names().forEach(n -> withToken.put(n, stored.get(n).shape(), stored.get(n).data()));
-        withToken.put(VisionParameters.MASK_TOKEN, new long[] {1, 1, config.hiddenSize()}, token);
+        withToken.put(ImageParameters.MASK_TOKEN, new long[] {1, 1, config.hiddenSize()}, token);
         try (VisionData2VecModel model = VisionData2VecModel.forTraining(manager, config, withToken.build(),
                 new SplittableRandom(1))) {
-            assertThat(model.parameters().get(VisionParameters.MASK_TOKEN).toFloatArray()).as("mask token").isEqualTo(token);
+            assertThat(model.parameters().get(ImageParameters.MASK_TOKEN).toFloatArray()).as("mask token").isEqualTo(token);
         }
     }
 
@@ -176,7 +176,7 @@ class VisionData2VecModelTest {
     private static TensorBundle randomWeights(VisionEncoderConfig config, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         TensorBundle.Builder b = TensorBundle.builder();
-        for (Map.Entry<String, long[]> e : VisionParameters.shapes(config).entrySet()) {
+        for (Map.Entry<String, long[]> e : ImageParameters.shapes(config).entrySet()) {
             float[] data = new float[Math.toIntExact(Arrays.stream(e.getValue()).reduce(1, (x, y) -> x * y))];
             boolean gain = e.getKey().endsWith("norm_before.weight") || e.getKey().endsWith("norm_after.weight")
                     || e.getKey().equals("layernorm.weight");

@@ -8,13 +8,13 @@ import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.TextEncoderConfig;
 import io.d2vstreams.runtime.TruncationPolicy;
 import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.audio.AudioParameters;
+import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.runtime.internal.Json;
-import io.d2vstreams.runtime.internal.audio.AudioWeights;
-import io.d2vstreams.runtime.internal.text.TextWeights;
 import io.d2vstreams.runtime.internal.text.TokenCounter;
-import io.d2vstreams.runtime.internal.vision.VisionWeights;
 import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
 import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.text.TextParameters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -128,7 +128,7 @@ public final class CheckpointImporter {
             throws IOException {
         TextEncoderConfig config = parseConfig(dir, () -> TextEncoderConfig.fromHuggingFace(hfConfig));
         byte[] tokenizer = readTokenizer(dir, config);
-        TensorBundle weights = CheckpointWeights.read(dir, TextWeights.shapes(config), progress);
+        TensorBundle weights = CheckpointWeights.read(dir, TextParameters.shapes(config), progress);
         return store.addText(name, config, weights, tokenizer);
     }
 
@@ -140,7 +140,7 @@ public final class CheckpointImporter {
                 ? ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize())
                 : parsePreprocessing(dir, () -> ImagePreprocessorConfig.fromPreprocessorConfigJson(json.get(),
                         dir.resolve(ModelStore.PREPROCESSOR_FILE).toString()));
-        TensorBundle weights = CheckpointWeights.read(dir, VisionWeights.shapes(config), progress);
+        TensorBundle weights = CheckpointWeights.read(dir, ImageParameters.shapes(config), progress);
         try {
             return store.addImage(name, config, weights, preprocessing);
         } catch (IllegalArgumentException e) {
@@ -156,7 +156,7 @@ public final class CheckpointImporter {
                 ? AudioPreprocessorConfig.defaults()
                 : parsePreprocessing(dir, () -> AudioPreprocessorConfig.fromPreprocessorConfigJson(json.get(),
                         dir.resolve(ModelStore.PREPROCESSOR_FILE).toString()));
-        TensorBundle weights = CheckpointWeights.read(dir, AudioWeights.shapes(config), progress);
+        TensorBundle weights = CheckpointWeights.read(dir, AudioParameters.shapes(config), progress);
         try {
             return store.addAudio(name, config, weights, preprocessing);
         } catch (IllegalArgumentException e) {

@@ -213,6 +213,20 @@ public record ImagePreprocessorConfig(
         return 3 * height * width;
     }
 
+    /**
+     * Checks that this preprocessing makes the square images a ViT/BEiT encoder of
+     * {@code image_size} takes: its patch grid and position table are fixed by that size, so any
+     * other size fails inside the model instead of at configuration time.
+     *
+     * @throws IllegalArgumentException naming both sizes
+     */
+    public void requireImageSize(int imageSize) {
+        if (height != imageSize || width != imageSize) {
+            throw new IllegalArgumentException("preprocessing makes " + width + "x" + height
+                    + " images, the model takes image_size " + imageSize);
+        }
+    }
+
     public ImagePreprocessorConfig withSize(int height, int width) {
         return new ImagePreprocessorConfig(height, width, doResize, resample, doRescale, rescaleFactor,
                 doNormalize, mean, std, alpha, maxPixels, maxBytes);

@@ -13,13 +13,13 @@ import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.TextEncoderConfig;
 import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.audio.AudioParameters;
+import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.runtime.internal.Json;
-import io.d2vstreams.runtime.internal.audio.AudioWeights;
 import io.d2vstreams.runtime.internal.text.ByteLevelBpeTokenizer;
-import io.d2vstreams.runtime.internal.text.TextWeights;
-import io.d2vstreams.runtime.internal.vision.VisionWeights;
 import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
 import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.text.TextParameters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +67,7 @@ class CheckpointImporterTest {
     void roundTrip() throws IOException {
         ModelStore original = new ModelStore(tmp.resolve("original"));
         ModelManifest source = original.initDefault(Modality.TEXT, SEED);
-        Path dir = checkpoint(maskedLmWeights(TextWeights.seeded(CONFIG, SEED)));
+        Path dir = checkpoint(maskedLmWeights(TextParameters.seeded(CONFIG, SEED)));
 
         ModelStore store = new ModelStore(tmp.resolve("store"));
         int[] progress = new int[2];
@@ -95,7 +95,7 @@ class CheckpointImporterTest {
         Files.write(dir.resolve("config.json"), Json.write(config.toHuggingFace()));
         Files.write(dir.resolve("preprocessor_config.json"), Json.write(ImagePreprocessorConfig.defaults()
                 .withSize(config.imageSize(), config.imageSize()).toPreprocessorConfigJson()));
-        SafetensorsWriter.of(VisionWeights.seeded(config, SEED), "data2vec_vision.")
+        SafetensorsWriter.of(ImageParameters.seeded(config, SEED), "data2vec_vision.")
                 .f32("pooler.layernorm.weight", new long[] {config.hiddenSize()}, new float[config.hiddenSize()])
                 .writeTo(dir.resolve("model.safetensors"));
         ModelStore original = new ModelStore(tmp.resolve("original"));
@@ -119,7 +119,7 @@ class CheckpointImporterTest {
         Files.write(dir.resolve("config.json"), Json.write(config.toHuggingFace()));
         Files.write(dir.resolve("preprocessor_config.json"),
                 Json.write(AudioPreprocessorConfig.defaults().toPreprocessorConfigJson()));
-        SafetensorsWriter.of(AudioWeights.seeded(config, SEED), "data2vec_audio.")
+        SafetensorsWriter.of(AudioParameters.seeded(config, SEED), "data2vec_audio.")
                 .f32("masked_spec_embed", new long[] {config.hiddenSize()}, new float[config.hiddenSize()])
                 .writeTo(dir.resolve("model.safetensors"));
         ModelStore original = new ModelStore(tmp.resolve("original"));
@@ -147,7 +147,7 @@ class CheckpointImporterTest {
     @Test
     @DisplayName("a tensor whose shape disagrees with the config is refused, naming it and both shapes, with missing ones listed")
     void mismatchedShapes() throws IOException {
-        TensorBundle seeded = TextWeights.seeded(CONFIG, SEED);
+        TensorBundle seeded = TextParameters.seeded(CONFIG, SEED);
         TensorBundle.Builder edited = TensorBundle.builder();
         for (String name : seeded.names()) {
             if (name.equals("encoder.layer.0.attention.self.query.weight")) {
@@ -170,7 +170,7 @@ class CheckpointImporterTest {
     @Test
     @DisplayName("a truncated weights file is refused with the file and the tensor, and nothing is stored")
     void truncatedFile() throws IOException {
-        Path dir = checkpoint(maskedLmWeights(TextWeights.seeded(CONFIG, SEED)));
+        Path dir = checkpoint(maskedLmWeights(TextParameters.seeded(CONFIG, SEED)));
         Path file = dir.resolve("model.safetensors");
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, Arrays.copyOf(bytes, bytes.length - 1000));
@@ -186,7 +186,7 @@ class CheckpointImporterTest {
     @Test
     @DisplayName("a modality that contradicts config.json is refused")
     void wrongModality() throws IOException {
-        Path dir = checkpoint(maskedLmWeights(TextWeights.seeded(CONFIG, SEED)));
+        Path dir = checkpoint(maskedLmWeights(TextParameters.seeded(CONFIG, SEED)));
         ModelStore store = new ModelStore(tmp.resolve("store"));
 
         assertThatThrownBy(() -> new CheckpointImporter(store).importCheckpoint(
@@ -198,7 +198,7 @@ class CheckpointImporterTest {
     @Test
     @DisplayName("a text checkpoint without tokenizer.json is refused, saying which file is needed")
     void missingTokenizer() throws IOException {
-        Path dir = checkpoint(maskedLmWeights(TextWeights.seeded(CONFIG, SEED)));
+        Path dir = checkpoint(maskedLmWeights(TextParameters.seeded(CONFIG, SEED)));
         Files.delete(dir.resolve("tokenizer.json"));
 
         assertThatThrownBy(() -> new CheckpointImporter(new ModelStore(tmp.resolve("store")))
@@ -209,7 +209,7 @@ class CheckpointImporterTest {
     @Test
     @DisplayName("a config the text writer cannot build is refused with the key and the value")
     void unsupportedConfig() throws IOException {
-        Path dir = checkpoint(maskedLmWeights(TextWeights.seeded(CONFIG, SEED)));
+        Path dir = checkpoint(maskedLmWeights(TextParameters.seeded(CONFIG, SEED)));
         Map<String, Object> config = new LinkedHashMap<>(CONFIG.toHuggingFace());
         config.put("hidden_act", "relu");
         Files.write(dir.resolve("config.json"), Json.write(config));

@@ -1,6 +1,7 @@
 package io.d2vstreams.runtime.internal;
 
 import io.d2vstreams.runtime.TensorBundle;
+import io.d2vstreams.runtime.spi.ParamSpec;
 import java.util.List;
 import java.util.SplittableRandom;
 

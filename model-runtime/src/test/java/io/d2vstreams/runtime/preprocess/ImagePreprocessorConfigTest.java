@@ -97,4 +97,16 @@ class ImagePreprocessorConfigTest {
         assertThat(c.mean()[0]).as("mean after changing a returned copy").isEqualTo(0.5f);
         assertThat(c).as("equal to another default").isEqualTo(ImagePreprocessorConfig.defaults());
     }
+
+    @Test
+    @DisplayName("requireImageSize accepts square images of the model's image_size and refuses any other size, naming both")
+    void imageSizeCheck() {
+        ImagePreprocessorConfig square = ImagePreprocessorConfig.defaults().withSize(64, 64);
+        square.requireImageSize(64);
+
+        assertThatThrownBy(() -> square.requireImageSize(32)).as("64x64 for an image_size 32 model")
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("preprocessing makes 64x64 images, the model takes image_size 32");
+        assertThatThrownBy(() -> ImagePreprocessorConfig.defaults().withSize(64, 48).requireImageSize(64)).as("48 wide, 64 high")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("48x64");
+    }
 }

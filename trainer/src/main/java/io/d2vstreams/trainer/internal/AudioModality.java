@@ -8,6 +8,7 @@ import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
+import io.d2vstreams.runtime.audio.AudioParameters;
 import io.d2vstreams.runtime.preprocess.AudioPreprocessor;
 import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
 import io.d2vstreams.runtime.preprocess.OverLengthPolicy;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * {@code masked_spec_embed} in the student ({@link AudioData2VecModel}); the targets are the
  * teacher's top-K layer outputs under instance norm over the valid frames. With
  * {@link TrainerConfig#teacherSharesEmbeddings()} the teacher shares the feature encoder, the
- * feature projection and the positional convolutions ({@link AudioParameters#sharedWithTeacher()});
+ * feature projection and the positional convolutions ({@link AudioParameters#isFeatureEncoder});
  * {@link TrainerConfig#audioBuilder()} turns it off, so the teacher keeps its own EMA copy of
  * them (see there why). The mask embedding is training-only:
  * checkpointed with the student, never exported.
@@ -138,20 +139,14 @@ public final class AudioModality implements Data2VecModality<byte[], AudioModali
     @Override
     public Data2VecEncoder<Clips, SpanMasker.BatchMask> standIn(NDManager parent, TensorBundle weights,
             Data2VecEncoder<Clips, SpanMasker.BatchMask> student) {
-        TensorBundle.Builder withEmbed = TensorBundle.builder();
-        for (String name : weights.names()) {
-            if (!name.equals(AudioParameters.MASK_EMBED)) {
-                withEmbed.put(name, weights.get(name).shape(), weights.get(name).data());
-            }
-        }
-        withEmbed.put(AudioParameters.MASK_EMBED, new long[] {audioConfig.hiddenSize()},
-                student.parameters().get(AudioParameters.MASK_EMBED).toFloatArray());
-        return new Encoder(AudioData2VecModel.forTraining(parent, audioConfig, withEmbed.build(), maskEmbedInit()));
+        TensorBundle withEmbed = NdTensors.withTensor(weights, AudioParameters.MASK_EMBED,
+                student.parameters().get(AudioParameters.MASK_EMBED));
+        return new Encoder(AudioData2VecModel.forTraining(parent, audioConfig, withEmbed, maskEmbedInit()));
     }
 
     @Override
     public boolean sharedWithTeacher(String parameterName) {
-        return AudioParameters.sharedWithTeacher().test(parameterName);
+        return AudioParameters.isFeatureEncoder(parameterName);
     }
 
     /**

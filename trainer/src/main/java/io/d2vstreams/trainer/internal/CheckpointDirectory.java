@@ -1,13 +1,13 @@
 package io.d2vstreams.trainer.internal;
 
+import io.d2vstreams.runtime.store.DurableFolders;
+import io.d2vstreams.runtime.store.StagedDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -37,7 +37,6 @@ public final class CheckpointDirectory {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointDirectory.class);
     private static final Pattern STEP_DIR = Pattern.compile("step-(\\d{12})");
-    private static final String TMP_PREFIX = ".tmp-";
 
     private final Path root;
 
@@ -57,31 +56,30 @@ public final class CheckpointDirectory {
      */
     public Path write(long step, Writer writer, int keep) {
         Path target = root.resolve(String.format(Locale.ROOT, "step-%012d", step));
-        Path tmp = root.resolve(TMP_PREFIX + UUID.randomUUID());
         Path displaced = null;
         try {
             Files.createDirectories(root);
-            removeLeftovers();
-            Files.createDirectory(tmp);
-            writer.writeTo(tmp);
-            syncFiles(tmp);
-            syncDirectory(tmp);
-            if (Files.exists(target)) {
-                // Same step again (a later `extra`): move the old one aside first; a crash between
-                // the two renames leaves the previous checkpoints, which are still complete.
-                displaced = root.resolve(TMP_PREFIX + "old-" + UUID.randomUUID());
-                Files.move(target, displaced, StandardCopyOption.ATOMIC_MOVE);
+            StagedDirectory.removeLeftovers(root);
+            try (StagedDirectory staged = StagedDirectory.create(root)) {
+                writer.writeTo(staged.path());
+                staged.syncFiles();
+                if (Files.exists(target)) {
+                    // Same step again (a later `extra`): move the old one aside first; a crash between
+                    // the two renames leaves the previous checkpoints, which are still complete.
+                    displaced = root.resolve(StagedDirectory.PREFIX + "old-" + UUID.randomUUID());
+                    Files.move(target, displaced, StandardCopyOption.ATOMIC_MOVE);
+                }
+                if (!staged.publishAs(target)) {
+                    throw new IOException(target + " appeared while the checkpoint was written; is another trainer using " + root + "?");
+                }
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            syncDirectory(root);
         } catch (AtomicMoveNotSupportedException e) {
             throw new UncheckedIOException("checkpoints at " + root + " need a file system with atomic rename", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the checkpoint of step " + step + " under " + root, e);
         } finally {
-            deleteRecursively(tmp);
             if (displaced != null) {
-                deleteRecursively(displaced);
+                DurableFolders.deleteRecursively(displaced);
             }
         }
         prune(keep);
@@ -116,50 +114,9 @@ public final class CheckpointDirectory {
     private void prune(int keep) {
         List<Path> all = newestFirst();
         for (Path old : all.subList(Math.min(keep, all.size()), all.size())) {
-            deleteRecursively(old);
+            DurableFolders.deleteRecursively(old);
             LOG.info("event=checkpoint_pruned path={}", old);
         }
     }
 
-    private void removeLeftovers() throws IOException {
-        try (Stream<Path> children = Files.list(root)) {
-            children.filter(p -> p.getFileName().toString().startsWith(TMP_PREFIX)).forEach(CheckpointDirectory::deleteRecursively);
-        }
-    }
-
-    private static void syncFiles(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
-            }
-        }
-    }
-
-    /** Makes renames in {@code dir} durable (POSIX: fsync the folder); a no-op where unsupported. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.debug("directory fsync not supported for {}: {}", dir, e.toString());
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.warn("event=checkpoint_cleanup_failed path={} error=\"{}\"", p, e.toString());
-                }
-            });
-        } catch (IOException e) {
-            LOG.warn("event=checkpoint_cleanup_failed path={} error=\"{}\"", dir, e.toString());
-        }
-    }
 }

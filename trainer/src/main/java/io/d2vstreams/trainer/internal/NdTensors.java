@@ -26,6 +26,21 @@ public final class NdTensors {
     }
 
     /**
+     * {@code weights} with the tensor {@code name} replaced by (or, when absent, added as) a heap
+     * copy of {@code value}, last; the other tensors keep their order.
+     */
+    public static TensorBundle withTensor(TensorBundle weights, String name, NDArray value) {
+        TensorBundle.Builder b = TensorBundle.builder();
+        for (String n : weights.names()) {
+            if (!n.equals(name)) {
+                b.put(n, weights.get(n).shape(), weights.get(n).data());
+            }
+        }
+        b.put(name, value.getShape().getShape(), value.toFloatArray());
+        return b.build();
+    }
+
+    /**
      * A scalar constant that lives as long as {@code like}'s manager. Use it instead of the
      * {@code Number} overloads ({@code x.div(2f)}) wherever gradients are recorded: DJL's PyTorch
      * engine wraps the number in a tensor over Java memory and closes it right after the

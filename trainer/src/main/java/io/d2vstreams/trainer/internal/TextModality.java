@@ -8,6 +8,7 @@ import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.TextEncoderConfig;
+import io.d2vstreams.runtime.text.TextParameters;
 import io.d2vstreams.trainer.TextBatch;
 import io.d2vstreams.trainer.TextData2VecModel;
 import io.d2vstreams.trainer.TrainerConfig;
@@ -86,7 +87,7 @@ public final class TextModality implements Data2VecModality<String, TextBatch, M
 
     @Override
     public boolean sharedWithTeacher(String parameterName) {
-        return parameterName.startsWith(TextParameters.EMBEDDINGS_PREFIX);
+        return TextParameters.isFeatureEncoder(parameterName);
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.d2vstreams.runtime.TextEncoderConfig;
 import io.d2vstreams.runtime.VisionEncoderConfig;
 import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
 import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.store.Sha256;
 import io.d2vstreams.trainer.CheckpointInfo;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
 package io.d2vstreams.trainer.internal;
 
 import io.d2vstreams.runtime.ModelManifest;
+import io.d2vstreams.runtime.store.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -8,6 +8,7 @@ import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.runtime.preprocess.ImagePreprocessor;
 import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
 import io.d2vstreams.runtime.preprocess.PreprocessException;
@@ -15,6 +16,8 @@ import io.d2vstreams.trainer.ImageBatch;
 import io.d2vstreams.trainer.TrainerConfig;
 import io.d2vstreams.trainer.VisionData2VecModel;
 import java.nio.FloatBuffer;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,10 +48,7 @@ public final class VisionModality implements Data2VecModality<byte[], ImageBatch
     public VisionModality(VisionEncoderConfig visionConfig, ImagePreprocessorConfig preprocessing, TrainerConfig config) {
         this.visionConfig = Objects.requireNonNull(visionConfig, "visionConfig");
         this.preprocessing = Objects.requireNonNull(preprocessing, "preprocessing");
-        if (preprocessing.height() != visionConfig.imageSize() || preprocessing.width() != visionConfig.imageSize()) {
-            throw new IllegalArgumentException("preprocessing makes " + preprocessing.width() + "x" + preprocessing.height()
-                    + " images, the model takes image_size " + visionConfig.imageSize());
-        }
+        preprocessing.requireImageSize(visionConfig.imageSize());
         this.preprocessor = new ImagePreprocessor(preprocessing);
         this.masker = BlockMasker.forGrid(visionConfig.patchesPerSide(), config.maskProb());
         this.seed = config.seed();
@@ -93,26 +93,38 @@ public final class VisionModality implements Data2VecModality<byte[], ImageBatch
     @Override
     public Data2VecEncoder<ImageBatch, BlockMasker.BatchMask> standIn(NDManager parent, TensorBundle weights,
             Data2VecEncoder<ImageBatch, BlockMasker.BatchMask> student) {
-        TensorBundle.Builder withMask = TensorBundle.builder();
-        for (String name : weights.names()) {
-            if (!name.equals(VisionParameters.MASK_TOKEN)) {
-                withMask.put(name, weights.get(name).shape(), weights.get(name).data());
-            }
-        }
-        withMask.put(VisionParameters.MASK_TOKEN, new long[] {1, 1, visionConfig.hiddenSize()},
-                student.parameters().get(VisionParameters.MASK_TOKEN).toFloatArray());
-        return new Encoder(VisionData2VecModel.forTraining(parent, visionConfig, withMask.build(), maskTokenInit()));
+        TensorBundle withMask = NdTensors.withTensor(weights, ImageParameters.MASK_TOKEN,
+                student.parameters().get(ImageParameters.MASK_TOKEN));
+        return new Encoder(VisionData2VecModel.forTraining(parent, visionConfig, withMask, maskTokenInit()));
     }
 
     @Override
     public boolean sharedWithTeacher(String parameterName) {
-        return parameterName.startsWith(VisionParameters.EMBEDDINGS_PREFIX);
+        return ImageParameters.isFeatureEncoder(parameterName);
     }
 
     /** BEiT's exemptions: the CLS and mask tokens and the position tables. */
     @Override
     public Set<String> noWeightDecay(Set<String> trainable) {
-        return VisionParameters.noWeightDecay(trainable);
+        return beitNoWeightDecay(trainable);
+    }
+
+    /**
+     * The parameters among {@code names} that BEiT and data2vec vision exempt from weight decay
+     * besides the rank-1 ones: the CLS and mask tokens, the absolute position embeddings and the
+     * relative position bias tables (BEiT's {@code no_weight_decay()} and the
+     * {@code relative_position_bias_table} rule of its optimizer factory). Decaying them would pull
+     * learned positions and tokens towards zero over a long continual run.
+     */
+    public static Set<String> beitNoWeightDecay(Collection<String> names) {
+        Set<String> exempt = new LinkedHashSet<>();
+        for (String name : names) {
+            if (name.equals(ImageParameters.CLS_TOKEN) || name.equals(ImageParameters.MASK_TOKEN)
+                    || name.equals(ImageParameters.POSITION) || name.endsWith("relative_position_bias_table")) {
+                exempt.add(name);
+            }
+        }
+        return exempt;
     }
 
     /** The {@code pixel_values} of encoded images, preprocessed as the serving side does. */

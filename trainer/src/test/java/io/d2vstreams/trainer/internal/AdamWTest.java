@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.image.ImageParameters;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,10 +54,10 @@ class AdamWTest {
     @DisplayName("the vision exemptions are BEiT's: CLS and mask tokens, position embeddings and relative position bias tables")
     void visionExemptions() {
         VisionEncoderConfig shared = new VisionEncoderConfig(48, 2, 4, 96, 32, 16, 3, 1e-6, 0.1, true, true, true, false);
-        List<String> names = new java.util.ArrayList<>(VisionParameters.shapes(shared).keySet());
-        names.add(VisionParameters.MASK_TOKEN);
-        assertThat(VisionParameters.noWeightDecay(names)).as("exempt names").containsExactlyInAnyOrder(
-                VisionParameters.CLS_TOKEN, VisionParameters.MASK_TOKEN, VisionParameters.POSITION,
-                VisionParameters.SHARED_BIAS_TABLE, VisionParameters.layerBiasTable(0), VisionParameters.layerBiasTable(1));
+        List<String> names = new java.util.ArrayList<>(ImageParameters.shapes(shared).keySet());
+        names.add(ImageParameters.MASK_TOKEN);
+        assertThat(VisionModality.beitNoWeightDecay(names)).as("exempt names").containsExactlyInAnyOrder(
+                ImageParameters.CLS_TOKEN, ImageParameters.MASK_TOKEN, ImageParameters.POSITION,
+                ImageParameters.SHARED_BIAS_TABLE, ImageParameters.layerBiasTable(0), ImageParameters.layerBiasTable(1));
     }
 }

@@ -70,14 +70,8 @@ public final class AudioEncoder extends OrtEncoder<byte[]> {
                 ? preprocessing
                 : preprocessing.withMinSamples(config.receptiveField());
         AudioPreprocessor preprocessor = new AudioPreprocessor(effective);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSessions.Opened opened = OrtSessions.open(env, onnxModel, options, id);
-        try {
-            return new AudioEncoder(id, config, preprocessor, options, env, opened);
-        } catch (OrtException | RuntimeException e) {
-            opened.session().close();
-            throw e;
-        }
+        return OrtSessions.openEncoder(onnxModel, options, id,
+                (env, opened) -> new AudioEncoder(id, config, preprocessor, options, env, opened));
     }
 
     @Override

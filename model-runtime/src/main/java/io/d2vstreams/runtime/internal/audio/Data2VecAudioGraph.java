@@ -6,11 +6,10 @@ import static io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder.attr;
 
 import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.internal.ParamSpec;
+import io.d2vstreams.runtime.audio.AudioParameters;
 import io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder;
 import io.d2vstreams.runtime.internal.onnx.TransformerOps;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -69,20 +68,14 @@ public final class Data2VecAudioGraph {
      * @throws IllegalArgumentException when a weight is missing or misshapen for the config
      */
     public static byte[] write(AudioEncoderConfig config, TensorBundle weights) {
-        AudioWeights.requireMatches(config, weights);
+        AudioParameters.requireMatches(config, weights);
         Data2VecAudioGraph graph = new Data2VecAudioGraph(config, weights);
         graph.build();
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("model_type", AudioEncoderConfig.MODEL_TYPE);
-        metadata.put("hidden_size", Integer.toString(config.hiddenSize()));
-        return graph.g.toBytes("d2v-streams", "1", metadata);
+        return graph.g.toEncoderBytes(AudioEncoderConfig.MODEL_TYPE, config.hiddenSize(), Map.of());
     }
 
     private void build() {
-        for (ParamSpec s : AudioWeights.specs(c)) {
-            TensorBundle.Tensor t = w.get(s.name());
-            g.initializer(s.name(), t.shape(), t.data());
-        }
+        g.initializers(AudioParameters.specs(c), w);
         String samples = g.input(INPUT_VALUES, FLOAT, BATCH, SAMPLES);
         String sampleMask = g.input(ATTENTION_MASK, INT64, BATCH, SAMPLES);
         constants();
@@ -90,13 +83,13 @@ public final class Data2VecAudioGraph {
         String features = featureEncoder(samples);
         String frameMask = frameMask(sampleMask, features);
         String normed = ops.layerNorm("feature_projection.layer_norm.out", features,
-                AudioWeights.FEATURE_PROJECTION + "layer_norm", c.layerNormEps());
-        String projected = ops.linear(AudioWeights.FEATURE_PROJECTION + "projection", normed);
+                AudioParameters.FEATURE_PROJECTION + "layer_norm", c.layerNormEps());
+        String projected = ops.linear(AudioParameters.FEATURE_PROJECTION + "projection", normed);
         String hidden = g.node("encoder.masked_input", "Mul", List.of(projected, "mask.frames_3d"));
 
         String positions = positionalConvolutions(hidden);
         g.node("encoder.positioned", "Add", List.of(hidden, positions));
-        hidden = ops.layerNorm("encoder.layer_norm.out", "encoder.positioned", AudioWeights.ENCODER_LN, c.layerNormEps());
+        hidden = ops.layerNorm("encoder.layer_norm.out", "encoder.positioned", AudioParameters.ENCODER_LN, c.layerNormEps());
 
         String additiveMask = additiveMask(frameMask);
         for (int i = 0; i < c.numHiddenLayers(); i++) {
@@ -135,7 +128,7 @@ public final class Data2VecAudioGraph {
         String x = g.node("feature_extractor.input", "Unsqueeze", List.of(samples, "const.axes_1"));
         int last = c.numConvLayers() - 1;
         for (int i = 0; i <= last; i++) {
-            String p = AudioWeights.convLayer(i);
+            String p = AudioParameters.convLayer(i);
             List<String> inputs = c.convBias()
                     ? List.of(x, p + "conv.weight", p + "conv.bias")
                     : List.of(x, p + "conv.weight");
@@ -188,7 +181,7 @@ public final class Data2VecAudioGraph {
         String x = g.node("encoder.pos_conv_embed.input", "Transpose", List.of(hidden), attr("perm", new long[] {0, 2, 1}));
         int last = c.numConvPosEmbeddings() - 1;
         for (int j = 0; j <= last; j++) {
-            String p = AudioWeights.posConvLayer(j);
+            String p = AudioParameters.posConvLayer(j);
             if (j > 0) {
                 x = g.node(p + "masked_input", "Mul", List.of(x, "mask.frames_channels_first"));
             }
@@ -221,7 +214,7 @@ public final class Data2VecAudioGraph {
 
     /** Post-LayerNorm: x = LN(x + attention(x)); x = LN(x + feed_forward(x)). */
     private String layer(int i, String x, String additiveMask) {
-        String p = AudioWeights.layer(i);
+        String p = AudioParameters.layer(i);
         String q = ops.linear(p + "attention.q_proj", x);
         String k = ops.linear(p + "attention.k_proj", x);
         String v = ops.linear(p + "attention.v_proj", x);

@@ -15,7 +15,11 @@ import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import io.d2vstreams.runtime.TensorBundle;
+import io.d2vstreams.runtime.spi.ParamSpec;
+import io.d2vstreams.runtime.spi.ParamSpecs;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -160,6 +164,30 @@ public final class OnnxGraphBuilder {
             b.addInts(v);
         }
         return b.build();
+    }
+
+    /**
+     * One float initializer per spec, in spec order, from the tensor of the same name in
+     * {@code weights}: Hugging Face's parameter names become the initializer names. The caller
+     * has checked the weights against the specs ({@link ParamSpecs#requireMatches}).
+     */
+    public void initializers(List<ParamSpec> specs, TensorBundle weights) {
+        for (ParamSpec s : specs) {
+            TensorBundle.Tensor t = weights.get(s.name());
+            initializer(s.name(), t.shape(), t.data());
+        }
+    }
+
+    /**
+     * The serialised encoder, produced by d2v-streams, with the metadata every data2vec writer
+     * records ({@code model_type}, {@code hidden_size}) and then {@code extra}, in that order.
+     */
+    public byte[] toEncoderBytes(String modelType, int hiddenSize, Map<String, String> extra) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("model_type", modelType);
+        metadata.put("hidden_size", Integer.toString(hiddenSize));
+        metadata.putAll(extra);
+        return toBytes("d2v-streams", "1", metadata);
     }
 
     /** The serialised model. Same calls in the same order give the same bytes. */

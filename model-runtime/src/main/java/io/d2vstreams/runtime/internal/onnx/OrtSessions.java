@@ -21,6 +21,29 @@ public final class OrtSessions {
     /** What was opened and where it actually runs (CUDA may have fallen back to CPU). */
     public record Opened(OrtSession session, Device device) {}
 
+    /** Builds an encoder over an open session; may inspect the session and refuse it. */
+    @FunctionalInterface
+    public interface EncoderFactory<E> {
+        E create(OrtEnvironment env, Opened opened) throws OrtException;
+    }
+
+    /**
+     * Opens a session over the model bytes and builds an encoder over it. When building fails (the
+     * model's inputs or outputs do not fit the encoder, say) the session is closed before the
+     * exception propagates, so a refused model leaves no native memory behind.
+     */
+    public static <E> E openEncoder(byte[] model, EncoderOptions options, ModelId id, EncoderFactory<E> factory)
+            throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        Opened opened = open(env, model, options, id);
+        try {
+            return factory.create(env, opened);
+        } catch (OrtException | RuntimeException e) {
+            opened.session().close();
+            throw e;
+        }
+    }
+
     /**
      * Opens a session over the model bytes (already checksum-verified by the caller, so the
      * file cannot change between the check and the load). The environment is ONNX Runtime's

@@ -8,7 +8,7 @@ import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.TextEncoderConfig;
 import io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder;
 import io.d2vstreams.runtime.internal.onnx.TransformerOps;
-import java.util.LinkedHashMap;
+import io.d2vstreams.runtime.text.TextParameters;
 import java.util.List;
 import java.util.Map;
 
@@ -49,20 +49,14 @@ public final class Data2VecTextGraph {
      * @throws IllegalArgumentException when a weight is missing or misshapen for the config
      */
     public static byte[] write(TextEncoderConfig config, TensorBundle weights) {
-        TextWeights.requireMatches(config, weights);
+        TextParameters.requireMatches(config, weights);
         Data2VecTextGraph graph = new Data2VecTextGraph(config, weights);
         graph.build();
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("model_type", TextEncoderConfig.MODEL_TYPE);
-        metadata.put("hidden_size", Integer.toString(config.hiddenSize()));
-        return graph.g.toBytes("d2v-streams", "1", metadata);
+        return graph.g.toEncoderBytes(TextEncoderConfig.MODEL_TYPE, config.hiddenSize(), Map.of());
     }
 
     private void build() {
-        for (TextWeights.Spec s : TextWeights.specs(c)) {
-            TensorBundle.Tensor t = w.get(s.name());
-            g.initializer(s.name(), t.shape(), t.data());
-        }
+        g.initializers(TextParameters.specs(c), w);
         String ids = g.input(INPUT_IDS, INT64, BATCH, SEQUENCE);
         String mask = g.input(ATTENTION_MASK, INT64, BATCH, SEQUENCE);
         constants();
@@ -100,13 +94,13 @@ public final class Data2VecTextGraph {
         g.node("emb.cumsum_real", "Mul", List.of("emb.cumsum", "emb.not_pad_i64"));
         g.node("emb.position_ids", "Add", List.of("emb.cumsum_real", "const.pad_id"));
 
-        g.node("emb.words", "Gather", List.of(TextWeights.WORD, ids));
-        g.node("emb.positions", "Gather", List.of(TextWeights.POSITION, "emb.position_ids"));
+        g.node("emb.words", "Gather", List.of(TextParameters.WORD, ids));
+        g.node("emb.positions", "Gather", List.of(TextParameters.POSITION, "emb.position_ids"));
         // token_type_ids default to zeros in Data2VecTextEmbeddings: one row, broadcast.
-        g.node("emb.token_type", "Gather", List.of(TextWeights.TOKEN_TYPE, "const.zero_i64"));
+        g.node("emb.token_type", "Gather", List.of(TextParameters.TOKEN_TYPE, "const.zero_i64"));
         g.node("emb.words_types", "Add", List.of("emb.words", "emb.token_type"));
         g.node("emb.sum", "Add", List.of("emb.words_types", "emb.positions"));
-        return layerNorm("emb.out", "emb.sum", TextWeights.EMB_LN);
+        return layerNorm("emb.out", "emb.sum", TextParameters.EMB_LN);
     }
 
     /** [batch, seq] int64 mask → [batch, 1, 1, seq] float, 0 where attended, float min where not. */
@@ -118,7 +112,7 @@ public final class Data2VecTextGraph {
     }
 
     private String layer(int i, String x, String additiveMask) {
-        String p = TextWeights.layer(i);
+        String p = TextParameters.layer(i);
         String q = ops.linear(p + "attention.self.query", x);
         String k = ops.linear(p + "attention.self.key", x);
         String v = ops.linear(p + "attention.self.value", x);

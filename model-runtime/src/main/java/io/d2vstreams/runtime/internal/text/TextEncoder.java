@@ -69,16 +69,11 @@ public final class TextEncoder extends OrtEncoder<String> {
     public static TextEncoder open(ModelId id, TextEncoderConfig config, byte[] onnxModel, byte[] tokenizerJson,
             EncoderOptions options) throws OrtException, IOException {
         HuggingFaceTokenizer tokenizer = tokenizer(tokenizerJson, config.maxTokens(), options.truncation());
-        OrtSessions.Opened opened = null;
         try {
-            OrtEnvironment env = OrtEnvironment.getEnvironment();
-            opened = OrtSessions.open(env, onnxModel, options, id);
-            return new TextEncoder(id, config, options, tokenizer, env, opened);
+            return OrtSessions.openEncoder(onnxModel, options, id,
+                    (env, opened) -> new TextEncoder(id, config, options, tokenizer, env, opened));
         } catch (OrtException | RuntimeException e) {
             tokenizer.close();
-            if (opened != null) {
-                opened.session().close();
-            }
             throw e;
         }
     }

@@ -11,6 +11,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.TensorBundle;
+import io.d2vstreams.runtime.audio.AudioParameters;
 import io.d2vstreams.runtime.internal.RandomWeights;
 import io.d2vstreams.runtime.internal.onnx.OnnxWeights;
 import java.util.Arrays;
@@ -43,7 +44,7 @@ class Data2VecAudioGraphTest {
     void outputShape() throws Exception {
         AudioEncoderConfig tiny = AudioEncoderConfig.tiny();
         float[][] clips = {noise(16_000, 1), noise(16_000, 2)};
-        float[][][] out = run(Data2VecAudioGraph.write(tiny, AudioWeights.seeded(tiny, 1)), clips, masks(clips, 16_000));
+        float[][][] out = run(Data2VecAudioGraph.write(tiny, AudioParameters.seeded(tiny, 1)), clips, masks(clips, 16_000));
 
         assertThat(out.length).as("batch").isEqualTo(2);
         assertThat(out[0].length).as("frames of one second, as Hugging Face's formula gives").isEqualTo(49).isEqualTo(tiny.frames(16_000));
@@ -54,7 +55,7 @@ class Data2VecAudioGraphTest {
     @MethodSource("configs")
     @DisplayName("ONNX Runtime's output matches a plain-Java Data2VecAudioModel forward pass on unpadded clips")
     void matchesReferenceForwardPass(AudioEncoderConfig config) throws Exception {
-        TensorBundle weights = RandomWeights.of(AudioWeights.specs(config), 42);
+        TensorBundle weights = RandomWeights.of(AudioParameters.specs(config), 42);
         float[][] clips = {noise(600, 3), noise(600, 4)};
 
         float[][][] actual = run(Data2VecAudioGraph.write(config, weights), clips, masks(clips, 600));
@@ -67,7 +68,7 @@ class Data2VecAudioGraphTest {
     @MethodSource("configs")
     @DisplayName("a clip padded in a batch gets, on its valid frames, exactly the output of the clip alone")
     void paddedClipMatchesClipAlone(AudioEncoderConfig config) throws Exception {
-        TensorBundle weights = RandomWeights.of(AudioWeights.specs(config), 43);
+        TensorBundle weights = RandomWeights.of(AudioParameters.specs(config), 43);
         float[] longClip = noise(600, 5);
         float[] shortClip = noise(430, 6);
         float[][] batch = {longClip, Arrays.copyOf(shortClip, 600)}; // zero-padded, as the encoder pads
@@ -115,7 +116,7 @@ class Data2VecAudioGraphTest {
         expected.put(l + "final_layer_norm.weight", List.of(16L));
         expected.put(l + "final_layer_norm.bias", List.of(16L));
 
-        ModelProto proto = ModelProto.parseFrom(Data2VecAudioGraph.write(one, AudioWeights.seeded(one, 1)));
+        ModelProto proto = ModelProto.parseFrom(Data2VecAudioGraph.write(one, AudioParameters.seeded(one, 1)));
         assertThat(proto.getGraph().getInitializerList()).as("initializer types")
                 .allSatisfy(t -> assertThat(t.getDataType()).isEqualTo(TensorProto.DataType.FLOAT_VALUE));
         Map<String, List<Long>> actual = proto.getGraph().getInitializerList().stream()
@@ -130,7 +131,7 @@ class Data2VecAudioGraphTest {
     @Test
     @DisplayName("the graph's frame count follows the convolution formula for every length, down to the receptive field")
     void frameCounts() throws Exception {
-        byte[] model = Data2VecAudioGraph.write(EVEN_KERNEL, AudioWeights.seeded(EVEN_KERNEL, 1));
+        byte[] model = Data2VecAudioGraph.write(EVEN_KERNEL, AudioParameters.seeded(EVEN_KERNEL, 1));
         assertThat(EVEN_KERNEL.receptiveField()).as("receptive field of kernels 10, 3, 2 with strides 5, 2, 2").isEqualTo(30);
         for (int samples : new int[] {30, 31, 49, 50, 333}) {
             float[][] clip = {noise(samples, samples)};
@@ -143,7 +144,7 @@ class Data2VecAudioGraphTest {
     @Test
     @DisplayName("weights read back from the ONNX file are bit-identical to the ones written")
     void weightsRoundTrip() {
-        TensorBundle weights = RandomWeights.of(AudioWeights.specs(ODD_KERNEL), 9);
+        TensorBundle weights = RandomWeights.of(AudioParameters.specs(ODD_KERNEL), 9);
         TensorBundle back = OnnxWeights.read(Data2VecAudioGraph.write(ODD_KERNEL, weights));
 
         assertThat(back.names()).as("names").containsExactlyElementsOf(weights.names());
@@ -155,7 +156,7 @@ class Data2VecAudioGraphTest {
     @Test
     @DisplayName("weights of the wrong shape are refused, naming the tensor and both shapes")
     void wrongShapeRefused() {
-        TensorBundle seeded = AudioWeights.seeded(EVEN_KERNEL, 1);
+        TensorBundle seeded = AudioParameters.seeded(EVEN_KERNEL, 1);
         TensorBundle.Builder broken = TensorBundle.builder();
         String pos = "encoder.pos_conv_embed.layers.1.conv.weight";
         for (String name : seeded.names()) {
@@ -177,9 +178,9 @@ class Data2VecAudioGraphTest {
     @DisplayName("the same seed gives bit-identical weights, another seed different ones; conv weights start Kaiming-normal")
     void seeding() {
         AudioEncoderConfig tiny = AudioEncoderConfig.tiny();
-        TensorBundle a = AudioWeights.seeded(tiny, 7);
-        TensorBundle b = AudioWeights.seeded(tiny, 7);
-        TensorBundle c = AudioWeights.seeded(tiny, 8);
+        TensorBundle a = AudioParameters.seeded(tiny, 7);
+        TensorBundle b = AudioParameters.seeded(tiny, 7);
+        TensorBundle c = AudioParameters.seeded(tiny, 8);
         String q = "encoder.layers.0.attention.q_proj.weight";
 
         for (String name : a.names()) {

@@ -10,12 +10,13 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.TextEncoderConfig;
+import io.d2vstreams.runtime.internal.RandomWeights;
 import io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder;
 import io.d2vstreams.runtime.internal.onnx.OnnxWeights;
+import io.d2vstreams.runtime.text.TextParameters;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class Data2VecTextGraphTest {
     @Test
     @DisplayName("the graph turns int64 [batch, sequence] ids and mask into float last_hidden_state [batch, sequence, hidden]")
     void outputShape() throws Exception {
-        byte[] model = Data2VecTextGraph.write(SMALL, TextWeights.seeded(SMALL, 1));
+        byte[] model = Data2VecTextGraph.write(SMALL, TextParameters.seeded(SMALL, 1));
         long[][] ids = {{0, 5, 6, 7, 2}, {0, 9, 2, PAD, PAD}, {0, 2, PAD, PAD, PAD}};
         float[][][] out = run(model, ids, maskOf(ids));
 
@@ -42,7 +43,7 @@ class Data2VecTextGraphTest {
     @DisplayName("initializers carry exactly Hugging Face's Data2VecTextModel names, in PyTorch [out, in] shapes")
     void huggingFaceNames() throws Exception {
         TextEncoderConfig one = new TextEncoderConfig(40, 16, 1, 4, 24, 14, 1, 1e-5, 1);
-        ModelProto proto = ModelProto.parseFrom(Data2VecTextGraph.write(one, TextWeights.seeded(one, 1)));
+        ModelProto proto = ModelProto.parseFrom(Data2VecTextGraph.write(one, TextParameters.seeded(one, 1)));
         assertThat(proto.getGraph().getInitializerList()).as("initializer types")
                 .allSatisfy(t -> assertThat(t.getDataType()).isEqualTo(TensorProto.DataType.FLOAT_VALUE));
         Map<String, List<Long>> floats = proto.getGraph().getInitializerList().stream()
@@ -80,7 +81,7 @@ class Data2VecTextGraphTest {
     @Test
     @DisplayName("weights read back from the ONNX file are bit-identical to the ones written")
     void weightsRoundTrip() {
-        TensorBundle weights = TextWeights.seeded(SMALL, 9);
+        TensorBundle weights = TextParameters.seeded(SMALL, 9);
         TensorBundle back = OnnxWeights.read(Data2VecTextGraph.write(SMALL, weights));
 
         assertThat(back.names()).as("names").containsExactlyElementsOf(weights.names());
@@ -114,7 +115,7 @@ class Data2VecTextGraphTest {
     @Test
     @DisplayName("weights of the wrong shape are refused, naming the tensor and both shapes")
     void wrongShapeRefused() {
-        TensorBundle seeded = TextWeights.seeded(SMALL, 1);
+        TensorBundle seeded = TextParameters.seeded(SMALL, 1);
         TensorBundle.Builder broken = TensorBundle.builder();
         for (String name : seeded.names()) {
             if (name.equals("encoder.layer.1.intermediate.dense.weight")) {
@@ -166,21 +167,6 @@ class Data2VecTextGraphTest {
     }
 
     private static TensorBundle randomWeights(TextEncoderConfig c, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        TensorBundle.Builder b = TensorBundle.builder();
-        for (TextWeights.Spec s : TextWeights.specs(c)) {
-            long n = 1;
-            for (long d : s.shape()) {
-                n *= d;
-            }
-            float[] data = new float[(int) n];
-            boolean layerNormScale = s.init() == TextWeights.Init.ONES;
-            for (int i = 0; i < data.length; i++) {
-                double u = random.nextDouble(-0.5, 0.5);
-                data[i] = (float) (layerNormScale ? 1 + u : u);
-            }
-            b.put(s.name(), s.shape(), data);
-        }
-        return b.build();
+        return RandomWeights.of(TextParameters.specs(c), seed);
     }
 }

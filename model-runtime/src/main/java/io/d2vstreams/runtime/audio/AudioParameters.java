@@ -1,39 +1,63 @@
-package io.d2vstreams.runtime.internal.audio;
+package io.d2vstreams.runtime.audio;
 
 import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.internal.ParamSpec;
-import io.d2vstreams.runtime.internal.ParamSpecs;
+import io.d2vstreams.runtime.spi.ParamSpec;
+import io.d2vstreams.runtime.spi.ParamSpecs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The parameters of Hugging Face's {@code Data2VecAudioModel}: their names, their shapes in
- * PyTorch layout, and a seeded initialisation. The training-only {@code masked_spec_embed}
- * (read by SpecAugment masking, never at inference) is not among them.
+ * PyTorch layout, and a seeded initialisation. The training-only {@link #MASK_EMBED} (read by
+ * SpecAugment masking, never at inference) is not among them. The one place these names are
+ * spelled: the ONNX writer, the checkpoint importer and the trainer's DJL model all read them from
+ * here, so an export needs no renaming.
  */
-public final class AudioWeights {
+public final class AudioParameters {
 
     /** Hugging Face's {@code initializer_range} for data2vec-audio. */
     static final double INIT_STD = 0.02;
 
-    static final String FEATURE_PROJECTION = "feature_projection.";
-    static final String ENCODER_LN = "encoder.layer_norm";
+    /**
+     * Hugging Face's (and fairseq's {@code mask_emb}) learned vector, shape {@code [hidden]}, that
+     * replaces the projected features of masked frames. Hugging Face creates it only when
+     * {@code mask_time_prob > 0}; our configs write {@code mask_time_prob: 0.0} and the serving
+     * graph never masks, so it is training-only: the trainer's student keeps it, exports leave it out.
+     */
+    public static final String MASK_EMBED = "masked_spec_embed";
+    public static final String FEATURE_EXTRACTOR_PREFIX = "feature_extractor.";
+    public static final String FEATURE_PROJECTION = "feature_projection.";
+    public static final String POS_CONV_PREFIX = "encoder.pos_conv_embed.";
+    public static final String ENCODER_LN = "encoder.layer_norm";
 
-    private AudioWeights() {}
+    private AudioParameters() {}
 
     /** Prefix of feature-encoder convolution {@code i}. */
-    static String convLayer(int i) {
-        return "feature_extractor.conv_layers." + i + ".";
+    public static String convLayer(int i) {
+        return FEATURE_EXTRACTOR_PREFIX + "conv_layers." + i + ".";
     }
 
     /** Prefix of positional convolution {@code j}. */
-    static String posConvLayer(int j) {
-        return "encoder.pos_conv_embed.layers." + j + ".";
+    public static String posConvLayer(int j) {
+        return POS_CONV_PREFIX + "layers." + j + ".";
     }
 
-    static String layer(int i) {
+    /**
+     * Whether a parameter belongs to the feature encoder, the feature projection or the
+     * positional convolutions: what data2vec audio lets the teacher take from the student as it
+     * is, tracking only the Transformer's layers (and its input LayerNorm) with the EMA
+     * ({@code ema_transformer_only}, {@code ema_layers_only} in fairseq's
+     * {@code examples/data2vec/config/audio/pretraining/base_librispeech.yaml}).
+     */
+    public static boolean isFeatureEncoder(String name) {
+        return name.startsWith(FEATURE_EXTRACTOR_PREFIX) || name.startsWith(FEATURE_PROJECTION)
+                || name.startsWith(POS_CONV_PREFIX);
+    }
+
+    /** Prefix of Transformer layer {@code i}. */
+    public static String layer(int i) {
         return "encoder.layers." + i + ".";
     }
 
@@ -44,7 +68,7 @@ public final class AudioWeights {
      * projection U(−1/√fan_in, 1/√fan_in), positional conv biases 0, Linear N(0, 0.02²) with zero
      * biases, LayerNorm 1 and 0. Normals are truncated at ±2σ, as everywhere in d2v-streams.
      */
-    static List<ParamSpec> specs(AudioEncoderConfig c) {
+    public static List<ParamSpec> specs(AudioEncoderConfig c) {
         long h = c.hiddenSize();
         long ff = c.intermediateSize();
         ParamSpec.Init normal = new ParamSpec.Normal(INIT_STD);
@@ -101,7 +125,7 @@ public final class AudioWeights {
     }
 
     /** @throws IllegalArgumentException naming the first missing or misshapen tensor */
-    static void requireMatches(AudioEncoderConfig c, TensorBundle weights) {
+    public static void requireMatches(AudioEncoderConfig c, TensorBundle weights) {
         ParamSpecs.requireMatches(specs(c), weights);
     }
 

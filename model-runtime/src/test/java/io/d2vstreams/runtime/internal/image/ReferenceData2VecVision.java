@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.internal.vision;
+package io.d2vstreams.runtime.internal.image;
 
 import static io.d2vstreams.runtime.internal.ReferenceMath.add;
 import static io.d2vstreams.runtime.internal.ReferenceMath.attention;

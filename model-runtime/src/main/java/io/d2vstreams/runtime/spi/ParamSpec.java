@@ -1,5 +1,6 @@
-package io.d2vstreams.runtime.internal;
+package io.d2vstreams.runtime.spi;
 
+import io.d2vstreams.runtime.internal.TruncatedNormal;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -15,10 +16,16 @@ import java.util.Objects;
 public record ParamSpec(String name, long[] shape, Init init) {
 
     /** How a parameter starts out. */
-    public sealed interface Init permits Normal, Uniform, Constant {}
+    public sealed interface Init permits Normal, NormalWithZeroRow, Uniform, Constant {}
 
     /** N(0, std²) truncated at ±2σ (see {@link TruncatedNormal}). */
     public record Normal(double std) implements Init {}
+
+    /**
+     * As {@link Normal}, then row {@code row} of a {@code [rows, width]} table set to zero:
+     * {@code nn.Embedding(padding_idx=row)}, whose padding row starts (and stays) zero.
+     */
+    public record NormalWithZeroRow(double std, int row) implements Init {}
 
     /** U(-bound, bound), as PyTorch's default {@code nn.Linear} and {@code nn.Conv} biases. */
     public record Uniform(double bound) implements Init {}

@@ -1,6 +1,7 @@
-package io.d2vstreams.runtime.internal;
+package io.d2vstreams.runtime.spi;
 
 import io.d2vstreams.runtime.TensorBundle;
+import io.d2vstreams.runtime.internal.TruncatedNormal;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,13 @@ public final class ParamSpecs {
                 for (int i = 0; i < data.length; i++) {
                     data[i] = normal.next(n.std());
                 }
+            } else if (s.init() instanceof ParamSpec.NormalWithZeroRow n) {
+                TruncatedNormal normal = new TruncatedNormal(root.split());
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = normal.next(n.std());
+                }
+                int width = Math.toIntExact(s.shape()[1]);
+                Arrays.fill(data, n.row() * width, (n.row() + 1) * width, 0f);
             } else if (s.init() instanceof ParamSpec.Uniform u) {
                 SplittableRandom random = root.split();
                 for (int i = 0; i < data.length; i++) {

@@ -1,9 +1,9 @@
-package io.d2vstreams.runtime.internal.vision;
+package io.d2vstreams.runtime.image;
 
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.VisionEncoderConfig;
-import io.d2vstreams.runtime.internal.ParamSpec;
-import io.d2vstreams.runtime.internal.ParamSpecs;
+import io.d2vstreams.runtime.spi.ParamSpec;
+import io.d2vstreams.runtime.spi.ParamSpecs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,27 +12,39 @@ import java.util.Map;
  * The parameters of Hugging Face's {@code Data2VecVisionModel} (no pooler): their names, their
  * shapes in PyTorch layout, and a seeded initialisation. Which parameters exist depends on the
  * config's switches (position embeddings, relative position bias per layer or shared, layer
- * scale, final LayerNorm).
+ * scale, final LayerNorm). The one place these names are spelled: the ONNX writer, the
+ * checkpoint importer and the trainer's DJL model all read them from here, so an export needs no
+ * renaming.
  */
-public final class VisionWeights {
+public final class ImageParameters {
 
     /** Hugging Face's {@code initializer_range} for data2vec/BEiT. */
     static final double INIT_STD = 0.02;
 
-    static final String CLS_TOKEN = "embeddings.cls_token";
-    static final String POSITION = "embeddings.position_embeddings";
-    static final String PATCH = "embeddings.patch_embeddings.projection";
-    static final String SHARED_BIAS_TABLE = "encoder.relative_position_bias.relative_position_bias_table";
-    static final String FINAL_LN = "layernorm";
+    /** Prefix of the embedding parameters (data2vec §3.2's feature encoder for images). */
+    public static final String EMBEDDINGS_PREFIX = "embeddings.";
+    public static final String CLS_TOKEN = "embeddings.cls_token";
+    public static final String POSITION = "embeddings.position_embeddings";
+    public static final String PATCH = "embeddings.patch_embeddings.projection";
+    /**
+     * Hugging Face's name for BEiT's learned mask token ({@code use_mask_token=True}): a
+     * training-only parameter, not among {@link #specs}. The serving graph has no
+     * {@code bool_masked_pos} input and our configs write {@code use_mask_token: false}, so it is
+     * never exported; the trainer's student keeps it (shape {@code [1, 1, hidden]}).
+     */
+    public static final String MASK_TOKEN = "embeddings.mask_token";
+    public static final String SHARED_BIAS_TABLE = "encoder.relative_position_bias.relative_position_bias_table";
+    public static final String FINAL_LN = "layernorm";
 
-    private VisionWeights() {}
+    private ImageParameters() {}
 
-    static String layer(int i) {
+    /** Prefix of Transformer layer {@code i}. */
+    public static String layer(int i) {
         return "encoder.layer." + i + ".";
     }
 
     /** Per-layer relative position bias table of layer {@code i}. */
-    static String layerBiasTable(int i) {
+    public static String layerBiasTable(int i) {
         return layer(i) + "attention.attention.relative_position_bias.relative_position_bias_table";
     }
 
@@ -40,9 +52,44 @@ public final class VisionWeights {
      * Rows of a relative position bias table: one per relative offset between two patches,
      * (2·side − 1)², plus CLS→patch, patch→CLS and CLS→CLS (BEiT, Bao et al. 2021, §2.6).
      */
-    static int biasTableRows(VisionEncoderConfig c) {
+    public static int biasTableRows(VisionEncoderConfig c) {
         int span = 2 * c.patchesPerSide() - 1;
         return span * span + 3;
+    }
+
+    /**
+     * BEiT's relative position index ({@code generate_relative_position_index} in Hugging Face,
+     * {@code gen_relative_position_index} in BEiT), row-major [tokens, tokens]: for two patches,
+     * the row of the bias table for their offset (Δrow, Δcol); the last three rows of the table
+     * are CLS→patch, patch→CLS and CLS→CLS. The serving graph stores it as a constant, the
+     * trainer looks its tables up through it.
+     */
+    public static long[] relativePositionIndex(int side) {
+        int span = 2 * side - 1;
+        int rows = span * span + 3;
+        int tokens = side * side + 1;
+        long[] index = new long[tokens * tokens];
+        for (int i = 0; i < side * side; i++) {
+            for (int j = 0; j < side * side; j++) {
+                int dRow = i / side - j / side + side - 1;
+                int dCol = i % side - j % side + side - 1;
+                index[(i + 1) * tokens + (j + 1)] = (long) dRow * span + dCol;
+            }
+        }
+        for (int t = 1; t < tokens; t++) {
+            index[t] = rows - 3; // CLS (query) → patch (key)
+            index[t * tokens] = rows - 2; // patch → CLS
+        }
+        index[0] = rows - 1; // CLS → CLS
+        return index;
+    }
+
+    /**
+     * Whether a parameter belongs to the embeddings (patch projection, CLS and mask tokens,
+     * absolute positions): what data2vec §3.2 lets the teacher share with the student.
+     */
+    public static boolean isFeatureEncoder(String name) {
+        return name.startsWith(EMBEDDINGS_PREFIX);
     }
 
     /**
@@ -54,7 +101,7 @@ public final class VisionWeights {
      * BEiT's and data2vec's own code instead of zeros: the seeded model then tells positions
      * apart from the start, and every parameter visibly affects the output.
      */
-    static List<ParamSpec> specs(VisionEncoderConfig c) {
+    public static List<ParamSpec> specs(VisionEncoderConfig c) {
         long h = c.hiddenSize();
         long ff = c.intermediateSize();
         long p = c.patchSize();
@@ -111,7 +158,7 @@ public final class VisionWeights {
     }
 
     /** @throws IllegalArgumentException naming the first missing or misshapen tensor */
-    static void requireMatches(VisionEncoderConfig c, TensorBundle weights) {
+    public static void requireMatches(VisionEncoderConfig c, TensorBundle weights) {
         ParamSpecs.requireMatches(specs(c), weights);
     }
 }

@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.internal;
+package io.d2vstreams.runtime.store;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Lower-case hex SHA-256 of bytes and files. */
+/** Lower-case hex SHA-256 of bytes and files, as model-store manifests and trainer checkpoints record it. */
 public final class Sha256 {
 
     private Sha256() {}

@@ -1,15 +1,14 @@
-package io.d2vstreams.runtime.internal.vision;
+package io.d2vstreams.runtime.internal.image;
 
 import static io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder.FLOAT;
 import static io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder.attr;
 
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.VisionEncoderConfig;
-import io.d2vstreams.runtime.internal.ParamSpec;
+import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder;
 import io.d2vstreams.runtime.internal.onnx.TransformerOps;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,60 +53,27 @@ public final class Data2VecVisionGraph {
      * @throws IllegalArgumentException when a weight is missing or misshapen for the config
      */
     public static byte[] write(VisionEncoderConfig config, TensorBundle weights) {
-        VisionWeights.requireMatches(config, weights);
+        ImageParameters.requireMatches(config, weights);
         Data2VecVisionGraph graph = new Data2VecVisionGraph(config, weights);
         graph.build();
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("model_type", VisionEncoderConfig.MODEL_TYPE);
-        metadata.put("hidden_size", Integer.toString(config.hiddenSize()));
-        metadata.put("image_size", Integer.toString(config.imageSize()));
-        return graph.g.toBytes("d2v-streams", "1", metadata);
-    }
-
-    /**
-     * BEiT's relative position index ({@code generate_relative_position_index} in Hugging Face,
-     * {@code gen_relative_position_index} in BEiT), row-major [tokens, tokens]: for two patches,
-     * the row of the bias table for their offset (Δrow, Δcol); the last three rows of the table
-     * are CLS→patch, patch→CLS and CLS→CLS.
-     */
-    static long[] relativePositionIndex(int side) {
-        int span = 2 * side - 1;
-        int rows = span * span + 3;
-        int tokens = side * side + 1;
-        long[] index = new long[tokens * tokens];
-        for (int i = 0; i < side * side; i++) {
-            for (int j = 0; j < side * side; j++) {
-                int dRow = i / side - j / side + side - 1;
-                int dCol = i % side - j % side + side - 1;
-                index[(i + 1) * tokens + (j + 1)] = (long) dRow * span + dCol;
-            }
-        }
-        for (int t = 1; t < tokens; t++) {
-            index[t] = rows - 3; // CLS (query) → patch (key)
-            index[t * tokens] = rows - 2; // patch → CLS
-        }
-        index[0] = rows - 1; // CLS → CLS
-        return index;
+        return graph.g.toEncoderBytes(VisionEncoderConfig.MODEL_TYPE, config.hiddenSize(), Map.of("image_size", Integer.toString(config.imageSize())));
     }
 
     private void build() {
-        for (ParamSpec s : VisionWeights.specs(c)) {
-            TensorBundle.Tensor t = w.get(s.name());
-            g.initializer(s.name(), t.shape(), t.data());
-        }
+        g.initializers(ImageParameters.specs(c), w);
         int side = c.imageSize();
         String pixels = g.input(PIXEL_VALUES, FLOAT, BATCH, c.numChannels(), side, side);
         constants();
 
         String hidden = embeddings(pixels);
         String sharedBias = c.useSharedRelativePositionBias()
-                ? relativePositionBias("encoder.relative_position_bias.", VisionWeights.SHARED_BIAS_TABLE)
+                ? relativePositionBias("encoder.relative_position_bias.", ImageParameters.SHARED_BIAS_TABLE)
                 : null;
         for (int i = 0; i < c.numHiddenLayers(); i++) {
             hidden = layer(i, hidden, sharedBias);
         }
         if (!c.useMeanPooling()) {
-            hidden = ops.layerNorm("layernorm.out", hidden, VisionWeights.FINAL_LN, c.layerNormEps());
+            hidden = ops.layerNorm("layernorm.out", hidden, ImageParameters.FINAL_LN, c.layerNormEps());
         }
         g.node(LAST_HIDDEN_STATE, "Identity", List.of(hidden));
         g.output(LAST_HIDDEN_STATE, FLOAT, BATCH, c.sequenceLength(), c.hiddenSize());
@@ -120,7 +86,7 @@ public final class Data2VecVisionGraph {
         int tokens = c.sequenceLength();
         if (c.useRelativePositionBias() || c.useSharedRelativePositionBias()) {
             g.int64s("const.relative_position_index", new long[] {(long) tokens * tokens},
-                    relativePositionIndex(c.patchesPerSide()));
+                    ImageParameters.relativePositionIndex(c.patchesPerSide()));
             g.int64Vector("const.bias_grid", tokens, tokens, c.numAttentionHeads());
         }
     }
@@ -132,7 +98,7 @@ public final class Data2VecVisionGraph {
     private String embeddings(String pixels) {
         long p = c.patchSize();
         String conv = g.node("embeddings.patch_embeddings.conv", "Conv",
-                List.of(pixels, VisionWeights.PATCH + ".weight", VisionWeights.PATCH + ".bias"),
+                List.of(pixels, ImageParameters.PATCH + ".weight", ImageParameters.PATCH + ".bias"),
                 attr("kernel_shape", new long[] {p, p}), attr("strides", new long[] {p, p}));
         g.node("embeddings.patch_embeddings.flat", "Reshape", List.of(conv, "const.patch_grid_flat"));
         String patches = g.node("embeddings.patch_embeddings", "Transpose", List.of("embeddings.patch_embeddings.flat"),
@@ -141,10 +107,10 @@ public final class Data2VecVisionGraph {
         // cls_token [1, 1, hidden] expanded to [batch, 1, hidden]; the batch size comes from the input.
         g.node("embeddings.batch", "Shape", List.of(pixels), attr("end", 1L));
         g.node("embeddings.cls_shape", "Concat", List.of("embeddings.batch", "const.cls_rest"), attr("axis", 0L));
-        g.node("embeddings.cls_tokens", "Expand", List.of(VisionWeights.CLS_TOKEN, "embeddings.cls_shape"));
+        g.node("embeddings.cls_tokens", "Expand", List.of(ImageParameters.CLS_TOKEN, "embeddings.cls_shape"));
         String tokens = g.node("embeddings.tokens", "Concat", List.of("embeddings.cls_tokens", patches), attr("axis", 1L));
         if (c.useAbsolutePositionEmbeddings()) {
-            tokens = g.node("embeddings.positioned", "Add", List.of(tokens, VisionWeights.POSITION));
+            tokens = g.node("embeddings.positioned", "Add", List.of(tokens, ImageParameters.POSITION));
         }
         return tokens;
     }
@@ -157,7 +123,7 @@ public final class Data2VecVisionGraph {
     }
 
     private String layer(int i, String x, String sharedBias) {
-        String p = VisionWeights.layer(i);
+        String p = ImageParameters.layer(i);
         String normed = ops.layerNorm(p + "layernorm_before.out", x, p + "layernorm_before", c.layerNormEps());
         String a = p + "attention.attention.";
         String q = ops.linear(a + "query", normed);
@@ -165,7 +131,7 @@ public final class Data2VecVisionGraph {
         String v = ops.linear(a + "value", normed);
         List<String> biases = new ArrayList<>(2);
         if (c.useRelativePositionBias()) {
-            biases.add(relativePositionBias(a + "relative_position_bias.", VisionWeights.layerBiasTable(i)));
+            biases.add(relativePositionBias(a + "relative_position_bias.", ImageParameters.layerBiasTable(i)));
         }
         if (sharedBias != null) {
             biases.add(sharedBias);

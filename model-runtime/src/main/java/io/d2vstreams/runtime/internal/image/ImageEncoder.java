@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.internal.vision;
+package io.d2vstreams.runtime.internal.image;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -65,19 +65,10 @@ public final class ImageEncoder extends OrtEncoder<byte[]> {
             throw new IllegalArgumentException("num_channels is " + config.numChannels()
                     + ", but images are preprocessed to 3 channels (RGB)");
         }
-        if (preprocessing.height() != config.imageSize() || preprocessing.width() != config.imageSize()) {
-            throw new IllegalArgumentException("preprocessing makes " + preprocessing.width() + "x" + preprocessing.height()
-                    + " images, the model takes image_size " + config.imageSize());
-        }
+        preprocessing.requireImageSize(config.imageSize());
         ImagePreprocessor preprocessor = new ImagePreprocessor(preprocessing);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSessions.Opened opened = OrtSessions.open(env, onnxModel, options, id);
-        try {
-            return new ImageEncoder(id, config, preprocessor, options, env, opened);
-        } catch (OrtException | RuntimeException e) {
-            opened.session().close();
-            throw e;
-        }
+        return OrtSessions.openEncoder(onnxModel, options, id,
+                (env, opened) -> new ImageEncoder(id, config, preprocessor, options, env, opened));
     }
 
     @Override

@@ -1,22 +1,23 @@
-package io.d2vstreams.runtime.internal.text;
+package io.d2vstreams.runtime.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.TextEncoderConfig;
+import io.d2vstreams.runtime.internal.text.ByteLevelBpeTokenizer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-class TextWeightsTest {
+class TextParametersTest {
 
     private static final TextEncoderConfig TINY = TextEncoderConfig.tiny(ByteLevelBpeTokenizer.VOCAB_SIZE);
 
     @Test
     @DisplayName("the same seed gives bit-identical weights and another seed different ones")
     void seedDeterminism() {
-        TensorBundle a = TextWeights.seeded(TINY, 7);
-        TensorBundle b = TextWeights.seeded(TINY, 7);
-        TensorBundle c = TextWeights.seeded(TINY, 8);
+        TensorBundle a = TextParameters.seeded(TINY, 7);
+        TensorBundle b = TextParameters.seeded(TINY, 7);
+        TensorBundle c = TextParameters.seeded(TINY, 8);
         String q = "encoder.layer.0.attention.self.query.weight";
 
         for (String name : a.names()) {
@@ -28,7 +29,7 @@ class TextWeightsTest {
     @Test
     @DisplayName("weights start as Hugging Face initialises them: truncated N(0, 0.02), LayerNorm 1 and 0, zero biases and padding rows")
     void initialisation() {
-        TensorBundle w = TextWeights.seeded(TINY, 3);
+        TensorBundle w = TextParameters.seeded(TINY, 3);
         float[] query = w.get("encoder.layer.1.attention.self.query.weight").data();
         double mean = 0;
         double sq = 0;

@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.internal.vision;
+package io.d2vstreams.runtime.internal.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,6 +11,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.runtime.internal.RandomWeights;
 import io.d2vstreams.runtime.internal.onnx.OnnxWeights;
 import java.util.LinkedHashMap;
@@ -41,7 +42,7 @@ class Data2VecVisionGraphTest {
     @DisplayName("the graph turns float pixel_values [batch, 3, 64, 64] into last_hidden_state [batch, 1 + 16 patches, 64]")
     void outputShape() throws Exception {
         VisionEncoderConfig tiny = VisionEncoderConfig.tiny();
-        float[][][] out = run(Data2VecVisionGraph.write(tiny, VisionWeights.seeded(tiny, 1)), randomPixels(2, 64, 5));
+        float[][][] out = run(Data2VecVisionGraph.write(tiny, ImageParameters.seeded(tiny, 1)), randomPixels(2, 64, 5));
 
         assertThat(out.length).as("batch").isEqualTo(2);
         assertThat(out[0].length).as("tokens: CLS + (64/16)²").isEqualTo(17);
@@ -52,7 +53,7 @@ class Data2VecVisionGraphTest {
     @MethodSource("configs")
     @DisplayName("ONNX Runtime's output matches a plain-Java Data2VecVisionModel forward pass, every token of every image")
     void matchesReferenceForwardPass(VisionEncoderConfig config) throws Exception {
-        TensorBundle weights = RandomWeights.of(VisionWeights.specs(config), 42);
+        TensorBundle weights = RandomWeights.of(ImageParameters.specs(config), 42);
         float[][][][] pixels = randomPixels(2, config.imageSize(), 7);
 
         float[][][] actual = run(Data2VecVisionGraph.write(config, weights), pixels);
@@ -80,7 +81,7 @@ class Data2VecVisionGraphTest {
             10, 7, 6, 4, 3,
             10, 8, 7, 5, 4,
         };
-        assertThat(Data2VecVisionGraph.relativePositionIndex(2)).as("index for a 2×2 grid").containsExactly(expected);
+        assertThat(ImageParameters.relativePositionIndex(2)).as("index for a 2×2 grid").containsExactly(expected);
     }
 
     @Test
@@ -111,7 +112,7 @@ class Data2VecVisionGraphTest {
         expected.put(l + "output.dense.bias", List.of(16L));
         expected.put(l + "lambda_2", List.of(16L));
 
-        ModelProto proto = ModelProto.parseFrom(Data2VecVisionGraph.write(one, VisionWeights.seeded(one, 1)));
+        ModelProto proto = ModelProto.parseFrom(Data2VecVisionGraph.write(one, ImageParameters.seeded(one, 1)));
         assertThat(initializers(proto)).as("initializers (the parameters, nothing else) by name and shape")
                 .containsExactlyInAnyOrderEntriesOf(expected);
         assertThat(proto.getGraph().getInputList()).extracting(v -> v.getName()).as("graph inputs").containsExactly("pixel_values");
@@ -122,7 +123,7 @@ class Data2VecVisionGraphTest {
     @Test
     @DisplayName("the other switches add position embeddings, the shared bias table and the final layernorm, and drop the layer scales")
     void switchesChangeParameters() throws Exception {
-        ModelProto proto = ModelProto.parseFrom(Data2VecVisionGraph.write(SHARED_BIAS, VisionWeights.seeded(SHARED_BIAS, 1)));
+        ModelProto proto = ModelProto.parseFrom(Data2VecVisionGraph.write(SHARED_BIAS, ImageParameters.seeded(SHARED_BIAS, 1)));
         Map<String, List<Long>> names = initializers(proto);
 
         assertThat(names).as("absolute positions for CLS + 9 patches").containsEntry("embeddings.position_embeddings", List.of(1L, 10L, 16L));
@@ -136,7 +137,7 @@ class Data2VecVisionGraphTest {
     @DisplayName("a checkpoint's extra tensors (a pooler, a mask token) are left out of the graph")
     void extraTensorsIgnored() throws Exception {
         VisionEncoderConfig tiny = VisionEncoderConfig.tiny();
-        TensorBundle seeded = VisionWeights.seeded(tiny, 1);
+        TensorBundle seeded = ImageParameters.seeded(tiny, 1);
         TensorBundle.Builder withExtras = TensorBundle.builder();
         seeded.names().forEach(n -> withExtras.put(n, seeded.get(n).shape(), seeded.get(n).data()));
         withExtras.put("pooler.layernorm.weight", new long[] {64}, new float[64]);
@@ -149,7 +150,7 @@ class Data2VecVisionGraphTest {
     @Test
     @DisplayName("weights read back from the ONNX file are bit-identical to the ones written")
     void weightsRoundTrip() {
-        TensorBundle weights = RandomWeights.of(VisionWeights.specs(SHARED_BIAS), 9);
+        TensorBundle weights = RandomWeights.of(ImageParameters.specs(SHARED_BIAS), 9);
         TensorBundle back = OnnxWeights.read(Data2VecVisionGraph.write(SHARED_BIAS, weights));
 
         assertThat(back.names()).as("names").containsExactlyElementsOf(weights.names());
@@ -161,7 +162,7 @@ class Data2VecVisionGraphTest {
     @Test
     @DisplayName("weights of the wrong shape are refused, naming the tensor and both shapes")
     void wrongShapeRefused() {
-        TensorBundle seeded = VisionWeights.seeded(PER_LAYER_BIAS, 1);
+        TensorBundle seeded = ImageParameters.seeded(PER_LAYER_BIAS, 1);
         TensorBundle.Builder broken = TensorBundle.builder();
         String table = "encoder.layer.1.attention.attention.relative_position_bias.relative_position_bias_table";
         for (String name : seeded.names()) {
@@ -183,9 +184,9 @@ class Data2VecVisionGraphTest {
     @DisplayName("the same seed gives bit-identical weights, another seed different ones; layer scales start at layer_scale_init_value")
     void seeding() {
         VisionEncoderConfig tiny = VisionEncoderConfig.tiny();
-        TensorBundle a = VisionWeights.seeded(tiny, 7);
-        TensorBundle b = VisionWeights.seeded(tiny, 7);
-        TensorBundle c = VisionWeights.seeded(tiny, 8);
+        TensorBundle a = ImageParameters.seeded(tiny, 7);
+        TensorBundle b = ImageParameters.seeded(tiny, 7);
+        TensorBundle c = ImageParameters.seeded(tiny, 8);
         String q = "encoder.layer.0.attention.attention.query.weight";
 
         for (String name : a.names()) {
