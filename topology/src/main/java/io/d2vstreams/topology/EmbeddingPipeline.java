@@ -1,6 +1,7 @@
 package io.d2vstreams.topology;
 
 import io.d2vstreams.avro.AudioEvent;
+import io.d2vstreams.avro.BackfillEvent;
 import io.d2vstreams.avro.Embedding;
 import io.d2vstreams.avro.ImageEvent;
 import io.d2vstreams.avro.TextEvent;
@@ -164,18 +165,19 @@ public final class EmbeddingPipeline implements AutoCloseable {
     public static Topology embeddingTopology(PipelineConfig config, SchemaRegistryClient registry,
                                              ServingModels models, PipelineMetrics metrics) {
         Serializer<Embedding> embeddings = new SpecificAvroSerializer<>(registry);
+        Serializer<BackfillEvent> swapPoints = new SpecificAvroSerializer<>(registry);
         UriFetcher fetcher = new UriFetcher(config.uriPolicy());
         RecordLimits limits = RecordLimits.of(config);
         Topology topology = new Topology();
         EmbeddingTopology.addPath(topology, config.topics(), new EmbeddingTopology.ModalityPath(Modality.TEXT,
                 config.textBatch(), textDecoder(config, registry), new TextBatchEncoder(models.text()), metrics,
-                limits), embeddings);
+                limits), embeddings, swapPoints);
         EmbeddingTopology.addPath(topology, config.topics(), new EmbeddingTopology.ModalityPath(Modality.IMAGE,
                 config.imageBatch(), imageDecoder(config, registry, fetcher), new MediaBatchEncoder(models.image()),
-                metrics, limits), embeddings);
+                metrics, limits), embeddings, swapPoints);
         EmbeddingTopology.addPath(topology, config.topics(), new EmbeddingTopology.ModalityPath(Modality.AUDIO,
                 config.audioBatch(), audioDecoder(config, registry, fetcher), new MediaBatchEncoder(models.audio()),
-                metrics, limits), embeddings);
+                metrics, limits), embeddings, swapPoints);
         return topology;
     }
 
