@@ -81,13 +81,12 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
     private final Modality modality;
     private final String storeName;
     private final BatchPolicy policy;
-    private final EventDecoder decoder;
+    private final RecordAdmission admission;
     private final BatchEncoder encoder;
     private final EmbeddingRecordFactory embeddings;
     private final String embeddingsChild;
     private final String deadLettersChild;
     private final PipelineMetrics metrics;
-    private final int maxBufferedRecordBytes;
     private final int maxDeadLetterBytes;
     private final String swapStateStoreName;
     private final String swapPointsChild;
@@ -109,12 +108,11 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
         this.metrics = Objects.requireNonNull(metrics);
         this.storeName = Objects.requireNonNull(storeName);
         this.policy = Objects.requireNonNull(policy);
-        this.decoder = Objects.requireNonNull(decoder);
+        this.admission = new RecordAdmission(Objects.requireNonNull(decoder), maxBufferedRecordBytes);
         this.encoder = Objects.requireNonNull(encoder);
         this.embeddings = Objects.requireNonNull(embeddings);
         this.embeddingsChild = Objects.requireNonNull(embeddingsChild);
         this.deadLettersChild = Objects.requireNonNull(deadLettersChild);
-        this.maxBufferedRecordBytes = maxBufferedRecordBytes;
         this.maxDeadLetterBytes = maxDeadLetterBytes;
         this.swapStateStoreName = Objects.requireNonNull(swapStateStoreName);
         this.swapPointsChild = Objects.requireNonNull(swapPointsChild);
@@ -143,23 +141,16 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
         SourceRecord source = sourceOf(record);
         swaps.seen(source.offset());
         swapState.put(LAST_SEEN_OFFSET, swaps.lastSeenOffset().getAsLong());
-        Decoded decoded = decoder.decode(source.topic(), record.value());
-        if (decoded instanceof Decoded.Rejected rejected) {
+        long now = context.currentSystemTimeMs();
+        RecordAdmission.Admitted admitted = admission.admit(source, now);
+        if (!admitted.accepted()) {
             // Kafka Streams' processing exception handler writes this record's dead letter, from the
             // source bytes it keeps for the record being processed (DeadLetterProcessingExceptionHandler).
+            Decoded.Rejected rejected = admitted.refusal();
             metrics.deadLettered(modality, rejected.reason());
             throw new RejectedRecordException(rejected.reason(), rejected.errorClass(), rejected.message());
         }
-        long now = context.currentSystemTimeMs();
-        BufferedRecord pending = new BufferedRecord((Decoded.Accepted) decoded, source, now);
-        long size = BufferedRecordSerde.sizeBound(pending);
-        if (size > maxBufferedRecordBytes) {
-            // The changelog would refuse it, failing the task on this same record after every restart.
-            metrics.deadLettered(modality, DeadLetterReason.RECORD_TOO_LARGE);
-            throw new RejectedRecordException(DeadLetterReason.RECORD_TOO_LARGE, DeadLetterReason.RECORD_TOO_LARGE.name(),
-                    "event " + pending.event().id() + " with its headers is up to " + size + " bytes once buffered;"
-                            + " the batch buffer's changelog accepts " + maxBufferedRecordBytes + " bytes (max.message.bytes)");
-        }
+        BufferedRecord pending = admitted.record();
         buffer.put(nextSequence++, pending);
         buffered++;
         oldestBufferedAtMs = Math.min(oldestBufferedAtMs, now);
