@@ -145,6 +145,18 @@ public final class BackfillLog {
         return Optional.of(cutOver);
     }
 
+    /** Embeddings the backfill of {@code version} has written so far, every partition, as its progress records say. */
+    public synchronized long records(Modality modality, int version) {
+        long total = 0;
+        for (Map.Entry<PartitionKey, BackfillEvent> entry : progress.entrySet()) {
+            PartitionKey key = entry.getKey();
+            if (key.modality() == modality && key.version() == version && entry.getValue().getRecords() != null) {
+                total += entry.getValue().getRecords();
+            }
+        }
+        return total;
+    }
+
     public synchronized Optional<BackfillEvent> request(Modality modality, int version) {
         return Optional.ofNullable(requests.get(new VersionKey(modality, version)));
     }
