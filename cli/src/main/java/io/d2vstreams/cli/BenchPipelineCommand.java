@@ -92,6 +92,16 @@ final class BenchPipelineCommand implements Callable<Integer> {
             description = "A setting of that trainer (repeatable), e.g. trainer.concurrent.steps=3.")
     Map<String, String> trainerSettings = new LinkedHashMap<>();
 
+    @Option(names = "--backfill", paramLabel = "H",
+            description = "Measure with a backfill beside the timed round: H history records are embedded first, then a "
+                    + "second version is announced, so the timed round runs on it while its backfill re-embeds the "
+                    + "history (compare pipeline_rps with a run without --backfill).")
+    Integer backfillHistory;
+
+    @Option(names = "--backfill-share", paramLabel = "S", defaultValue = "0",
+            description = "backfill.max.share for --backfill (default: the pipeline's).")
+    double backfillShare;
+
     @Override
     public Integer call() throws Exception {
         Logging.quietUnlessVerbose(spec);
@@ -106,7 +116,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
         try (StderrProgress progress = new StderrProgress("pipeline")) {
             result = PipelineBench.runInTemporaryDirectory(new PipelineBench.Options(modality, records, batch, intraOp,
                     partitions, seed, rate, guarantee, standIn, Path.of("."), done -> progress.update(done, records),
-                    train, trainerSettings));
+                    train, trainerSettings,
+                    backfillHistory == null ? null : new PipelineBench.Backfill(backfillHistory, backfillShare)));
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(table(result));
@@ -164,6 +175,10 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 + String.format(Locale.ROOT, "  %-20s%.1f us/record (bare encoder: %.1f)%n  %-20s%s%n",
                 "CPU", r.cpuMicrosPerRecord().get("total"), r.encoderCpuMicrosPerRecord(), "CPU split (us/rec)",
                 r.cpuMicrosPerRecord())
+                + (r.backfill() == null ? "" : String.format(Locale.ROOT,
+                        "  %-20s%d records re-embedded during the timed round (%.1f/s), max share %.2f, %s%n",
+                        "backfill beside it", r.backfill().records(), r.backfill().recordsPerS(), r.backfill().share(),
+                        r.backfill().runningAtEnd() ? "still running at the end" : "finished during the round"))
                 + (r.training() == null ? "" : String.format(Locale.ROOT,
                         "  %-20ssteps %s during the timed round, trainer.concurrent.steps=%d%n", "trainer beside it",
                         r.training().steps(), r.training().concurrentSteps()));

@@ -81,7 +81,7 @@ class ModelCommandsTest {
     @DisplayName("a parent command without a sub-command says which ones exist")
     void missingSubcommand() {
         assertThat(run("models")).as("exit code").isEqualTo(2);
-        assertThat(err.toString()).as("stderr").contains("missing a sub-command: list, init, import, promote or rollback");
+        assertThat(err.toString()).as("stderr").contains("missing a sub-command: list, init, import, promote, rollback or backfill");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.d2vstreams.topology;
 
 import io.d2vstreams.avro.AudioEvent;
+import io.d2vstreams.avro.BackfillEvent;
 import io.d2vstreams.avro.Embedding;
 import io.d2vstreams.avro.ImageEvent;
 import io.d2vstreams.avro.TextEvent;
@@ -16,6 +17,7 @@ import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroDeserializer;
 import io.d2vstreams.schemas.SpecificAvroSerializer;
+import io.d2vstreams.topology.backfill.BackfillCoordinator;
 import io.d2vstreams.topology.internal.MediaBatchEncoder;
 import io.d2vstreams.topology.internal.MediaEventDecoder;
 import io.d2vstreams.topology.internal.ServedModel;
@@ -61,10 +63,11 @@ public final class EmbeddingPipeline implements AutoCloseable {
     private final Optional<StreamsApp> sampling;
     private final PipelineTelemetry telemetry;
     private final PipelineHealth health;
+    private final Optional<BackfillCoordinator> backfill;
 
     private EmbeddingPipeline(PipelineConfig config, SchemaRegistryClient registry, ServingModels models,
                               ModelFollower follower, StreamsApp embedding, Optional<StreamsApp> sampling,
-                              PipelineTelemetry telemetry, PipelineHealth health) {
+                              PipelineTelemetry telemetry, PipelineHealth health, Optional<BackfillCoordinator> backfill) {
         this.config = config;
         this.registry = registry;
         this.models = models;
@@ -73,6 +76,7 @@ public final class EmbeddingPipeline implements AutoCloseable {
         this.sampling = sampling;
         this.telemetry = telemetry;
         this.health = health;
+        this.backfill = backfill;
     }
 
     /**
@@ -94,6 +98,7 @@ public final class EmbeddingPipeline implements AutoCloseable {
         List<AutoCloseable> opened = new ArrayList<>();
         ModelFollower follower = null;
         StreamsApp embedding = null;
+        BackfillCoordinator backfill = null;
         PipelineTelemetry telemetry = new PipelineTelemetry();
         PipelineHealth health = new PipelineHealth(config);
         try {
@@ -140,11 +145,21 @@ public final class EmbeddingPipeline implements AutoCloseable {
                     new ServedModel<>(Modality.TEXT, text, m -> loader.text(m, textOptions)),
                     new ServedModel<>(Modality.IMAGE, image, m -> loader.image(m, imageOptions)),
                     new ServedModel<>(Modality.AUDIO, audio, m -> loader.audio(m, audioOptions))));
+            if (config.backfillEnabled()) {
+                backfill = new BackfillCoordinator(new BackfillCoordinator.Settings(config.clientProperties(),
+                        config.topics().backfill(), config.topics()::events, config.topics()::embeddings,
+                        config.backfillAuto()), new BackfillWorkers(config, registry, store, loader,
+                        modality -> encoderOptions(config, modality), telemetry.metrics()),
+                        new SpecificAvroDeserializer<>(registry, BackfillEvent.class), new SpecificAvroSerializer<>(registry));
+                backfill.start();
+            }
             log.info("event=pipeline_started application_id={} text_model={} image_model={} audio_model={} sampling={} "
                             + "startup_ms={}", config.applicationId(), text.current(), image.current(), audio.current(),
                     config.samplingEnabled(), (System.nanoTime() - started) / 1_000_000);
-            return new EmbeddingPipeline(config, registry, models, follower, embedding, sampling, telemetry, health);
+            return new EmbeddingPipeline(config, registry, models, follower, embedding, sampling, telemetry, health,
+                    Optional.ofNullable(backfill));
         } catch (RuntimeException e) {
+            closeQuietly(backfill);
             closeQuietly(telemetry);
             closeQuietly(health);
             closeQuietly(embedding);
@@ -164,18 +179,19 @@ public final class EmbeddingPipeline implements AutoCloseable {
     public static Topology embeddingTopology(PipelineConfig config, SchemaRegistryClient registry,
                                              ServingModels models, PipelineMetrics metrics) {
         Serializer<Embedding> embeddings = new SpecificAvroSerializer<>(registry);
+        Serializer<BackfillEvent> swapPoints = new SpecificAvroSerializer<>(registry);
         UriFetcher fetcher = new UriFetcher(config.uriPolicy());
         RecordLimits limits = RecordLimits.of(config);
         Topology topology = new Topology();
         EmbeddingTopology.addPath(topology, config.topics(), new EmbeddingTopology.ModalityPath(Modality.TEXT,
                 config.textBatch(), textDecoder(config, registry), new TextBatchEncoder(models.text()), metrics,
-                limits), embeddings);
+                limits), embeddings, swapPoints);
         EmbeddingTopology.addPath(topology, config.topics(), new EmbeddingTopology.ModalityPath(Modality.IMAGE,
                 config.imageBatch(), imageDecoder(config, registry, fetcher), new MediaBatchEncoder(models.image()),
-                metrics, limits), embeddings);
+                metrics, limits), embeddings, swapPoints);
         EmbeddingTopology.addPath(topology, config.topics(), new EmbeddingTopology.ModalityPath(Modality.AUDIO,
                 config.audioBatch(), audioDecoder(config, registry, fetcher), new MediaBatchEncoder(models.audio()),
-                metrics, limits), embeddings);
+                metrics, limits), embeddings, swapPoints);
         return topology;
     }
 
@@ -197,17 +213,17 @@ public final class EmbeddingPipeline implements AutoCloseable {
         return topology;
     }
 
-    private static TextEventDecoder textDecoder(PipelineConfig config, SchemaRegistryClient registry) {
+    static TextEventDecoder textDecoder(PipelineConfig config, SchemaRegistryClient registry) {
         return new TextEventDecoder(new SpecificAvroDeserializer<>(registry, TextEvent.class), config.textMaxChars());
     }
 
-    private static MediaEventDecoder<ImageEvent> imageDecoder(PipelineConfig config, SchemaRegistryClient registry,
+    static MediaEventDecoder<ImageEvent> imageDecoder(PipelineConfig config, SchemaRegistryClient registry,
                                                               UriFetcher fetcher) {
         return MediaEventDecoder.images(new SpecificAvroDeserializer<>(registry, ImageEvent.class),
                 config.imageMaxBytes(), PipelineConfig.IMAGE_MAX_BYTES, fetcher);
     }
 
-    private static MediaEventDecoder<AudioEvent> audioDecoder(PipelineConfig config, SchemaRegistryClient registry,
+    static MediaEventDecoder<AudioEvent> audioDecoder(PipelineConfig config, SchemaRegistryClient registry,
                                                               UriFetcher fetcher) {
         return MediaEventDecoder.audio(new SpecificAvroDeserializer<>(registry, AudioEvent.class),
                 config.audioMaxBytes(), PipelineConfig.AUDIO_MAX_BYTES, fetcher);
@@ -307,6 +323,11 @@ public final class EmbeddingPipeline implements AutoCloseable {
         return telemetry.port();
     }
 
+    /** The backfill side of this process, when {@code backfill.enabled}. */
+    public Optional<BackfillCoordinator> backfill() {
+        return backfill;
+    }
+
     public PipelineConfig config() {
         return config;
     }
@@ -314,6 +335,7 @@ public final class EmbeddingPipeline implements AutoCloseable {
     @Override
     public void close() {
         log.info("event=pipeline_stopping application_id={}", config.applicationId());
+        backfill.ifPresent(BackfillCoordinator::close);
         telemetry.close();
         health.close();
         follower.close();

@@ -1,5 +1,6 @@
 package io.d2vstreams.topology;
 
+import io.d2vstreams.avro.BackfillEvent;
 import io.d2vstreams.avro.Embedding;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.topology.internal.BatchEncoder;
@@ -63,6 +64,15 @@ public final class EmbeddingTopology {
         return lower(modality) + "-batch-buffer";
     }
 
+    /** The version of the last embedded batch and the last input offset seen: where swap points come from. */
+    public static String swapStateStoreName(Modality modality) {
+        return lower(modality) + "-swap-state";
+    }
+
+    public static String swapPointsSinkName(Modality modality) {
+        return lower(modality) + "-swap-points";
+    }
+
     public static String embeddingsSinkName(Modality modality) {
         return lower(modality) + "-embeddings";
     }
@@ -71,26 +81,32 @@ public final class EmbeddingTopology {
         return lower(modality) + "-dead-letters";
     }
 
-    /** Adds one modality's path to {@code topology}. */
+    /** Adds one modality's path to {@code topology}; its swap points go to {@code d2v.backfill}. */
     public static Topology addPath(Topology topology, Topics topics, ModalityPath path,
-                                   Serializer<Embedding> embeddingSerializer) {
+                                   Serializer<Embedding> embeddingSerializer, Serializer<BackfillEvent> backfillSerializer) {
         Modality modality = path.modality();
         String source = sourceName(modality);
         String processor = processorName(modality);
         String store = bufferStoreName(modality);
         String embeddingsSink = embeddingsSinkName(modality);
         String deadLettersSink = deadLettersSinkName(modality);
+        String swapState = swapStateStoreName(modality);
+        String swapPointsSink = swapPointsSinkName(modality);
 
         topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events(modality));
         topology.addProcessor(processor, () -> new MicroBatchProcessor(modality, store, path.batch(), path.decoder(),
                 path.encoder(), new EmbeddingRecordFactory(modality), embeddingsSink, deadLettersSink, path.metrics(),
-                path.limits().bufferedBytes(modality), path.limits().derivedBytes()), source);
+                path.limits().bufferedBytes(modality), path.limits().derivedBytes(), swapState, swapPointsSink), source);
         // In memory for speed, logged for safety: the changelog is what makes the buffer crash-safe.
         // Cached, so that the changelog receives only what is still buffered when a commit comes:
         // see MicroBatchProcessor ("Only what a commit finds buffered is logged").
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(store),
                 Serdes.Long(), new BufferedRecordSerde()).withLoggingEnabled(changelogConfig(path)).withCachingEnabled(),
                 processor);
+        // Two numbers per task; cached, so the changelog gets one write per commit, not one per record.
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(swapState),
+                Serdes.String(), Serdes.Long()).withLoggingEnabled(Map.of()).withCachingEnabled(), processor);
+        topology.addSink(swapPointsSink, topics.backfill(), new StringSerializer(), backfillSerializer, processor);
         topology.addSink(embeddingsSink, topics.embeddings(modality), new StringSerializer(), embeddingSerializer, processor);
         topology.addSink(deadLettersSink, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(), processor);
         return topology;

@@ -1,5 +1,6 @@
 package io.d2vstreams.topology;
 
+import io.d2vstreams.topology.backfill.BackfillMetrics;
 import io.d2vstreams.runtime.ModelHolder;
 import io.d2vstreams.runtime.Modality;
 import io.micrometer.core.instrument.Counter;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * event's timestamp, and the model version serving each modality. Meters are created once
  * and cached, so the hot path only increments.
  */
-public final class MicrometerPipelineMetrics implements PipelineMetrics {
+public final class MicrometerPipelineMetrics implements PipelineMetrics, BackfillMetrics {
     private final MeterRegistry registry;
     private final Map<Modality, Counter> received = new EnumMap<>(Modality.class);
     private final Map<Modality, Counter> embedded = new EnumMap<>(Modality.class);
@@ -30,6 +32,9 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics {
     private final Map<Modality, Timer> encode = new EnumMap<>(Modality.class);
     private final Map<Modality, Timer> endToEnd = new EnumMap<>(Modality.class);
     private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
+    private final Map<Modality, Counter> backfilled = new EnumMap<>(Modality.class);
+    private final Map<Modality, Counter> backfillSkipped = new EnumMap<>(Modality.class);
+    private final Map<Modality, AtomicLong> backfillLag = new EnumMap<>(Modality.class);
 
     public MicrometerPipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -50,6 +55,16 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics {
             endToEnd.put(modality, Timer.builder("d2v.end.to.end.latency").tag("modality", m)
                     .description("From the event's timestamp to its embedding being written")
                     .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(10)).register(registry));
+            backfilled.put(modality, Counter.builder("d2v.backfill.records").tag("modality", m)
+                    .description("Embeddings written by the backfill (committed); rate() gives its records/s").register(registry));
+            backfillSkipped.put(modality, Counter.builder("d2v.backfill.skipped").tag("modality", m)
+                    .description("Input records the backfill skipped as bad input (dead-lettered by the live pipeline)")
+                    .register(registry));
+            AtomicLong lag = new AtomicLong();
+            backfillLag.put(modality, lag);
+            Gauge.builder("d2v.backfill.lag", lag, AtomicLong::get).tag("modality", m)
+                    .description("Input records on this instance's partitions still to backfill before the swap points")
+                    .register(registry);
         }
     }
 
@@ -82,6 +97,21 @@ public final class MicrometerPipelineMetrics implements PipelineMetrics {
     public void embedded(Modality modality, long endToEndMs) {
         embedded.get(modality).increment();
         endToEnd.get(modality).record(Math.max(0, endToEndMs), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void backfilled(Modality modality, int records) {
+        backfilled.get(modality).increment(records);
+    }
+
+    @Override
+    public void skipped(Modality modality) {
+        backfillSkipped.get(modality).increment();
+    }
+
+    @Override
+    public void lag(Modality modality, long records) {
+        backfillLag.get(modality).set(records);
     }
 
     /** Records embedded or dead-lettered so far, every modality: what /health counts as progress. */

@@ -86,6 +86,19 @@ public final class PipelineConfig {
     private static final String SAMPLING_AUDIO_RATE_DOC = "Fraction of audio events sampled for training, by a hash of the event id (inline content only).";
     public static final String SAMPLING_AUDIO_MAX_PER_SECOND = "sampling.audio.max.per.second";
     private static final String SAMPLING_AUDIO_MAX_PER_SECOND_DOC = "Most audio training samples written per second per stream task.";
+    public static final String BACKFILL_ENABLED = "backfill.enabled";
+    private static final String BACKFILL_ENABLED_DOC = "Run backfill workers in this process: after a modality's serving version "
+            + "changes, re-embed the retained input before each partition's swap point with the new version, and publish "
+            + "the cut-over on d2v.backfill when done. Off: this instance takes no share of any backfill.";
+    public static final String BACKFILL_AUTO = "backfill.auto";
+    private static final String BACKFILL_AUTO_DOC = "Start a backfill on every version change. Off: a backfill starts only when "
+            + "asked for with d2v models backfill (for instance off-peak); the live pipeline writes swap points either way.";
+    public static final String BACKFILL_MAX_SHARE = "backfill.max.share";
+    private static final String BACKFILL_MAX_SHARE_DOC = "Largest share of wall-clock time a backfill worker spends encoding: after a "
+            + "batch that took t, it pauses t*(1-share)/share. The default keeps live throughput at 0.8x or more of what it is "
+            + "without a backfill; 1 runs the backfill flat out.";
+    public static final String BACKFILL_BATCH_SIZE = "backfill.batch.size";
+    private static final String BACKFILL_BATCH_SIZE_DOC = "Most input records a backfill worker reads, embeds and commits in one transaction.";
     public static final String METRICS_PORT = "metrics.port";
     private static final String METRICS_PORT_DOC = "Port of /metrics (Prometheus) and /health; 0 picks a free port, -1 turns the endpoint off.";
     public static final String HEALTH_CLUSTER_TIMEOUT_MS = "health.cluster.timeout.ms";
@@ -160,6 +173,10 @@ public final class PipelineConfig {
             .define(SAMPLING_AUDIO_RATE, Type.DOUBLE, 0.2, Range.between(0.0, 1.0), Importance.MEDIUM, SAMPLING_AUDIO_RATE_DOC)
             .define(SAMPLING_AUDIO_MAX_PER_SECOND, Type.DOUBLE, 10.0, Range.atLeast(0.001), Importance.MEDIUM,
                     SAMPLING_AUDIO_MAX_PER_SECOND_DOC)
+            .define(BACKFILL_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM, BACKFILL_ENABLED_DOC)
+            .define(BACKFILL_AUTO, Type.BOOLEAN, true, Importance.MEDIUM, BACKFILL_AUTO_DOC)
+            .define(BACKFILL_MAX_SHARE, Type.DOUBLE, 0.2, Range.between(0.01, 1.0), Importance.MEDIUM, BACKFILL_MAX_SHARE_DOC)
+            .define(BACKFILL_BATCH_SIZE, Type.INT, 32, Range.between(1, 4096), Importance.LOW, BACKFILL_BATCH_SIZE_DOC)
             .define(METRICS_PORT, Type.INT, 9400, Range.between(-1, 65535), Importance.MEDIUM, METRICS_PORT_DOC)
             .define(METRICS_HOST, Type.STRING, "localhost", Importance.LOW, METRICS_HOST_DOC)
             .define(HEALTH_CLUSTER_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(1_000), Importance.LOW,
@@ -181,6 +198,7 @@ public final class PipelineConfig {
     private static final Set<String> OWN_KEYS = Set.of(TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
             MODEL_STORE_DIR, MODEL_SEED, TEXT_BATCH_MAX_SIZE, TEXT_BATCH_MAX_WAIT_MS, TEXT_MAX_CHARS, ENCODER_THREADS, ENCODER_DEVICE, ENCODER_MAX_RUN_SIZE,
             SAMPLING_ENABLED, SAMPLING_TEXT_RATE, SAMPLING_TEXT_MAX_PER_SECOND, METRICS_PORT, METRICS_HOST,
+            BACKFILL_ENABLED, BACKFILL_AUTO, BACKFILL_MAX_SHARE, BACKFILL_BATCH_SIZE,
             HEALTH_CLUSTER_TIMEOUT_MS, HEALTH_STALL_TIMEOUT_MS,
             IMAGE_BATCH_MAX_SIZE, IMAGE_BATCH_MAX_WAIT_MS, IMAGE_MAX_BYTES, AUDIO_BATCH_MAX_SIZE, AUDIO_BATCH_MAX_WAIT_MS,
             AUDIO_MAX_BYTES, URI_ALLOWED_DIRS, URI_ALLOWED_HOSTS, URI_MAX_BYTES, URI_TIMEOUT_MS,
@@ -205,6 +223,10 @@ public final class PipelineConfig {
     private final SamplingPolicy textSampling;
     private final SamplingPolicy imageSampling;
     private final SamplingPolicy audioSampling;
+    private final boolean backfillEnabled;
+    private final boolean backfillAuto;
+    private final double backfillMaxShare;
+    private final int backfillBatchSize;
     private final int metricsPort;
     private final String metricsHost;
     private final Duration healthClusterTimeout;
@@ -249,6 +271,10 @@ public final class PipelineConfig {
                 parsed.getDouble(SAMPLING_IMAGE_MAX_PER_SECOND));
         this.audioSampling = new SamplingPolicy(parsed.getDouble(SAMPLING_AUDIO_RATE),
                 parsed.getDouble(SAMPLING_AUDIO_MAX_PER_SECOND));
+        this.backfillEnabled = parsed.getBoolean(BACKFILL_ENABLED);
+        this.backfillAuto = parsed.getBoolean(BACKFILL_AUTO);
+        this.backfillMaxShare = parsed.getDouble(BACKFILL_MAX_SHARE);
+        this.backfillBatchSize = parsed.getInt(BACKFILL_BATCH_SIZE);
         this.metricsPort = parsed.getInt(METRICS_PORT);
         this.metricsHost = parsed.getString(METRICS_HOST);
         this.healthClusterTimeout = Duration.ofMillis(parsed.getLong(HEALTH_CLUSTER_TIMEOUT_MS));
@@ -417,6 +443,22 @@ public final class PipelineConfig {
     }
 
     /** -1 when the endpoint is off. */
+    public boolean backfillEnabled() {
+        return backfillEnabled;
+    }
+
+    public boolean backfillAuto() {
+        return backfillAuto;
+    }
+
+    public double backfillMaxShare() {
+        return backfillMaxShare;
+    }
+
+    public int backfillBatchSize() {
+        return backfillBatchSize;
+    }
+
     public int metricsPort() {
         return metricsPort;
     }

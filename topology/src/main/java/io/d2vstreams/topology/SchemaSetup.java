@@ -1,6 +1,7 @@
 package io.d2vstreams.topology;
 
 import io.d2vstreams.avro.AudioEvent;
+import io.d2vstreams.avro.BackfillEvent;
 import io.d2vstreams.avro.Embedding;
 import io.d2vstreams.avro.ImageEvent;
 import io.d2vstreams.avro.ModelVersion;
@@ -37,6 +38,7 @@ public final class SchemaSetup {
         }
         schemas.put(SubjectNames.valueSubject(topics.trainingSamples()), TrainingSample.getClassSchema());
         schemas.put(SubjectNames.valueSubject(topics.models()), ModelVersion.getClassSchema());
+        schemas.put(SubjectNames.valueSubject(topics.backfill()), BackfillEvent.getClassSchema());
         return schemas;
     }
 

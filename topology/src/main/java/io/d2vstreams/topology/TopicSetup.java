@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Creates the product's topics that do not exist yet: {@code d2v.models} is compacted, the image
+ * Creates the product's topics that do not exist yet: {@code d2v.models} and {@code d2v.backfill} are compacted, the image
  * and audio input topics accept records a little larger than their content limits, and the topics
  * whose records are derived from an input record ({@code d2v.dlq}, {@code d2v.training.samples})
  * have room for any input the input topics accept ({@link RecordLimits}). A derived record that a
@@ -58,7 +58,8 @@ public final class TopicSetup {
                 if (existing.contains(topic)) {
                     continue;
                 }
-                boolean models = topic.equals(topics.models());
+                // d2v.backfill has one partition too: a reader sees swap points and markers in the order written.
+                boolean models = topic.equals(topics.models()) || topic.equals(topics.backfill());
                 NewTopic newTopic = new NewTopic(topic, Optional.of(models ? 1 : partitions), replication);
                 if (models) {
                     newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
@@ -93,7 +94,7 @@ public final class TopicSetup {
     }
 
     /**
-     * The existing product topics (other than the single-partition {@code d2v.models}) whose partition
+     * The existing product topics (other than the single-partition {@code d2v.models} and {@code d2v.backfill}) whose partition
      * count is not {@code partitions}, each logged: a data directory or cluster set up with fewer
      * partitions keeps them, and with them the most instances that can share the work.
      */
@@ -101,7 +102,8 @@ public final class TopicSetup {
                                                             int partitions)
             throws InterruptedException, ExecutionException, TimeoutException {
         List<String> ours = topics.all().stream()
-                .filter(topic -> existing.contains(topic) && !topic.equals(topics.models())).toList();
+                .filter(topic -> existing.contains(topic) && !topic.equals(topics.models())
+                        && !topic.equals(topics.backfill())).toList();
         Map<String, Integer> differing = new TreeMap<>();
         if (ours.isEmpty()) {
             return differing;

@@ -50,12 +50,20 @@ public final class Topics {
         return prefix + "models";
     }
 
+    /**
+     * Compacted: swap points, progress and cut-over markers of the backfill that re-embeds a
+     * modality's history after its serving version changed ({@code BackfillEvent}, see BackfillKeys).
+     */
+    public String backfill() {
+        return prefix + "backfill";
+    }
+
     /** Every topic the product owns, in a stable order. */
     public List<String> all() {
         return List.of(
                 events(Modality.TEXT), events(Modality.IMAGE), events(Modality.AUDIO),
                 embeddings(Modality.TEXT), embeddings(Modality.IMAGE), embeddings(Modality.AUDIO),
-                deadLetters(), trainingSamples(), models());
+                deadLetters(), trainingSamples(), models(), backfill());
     }
 
     private static String lower(Modality modality) {

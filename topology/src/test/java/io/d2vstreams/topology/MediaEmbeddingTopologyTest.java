@@ -300,11 +300,11 @@ class MediaEmbeddingTopologyTest {
         EmbeddingTopology.addPath(topology, TOPICS, new EmbeddingTopology.ModalityPath(Modality.IMAGE,
                 new BatchPolicy(5, java.time.Duration.ofHours(1)), MediaEventDecoder.images(
                 new SpecificAvroDeserializer<>(registry, ImageEvent.class), 1 << 20, PipelineConfig.IMAGE_MAX_BYTES, noUris),
-                images), new SpecificAvroSerializer<>(registry));
+                images), new SpecificAvroSerializer<>(registry), new SpecificAvroSerializer<>(registry));
         EmbeddingTopology.addPath(topology, TOPICS, new EmbeddingTopology.ModalityPath(Modality.AUDIO,
                 new BatchPolicy(3, java.time.Duration.ofHours(1)), MediaEventDecoder.audio(
                 new SpecificAvroDeserializer<>(registry, AudioEvent.class), 1 << 20, PipelineConfig.AUDIO_MAX_BYTES, noUris),
-                clips), new SpecificAvroSerializer<>(registry));
+                clips), new SpecificAvroSerializer<>(registry), new SpecificAvroSerializer<>(registry));
         start(topology);
 
         input(IMAGES).pipeInput("g0", imageEvent("g0", TestMedia.png(6)));
@@ -342,7 +342,8 @@ class MediaEmbeddingTopologyTest {
         start(EmbeddingTopology.addPath(new Topology(), TOPICS, new EmbeddingTopology.ModalityPath(Modality.IMAGE,
                 new BatchPolicy(3, java.time.Duration.ofHours(1)), MediaEventDecoder.images(
                 new SpecificAvroDeserializer<>(registry, ImageEvent.class), 1 << 20, PipelineConfig.IMAGE_MAX_BYTES,
-                new UriFetcher(UriPolicy.NONE)), failsOnBatches), new SpecificAvroSerializer<>(registry)));
+                new UriFetcher(UriPolicy.NONE)), failsOnBatches), new SpecificAvroSerializer<>(registry),
+                new SpecificAvroSerializer<>(registry)));
 
         input(IMAGES).pipeInput("g0", imageEvent("g0", TestMedia.png(9)));
         input(IMAGES).pipeInput("bad", imageEvent("bad", TestMedia.corruptPng()));

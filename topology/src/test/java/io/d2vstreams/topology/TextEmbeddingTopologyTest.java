@@ -1,5 +1,7 @@
 package io.d2vstreams.topology;
 
+import io.d2vstreams.avro.BackfillEvent;
+import io.d2vstreams.avro.BackfillKind;
 import io.d2vstreams.avro.Embedding;
 import io.d2vstreams.avro.TextEvent;
 import io.d2vstreams.devstack.DevStack;
@@ -102,7 +104,7 @@ class TextEmbeddingTopologyTest {
         BatchEncoder encoder = encoderOverride != null ? encoderOverride : new TextBatchEncoder(holder);
         Topology topology = EmbeddingTopology.addPath(new Topology(), TOPICS, new EmbeddingTopology.ModalityPath(
                         Modality.TEXT, policy, decoder, encoder),
-                new SpecificAvroSerializer<>(registry));
+                new SpecificAvroSerializer<>(registry), new SpecificAvroSerializer<>(registry));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "text-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -339,6 +341,31 @@ class TextEmbeddingTopologyTest {
 
         List<Integer> versions = embeddings().readRecordsToList().stream().map(r -> decode(r).getModelVersion()).toList();
         assertThat(versions).as("first batch on v1, second on v2").containsExactly(v1.version(), v1.version(), v2.version(), v2.version());
+    }
+
+    @Test
+    @DisplayName("writes a swap point where each version's first batch starts, and one after the last seen offset when a swap finds the task idle")
+    void writesSwapPoints() {
+        startDriver(new BatchPolicy(2, Duration.ofMinutes(1)), 1000, null);
+        input().pipeInput("a", event("a", "one"));
+        input().pipeInput("b", event("b", "two"));
+        holder.swap(store.loadText(v2, EncoderOptions.defaults()));
+        input().pipeInput("c", event("c", "three"));
+        input().pipeInput("d", event("d", "four"));
+        input().pipeInput("e", event("e", ""));
+        assertThat(deadLetters().readRecordsToList()).as("the empty text at offset 4 is dead-lettered").hasSize(1);
+        holder.swap(store.loadText(v1, EncoderOptions.defaults()));
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+
+        SpecificAvroDeserializer<BackfillEvent> events = new SpecificAvroDeserializer<>(registry, BackfillEvent.class);
+        List<BackfillEvent> swaps = driver.createOutputTopic(TOPICS.backfill(), new StringDeserializer(),
+                new ByteArrayDeserializer()).readRecordsToList().stream()
+                .map(r -> events.deserialize(TOPICS.backfill(), r.value())).toList();
+        assertThat(swaps).allSatisfy(e -> assertThat(e.getKind()).isEqualTo(BackfillKind.SWAP_POINT));
+        assertThat(swaps.stream().map(e -> e.getVersion() + "@" + e.getFirstOffset()).toList())
+                .as("v1 from offset 0, v2 from its first batch at 2, v1 again (idle) after the dead letter at 4")
+                .containsExactly(v1.version() + "@0", v2.version() + "@2", v1.version() + "@5");
+        assertThat(swaps).allSatisfy(e -> assertThat(e.getPartition()).isZero());
     }
 
     private static String header(TestRecord<?, ?> record, String name) {

@@ -79,10 +79,19 @@ public final class PipelineBench {
      * @param train     modalities a trainer in the same process trains while the pipeline is measured; none for the
      *                  pipeline alone
      * @param trainerSettings that trainer's settings on top of its defaults ({@code trainer.concurrent.steps}, say)
+     * @param backfill  measure with a backfill running beside the live stream; null for none
      */
     public record Options(Modality modality, int records, int batch, int threads, int partitions, long seed,
                           double rate, String guarantee, boolean standIn, Path workDir, IntConsumer progress,
-                          List<Modality> train, Map<String, String> trainerSettings) {
+                          List<Modality> train, Map<String, String> trainerSettings, Backfill backfill) {
+        /** Without a backfill. */
+        public Options(Modality modality, int records, int batch, int threads, int partitions, long seed,
+                       double rate, String guarantee, boolean standIn, Path workDir, IntConsumer progress,
+                       List<Modality> train, Map<String, String> trainerSettings) {
+            this(modality, records, batch, threads, partitions, seed, rate, guarantee, standIn, workDir, progress,
+                    train, trainerSettings, null);
+        }
+
         /** The pipeline alone. */
         public Options(Modality modality, int records, int batch, int threads, int partitions, long seed, double rate,
                        String guarantee, boolean standIn, Path workDir, IntConsumer progress) {
@@ -109,13 +118,29 @@ public final class PipelineBench {
         /** The same run in another work folder. */
         Options in(Path dir) {
             return new Options(modality, records, batch, threads, partitions, seed, rate, guarantee, standIn, dir, progress,
-                    train, trainerSettings);
+                    train, trainerSettings, backfill);
         }
 
         /** The same run with another batch size and rate. */
         Options with(int otherBatch, double otherRate) {
             return new Options(modality, records, otherBatch, threads, partitions, seed, otherRate, guarantee, standIn,
-                    workDir, progress, train, trainerSettings);
+                    workDir, progress, train, trainerSettings, backfill);
+        }
+    }
+
+    /**
+     * A backfill beside the timed round: {@code history} records are embedded with the first version
+     * before it, then a second version is announced ACTIVE, so the timed round runs on it while the
+     * backfill re-embeds the history with it.
+     *
+     * @param share {@code backfill.max.share}; 0 keeps the pipeline's default
+     */
+    public record Backfill(int history, double share) {
+        public Backfill {
+            if (history < 1 || share < 0 || share > 1) {
+                throw new IllegalArgumentException("backfill history must be at least 1 and share in [0, 1]; got "
+                        + history + ", " + share);
+            }
         }
     }
 
@@ -141,7 +166,7 @@ public final class PipelineBench {
 
         try (DevStack stack = DevStack.start(DevStackOptions.builder(options.workDir().resolve("stack"))
                 .kafkaPort(0).registryPort(0).build())) {
-            PipelineConfig config = PipelineConfig.from(Map.of(
+            PipelineConfig base = PipelineConfig.from(Map.of(
                     PipelineConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
                     PipelineConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
                     PipelineConfig.APPLICATION_ID, APPLICATION_ID,
@@ -152,6 +177,9 @@ public final class PipelineBench {
                     PipelineConfig.PROCESSING_GUARANTEE, options.guarantee(),
                     PipelineConfig.METRICS_PORT, "-1",
                     PipelineConfig.MODEL_STORE_DIR, store.root().toString()));
+            PipelineConfig config = options.backfill() != null && options.backfill().share() > 0
+                    ? base.with(Map.of(PipelineConfig.BACKFILL_MAX_SHARE, Double.toString(options.backfill().share())))
+                    : base;
             try (EmbeddingPipeline pipeline = options.standIn()
                     ? EmbeddingPipeline.start(config, StandInEncoders::new) : EmbeddingPipeline.start(config);
                  SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
@@ -173,6 +201,9 @@ public final class PipelineBench {
                 producer.send(events, options.modality(),
                         EventInputs.generated(options.modality(), warmup, options.seed() + 1, "warmup-"), done -> { });
                 embedded.drain(consumer, "warmup-", warmup, done -> { });
+                BackfillBeside backfill = options.backfill() == null ? null
+                        : BackfillBeside.start(options, config, store, pipeline, registry, producer, events,
+                                history -> embedded.drain(consumer, "history-", history, done -> { }));
 
                 // Generated before the clock starts: the bench times the pipeline, not the generator.
                 List<EventInput> timed = EventInputs.generated(options.modality(), options.records(), options.seed() + 2, "timed-");
@@ -205,7 +236,8 @@ public final class PipelineBench {
                 return new PipelineBenchResult(encoder, options.records() / seconds, latency.at(0.50),
                         latency.at(0.99), latency.at(0.999), options.rate(), options.partitions(),
                         config.processingGuarantee(), cpu.microsPerRecord(options.records()),
-                        encoderCpu.microsPerRecord(encoderRecords).get("total"), options.standIn(), beside);
+                        encoderCpu.microsPerRecord(encoderRecords).get("total"), options.standIn(), beside,
+                        backfill == null ? null : backfill.during(seconds));
             }
         }
     }

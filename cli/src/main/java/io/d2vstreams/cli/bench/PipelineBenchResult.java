@@ -23,11 +23,34 @@ import java.util.Map;
  * @param standIn        the pipeline ran with the bench's constant-time stand-in instead of the model: its
  *                       figures are the stream's own ceiling, and {@link #ratio} says how far it outruns the encoder
  * @param training       the trainer that trained beside the pipeline in the same process, null when none did
+ * @param backfill       the backfill that ran beside the timed round, null when none did
  */
 public record PipelineBenchResult(BenchResult encoder, double pipelineRps, double latencyP50Ms, double latencyP99Ms,
                                   double latencyP999Ms, double offeredRate, int partitions, String guarantee,
                                   Map<String, Double> cpuMicrosPerRecord, double encoderCpuMicrosPerRecord, boolean standIn,
-                                  Training training) {
+                                  Training training, Backfill backfill) {
+
+    /** Without a backfill beside it. */
+    public PipelineBenchResult(BenchResult encoder, double pipelineRps, double latencyP50Ms, double latencyP99Ms,
+                               double latencyP999Ms, double offeredRate, int partitions, String guarantee,
+                               Map<String, Double> cpuMicrosPerRecord, double encoderCpuMicrosPerRecord, boolean standIn,
+                               Training training) {
+        this(encoder, pipelineRps, latencyP50Ms, latencyP99Ms, latencyP999Ms, offeredRate, partitions, guarantee,
+                cpuMicrosPerRecord, encoderCpuMicrosPerRecord, standIn, training, null);
+    }
+
+    /**
+     * A backfill beside the timed round.
+     *
+     * @param history      records embedded before the swap, for it to re-embed
+     * @param share        its backfill.max.share
+     * @param records      embeddings it wrote during the timed round
+     * @param recordsPerS  the same per second of the timed round
+     * @param runningAtEnd whether it was still running when the timed round ended (else it finished during it, and
+     *                     the round measured the live stream partly without it)
+     */
+    public record Backfill(int history, double share, long records, double recordsPerS, boolean runningAtEnd) {
+    }
 
     /**
      * A trainer beside the measured pipeline.
@@ -71,6 +94,15 @@ public record PipelineBenchResult(BenchResult encoder, double pipelineRps, doubl
         m.put("cpu_us_per_record", cpuMicrosPerRecord);
         m.put("encoder_cpu_us_per_record", round(encoderCpuMicrosPerRecord));
         m.put("pipeline_encoder", standIn ? StandInEncoders.DESCRIPTION : "the model");
+        if (backfill != null) {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("history", backfill.history());
+            b.put("max_share", backfill.share());
+            b.put("records_during_timed", backfill.records());
+            b.put("records_per_s", round(backfill.recordsPerS()));
+            b.put("running_at_end", backfill.runningAtEnd());
+            m.put("backfill", b);
+        }
         if (training != null) {
             Map<String, Object> t = new LinkedHashMap<>();
             for (Modality modality : Modality.values()) {

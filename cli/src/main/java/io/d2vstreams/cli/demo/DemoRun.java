@@ -20,6 +20,7 @@ import io.d2vstreams.topology.DeadLetterHeaders;
 import io.d2vstreams.topology.EmbeddingPipeline;
 import io.d2vstreams.topology.PipelineConfig;
 import io.d2vstreams.topology.Topics;
+import io.d2vstreams.topology.backfill.BackfillWorker;
 import io.d2vstreams.trainer.TrainerWorker;
 import io.d2vstreams.trainer.TrainerWorkerConfig;
 import me.tongfei.progressbar.ProgressBar;
@@ -355,6 +356,11 @@ public final class DemoRun {
                             + " results after " + options.timeout().toSeconds() + " s");
                 }
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.headers().lastHeader(BackfillWorker.HEADER) != null) {
+                        // The history re-embedded after a refresh: a second embedding of an event already
+                        // counted, which the report's "embedded" (events embedded) must not count again.
+                        continue;
+                    }
                     if (record.topic().equals(topics.deadLetters())) {
                         report.deadLettered(modalityOf(topics, header(record, DeadLetterHeaders.SOURCE_TOPIC)),
                                 header(record, DeadLetterHeaders.REASON));

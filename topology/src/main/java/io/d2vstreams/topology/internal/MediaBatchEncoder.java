@@ -4,6 +4,7 @@ import io.d2vstreams.runtime.Embeddings;
 import io.d2vstreams.runtime.ModelHolder;
 
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * Encodes image or audio payloads (the encoded files) with whatever model version the holder
@@ -20,5 +21,10 @@ public final class MediaBatchEncoder implements BatchEncoder {
     @Override
     public Embeddings encode(List<byte[]> payloads) {
         return model.embed(payloads);
+    }
+
+    @Override
+    public OptionalInt servingVersion() {
+        return OptionalInt.of(model.current().version());
     }
 }

@@ -1,5 +1,6 @@
 package io.d2vstreams.topology.internal;
 
+import io.d2vstreams.avro.BackfillEvent;
 import io.d2vstreams.runtime.Embeddings;
 import io.d2vstreams.runtime.InputRejectedException;
 import io.d2vstreams.runtime.Modality;
@@ -7,6 +8,8 @@ import io.d2vstreams.topology.BatchPolicy;
 import io.d2vstreams.topology.DeadLetterReason;
 import io.d2vstreams.topology.PipelineMetrics;
 import io.d2vstreams.topology.RejectedRecordException;
+import io.d2vstreams.topology.backfill.BackfillEvents;
+import io.d2vstreams.schemas.BackfillKeys;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -25,6 +28,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * Decodes each input record, buffers accepted events in a changelogged state store and
@@ -56,26 +62,39 @@ import java.util.Objects;
  * at most one record per buffer slot: the one waiting there, or a tombstone. A record larger than
  * the cache goes straight through to the changelog, as before.
  *
+ * <p><b>Swap points.</b> A second store ({@code <m>-swap-state}, logged and cached like the buffer)
+ * keeps the version of the last embedded batch and the highest input offset seen. When a batch is
+ * embedded with another version, or the task is idle and the serving version changed, the
+ * processor writes a swap point ({@link SwapPointTracker}) to {@code d2v.backfill} in the same
+ * transaction as the batch and the store update: after a crash either all three are there or none.
+ * The backfill re-embeds every offset below a swap point with its version.
+ *
  * <p>Keys are a per-task sequence number (non-negative longs sort in arrival order), so a
  * batch preserves input order and so does the output per key.
  */
 public final class MicroBatchProcessor implements Processor<byte[], byte[], Object, Object> {
     private static final Logger log = LoggerFactory.getLogger(MicroBatchProcessor.class);
+    /** Keys in the swap-state store. */
+    static final String VERSION = "version";
+    static final String LAST_SEEN_OFFSET = "last-seen-offset";
 
     private final Modality modality;
     private final String storeName;
     private final BatchPolicy policy;
-    private final EventDecoder decoder;
+    private final RecordAdmission admission;
     private final BatchEncoder encoder;
     private final EmbeddingRecordFactory embeddings;
     private final String embeddingsChild;
     private final String deadLettersChild;
     private final PipelineMetrics metrics;
-    private final int maxBufferedRecordBytes;
     private final int maxDeadLetterBytes;
+    private final String swapStateStoreName;
+    private final String swapPointsChild;
 
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<Long, BufferedRecord> buffer;
+    private KeyValueStore<String, Long> swapState;
+    private SwapPointTracker swaps;
     private Cancellable punctuation;
     private long nextSequence;
     private int buffered;
@@ -84,18 +103,19 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
     public MicroBatchProcessor(Modality modality, String storeName, BatchPolicy policy, EventDecoder decoder,
                                BatchEncoder encoder, EmbeddingRecordFactory embeddings, String embeddingsChild,
                                String deadLettersChild, PipelineMetrics metrics, int maxBufferedRecordBytes,
-                               int maxDeadLetterBytes) {
+                               int maxDeadLetterBytes, String swapStateStoreName, String swapPointsChild) {
         this.modality = Objects.requireNonNull(modality);
         this.metrics = Objects.requireNonNull(metrics);
         this.storeName = Objects.requireNonNull(storeName);
         this.policy = Objects.requireNonNull(policy);
-        this.decoder = Objects.requireNonNull(decoder);
+        this.admission = new RecordAdmission(Objects.requireNonNull(decoder), maxBufferedRecordBytes);
         this.encoder = Objects.requireNonNull(encoder);
         this.embeddings = Objects.requireNonNull(embeddings);
         this.embeddingsChild = Objects.requireNonNull(embeddingsChild);
         this.deadLettersChild = Objects.requireNonNull(deadLettersChild);
-        this.maxBufferedRecordBytes = maxBufferedRecordBytes;
         this.maxDeadLetterBytes = maxDeadLetterBytes;
+        this.swapStateStoreName = Objects.requireNonNull(swapStateStoreName);
+        this.swapPointsChild = Objects.requireNonNull(swapPointsChild);
     }
 
     @Override
@@ -103,6 +123,8 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
         this.context = context;
         this.buffer = context.getStateStore(storeName);
         recoverBufferState();
+        this.swapState = context.getStateStore(swapStateStoreName);
+        this.swaps = restoredSwapState();
         Duration interval = policy.maxWait().dividedBy(2);
         if (interval.isZero()) {
             interval = Duration.ofMillis(1);
@@ -117,23 +139,18 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
     public void process(Record<byte[], byte[]> record) {
         metrics.received(modality);
         SourceRecord source = sourceOf(record);
-        Decoded decoded = decoder.decode(source.topic(), record.value());
-        if (decoded instanceof Decoded.Rejected rejected) {
+        swaps.seen(source.offset());
+        swapState.put(LAST_SEEN_OFFSET, swaps.lastSeenOffset().getAsLong());
+        long now = context.currentSystemTimeMs();
+        RecordAdmission.Admitted admitted = admission.admit(source, now);
+        if (!admitted.accepted()) {
             // Kafka Streams' processing exception handler writes this record's dead letter, from the
             // source bytes it keeps for the record being processed (DeadLetterProcessingExceptionHandler).
+            Decoded.Rejected rejected = admitted.refusal();
             metrics.deadLettered(modality, rejected.reason());
             throw new RejectedRecordException(rejected.reason(), rejected.errorClass(), rejected.message());
         }
-        long now = context.currentSystemTimeMs();
-        BufferedRecord pending = new BufferedRecord((Decoded.Accepted) decoded, source, now);
-        long size = BufferedRecordSerde.sizeBound(pending);
-        if (size > maxBufferedRecordBytes) {
-            // The changelog would refuse it, failing the task on this same record after every restart.
-            metrics.deadLettered(modality, DeadLetterReason.RECORD_TOO_LARGE);
-            throw new RejectedRecordException(DeadLetterReason.RECORD_TOO_LARGE, DeadLetterReason.RECORD_TOO_LARGE.name(),
-                    "event " + pending.event().id() + " with its headers is up to " + size + " bytes once buffered;"
-                            + " the batch buffer's changelog accepts " + maxBufferedRecordBytes + " bytes (max.message.bytes)");
-        }
+        BufferedRecord pending = admitted.record();
         buffer.put(nextSequence++, pending);
         buffered++;
         oldestBufferedAtMs = Math.min(oldestBufferedAtMs, now);
@@ -145,6 +162,11 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
     private void flushIfWaitedEnough(long nowMs) {
         if (buffered > 0 && nowMs - oldestBufferedAtMs >= policy.maxWait().toMillis()) {
             flush();
+        } else if (buffered == 0) {
+            OptionalInt serving = encoder.servingVersion();
+            if (serving.isPresent()) {
+                forwardSwapPoint(swaps.idle(serving.getAsInt()));
+            }
         }
     }
 
@@ -262,6 +284,8 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
                     + records.size() + " inputs");
         }
         long now = context.currentSystemTimeMs();
+        // Records are in offset order: the group's first record is its lowest offset.
+        forwardSwapPoint(swaps.embedded(result.model().version(), records.get(0).source().offset()));
         for (int i = 0; i < vectors.length; i++) {
             BufferedRecord record = records.get(i);
             context.forward(new Record<>(record.event().id(),
@@ -270,6 +294,27 @@ public final class MicroBatchProcessor implements Processor<byte[], byte[], Obje
             Long eventTime = record.event().eventTimestampMs();
             metrics.embedded(modality, now - (eventTime != null ? eventTime : record.source().timestamp()));
         }
+    }
+
+    private void forwardSwapPoint(Optional<SwapPoint> swap) {
+        if (swap.isEmpty()) {
+            return;
+        }
+        SwapPoint point = swap.get();
+        swapState.put(VERSION, (long) point.version());
+        long now = context.currentSystemTimeMs();
+        BackfillEvent event = BackfillEvents.swapPoint(modality, point.partition(), point.version(), point.firstOffset(), now);
+        log.info("event=swap_point modality={} partition={} version={} first_offset={}",
+                modality, point.partition(), point.version(), point.firstOffset());
+        context.forward(new Record<>(BackfillKeys.keyOf(event), event, now), swapPointsChild);
+    }
+
+    private SwapPointTracker restoredSwapState() {
+        Long version = swapState.get(VERSION);
+        Long lastSeen = swapState.get(LAST_SEEN_OFFSET);
+        return new SwapPointTracker(context.taskId().partition(),
+                version == null ? OptionalInt.empty() : OptionalInt.of(version.intValue()),
+                lastSeen == null ? OptionalLong.empty() : OptionalLong.of(lastSeen));
     }
 
     private void deadLetter(SourceRecord source, DeadLetterReason reason, String errorClass, String message) {

@@ -1,0 +1,90 @@
+package io.d2vstreams.cli;
+
+import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.schemas.SchemaRegistryClient;
+import io.d2vstreams.topology.backfill.BackfillControl;
+import io.d2vstreams.topology.backfill.BackfillLog;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+
+@Command(name = "backfill", mixinStandardHelpOptions = true,
+        description = {"Ask the running pipelines to re-embed a modality's retained input with a version (by default the one",
+                "they moved to last), and print the backfill's progress per input partition from d2v.backfill.",
+                "Pipelines start a backfill on every version change by themselves unless backfill.auto=false; a",
+                "backfill already done (its cut-over published) is not run again."})
+final class ModelsBackfillCommand implements Callable<Integer> {
+    private static final int BAR_WIDTH = 30;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--modality", required = true, paramLabel = "M", converter = ModalityConverter.class,
+            description = "text, image or audio.")
+    Modality modality;
+
+    @Option(names = "--version", paramLabel = "V",
+            description = "The version to backfill; it must be the one the pipelines serve (default: that one).")
+    Integer version;
+
+    @Option(names = "--status", description = "Only print the progress; request nothing.")
+    boolean statusOnly;
+
+    @Override
+    public Integer call() {
+        Logging.quietUnlessVerbose(spec);
+        PrintWriter out = spec.commandLine().getOut();
+        try (SchemaRegistryClient registry = cluster.registry();
+             BackfillControl control = new BackfillControl(cluster.clientProperties(), registry, cluster.topics())) {
+            BackfillLog log = control.read();
+            OptionalInt serving = log.target(modality);
+            if (!statusOnly) {
+                int target = version != null ? version : serving.orElseThrow(() -> new CommandLine.ParameterException(
+                        spec.commandLine(), "no pipeline has embedded " + modality.folderName() + " yet (no swap point on "
+                        + cluster.topics().backfill() + "): nothing to backfill"));
+                if (serving.isPresent() && serving.getAsInt() != target) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), modality.folderName() + " v" + target
+                            + " is not the version the pipelines serve (v" + serving.getAsInt() + "); promote it first");
+                }
+                control.request(modality, target);
+                out.println("requested the backfill of " + modality.folderName() + " v" + target);
+            }
+            print(out, control.status(log, modality), System.console() != null);
+        }
+        out.flush();
+        return 0;
+    }
+
+    static void print(PrintWriter out, BackfillControl.Status status, boolean bar) {
+        if (status.version().isEmpty()) {
+            out.println(status.modality().folderName() + ": no swap point yet");
+            return;
+        }
+        long total = status.total();
+        long done = total - status.remaining();
+        String percent = total == 0 ? "100%" : (100 * done / total) + "%";
+        out.println(status.modality().folderName() + " v" + status.version().getAsInt() + " " + status.state() + " "
+                + done + "/" + total + " (" + percent + ")" + (bar ? " " + bar(done, total) : ""));
+        for (BackfillControl.PartitionProgress p : status.partitions()) {
+            out.println("  partition " + p.partition() + ": " + p.end().map(end -> Math.min(p.position(), end) + "/" + end)
+                    .orElse("waiting for its swap point"));
+        }
+        status.cutOver().ifPresent(c -> out.println("  cut-over: embedding end offsets " + c.getEmbeddingEndOffsets()
+                + " on " + c.getEmbeddingTopic() + ", " + c.getRecords() + " backfilled, " + c.getSkipped() + " skipped"));
+    }
+
+    private static String bar(long done, long total) {
+        int filled = total == 0 ? BAR_WIDTH : (int) (BAR_WIDTH * done / total);
+        return "[" + "#".repeat(filled) + "-".repeat(BAR_WIDTH - filled) + "]";
+    }
+}
