@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "d2v", mixinStandardHelpOptions = true, version = "d2v-streams 0.1.0",
         description = "Continual data2vec embeddings for Kafka streams of text, images and audio.",
-        subcommands = {DemoCommand.class, UpCommand.class, PipelineCommand.class, TrainerCommand.class, ProduceCommand.class, TailCommand.class, StatusCommand.class, ModelsCommand.class, EmbedCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, UpCommand.class, PipelineCommand.class, TrainerCommand.class, ProduceCommand.class, TailCommand.class, StatusCommand.class, ModelsCommand.class, EmbedCommand.class, IndexCommand.class, SearchCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class D2v {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
