@@ -74,13 +74,13 @@ final class EmbedCommand implements Callable<Integer> {
     }
 
     /** Embeds and closes the encoder: a one-shot command has no further batch for it. */
-    private static <I> float[][] embed(Encoder<I> encoder, List<I> batch) {
+    static <I> float[][] embed(Encoder<I> encoder, List<I> batch) {
         try (encoder) {
             return encoder.embed(batch);
         }
     }
 
-    private static List<byte[]> readFiles(List<String> paths) {
+    static List<byte[]> readFiles(List<String> paths) {
         List<byte[]> contents = new ArrayList<>(paths.size());
         for (String path : paths) {
             try {

@@ -3,15 +3,12 @@ package io.d2vstreams.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.d2vstreams.cli.index.SearchHit;
 import io.d2vstreams.cli.index.VectorIndexes;
-import io.d2vstreams.runtime.Encoder;
+import io.d2vstreams.cli.index.VersionIndex;
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +67,9 @@ final class SearchCommand implements Callable<Integer> {
                 "the " + modality.folderName() + " index serves model version " + version + ", which the model store "
                         + models.root() + " does not hold: search with the store the pipeline uses (--store)"));
         float[] vector = embed(models, manifest);
-        List<SearchHit> hits = indexes.search(modality, vector, top);
+        // The version read once: the indexer may switch SERVING meanwhile, and the query must meet
+        // the index of the version that embedded it.
+        List<SearchHit> hits = VersionIndex.search(indexes.dirOf(modality, version), vector, top);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> line = new LinkedHashMap<>();
@@ -92,24 +91,11 @@ final class SearchCommand implements Callable<Integer> {
     /** The query's embedding by exactly the index's version, pooled and normalised as the pipeline does. */
     private float[] embed(ModelStore models, ModelManifest manifest) {
         EncoderOptions options = EncoderOptions.defaults().withThreads(0, 1);
-        return switch (modality) {
-            case TEXT -> embedOne(models.loadText(manifest, options), query);
-            case IMAGE -> embedOne(models.loadImage(manifest, options), readFile(query));
-            case AUDIO -> embedOne(models.loadAudio(manifest, options), readFile(query));
+        float[][] vectors = switch (modality) {
+            case TEXT -> EmbedCommand.embed(models.loadText(manifest, options), List.of(query));
+            case IMAGE -> EmbedCommand.embed(models.loadImage(manifest, options), EmbedCommand.readFiles(List.of(query)));
+            case AUDIO -> EmbedCommand.embed(models.loadAudio(manifest, options), EmbedCommand.readFiles(List.of(query)));
         };
-    }
-
-    private static <I> float[] embedOne(Encoder<I> encoder, I input) {
-        try (encoder) {
-            return encoder.embed(List.of(input))[0];
-        }
-    }
-
-    private static byte[] readFile(String path) {
-        try {
-            return Files.readAllBytes(Path.of(path));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the query file " + path + ": " + e.getMessage(), e);
-        }
+        return vectors[0];
     }
 }

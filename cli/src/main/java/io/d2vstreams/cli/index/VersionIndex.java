@@ -6,6 +6,8 @@ import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.Term;
@@ -19,7 +21,6 @@ import org.apache.lucene.store.FSDirectory;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -127,10 +128,8 @@ public final class VersionIndex implements Closeable {
     /** The vector width of an index that already holds documents, 0 for an empty one. */
     private static int existingDimension(IndexWriter writer) throws IOException {
         try (DirectoryReader reader = DirectoryReader.open(writer)) {
-            var info = org.apache.lucene.index.FieldInfos.getMergedFieldInfos(reader).fieldInfo(VECTOR);
+            FieldInfo info = FieldInfos.getMergedFieldInfos(reader).fieldInfo(VECTOR);
             return info == null ? 0 : info.getVectorDimension();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         }
     }
 }
