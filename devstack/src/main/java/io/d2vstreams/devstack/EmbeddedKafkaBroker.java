@@ -2,6 +2,7 @@ package io.d2vstreams.devstack;
 
 import io.d2vstreams.devstack.internal.kafka.BrokerProperties;
 import io.d2vstreams.devstack.internal.kafka.FreePorts;
+import io.d2vstreams.devstack.internal.kafka.HangingTransactions;
 import io.d2vstreams.devstack.internal.kafka.KRaftStorage;
 import io.d2vstreams.devstack.internal.kafka.ScramCredentials;
 import kafka.server.KafkaConfig;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -130,6 +132,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 stopAfterFailedStart(server, e);
                 throw e;
             }
+            if (!storage.newlyFormatted()) {
+                releaseHangingTransactions(internalBootstrapServers);
+            }
             Duration startupTime = Duration.ofNanos(System.nanoTime() - startNanos);
             if (sasl == null) {
                 LOG.info("Kafka broker started bootstrapServers={} securityProtocol=PLAINTEXT clusterId={} dataDir={} "
@@ -184,6 +189,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             server.awaitShutdown();
             LOG.info("Kafka broker stopped bootstrapServers={} shutdownMs={}",
                 bootstrapServers, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+        }
+    }
+
+    /**
+     * A restart over a crashed run's data can leave transactions hanging (see {@link HangingTransactions}):
+     * abort them now, before any client restores from those partitions. A failed check leaves the broker
+     * running and says so: the partitions it would have released may stay stuck.
+     */
+    private static void releaseHangingTransactions(String bootstrapServers) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_TIMEOUT.toMillis()))) {
+            List<HangingTransactions.OpenTransaction> aborted = HangingTransactions.abortAll(admin, READY_TIMEOUT.toMillis());
+            if (!aborted.isEmpty()) {
+                LOG.warn("event=hanging_transactions_released count={} partitions={}", aborted.size(),
+                    aborted.stream().map(t -> t.partition().toString()).toList());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while checking for hanging transactions at " + bootstrapServers, e);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("event=hanging_transactions_check_failed bootstrapServers={} error=\"{}\" consequence=\"a partition "
+                + "whose abort marker Kafka skipped at start-up may hold back read_committed readers\"", bootstrapServers, e.getCause() == null ? e.toString() : e.getCause().toString());
         }
     }
 
