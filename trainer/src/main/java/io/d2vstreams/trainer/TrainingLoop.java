@@ -11,7 +11,9 @@ import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroDeserializer;
-import io.d2vstreams.trainer.gate.GateDecision;
+import io.d2vstreams.trainer.export.CandidateExporter;
+import io.d2vstreams.trainer.export.CandidateRelease;
+import io.d2vstreams.trainer.gate.HeldOutLossCheck;
 import io.d2vstreams.trainer.gate.QualityGate;
 import io.d2vstreams.trainer.internal.HeldOutSet;
 import io.d2vstreams.trainer.internal.ReplayBuffer;
@@ -63,7 +65,7 @@ final class TrainingLoop<I> {
     private final TrainingModality<I> modality;
     private final Modality kind;
     private final TrainerWorkerConfig config;
-    private final TrainerWorker.CandidateExporter exporter;
+    private final CandidateExporter exporter;
     private final ComputeTurns turns;
     private final List<TrainerWorker.Decision> decisions = new CopyOnWriteArrayList<>();
     private final String samplesTopic;
@@ -99,7 +101,7 @@ final class TrainingLoop<I> {
     private boolean exportPostponedLogged;
     private final Interval interval = new Interval();
 
-    TrainingLoop(TrainingModality<I> modality, TrainerWorkerConfig config, TrainerWorker.CandidateExporter exporter,
+    TrainingLoop(TrainingModality<I> modality, TrainerWorkerConfig config, CandidateExporter exporter,
             ComputeTurns turns) {
         this.modality = modality;
         this.kind = modality.modality();
@@ -306,18 +308,15 @@ final class TrainingLoop<I> {
     /** The loop proper, with the resources it needs. */
     private final class Session {
         private final Data2VecTrainer<I> trainer;
-        private final ModelStore store;
-        private final ModelVersionLog models;
-        private final ModelAnnouncer announcer;
+        private final CandidateRelease<I> release;
         private final SplittableRandom replayRandom;
         private final SampleIntake<I> intake;
 
         Session(Data2VecTrainer<I> trainer, ModelStore store, SpecificAvroDeserializer<TrainingSample> samples,
                 ModelVersionLog models, ModelAnnouncer announcer) {
             this.trainer = trainer;
-            this.store = store;
-            this.models = models;
-            this.announcer = announcer;
+            this.release = new CandidateRelease<>(modality, exporter, gate, turns, store, models, announcer, CLIENT_TIMEOUT,
+                    TrainingLoop.this::decided);
             this.replayRandom = new SplittableRandom(trainer.config().seed() ^ trainer.completedSteps());
             this.intake = new SampleIntake<>(samples::deserialize, modality::inputOf, trainer::rejectReason, buffer,
                     heldOut, nextOffset, REGISTRY_BACKOFF, System::nanoTime);
@@ -444,38 +443,21 @@ final class TrainingLoop<I> {
         }
 
         private void exportAndJudge() {
-            long started = System.nanoTime();
-            ModelManifest candidate = turns.take(() -> exporter.export(trainer, store));
-            int parent = lineage;
-            lineage = candidate.version(); // training goes on from these weights, whatever the gate says
+            CandidateRelease.Released released = release.release(trainer, completedSteps, lineage, heldOut.inputs());
+            lineage = released.decision().version(); // training goes on from these weights, whatever the gate says
             lastExportStep = completedSteps;
-            lastExportNanos = System.nanoTime();
-            ModelVersion announced = ModelAnnouncements.of(candidate, ModelStatus.CANDIDATE,
-                    "exported at step " + completedSteps + ", awaiting the quality gate", parent,
-                    Map.of("step", (double) completedSteps));
-            announcer.announce(announced);
-            LOG.info("event=model_candidate modality={} version={} parent_version={} step={}", kind, candidate.version(),
-                    parent, completedSteps);
+            lastExportNanos = released.exportedAtNanos();
+        }
+    }
 
-            Optional<ModelManifest> active = models.catchUp(CLIENT_TIMEOUT).active(kind)
-                    .flatMap(a -> store.version(kind, a.getVersion()));
-            GateDecision decision = turns.take(() -> gate.evaluate(modality, trainer, store, candidate, active, heldOut.inputs()));
-            ModelStatus status = decision.accepted() ? ModelStatus.ACTIVE : ModelStatus.REJECTED;
-            Map<String, Double> metrics = new TreeMap<>(decision.metrics());
-            metrics.put("step", (double) completedSteps);
-            active.ifPresent(a -> metrics.put("active_version", (double) a.version()));
-            announcer.announce(ModelAnnouncements.of(candidate, status, decision.reason(), parent, metrics));
-            decisions.add(new TrainerWorker.Decision(candidate.version(), status, decision.reason(), completedSteps, metrics));
-            Double candidateLoss = metrics.get(io.d2vstreams.trainer.gate.HeldOutLossCheck.CANDIDATE_METRIC);
-            if (candidateLoss != null) {
-                // The gate just measured the student (the candidate is its export) on the held-out set.
-                heldOutLoss = candidateLoss;
-                heldOutLossStep = completedSteps;
-            }
-            LOG.info("event={} modality={} version={} active_before={} step={} gate_ms={} reason=\"{}\"",
-                    decision.accepted() ? "model_accepted" : "model_rejected", kind, candidate.version(),
-                    active.map(m -> Integer.toString(m.version())).orElse("none"), completedSteps,
-                    (System.nanoTime() - started) / 1_000_000, decision.reason());
+    /** Keeps a verdict, and the held-out loss the gate measured the student's export at. */
+    private void decided(TrainerWorker.Decision decision) {
+        decisions.add(decision);
+        Double candidateLoss = decision.metrics().get(HeldOutLossCheck.CANDIDATE_METRIC);
+        if (candidateLoss != null) {
+            // The gate just measured the student (the candidate is its export) on the held-out set.
+            heldOutLoss = candidateLoss;
+            heldOutLossStep = decision.step();
         }
     }
 
