@@ -3,6 +3,7 @@ package io.d2vstreams.trainer;
 import io.d2vstreams.avro.ModelStatus;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.trainer.export.CandidateExporter;
+import io.d2vstreams.trainer.loop.TrainingLoop;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.d2vstreams.trainer;
+package io.d2vstreams.trainer.loop;
 
 import io.d2vstreams.avro.ModelStatus;
 import io.d2vstreams.avro.ModelVersion;
@@ -11,6 +11,15 @@ import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroDeserializer;
+import io.d2vstreams.trainer.CheckpointInfo;
+import io.d2vstreams.trainer.ComputeTurns;
+import io.d2vstreams.trainer.Data2VecTrainer;
+import io.d2vstreams.trainer.ModelAnnouncements;
+import io.d2vstreams.trainer.ModelVersionLog;
+import io.d2vstreams.trainer.StepResult;
+import io.d2vstreams.trainer.TrainerWorker;
+import io.d2vstreams.trainer.TrainerWorkerConfig;
+import io.d2vstreams.trainer.TrainingModality;
 import io.d2vstreams.trainer.export.CandidateExporter;
 import io.d2vstreams.trainer.export.CandidateRelease;
 import io.d2vstreams.trainer.gate.HeldOutLossCheck;
@@ -48,7 +57,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <I> the modality's input
  */
-final class TrainingLoop<I> {
+public final class TrainingLoop<I> {
 
     /** Keys of the checkpoint's {@code extra} map. */
     static final String OFFSET_KEY_PREFIX = "offset.";
@@ -101,7 +110,7 @@ final class TrainingLoop<I> {
     private boolean exportPostponedLogged;
     private final Interval interval = new Interval();
 
-    TrainingLoop(TrainingModality<I> modality, TrainerWorkerConfig config, CandidateExporter exporter,
+    public TrainingLoop(TrainingModality<I> modality, TrainerWorkerConfig config, CandidateExporter exporter,
             ComputeTurns turns) {
         this.modality = modality;
         this.kind = modality.modality();
@@ -116,21 +125,21 @@ final class TrainingLoop<I> {
         this.gate = new QualityGate(config.gate());
     }
 
-    Modality modality() {
+    public Modality modality() {
         return kind;
     }
 
-    String groupId() {
+    public String groupId() {
         return groupId;
     }
 
-    TrainerWorker.Progress progress(boolean alive) {
+    public TrainerWorker.Progress progress(boolean alive) {
         return new TrainerWorker.Progress(kind, alive && running, baseVersion, completedSteps, samplesRead,
                 samplesTrained, heldOutCount, lastLoss, decisions, samplesSetAside + samplesUnusable, replayCount, freshCount,
                 heldOutLoss, heldOutLossStep);
     }
 
-    void stop() {
+    public void stop() {
         running = false;
         KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) {
@@ -138,7 +147,7 @@ final class TrainingLoop<I> {
         }
     }
 
-    void run() {
+    public void run() {
         Map<String, Object> clientProperties = config.clientProperties();
         ModelStore store = new ModelStore(config.modelStoreDir());
         try (SchemaRegistryClient registry = new RestSchemaRegistryClient(
