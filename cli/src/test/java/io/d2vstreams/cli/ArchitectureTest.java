@@ -65,6 +65,16 @@ class ArchitectureTest {
                         "io.d2vstreams.cli.."));
     }
 
+    @Test
+    @DisplayName("in trainer, the loop uses the export and the export uses the gate, never the other way")
+    void trainerLoopExportGateLayers() {
+        // The loop decides when to release a state; the export does not know who asks, nor the gate who exported.
+        check(noClasses().that().resideInAPackage("io.d2vstreams.trainer.export..").should().dependOnClassesThat()
+                .resideInAPackage("io.d2vstreams.trainer.loop.."));
+        check(noClasses().that().resideInAPackage("io.d2vstreams.trainer.gate..").should().dependOnClassesThat()
+                .resideInAnyPackage("io.d2vstreams.trainer.loop..", "io.d2vstreams.trainer.export.."));
+    }
+
     @ParameterizedTest(name = "io.d2vstreams.{0}.internal")
     @ValueSource(strings = {"schemas", "runtime", "topology", "trainer", "devstack", "cli"})
     @DisplayName("a module's internal packages are used by that module alone")

@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * ({@code d2v up}, the demo) competes with all of them. Taking turns keeps the trainer's demand
  * at what one loop asks, however many modalities it trains.
  */
-final class ComputeTurns {
+public final class ComputeTurns {
     private final Semaphore permits;
 
     /** @param concurrent how many loops may compute at once, at least 1 */
@@ -32,7 +32,7 @@ final class ComputeTurns {
      * is not interruptible: a loop is stopped through its {@code running} flag at a step
      * boundary, and a turn is held for one step at most, so the wait is bounded by the others' steps.
      */
-    <T> T take(Supplier<T> work) {
+    public <T> T take(Supplier<T> work) {
         permits.acquireUninterruptibly();
         try {
             return work.get();

@@ -2,8 +2,8 @@ package io.d2vstreams.trainer;
 
 import io.d2vstreams.avro.ModelStatus;
 import io.d2vstreams.runtime.Modality;
-import io.d2vstreams.runtime.ModelManifest;
-import io.d2vstreams.runtime.ModelStore;
+import io.d2vstreams.trainer.export.CandidateExporter;
+import io.d2vstreams.trainer.loop.TrainingLoop;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,15 +49,6 @@ import org.slf4j.LoggerFactory;
  * the CLI from a shutdown hook).
  */
 public final class TrainerWorker implements AutoCloseable {
-
-    /**
-     * How a candidate comes to be: by default the trainer's {@link Data2VecTrainer#exportTo}.
-     * Package-private so that a test can hand the real gate a genuinely broken candidate.
-     */
-    @FunctionalInterface
-    interface CandidateExporter {
-        ModelManifest export(Data2VecTrainer<?> trainer, ModelStore store);
-    }
 
     /**
      * The gate's verdict on one exported version.

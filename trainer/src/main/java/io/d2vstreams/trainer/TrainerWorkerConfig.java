@@ -527,7 +527,7 @@ public final class TrainerWorkerConfig {
     }
 
     /** Consumer settings the trainer relies on; the caller's pass-through cannot change them. */
-    static Map<String, Object> fixedConsumerSettings(String groupId) {
+    public static Map<String, Object> fixedConsumerSettings(String groupId) {
         return Map.of(ConsumerConfig.GROUP_ID_CONFIG, groupId,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

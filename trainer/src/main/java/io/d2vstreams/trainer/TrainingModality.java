@@ -128,7 +128,7 @@ public final class TrainingModality<I> {
     }
 
     /** How a held-out input is written into a checkpoint's JSON. */
-    HeldOutSet.Codec<I> heldOutCodec() {
+    public HeldOutSet.Codec<I> heldOutCodec() {
         return heldOutCodec;
     }
 

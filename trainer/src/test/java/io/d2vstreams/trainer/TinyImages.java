@@ -15,19 +15,19 @@ import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 
 /** The seeded tiny vision encoder (64×64 images, 16×16 patches, 64 wide, 2 layers) and small generated images. */
-final class TinyImages {
+public final class TinyImages {
 
     static final long MODEL_SEED = 7;
 
     private TinyImages() {}
 
     /** A store under {@code dir} holding the seeded default as v1. */
-    static ModelManifest seededStore(Path dir) {
+    public static ModelManifest seededStore(Path dir) {
         return new ModelStore(dir).initDefault(Modality.IMAGE, MODEL_SEED);
     }
 
     /** A fast configuration for tests: the vision recipe (lr 3e-3), small batches, no warm-up. */
-    static TrainerConfig.Builder testConfig() {
+    public static TrainerConfig.Builder testConfig() {
         return TrainerConfig.visionBuilder().batchSize(8).warmupSteps(0).seed(11);
     }
 

@@ -15,6 +15,7 @@ import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.ModelVersionKeys;
 import io.d2vstreams.schemas.ServingVersions;
+import io.d2vstreams.trainer.export.CandidateExporter;
 import io.d2vstreams.trainer.internal.VersionFiles;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +53,7 @@ class TrainerWorkerIT {
 
             // The second export is a genuinely broken version (a NaN weight), judged by the real gate.
             AtomicInteger exports = new AtomicInteger();
-            TrainerWorker.CandidateExporter exporter = (trainer, s) -> exports.incrementAndGet() == 2
+            CandidateExporter exporter = (trainer, s) -> exports.incrementAndGet() == 2
                     ? s.addText(trainer.modelName(), ((Data2VecTextTrainer) trainer).textConfig(), withNaN(trainer.studentWeights()),
                             VersionFiles.read(s.version(Modality.TEXT, 1).orElseThrow(), ModelStore.TOKENIZER_FILE))
                     : trainer.exportTo(s);

@@ -13,6 +13,7 @@ import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
+import io.d2vstreams.trainer.export.CandidateExporter;
 import io.d2vstreams.trainer.gate.ParityCheck;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -218,7 +219,7 @@ class TrainerWorkerModalitiesIT {
             // A broken export of IMAGE, the kind of bug that ends a loop; it waits for TEXT's first
             // export, so that TEXT has steps to checkpoint when it is stopped.
             java.util.concurrent.CountDownLatch textExported = new java.util.concurrent.CountDownLatch(1);
-            TrainerWorker.CandidateExporter exporter = (trainer, store) -> {
+            CandidateExporter exporter = (trainer, store) -> {
                 if (trainer.modality() == Modality.IMAGE) {
                     try {
                         textExported.await(1, java.util.concurrent.TimeUnit.MINUTES);

@@ -1,10 +1,16 @@
-package io.d2vstreams.trainer;
+package io.d2vstreams.trainer.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
+import io.d2vstreams.trainer.CheckpointInfo;
+import io.d2vstreams.trainer.Data2VecTextTrainer;
+import io.d2vstreams.trainer.Data2VecVisionTrainer;
+import io.d2vstreams.trainer.TinyImages;
+import io.d2vstreams.trainer.TinyText;
+import io.d2vstreams.trainer.TrainerWorkerConfig;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;

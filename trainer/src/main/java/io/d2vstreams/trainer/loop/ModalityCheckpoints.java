@@ -1,6 +1,9 @@
-package io.d2vstreams.trainer;
+package io.d2vstreams.trainer.loop;
 
 import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.trainer.CheckpointInfo;
+import io.d2vstreams.trainer.Data2VecTrainer;
+import io.d2vstreams.trainer.TrainerWorkerConfig;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
