@@ -55,8 +55,22 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
      */
     public static final String DEAD_LETTER_MAX_BYTES_CONFIG = "d2v.dead.letter.max.bytes";
 
+    /**
+     * d2v's own streams property: a {@link DeadLetterCount} told of every dead letter this handler
+     * writes for an unforeseen failure (the processor counts the refusals it raises itself), so that
+     * {@code d2v_records_dead_lettered_total} holds every dead letter.
+     */
+    public static final String DEAD_LETTER_COUNT_CONFIG = "d2v.dead.letter.count";
+
+    /** Counts the dead letters of records from one topic. */
+    @FunctionalInterface
+    public interface DeadLetterCount {
+        void deadLettered(String sourceTopic, DeadLetterReason reason);
+    }
+
     private String deadLetterTopic;
     private int maxLetterBytes;
+    private DeadLetterCount count = (topic, reason) -> { };
 
     @Override
     public void configure(Map<String, ?> configs) {
@@ -65,6 +79,9 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
         Object maxBytes = configs.get(DEAD_LETTER_MAX_BYTES_CONFIG);
         this.maxLetterBytes = maxBytes != null ? Integer.parseInt(maxBytes.toString())
                 : RecordLimits.BROKER_DEFAULT_MAX_MESSAGE_BYTES;
+        if (configs.get(DEAD_LETTER_COUNT_CONFIG) instanceof DeadLetterCount configured) {
+            this.count = configured;
+        }
     }
 
     @Override
@@ -91,6 +108,7 @@ public final class DeadLetterProcessingExceptionHandler implements ProcessingExc
                 context.offset(), DeadLetters.bounded(exception.toString()));
         log.debug("event=dead_letter_trace topic={} partition={} offset={}", context.topic(), context.partition(),
                 context.offset(), exception);
+        count.deadLettered(context.topic(), DeadLetterReason.PROCESSING_FAILED);
         return Response.resume(List.of(DeadLetters.producerRecord(topic, source, DeadLetterReason.PROCESSING_FAILED,
                 exception.getClass().getSimpleName(), String.valueOf(exception.getMessage()), System.currentTimeMillis(),
                 maxLetterBytes)));

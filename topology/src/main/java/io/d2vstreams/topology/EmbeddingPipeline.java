@@ -131,7 +131,7 @@ public final class EmbeddingPipeline implements AutoCloseable {
             health.phase("starting stream threads");
             embedding = StreamsApp.start(config.applicationId(),
                     embeddingTopology(config, registry, models, telemetry.metrics()),
-                    embeddingStreamsProperties(config));
+                    embeddingStreamsProperties(config, telemetry.metrics()));
             telemetry.bind(embedding);
             Optional<StreamsApp> sampling = Optional.empty();
             if (config.samplingEnabled()) {
@@ -266,10 +266,14 @@ public final class EmbeddingPipeline implements AutoCloseable {
      * sampling app keeps the default, since the embedding path already gives every input its one
      * output).
      */
-    static Properties embeddingStreamsProperties(PipelineConfig config) {
+    static Properties embeddingStreamsProperties(PipelineConfig config, PipelineMetrics metrics) {
         Properties props = streamsProperties(config, config.applicationId());
         DeadLetterProcessingExceptionHandler.streamsProperties(config.topics().deadLetters(),
                 RecordLimits.of(config).derivedBytes()).forEach(props::putIfAbsent);
+        Topics topics = config.topics();
+        DeadLetterProcessingExceptionHandler.DeadLetterCount count = (topic, reason) ->
+                topics.inputModality(topic).ifPresent(modality -> metrics.deadLettered(modality, reason));
+        props.put(DeadLetterProcessingExceptionHandler.DEAD_LETTER_COUNT_CONFIG, count);
         return props;
     }
 

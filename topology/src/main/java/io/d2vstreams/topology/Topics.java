@@ -5,6 +5,7 @@ import io.d2vstreams.runtime.Modality;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The topic names of DESIGN.md, derived once from the configurable prefix ({@code d2v.} by default).
@@ -35,6 +36,16 @@ public final class Topics {
     /** {@code d2v.embeddings.text}, {@code d2v.embeddings.image}, {@code d2v.embeddings.audio}. */
     public String embeddings(Modality modality) {
         return prefix + "embeddings." + lower(modality);
+    }
+
+    /** The modality whose input topic {@code topic} is, if it is one. */
+    public Optional<Modality> inputModality(String topic) {
+        for (Modality modality : Modality.values()) {
+            if (events(modality).equals(topic)) {
+                return Optional.of(modality);
+            }
+        }
+        return Optional.empty();
     }
 
     public String deadLetters() {

@@ -70,6 +70,23 @@ class DeadLetterProcessingExceptionHandlerTest {
     }
 
     @Test
+    @DisplayName("counts the dead letters it writes for unforeseen failures, not the refusals the processor counted")
+    void countsUnforeseenFailures() {
+        java.util.List<String> counted = new java.util.ArrayList<>();
+        DeadLetterProcessingExceptionHandler counting = new DeadLetterProcessingExceptionHandler();
+        counting.configure(Map.of(DeadLetterProcessingExceptionHandler.DEAD_LETTER_TOPIC_CONFIG, "acme.dlq",
+                DeadLetterProcessingExceptionHandler.DEAD_LETTER_COUNT_CONFIG,
+                (DeadLetterProcessingExceptionHandler.DeadLetterCount) (topic, reason) -> counted.add(topic + "/" + reason)));
+
+        counting.handleError(new Context(utf8("k"), utf8("v"), new RecordHeaders()), null, new IllegalStateException("unforeseen"));
+        counting.handleError(new Context(utf8("k"), utf8("v"), new RecordHeaders()), null,
+                new RejectedRecordException(DeadLetterReason.TEXT_TOO_LONG, "TEXT_TOO_LONG", "too long"));
+        counting.handleError(Context.punctuation(), null, new IllegalStateException("a batch failed"));
+
+        assertThat(counted).containsExactly("acme.events.text/PROCESSING_FAILED");
+    }
+
+    @Test
     @DisplayName("a refused record is dead-lettered with the reason and error class the processor gave")
     void deadLettersARefusalWithItsReason() {
         Response response = handler.handleError(new Context(utf8("k"), utf8("v"), new RecordHeaders()), null,

@@ -145,11 +145,17 @@ class TextEmbeddingTopologyTest {
             }
             return real.decode(topic, value);
         };
-        startDriver(new BatchPolicy(2, Duration.ofHours(1)), buggy, null, new Properties());
+        List<String> counted = new java.util.ArrayList<>();
+        Properties props = new Properties();
+        props.put(DeadLetterProcessingExceptionHandler.DEAD_LETTER_COUNT_CONFIG,
+                (DeadLetterProcessingExceptionHandler.DeadLetterCount) (topic, reason) -> counted.add(topic + "/" + reason));
+        startDriver(new BatchPolicy(2, Duration.ofHours(1)), buggy, null, props);
 
         input().pipeInput("a", event("a", "a fine sentence"));
         input().pipeInput("boom", event("boom", "this one says boom"));
         input().pipeInput("b", event("b", "another fine sentence"));
+        assertThat(counted).as("the handler's dead letter is counted, once, under its source topic")
+                .containsExactly(EVENTS + "/PROCESSING_FAILED");
 
         List<TestRecord<byte[], byte[]>> dead = deadLetters().readRecordsToList();
         assertThat(dead).as("the record that threw, and only it").hasSize(1);
