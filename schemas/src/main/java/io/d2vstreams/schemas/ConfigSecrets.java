@@ -72,6 +72,16 @@ public final class ConfigSecrets {
         return shown;
     }
 
+    /**
+     * A process's settings for its start-up log line: {@code given} as given (pass-through keys
+     * included) overlaid with {@code parsed}, its own keys' values (defaults included), masked.
+     */
+    public static Map<String, String> described(Map<String, String> given, Map<String, ?> parsed) {
+        Map<String, Object> all = new TreeMap<>(given);
+        all.putAll(parsed);
+        return masked(all);
+    }
+
     /** {@code text} with the user info of every URL in it replaced by {@link #MASK}. */
     public static String withoutUserInfo(String text) {
         return URL_USER_INFO.matcher(text).replaceAll("$1" + MASK.replace("$", "\\$") + "@");

@@ -3,6 +3,7 @@ package io.d2vstreams.topology;
 import io.d2vstreams.runtime.Device;
 
 import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.schemas.ClientSettings;
 import io.d2vstreams.schemas.ConfigSecrets;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -20,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The embedding pipeline's settings, parsed and validated once at start-up. Each key's name,
@@ -194,15 +196,15 @@ public final class PipelineConfig {
             .define(SESSION_TIMEOUT_MS, Type.INT, 10_000, Range.atLeast(1), Importance.MEDIUM, SESSION_TIMEOUT_MS_DOC)
             .define(HEARTBEAT_INTERVAL_MS, Type.INT, 3_000, Range.atLeast(1), Importance.LOW, HEARTBEAT_INTERVAL_MS_DOC);
 
-    /** Our own keys: these are not forwarded to the Kafka clients. */
-    private static final Set<String> OWN_KEYS = Set.of(TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR,
-            MODEL_STORE_DIR, MODEL_SEED, TEXT_BATCH_MAX_SIZE, TEXT_BATCH_MAX_WAIT_MS, TEXT_MAX_CHARS, ENCODER_THREADS, ENCODER_DEVICE, ENCODER_MAX_RUN_SIZE,
-            SAMPLING_ENABLED, SAMPLING_TEXT_RATE, SAMPLING_TEXT_MAX_PER_SECOND, METRICS_PORT, METRICS_HOST,
-            BACKFILL_ENABLED, BACKFILL_AUTO, BACKFILL_MAX_SHARE, BACKFILL_BATCH_SIZE,
-            HEALTH_CLUSTER_TIMEOUT_MS, HEALTH_STALL_TIMEOUT_MS,
-            IMAGE_BATCH_MAX_SIZE, IMAGE_BATCH_MAX_WAIT_MS, IMAGE_MAX_BYTES, AUDIO_BATCH_MAX_SIZE, AUDIO_BATCH_MAX_WAIT_MS,
-            AUDIO_MAX_BYTES, URI_ALLOWED_DIRS, URI_ALLOWED_HOSTS, URI_MAX_BYTES, URI_TIMEOUT_MS,
-            SAMPLING_IMAGE_RATE, SAMPLING_IMAGE_MAX_PER_SECOND, SAMPLING_AUDIO_RATE, SAMPLING_AUDIO_MAX_PER_SECOND);
+    /**
+     * Keys we define that Kafka's clients define too, so they pass through as well: Kafka Streams and
+     * plain consumers read them under the same names (we set our parsed values where they matter).
+     */
+    private static final Set<String> SHARED_WITH_KAFKA = Set.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STREAM_THREADS,
+            PROCESSING_GUARANTEE, SESSION_TIMEOUT_MS, HEARTBEAT_INTERVAL_MS);
+    /** Our own keys: these are not forwarded to any client. */
+    private static final Set<String> OWN_KEYS = DEFINITION.names().stream()
+            .filter(key -> !SHARED_WITH_KAFKA.contains(key)).collect(Collectors.toUnmodifiableSet());
 
     private final String bootstrapServers;
     private final String schemaRegistryUrl;
@@ -238,11 +240,14 @@ public final class PipelineConfig {
     private final String processingGuarantee;
     private final int sessionTimeoutMs;
     private final int heartbeatIntervalMs;
-    private final Map<String, String> passThrough;
+    private final ClientSettings clients;
     private final Map<String, String> originals;
+    private final Map<String, Object> values;
 
     private PipelineConfig(Map<String, String> settings) {
         AbstractConfig parsed = new AbstractConfig(DEFINITION, settings, false);
+        this.values = Map.copyOf(parsed.values().entrySet().stream().filter(e -> e.getValue() != null)
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
         this.bootstrapServers = parsed.getString(BOOTSTRAP_SERVERS);
         this.schemaRegistryUrl = parsed.getString(SCHEMA_REGISTRY_URL);
         this.applicationId = parsed.getString(APPLICATION_ID);
@@ -290,9 +295,7 @@ public final class PipelineConfig {
             throw new ConfigException(HEARTBEAT_INTERVAL_MS, heartbeatIntervalMs,
                     "must be lower than " + SESSION_TIMEOUT_MS + " (" + sessionTimeoutMs + ")");
         }
-        Map<String, String> rest = new TreeMap<>(settings);
-        OWN_KEYS.forEach(rest::remove);
-        this.passThrough = Map.copyOf(rest);
+        this.clients = ClientSettings.split(settings, OWN_KEYS);
         this.originals = Map.copyOf(settings);
     }
 
@@ -318,7 +321,7 @@ public final class PipelineConfig {
 
     /** Properties for Kafka Streams: pass-through settings plus ours, our values winning. */
     public Map<String, Object> streamsProperties() {
-        Map<String, Object> props = new HashMap<>(passThrough);
+        Map<String, Object> props = new HashMap<>(clients.kafka());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
@@ -326,34 +329,29 @@ public final class PipelineConfig {
         // Unprefixed, so that a main.consumer.* or consumer.* setting still wins by Kafka Streams' own
         // precedence. Only the classic group protocol takes these from the client: with the streams
         // protocol (KIP-1071) the broker's group.streams.* settings decide.
-        if (passThrough.getOrDefault(StreamsConfig.GROUP_PROTOCOL_CONFIG, StreamsConfig.DEFAULT_GROUP_PROTOCOL)
+        if (clients.kafka().getOrDefault(StreamsConfig.GROUP_PROTOCOL_CONFIG, StreamsConfig.DEFAULT_GROUP_PROTOCOL)
                 .trim().equalsIgnoreCase(StreamsConfig.DEFAULT_GROUP_PROTOCOL)) {
             props.put(SESSION_TIMEOUT_MS, sessionTimeoutMs);
             props.put(HEARTBEAT_INTERVAL_MS, heartbeatIntervalMs);
         }
-        props.remove(SCHEMA_REGISTRY_URL);
         return props;
     }
 
     /** Properties for plain Kafka clients (admin, producers, consumers) of this process. */
     public Map<String, Object> clientProperties() {
-        Map<String, Object> props = new HashMap<>(passThrough);
+        Map<String, Object> props = new HashMap<>(clients.kafka());
         props.keySet().removeIf(key -> key.equals(APPLICATION_ID) || key.equals(PROCESSING_GUARANTEE)
-                || key.equals(STREAM_THREADS) || key.startsWith("schema.registry.") || key.startsWith("basic.auth."));
+                || key.equals(STREAM_THREADS));
         props.put(BOOTSTRAP_SERVERS, bootstrapServers);
         return props;
     }
 
-    /** Settings for the registry client: the URL plus any {@code schema.registry.*} / {@code basic.auth.*} keys. */
+    /**
+     * Settings for the registry client: the URL plus {@code schema.registry.*}, {@code basic.auth.*}
+     * and the other keys the registry client defines, split as {@link ClientSettings} does for the trainer too.
+     */
     public Map<String, String> registryProperties() {
-        Map<String, String> props = new TreeMap<>();
-        passThrough.forEach((key, value) -> {
-            if (key.startsWith("schema.registry.") || key.startsWith("basic.auth.")) {
-                props.put(key, value);
-            }
-        });
-        props.put(SCHEMA_REGISTRY_URL, schemaRegistryUrl);
-        return props;
+        return clients.registry(schemaRegistryUrl);
     }
 
     public String bootstrapServers() {
@@ -503,11 +501,11 @@ public final class PipelineConfig {
     }
 
     /**
-     * Every setting as given, for the start-up log line, with secrets masked by the rule the trainer's
-     * config follows too ({@link ConfigSecrets}): passwords, JAAS configs, registry user info, and the
-     * user info of a URL.
+     * Every setting, ours with their values (defaults included) and the pass-through ones as given,
+     * for the start-up log line, with secrets masked ({@link ConfigSecrets#described}, as the
+     * trainer's config does): passwords, JAAS configs, registry user info, and the user info of a URL.
      */
     public Map<String, String> describe() {
-        return ConfigSecrets.masked(originals);
+        return ConfigSecrets.described(originals, values);
     }
 }

@@ -55,6 +55,21 @@ class PipelineConfigTest {
     }
 
     @Test
+    @DisplayName("registry settings go to the registry client only, as the trainer's do; our own keys to no client")
+    void registrySettingsReachTheRegistryOnly() {
+        PipelineConfig config = PipelineConfig.from(Map.of("max.retries", "7", "basic.auth.user.info", "u:p",
+                PipelineConfig.ENCODER_THREADS, "2", "linger.ms", "5"));
+
+        assertThat(config.registryProperties()).containsEntry("max.retries", "7").containsEntry("basic.auth.user.info", "u:p");
+        assertThat(config.clientProperties()).as("Kafka client properties").containsEntry("linger.ms", "5")
+                .doesNotContainKeys("max.retries", "basic.auth.user.info", PipelineConfig.ENCODER_THREADS);
+        assertThat(config.streamsProperties()).as("Kafka Streams properties")
+                .doesNotContainKeys("max.retries", "basic.auth.user.info", "schema.registry.url", PipelineConfig.ENCODER_THREADS);
+        assertThat(config.describe()).as("logged settings include our defaults")
+                .containsEntry(PipelineConfig.TEXT_BATCH_MAX_SIZE, "128");
+    }
+
+    @Test
     @DisplayName("a dead instance is given up after 10 s, not Kafka's 45 s, and the operator can change it")
     void failoverTimeouts() {
         assertThat(PipelineConfig.defaults().streamsProperties()).as("the streams consumers' group settings by default")

@@ -2,8 +2,8 @@ package io.d2vstreams.trainer;
 
 import io.d2vstreams.runtime.Device;
 import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.schemas.ClientSettings;
 import io.d2vstreams.schemas.ConfigSecrets;
-import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.trainer.gate.GateThresholds;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -168,10 +168,8 @@ public final class TrainerWorkerConfig {
             .define(GATE_EFFECTIVE_RANK_MIN, Type.DOUBLE, GateThresholds.defaults().effectiveRankMin(), Range.between(0.0, 1e6), Importance.MEDIUM,
                     GATE_EFFECTIVE_RANK_MIN_DOC);
 
-    /** Our own keys: these are not forwarded to the Kafka clients. */
+    /** Our own keys: these are not forwarded to any client (bootstrap.servers is set from its parsed value). */
     private static final Set<String> OWN_KEYS = Set.copyOf(DEFINITION.names());
-    /** The registry client's own keys, which go to it rather than to the Kafka clients. */
-    private static final Set<String> REGISTRY_KEYS = Set.copyOf(RegistryClientConfig.configDef().names());
 
     private final String bootstrapServers;
     private final String schemaRegistryUrl;
@@ -197,7 +195,7 @@ public final class TrainerWorkerConfig {
     private final String metricsHost;
     private final int gateHeldOutMin;
     private final GateThresholds gate;
-    private final Map<String, String> passThrough;
+    private final ClientSettings clients;
     private final Map<String, String> originals;
     private final Map<String, Object> values;
 
@@ -263,9 +261,7 @@ public final class TrainerWorkerConfig {
         }
         this.gate = new GateThresholds(parsed.getDouble(GATE_PARITY_MAX), parsed.getDouble(GATE_LOSS_MAX_RATIO),
                 parsed.getDouble(GATE_VARIANCE_MIN), parsed.getDouble(GATE_EFFECTIVE_RANK_MIN));
-        Map<String, String> rest = new TreeMap<>(settings);
-        OWN_KEYS.forEach(rest::remove);
-        this.passThrough = Map.copyOf(rest);
+        this.clients = ClientSettings.split(settings, OWN_KEYS);
         this.originals = Map.copyOf(settings);
     }
 
@@ -311,8 +307,7 @@ public final class TrainerWorkerConfig {
 
     /** Properties for this process's Kafka clients: pass-through settings plus the bootstrap servers. */
     public Map<String, Object> clientProperties() {
-        Map<String, Object> props = new HashMap<>(passThrough);
-        props.keySet().removeIf(TrainerWorkerConfig::isRegistryKey);
+        Map<String, Object> props = new HashMap<>(clients.kafka());
         props.put(BOOTSTRAP_SERVERS, bootstrapServers);
         return props;
     }
@@ -323,18 +318,7 @@ public final class TrainerWorkerConfig {
      * {@code http.connect.timeout.ms}...).
      */
     public Map<String, String> registryProperties() {
-        Map<String, String> props = new TreeMap<>();
-        passThrough.forEach((key, value) -> {
-            if (isRegistryKey(key)) {
-                props.put(key, value);
-            }
-        });
-        props.put(SCHEMA_REGISTRY_URL, schemaRegistryUrl);
-        return props;
-    }
-
-    private static boolean isRegistryKey(String key) {
-        return key.startsWith("schema.registry.") || key.startsWith("basic.auth.") || REGISTRY_KEYS.contains(key);
+        return clients.registry(schemaRegistryUrl);
     }
 
     /** The consumer group of a modality's loop: {@code <application.id>-<modality>}, e.g. {@code d2v-trainer-image}. */
@@ -470,16 +454,13 @@ public final class TrainerWorkerConfig {
     }
 
     /**
-     * Our own settings with their values (defaults included) and the pass-through ones, for the
-     * start-up log line, with secrets masked by the rule the pipeline's config follows too
-     * ({@link ConfigSecrets}): passwords, JAAS configs, registry user info, and the user info of a
-     * URL such as {@code schema.registry.url} (which the earlier form, leaving only pass-through
-     * values out, showed as given).
+     * Every setting, ours with their values (defaults included) and the pass-through ones as given,
+     * for the start-up log line, with secrets masked ({@link ConfigSecrets#described}, as the
+     * pipeline's config does): passwords, JAAS configs, registry user info, and the user info of a
+     * URL such as {@code schema.registry.url}.
      */
     public Map<String, String> describe() {
-        Map<String, Object> all = new TreeMap<>(passThrough);
-        all.putAll(values);
-        return ConfigSecrets.masked(all);
+        return ConfigSecrets.described(originals, values);
     }
 
     /**
