@@ -1,5 +1,6 @@
 package io.d2vstreams.cli;
 
+import io.d2vstreams.cli.status.TextProgressBar;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.topology.backfill.BackfillControl;
@@ -21,8 +22,6 @@ import java.util.concurrent.Callable;
                 "Pipelines start a backfill on every version change by themselves unless backfill.auto=false; a",
                 "backfill already done (its cut-over published) is not run again."})
 final class ModelsBackfillCommand implements Callable<Integer> {
-    private static final int BAR_WIDTH = 30;
-
     @Spec
     CommandSpec spec;
 
@@ -74,17 +73,12 @@ final class ModelsBackfillCommand implements Callable<Integer> {
         long done = total - status.remaining();
         String percent = total == 0 ? "100%" : (100 * done / total) + "%";
         out.println(status.modality().folderName() + " v" + status.version().getAsInt() + " " + status.state() + " "
-                + done + "/" + total + " (" + percent + ")" + (bar ? " " + bar(done, total) : ""));
+                + done + "/" + total + " (" + percent + ")" + (bar ? " " + TextProgressBar.of(done, total) : ""));
         for (BackfillControl.PartitionProgress p : status.partitions()) {
             out.println("  partition " + p.partition() + ": " + p.end().map(end -> Math.min(p.position(), end) + "/" + end)
                     .orElse("waiting for its swap point"));
         }
         status.cutOver().ifPresent(c -> out.println("  cut-over: embedding end offsets " + c.getEmbeddingEndOffsets()
                 + " on " + c.getEmbeddingTopic() + ", " + c.getRecords() + " backfilled, " + c.getSkipped() + " skipped"));
-    }
-
-    private static String bar(long done, long total) {
-        int filled = total == 0 ? BAR_WIDTH : (int) (BAR_WIDTH * done / total);
-        return "[" + "#".repeat(filled) + "-".repeat(BAR_WIDTH - filled) + "]";
     }
 }

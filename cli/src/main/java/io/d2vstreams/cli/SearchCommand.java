@@ -2,12 +2,9 @@ package io.d2vstreams.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.d2vstreams.cli.index.SearchHit;
+import io.d2vstreams.cli.index.ServingIndexSearch;
 import io.d2vstreams.cli.index.VectorIndexes;
-import io.d2vstreams.cli.index.VersionIndex;
-import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.Modality;
-import io.d2vstreams.runtime.ModelManifest;
-import io.d2vstreams.runtime.ModelStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -59,17 +56,11 @@ final class SearchCommand implements Callable<Integer> {
         if (top < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--top must be at least 1, got " + top);
         }
-        VectorIndexes indexes = new VectorIndexes(indexDir);
-        int version = indexes.serving(modality).orElseThrow(() -> new IllegalStateException("no " + modality.folderName()
-                + " index serves under " + indexDir + " yet: run d2v index against the cluster first"));
-        ModelStore models = store.open();
-        ModelManifest manifest = models.version(modality, version).orElseThrow(() -> new IllegalStateException(
-                "the " + modality.folderName() + " index serves model version " + version + ", which the model store "
-                        + models.root() + " does not hold: search with the store the pipeline uses (--store)"));
-        float[] vector = embed(models, manifest);
-        // The version read once: the indexer may switch SERVING meanwhile, and the query must meet
-        // the index of the version that embedded it.
-        List<SearchHit> hits = VersionIndex.search(indexes.dirOf(modality, version), vector, top);
+        ServingIndexSearch.Query q = modality == Modality.TEXT ? ServingIndexSearch.Query.ofText(query)
+                : ServingIndexSearch.Query.ofContent(EmbedCommand.readFiles(List.of(query)).get(0));
+        ServingIndexSearch.Result result = ServingIndexSearch.search(new VectorIndexes(indexDir), store.open(), modality, q, top);
+        int version = result.version();
+        List<SearchHit> hits = result.hits();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> line = new LinkedHashMap<>();
@@ -86,16 +77,5 @@ final class SearchCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    /** The query's embedding by exactly the index's version, pooled and normalised as the pipeline does. */
-    private float[] embed(ModelStore models, ModelManifest manifest) {
-        EncoderOptions options = EncoderOptions.defaults().withThreads(0, 1);
-        float[][] vectors = switch (modality) {
-            case TEXT -> EmbedCommand.embed(models.loadText(manifest, options), List.of(query));
-            case IMAGE -> EmbedCommand.embed(models.loadImage(manifest, options), EmbedCommand.readFiles(List.of(query)));
-            case AUDIO -> EmbedCommand.embed(models.loadAudio(manifest, options), EmbedCommand.readFiles(List.of(query)));
-        };
-        return vectors[0];
     }
 }

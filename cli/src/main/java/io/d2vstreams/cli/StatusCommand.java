@@ -20,10 +20,11 @@ import java.util.concurrent.Callable;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show what the loop is doing, per modality (text, image and audio): the serving version and since",
                 "when, records embedded and dead-lettered per second, the pipeline's consumer lag, the trainer's step,",
-                "samples in replay, the held-out loss now and at the last export, and the quality gate's last decision",
-                "with its reason and measurements. Reads what the processes publish: the pipeline's and the trainer's",
-                "/metrics, d2v.models and the pipeline's committed offsets; so it works against d2v up and against",
-                "d2v pipeline / d2v trainer on a cluster alike."})
+                "samples in replay, the held-out loss now and at the last export, the quality gate's last decision",
+                "with its reason and measurements, and the backfill of the version served (progress, records/s, lag,",
+                "cut-over reached or not; a bar where a terminal is attached). Reads what the processes publish: the",
+                "pipeline's and the trainer's /metrics, d2v.models, d2v.backfill and the pipeline's committed offsets;",
+                "so it works against d2v up and against d2v pipeline / d2v trainer on a cluster alike."})
 final class StatusCommand implements Callable<Integer> {
     /** ANSI: cursor home, clear the screen; what watch(1) does between refreshes. */
     private static final String CLEAR = "\u001b[H\u001b[2J";
@@ -85,6 +86,8 @@ final class StatusCommand implements Callable<Integer> {
                 settings.topics(), settings.applicationId(), pipeline, trainerMetrics, timeout);
         PrintWriter out = spec.commandLine().getOut();
         ObjectMapper mapper = new ObjectMapper();
+        // A bar only where a person watches: in a log or a pipe it is noise.
+        boolean terminal = System.console() != null;
         try (StatusProbe probe = new StatusProbe(options)) {
             StatusSnapshot before = probe.take();
             for (int shown = 0; count == null || shown < count; shown++) {
@@ -94,7 +97,7 @@ final class StatusCommand implements Callable<Integer> {
                 if (json) {
                     out.println(mapper.writeValueAsString(report.toJson()));
                 } else {
-                    out.print((watch ? CLEAR : "") + report.toText());
+                    out.print((watch ? CLEAR : "") + report.toText(terminal));
                 }
                 out.flush();
                 if (!watch) {

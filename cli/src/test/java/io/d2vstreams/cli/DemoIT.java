@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("d2v demo, run in-process")
 class DemoIT {
     @Test
-    @DisplayName("embeds every good event, dead-letters the bad ones by reason, refreshes the text, image and audio models by training, embeds later events of each with the trained version, and prints the JSON summary last")
+    @DisplayName("embeds every good event, dead-letters the bad ones by reason, refreshes the text, image and audio models by training, embeds later events of each with the trained version, searches each modality's index after its cut-over to that version, and prints the JSON summary last")
     void demoJson() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -66,6 +66,36 @@ class DemoIT {
                 .containsPattern("(?m)^text .* v\\d+ ACTIVE at step \\d+")
                 .containsPattern("(?m)^image .* v\\d+ ACTIVE at step \\d+")
                 .containsPattern("(?m)^audio .* v\\d+ ACTIVE at step \\d+");
+
+        for (String modality : List.of("text", "image", "audio")) {
+            assertSearched(modality, json.path(modality));
+        }
+        assertThat(json.at("/text/search/hits/0/id").asText()).as("the text query's own event comes back first: %s",
+                json.at("/text/search")).isEqualTo(json.at("/text/search/query/id").asText());
+        assertThat(json.at("/text/search/query/text").asText()).as("the query is one of the demo's sentences").isNotBlank();
+        assertThat(out.toString()).as("the table shows each search with its index version and hits")
+                .containsPattern("(?m)^text +v\\d+ +text-\\d+ \".+\" -> text-\\d+ \\d\\.\\d{4}")
+                .containsPattern("(?m)^image +v\\d+ +image-0 -> \\S+ \\d\\.\\d{4}")
+                .containsPattern("(?m)^audio +v\\d+ +audio-0 -> \\S+ \\d\\.\\d{4}");
+    }
+
+    /**
+     * The closing search ran in the index of the version the pipeline served at the end, a trained one,
+     * which the index switched to only at its cut-over, and found events with finite scores.
+     */
+    private static void assertSearched(String modality, JsonNode node) {
+        int serving = node.path("serving_version").asInt();
+        JsonNode search = node.path("search");
+        assertThat(search.path("version").asInt()).as("%s: the searched index's version: %s", modality, search)
+                .isGreaterThan(1).isEqualTo(serving);
+        assertThat(versions(node.path("after_refresh").path("model_versions")))
+                .as("%s: training stopped once every modality was refreshed, so the serving version embedded every later event",
+                        modality).containsExactly(serving);
+        assertThat(search.path("hits")).as("%s: hits", modality).isNotEmpty()
+                .anySatisfy(hit -> assertThat(Double.isFinite(hit.path("score").asDouble(Double.NaN)))
+                        .as("%s: a hit with a finite score: %s", modality, hit).isTrue());
+        assertThat(search.at("/query/id").asText()).as("%s: the query is one of the demo's events", modality)
+                .startsWith(modality + "-");
     }
 
     /**

@@ -7,6 +7,7 @@ import io.d2vstreams.cli.client.EventProducer;
 import io.d2vstreams.devstack.DevStack;
 import io.d2vstreams.devstack.DevStackOptions;
 import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
@@ -175,6 +176,80 @@ class StatusIT {
                             .containsPattern("(?m)^ +last gate decision: v\\d+ (ACTIVE|REJECTED) at step \\d+")
                             .containsPattern("(?m)^image +serving v1");
                 }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("reports a modality's backfill after a refresh: backfilled of total, records/s, lag, and the cut-over once reached; no bar without a terminal")
+    void reportsTheBackfill() throws Exception {
+        try (DevStack stack = DevStack.start(DevStackOptions.builder(dir.resolve("stack")).kafkaPort(0).registryPort(0).build())) {
+            Path models = dir.resolve("models");
+            PipelineConfig pipelineConfig = PipelineConfig.from(Map.of(
+                    PipelineConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                    PipelineConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
+                    PipelineConfig.APPLICATION_ID, "status-backfill-it",
+                    PipelineConfig.TOPIC_PARTITIONS, "2",
+                    PipelineConfig.METRICS_PORT, "0",
+                    PipelineConfig.SAMPLING_ENABLED, "false",
+                    PipelineConfig.BACKFILL_BATCH_SIZE, "8",
+                    PipelineConfig.MODEL_STORE_DIR, models.toString()));
+            try (EmbeddingPipeline pipeline = EmbeddingPipeline.start(pipelineConfig);
+                 SchemaRegistryClient registry = new RestSchemaRegistryClient(
+                         RegistryClientConfig.fromProperties(pipelineConfig.registryProperties()));
+                 EventProducer producer = new EventProducer(Map.of(
+                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), registry)) {
+                pipeline.awaitRunning(Duration.ofSeconds(60));
+                producer.send(pipelineConfig.topics().events(Modality.TEXT), Modality.TEXT,
+                        EventInputs.generated(Modality.TEXT, TEXTS, 13, "backfill-"), done -> { });
+                Path config = dir.resolve("pipeline.properties");
+                Files.writeString(config, PipelineConfig.BOOTSTRAP_SERVERS + "=" + stack.bootstrapServers() + "\n"
+                        + PipelineConfig.SCHEMA_REGISTRY_URL + "=" + stack.registryUrl() + "\n"
+                        + PipelineConfig.APPLICATION_ID + "=status-backfill-it\n");
+                String pipelineMetrics = "http://localhost:" + pipeline.metricsPort().getAsInt() + "/metrics";
+                // No trainer here: its source is reported down, which the backfill figures do not need.
+                String[] args = {"status", "--json", "--config", config.toString(), "--pipeline-metrics", pipelineMetrics,
+                        "--trainer-metrics", "http://localhost:1/metrics", "--interval", "PT1S", "--watch", "--count", "2"};
+                await("every text embedded with v1").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> status(args).at("/text/pipeline/embedded_total").asDouble() == TEXTS);
+
+                // A refresh: v2 in the store, announced ACTIVE (verified first) by d2v models promote.
+                int v2 = new ModelStore(models).initDefault(Modality.TEXT, 99).version();
+                run("models", "promote", "--modality", "text", String.valueOf(v2), "--store", models.toString(),
+                        "--config", config.toString());
+
+                AtomicReference<JsonNode> seen = new AtomicReference<>();
+                await("d2v status reports the backfill of v" + v2 + " and its cut-over").atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofMillis(500)).until(() -> {
+                            seen.set(status(args));
+                            return seen.get().at("/text/backfill/version").asInt() == v2
+                                    && seen.get().at("/text/backfill/cut_over").asBoolean();
+                        });
+                JsonNode backfill = seen.get().at("/text/backfill");
+                assertThat(seen.get().at("/sources/backfill_log/up").asBoolean()).as("sources: %s", seen.get().get("sources"))
+                        .isTrue();
+                assertThat(backfill.get("state").asText()).isEqualTo("DONE");
+                assertThat(backfill.get("total").asLong()).as("the texts below the swap points: all of them, embedded "
+                        + "before the refresh").isEqualTo(TEXTS);
+                assertThat(backfill.get("backfilled").asLong()).as("every one backfilled").isEqualTo(TEXTS);
+                assertThat(backfill.get("percent").asDouble()).isEqualTo(100.0);
+                assertThat(backfill.get("lag").asLong()).isZero();
+                assertThat(backfill.get("instance_lag").asLong()).as("the pipeline's d2v_backfill_lag").isZero();
+                assertThat(backfill.get("records_per_s").isNumber()).as("a rate of d2v_backfill_records_total: %s", backfill)
+                        .isTrue();
+                assertThat(backfill.get("cut_over_records").asLong()).as("the marker's count of re-embedded records")
+                        .isEqualTo(TEXTS);
+                assertThat(backfill.get("cut_over_at_ms").asLong()).isPositive();
+                assertThat(seen.get().at("/image/backfill/version").asInt())
+                        .as("image's first version, with nothing to backfill").isEqualTo(1);
+
+                String plain = run("status", "--config", config.toString(), "--pipeline-metrics", pipelineMetrics,
+                        "--trainer-metrics", "http://localhost:1/metrics", "--interval", "PT0.5S");
+                assertThat(plain).as("the line a person reads, without a terminal attached: no bar")
+                        .containsPattern("(?m)^ +backfill: v" + v2 + " DONE " + TEXTS + "/" + TEXTS
+                                + " \\(100%\\), \\d+\\.\\d records/s, lag 0; cut-over reached \\d+ s ago \\(" + TEXTS
+                                + " re-embedded, 0 skipped\\)$")
+                        .doesNotContain("[#");
             }
         }
     }

@@ -1,8 +1,10 @@
 package io.d2vstreams.topology;
 
+import io.d2vstreams.avro.AudioEvent;
 import io.d2vstreams.avro.BackfillEvent;
 import io.d2vstreams.avro.BackfillKind;
 import io.d2vstreams.avro.Embedding;
+import io.d2vstreams.avro.ImageEvent;
 import io.d2vstreams.avro.ModelStatus;
 import io.d2vstreams.avro.ModelVersion;
 import io.d2vstreams.avro.TextEvent;
@@ -18,15 +20,18 @@ import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroDeserializer;
 import io.d2vstreams.schemas.SpecificAvroSerializer;
 import io.d2vstreams.topology.backfill.BackfillWorker;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,17 +48,35 @@ import static org.awaitility.Awaitility.await;
 @DisplayName("Backfill after a model refresh")
 class BackfillIT {
     private static final Topics TOPICS = Topics.withDefaultPrefix();
-    private static final String EVENTS = TOPICS.events(Modality.TEXT);
-    private static final String EMBEDDINGS = TOPICS.embeddings(Modality.TEXT);
-    private static final int BEFORE = 240;
-    private static final int AFTER = 120;
 
     @TempDir
     Path dir;
 
-    @Test
+    /**
+     * One modality's run: how many inputs before the swap and after it. Text's encoder is the fastest;
+     * images and clips are fewer, sized for CI on 2 cores, and still at least two backfill transactions
+     * a partition (BACKFILL_BATCH_SIZE below).
+     */
+    record Case(Modality modality, int before, int after) {
+        @Override
+        public String toString() {
+            return modality.folderName() + ": " + before + " inputs before the swap, " + after + " after";
+        }
+    }
+
+    static Stream<Case> cases() {
+        return Stream.of(new Case(Modality.TEXT, 240, 120), new Case(Modality.IMAGE, 40, 20),
+                new Case(Modality.AUDIO, 40, 20));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
     @DisplayName("after the cut-over every input, before and after the swap, has exactly one embedding of the new version, and the old ones are untouched")
-    void backfillsHistoryAndSignalsTheCutOver() throws Exception {
+    void backfillsHistoryAndSignalsTheCutOver(Case c) throws Exception {
+        Modality modality = c.modality();
+        String embeddings = TOPICS.embeddings(modality);
+        int before = c.before();
+        int after = c.after();
         try (DevStack stack = DevStack.start(DevStackOptions.builder(dir.resolve("stack")).kafkaPort(0).registryPort(0).build());
              SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
                      Map.of("schema.registry.url", stack.registryUrl())))) {
@@ -68,22 +92,22 @@ class BackfillIT {
             ModelStore store = new ModelStore(config.modelStoreDir());
             try (EmbeddingPipeline pipeline = EmbeddingPipeline.start(config);
                  ModelAnnouncer announcer = new ModelAnnouncer(config.clientProperties(), registry, TOPICS.models());
-                 SpecificAvroSerializer<TextEvent> serializer = new SpecificAvroSerializer<>(registry);
+                 Events sender = new Events(registry, modality);
                  KafkaProducer<String, byte[]> producer = TestClients.producer(stack.bootstrapServers());
-                 Reader reader = new Reader(stack, registry)) {
+                 Reader reader = new Reader(stack, registry, modality)) {
                 pipeline.awaitRunning(Duration.ofSeconds(60));
-                int v1 = pipeline.activeModel(Modality.TEXT).version();
-                for (int i = 0; i < BEFORE; i++) {
-                    send(producer, serializer, i);
+                int v1 = pipeline.activeModel(modality).version();
+                for (int i = 0; i < before; i++) {
+                    sender.send(producer, "r" + i, i);
                 }
                 producer.flush();
                 await("the first version embeds the first records").atMost(Duration.ofSeconds(90))
-                        .until(() -> reader.drain().byVersion(v1).size() >= BEFORE);
-                ModelManifest next = store.initDefault(Modality.TEXT, 99);
+                        .until(() -> reader.drain().byVersion(v1).size() >= before);
+                ModelManifest next = store.initDefault(modality, 99);
                 int v2 = next.version();
                 announcer.announce(active(next));
-                for (int i = BEFORE; i < BEFORE + AFTER; i++) {
-                    send(producer, serializer, i);
+                for (int i = before; i < before + after; i++) {
+                    sender.send(producer, "r" + i, i);
                     if (i % 40 == 0) {
                         producer.flush();
                     }
@@ -97,7 +121,7 @@ class BackfillIT {
                     return cutOver.get() != null;
                 });
                 BackfillEvent marker = cutOver.get();
-                assertThat(marker.getEmbeddingTopic()).isEqualTo(EMBEDDINGS);
+                assertThat(marker.getEmbeddingTopic()).isEqualTo(embeddings);
                 assertThat(marker.getInputEndOffsets()).as("one swap point per input partition").containsOnlyKeys("0", "1");
 
                 // The contract: having read the embedding topic up to the marker's offsets, a reader holds a
@@ -113,19 +137,21 @@ class BackfillIT {
                 }
 
                 await("every input has a v2 embedding").atMost(Duration.ofSeconds(60))
-                        .until(() -> reader.drain().byVersion(v2).size() >= BEFORE + AFTER);
+                        .until(() -> reader.drain().byVersion(v2).size() >= before + after);
                 // Let anything late (a duplicate would be) arrive before counting.
-                producer.send(new ProducerRecord<>(EVENTS, "last", serializer.serialize(EVENTS,
-                        TextEvent.newBuilder().setId("last").setText("the last one").build()))).get();
+                sender.send(producer, "last", before + after);
+                producer.flush();
                 await("the last record").atMost(Duration.ofSeconds(30)).until(() -> reader.drain().byVersion(v2).containsKey("last"));
 
                 Map<String, Integer> v2Counts = reader.byVersion(v2);
                 Map<String, Integer> v1Counts = reader.byVersion(v1);
-                assertThat(v2Counts).as("every input has a v2 embedding").hasSize(BEFORE + AFTER + 1);
+                assertThat(v2Counts).as("every input has a v2 embedding").hasSize(before + after + 1);
                 assertThat(v2Counts.values()).as("exactly one v2 embedding each").containsOnly(1);
                 assertThat(v1Counts.values()).as("v1 embeddings are never duplicated").containsOnly(1);
                 assertThat(v1Counts).as("the records before the swap keep their v1 embedding")
-                        .containsKeys(ids(0, BEFORE));
+                        .containsKeys(ids(0, before));
+                assertThat(reader.embeddings).as("every embedding is of %s", modality)
+                        .allSatisfy(e -> assertThat(e.getModality().name()).isEqualTo(modality.name()));
                 assertThat(reader.backfilled).as("backfilled embeddings are marked, all of v2").isNotEmpty()
                         .allSatisfy(e -> assertThat(e.getModelVersion()).isEqualTo(v2));
                 assertThat((long) reader.backfilled.size()).as("the backfill re-embedded the inputs below the swap points")
@@ -144,9 +170,33 @@ class BackfillIT {
         return ids;
     }
 
-    private static void send(KafkaProducer<String, byte[]> producer, SpecificAvroSerializer<TextEvent> serializer, int i) {
-        producer.send(new ProducerRecord<>(EVENTS, "r" + i, serializer.serialize(EVENTS,
-                TextEvent.newBuilder().setId("r" + i).setText("backfill sentence number " + i).build())));
+    /** Writes events of one modality: a sentence, a small PNG or a half-second clip, varied by {@code i}. */
+    static final class Events implements AutoCloseable {
+        private final Modality modality;
+        private final String topic;
+        private final SpecificAvroSerializer<SpecificRecord> serializer;
+
+        Events(SchemaRegistryClient registry, Modality modality) {
+            this.modality = modality;
+            this.topic = TOPICS.events(modality);
+            this.serializer = new SpecificAvroSerializer<>(registry);
+        }
+
+        void send(KafkaProducer<String, byte[]> producer, String id, int i) {
+            SpecificRecord event = switch (modality) {
+                case TEXT -> TextEvent.newBuilder().setId(id).setText("backfill sentence number " + i).build();
+                case IMAGE -> ImageEvent.newBuilder().setId(id).setContent(ByteBuffer.wrap(TestMedia.png(i)))
+                        .setMime("image/png").build();
+                case AUDIO -> AudioEvent.newBuilder().setId(id).setContent(ByteBuffer.wrap(TestMedia.halfSecondWav(200 + 10 * i)))
+                        .setMime("audio/wav").build();
+            };
+            producer.send(new ProducerRecord<>(topic, id, serializer.serialize(topic, event)));
+        }
+
+        @Override
+        public void close() {
+            serializer.close();
+        }
     }
 
     static ModelVersion active(ModelManifest manifest) {
@@ -158,21 +208,26 @@ class BackfillIT {
                 .setCreatedAtMs(System.currentTimeMillis()).build();
     }
 
-    /** Everything read so far, read_committed, from the text embeddings and d2v.backfill. */
+    /** Everything read so far, read_committed, from one modality's embeddings and d2v.backfill. */
     static final class Reader implements AutoCloseable {
         final Map<Integer, Map<String, Integer>> countsByVersion = new HashMap<>();
+        final List<Embedding> embeddings = new ArrayList<>();
         final Map<String, List<Integer>> versionsBySource = new HashMap<>();
         final List<Embedding> backfilled = new ArrayList<>();
         final List<BackfillEvent> progress = new ArrayList<>();
         final Map<Integer, BackfillEvent> cutOvers = new HashMap<>();
+        private final Modality modality;
+        private final String embeddingTopic;
         private final KafkaConsumer<String, byte[]> consumer;
-        private final SpecificAvroDeserializer<Embedding> embeddings;
+        private final SpecificAvroDeserializer<Embedding> embeddingValues;
         private final SpecificAvroDeserializer<BackfillEvent> events;
 
-        Reader(DevStack stack, SchemaRegistryClient registry) {
+        Reader(DevStack stack, SchemaRegistryClient registry, Modality modality) {
+            this.modality = modality;
+            embeddingTopic = TOPICS.embeddings(modality);
             consumer = TestClients.readCommittedConsumer(stack.bootstrapServers(), "backfill-reader");
-            consumer.subscribe(List.of(EMBEDDINGS, TOPICS.backfill()));
-            embeddings = new SpecificAvroDeserializer<>(registry, Embedding.class);
+            consumer.subscribe(List.of(embeddingTopic, TOPICS.backfill()));
+            embeddingValues = new SpecificAvroDeserializer<>(registry, Embedding.class);
             events = new SpecificAvroDeserializer<>(registry, BackfillEvent.class);
         }
 
@@ -180,6 +235,9 @@ class BackfillIT {
             for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                 if (record.topic().equals(TOPICS.backfill())) {
                     BackfillEvent event = events.deserialize(record.topic(), record.value());
+                    if (!event.getModality().name().equals(modality.name())) {
+                        continue; // the other modalities' first swap points and empty cut-overs
+                    }
                     if (event.getKind() == BackfillKind.CUT_OVER) {
                         cutOvers.put(event.getVersion(), event);
                     } else if (event.getKind() == BackfillKind.PROGRESS) {
@@ -187,7 +245,8 @@ class BackfillIT {
                     }
                     continue;
                 }
-                Embedding e = embeddings.deserialize(record.topic(), record.value());
+                Embedding e = embeddingValues.deserialize(record.topic(), record.value());
+                embeddings.add(e);
                 countsByVersion.computeIfAbsent(e.getModelVersion(), v -> new HashMap<>()).merge(e.getId(), 1, Integer::sum);
                 versionsBySource.computeIfAbsent(e.getSourcePartition() + "/" + e.getSourceOffset(), k -> new ArrayList<>())
                         .add(e.getModelVersion());
@@ -213,7 +272,7 @@ class BackfillIT {
         /** Whether this reader's position on every embedding partition is at or past {@code ends}. */
         boolean reached(Map<String, Long> ends) {
             for (Map.Entry<String, Long> end : ends.entrySet()) {
-                TopicPartition tp = new TopicPartition(EMBEDDINGS, Integer.parseInt(end.getKey()));
+                TopicPartition tp = new TopicPartition(embeddingTopic, Integer.parseInt(end.getKey()));
                 if (!consumer.assignment().contains(tp) || consumer.position(tp) < end.getValue()) {
                     return false;
                 }

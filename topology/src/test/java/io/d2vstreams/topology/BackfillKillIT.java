@@ -45,7 +45,7 @@ class BackfillKillIT {
              ChildPipelines children = new ChildPipelines(stack, dir);
              KafkaProducer<String, byte[]> producer = TestClients.producer(stack.bootstrapServers());
              SpecificAvroSerializer<TextEvent> serializer = new SpecificAvroSerializer<>(registry);
-             BackfillIT.Reader reader = new BackfillIT.Reader(stack, registry)) {
+             BackfillIT.Reader reader = new BackfillIT.Reader(stack, registry, Modality.TEXT)) {
             // A slow backfill (5 % of the encoder, small batches), so that the kill lands in the middle of it.
             String[] settings = {PipelineConfig.SAMPLING_ENABLED + "=false", PipelineConfig.BACKFILL_MAX_SHARE + "=0.05",
                     PipelineConfig.BACKFILL_BATCH_SIZE + "=8"};

@@ -3,6 +3,8 @@ package io.d2vstreams.cli.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.d2vstreams.cli.index.SearchHit;
+import io.d2vstreams.cli.index.ServingIndexSearch;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.trainer.TrainerWorker;
 import io.d2vstreams.trainer.gate.HeldOutLossCheck;
@@ -12,6 +14,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -20,7 +23,8 @@ import java.util.TreeSet;
 /**
  * What a demo run saw on the output topics, per modality: embeddings, dead letters by reason,
  * the model versions that made the embeddings (all of them, and those of the events produced
- * after the refresh), and what the trainer did for that modality. Renders the summary a person
+ * after the refresh), what the trainer did for that modality, and the closing search of its serving
+ * index. Renders the summary a person
  * reads and the one-line JSON of DESIGN.md that tools read.
  */
 public final class DemoReport {
@@ -34,6 +38,9 @@ public final class DemoReport {
         private final SortedSet<Integer> modelVersionsAfterRefresh = new TreeSet<>();
         private TrainerWorker.Progress trainer;
         private int refreshedTo;
+        private int servingVersion;
+        private DemoQuery query;
+        private ServingIndexSearch.Result search;
 
         public int produced() {
             return produced;
@@ -68,6 +75,16 @@ public final class DemoReport {
         /** The version the pipeline served when the demo saw the trainer's first accepted one; 0 if none. */
         public int refreshedTo() {
             return refreshedTo;
+        }
+
+        /** The version the pipeline served at the end, once the trainer had stopped; 0 if not known. */
+        public int servingVersion() {
+            return servingVersion;
+        }
+
+        /** The closing search of the serving index, if one ran. */
+        public Optional<ServingIndexSearch.Result> search() {
+            return Optional.ofNullable(search);
         }
     }
 
@@ -105,6 +122,14 @@ public final class DemoReport {
         c.refreshedTo = refreshedTo;
     }
 
+    /** The closing search: {@code query} against the index of {@code servingVersion}, after its cut-over. */
+    void search(Modality modality, int servingVersion, DemoQuery query, ServingIndexSearch.Result result) {
+        ModalityCounts c = counts.get(modality);
+        c.servingVersion = servingVersion;
+        c.query = query;
+        c.search = result;
+    }
+
     void wallSeconds(double seconds) {
         this.wallSeconds = seconds;
     }
@@ -124,8 +149,10 @@ public final class DemoReport {
     /**
      * The DESIGN.md shape, {@code {"text": {"embedded": n, "dlq": n, "model_versions": [...]}, ...}},
      * with, per modality, the dead letters by reason, the version the pipeline switched to
-     * ({@code refreshed_to}), what embedded the events produced after that ({@code after_refresh})
-     * and the trainer's steps, samples and gate decisions ({@code trainer}).
+     * ({@code refreshed_to}), what embedded the events produced after that ({@code after_refresh}),
+     * the trainer's steps, samples and gate decisions ({@code trainer}), the version served at the end
+     * ({@code serving_version}) and the closing search in its index ({@code search}: the index's
+     * version, the query's event id and text, the hits' ids and scores).
      */
     public String toJson() {
         ObjectMapper mapper = new ObjectMapper();
@@ -165,6 +192,20 @@ public final class DemoReport {
                     decision.put("reason", d.reason());
                 }
             }
+            if (c.search != null) {
+                node.put("serving_version", c.servingVersion);
+                ObjectNode search = node.putObject("search");
+                search.put("version", c.search.version());
+                ObjectNode query = search.putObject("query");
+                query.put("id", c.query.eventId());
+                if (c.query.text() != null) {
+                    query.put("text", c.query.text());
+                }
+                ArrayNode hits = search.putArray("hits");
+                for (SearchHit hit : c.search.hits()) {
+                    hits.addObject().put("id", hit.id()).put("score", hit.score());
+                }
+            }
         });
         return root.toString();
     }
@@ -197,6 +238,22 @@ public final class DemoReport {
             });
             out.append("once each served a trained version: ").append(String.join(", ", after))
                     .append(System.lineSeparator());
+        }
+        if (counts.values().stream().anyMatch(c -> c.search != null)) {
+            out.append(String.format(Locale.ROOT, "%-7s %5s  %s%n", "search", "index",
+                    "query (one of the demo's events) -> nearest events in that version's index, cosine score"));
+            counts.forEach((modality, c) -> {
+                if (c.search != null) {
+                    List<String> hits = new ArrayList<>();
+                    for (SearchHit hit : c.search.hits()) {
+                        hits.add(String.format(Locale.ROOT, "%s %.4f", hit.id(), hit.score()));
+                    }
+                    out.append(String.format(Locale.ROOT, "%-7s %5s  %s%s -> %s%n", modality.folderName(),
+                            "v" + c.search.version(), c.query.eventId(),
+                            c.query.text() == null ? "" : " \"" + c.query.text() + "\"",
+                            hits.isEmpty() ? "no hits" : String.join(", ", hits)));
+                }
+            });
         }
         return out.toString();
     }

@@ -2,6 +2,7 @@ package io.d2vstreams.cli.demo;
 
 import io.d2vstreams.cli.TemporaryDirectory;
 import io.d2vstreams.cli.client.GeneratedMedia;
+import io.d2vstreams.cli.index.ServingIndexSearch;
 
 import io.d2vstreams.avro.AudioEvent;
 import io.d2vstreams.avro.Embedding;
@@ -10,6 +11,7 @@ import io.d2vstreams.avro.TextEvent;
 import io.d2vstreams.devstack.DevStack;
 import io.d2vstreams.devstack.DevStackOptions;
 import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
@@ -56,9 +58,11 @@ import java.util.Optional;
  * A finite run of the whole loop on the embedded default in a temporary directory: embedded
  * broker and registry, the pipeline and the trainer; generated text, images and audio (a few of
  * each deliberately bad); the trainer learns from the sampled events of every modality until the
- * quality gate has accepted a new version of each and the pipeline serves it; a further share of
- * each modality is embedded with those versions; and every output is read with
- * {@code read_committed} until each input has its one result.
+ * quality gate has accepted a new version of each and the pipeline serves it; training stops and a
+ * further share of each modality is embedded with the last accepted versions; every output is read
+ * with {@code read_committed} until each input has its one result; and, with {@link DemoIndex}
+ * following the embedding topics all along, once each modality's index has switched to that
+ * version at its cut-over (the backfill re-embedded the history), one search per modality in it.
  */
 public final class DemoRun {
     /**
@@ -78,6 +82,8 @@ public final class DemoRun {
     private static final long SEED = 7;
     /** Id prefix of the events produced after every modality's refresh. */
     static final String AFTER_REFRESH = "after-refresh-";
+    /** Hits each closing search prints. */
+    private static final int SEARCH_HITS = 3;
 
     private DemoRun() {
     }
@@ -93,13 +99,27 @@ public final class DemoRun {
                          RegistryClientConfig.fromProperties(config.registryProperties()))) {
                 pipeline.awaitRunning(Duration.ofSeconds(60));
                 long deadline = System.nanoTime() + options.timeout().toNanos();
-                try (TrainerWorker trainer = TrainerWorker.start(trainerConfig(stack, dir))) {
-                    produce(config, registry, options.records(), report);
+                int later = Math.max(1, options.records() / 2);
+                try (DemoIndex index = DemoIndex.start(config, registry, dir.resolve("index"));
+                     TrainerWorker trainer = TrainerWorker.start(trainerConfig(stack, dir))) {
+                    Map<Modality, DemoQuery> queries = produce(config, registry, options.records(), later, report);
                     Map<Modality, Integer> refreshed = awaitRefresh(trainer, pipeline, deadline, options.progress());
-                    produceAfterRefresh(config, registry, Math.max(1, options.records() / 2), report);
+                    // Training stops once every modality serves a trained version: a newer version would
+                    // supersede the backfill of the one serving, and the demo wants that one's cut-over.
+                    trainer.close();
+                    Map<Modality, Integer> serving = awaitLastAccepted(trainer, pipeline, deadline);
+                    produceAfterRefresh(config, registry, later, report);
                     collect(config, registry, report, options, deadline);
                     for (Modality modality : trainer.modalities()) {
                         report.trainer(modality, trainer.progress(modality), refreshed.get(modality));
+                    }
+                    index.awaitServing(serving, deadline, options.progress());
+                    index.close();
+                    ModelStore models = new ModelStore(config.modelStoreDir());
+                    for (Modality modality : serving.keySet()) {
+                        DemoQuery query = queries.get(modality);
+                        report.search(modality, serving.get(modality), query, ServingIndexSearch.search(index.indexes(),
+                                models, modality, query.query(), SEARCH_HITS));
                     }
                 }
             } catch (java.util.concurrent.TimeoutException e) {
@@ -117,7 +137,10 @@ public final class DemoRun {
     /**
      * The pipeline on the embedded stack. Every good event of each modality is sampled for
      * training (the default samples a fifth, at most 50 texts and 10 images or clips a second),
-     * so that the trainer has enough data for a refresh of each within the demo.
+     * so that the trainer has enough data for a refresh of each within the demo. The backfill (on,
+     * as by default) may take half of the encoder's time instead of a fifth: the demo's history is
+     * the whole run, and once the trainer stops little else wants the cores, so at a fifth the
+     * re-embedding of 200 clips kept the demo waiting for audio's cut-over about 18 s on 2 cores.
      */
     private static PipelineConfig pipelineConfig(DevStack stack, Path dir) {
         return PipelineConfig.from(Map.ofEntries(
@@ -132,6 +155,7 @@ public final class DemoRun {
                 Map.entry(PipelineConfig.SAMPLING_IMAGE_MAX_PER_SECOND, "10000"),
                 Map.entry(PipelineConfig.SAMPLING_AUDIO_RATE, "1.0"),
                 Map.entry(PipelineConfig.SAMPLING_AUDIO_MAX_PER_SECOND, "10000"),
+                Map.entry(PipelineConfig.BACKFILL_MAX_SHARE, "0.5"),
                 Map.entry(PipelineConfig.MODEL_STORE_DIR, dir.resolve("models").toString())));
     }
 
@@ -213,6 +237,30 @@ public final class DemoRun {
     }
 
     /**
+     * The version every modality serves once the trainer has stopped: its last accepted one (the
+     * pipeline may still be swapping to it when the trainer stops).
+     */
+    private static Map<Modality, Integer> awaitLastAccepted(TrainerWorker trainer, EmbeddingPipeline pipeline,
+                                                            long deadline) throws InterruptedException {
+        Map<Modality, Integer> last = new EnumMap<>(Modality.class);
+        for (Modality modality : trainer.modalities()) {
+            List<Integer> accepted = trainer.progress(modality).acceptedVersions();
+            last.put(modality, accepted.get(accepted.size() - 1));
+        }
+        for (Modality modality : last.keySet()) {
+            while (pipeline.activeModel(modality).version() != last.get(modality)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the pipeline serves " + modality.folderName() + " v"
+                            + pipeline.activeModel(modality).version() + ", not v" + last.get(modality)
+                            + ", the trainer's last accepted version");
+                }
+                Thread.sleep(50);
+            }
+        }
+        return last;
+    }
+
+    /**
      * A further share of every modality, produced once each serves a trained version: the
      * pipeline embeds these with the trainer's versions. Their ids start with
      * {@link #AFTER_REFRESH}, which is how the report tells them apart.
@@ -253,21 +301,33 @@ public final class DemoRun {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new ByteArraySerializer());
     }
 
-    private static void produce(PipelineConfig config, SchemaRegistryClient registry, int records, DemoReport report) {
+    /**
+     * The first share of every modality; returns the query of each modality's closing search, one of
+     * these events ({@code later}: how many texts come after the refresh, which the text query must
+     * not repeat).
+     */
+    private static Map<Modality, DemoQuery> produce(PipelineConfig config, SchemaRegistryClient registry, int records,
+                                                    int later, DemoReport report) {
+        Map<Modality, DemoQuery> queries = new EnumMap<>(Modality.class);
         try (KafkaProducer<String, byte[]> producer = producer(config)) {
             Topics topics = config.topics();
-            report.produced(Modality.TEXT, produceText(producer, registry, topics.events(Modality.TEXT), records));
-            report.produced(Modality.IMAGE, produceImages(producer, registry, topics.events(Modality.IMAGE), records));
-            report.produced(Modality.AUDIO, produceAudio(producer, registry, topics.events(Modality.AUDIO), records));
+            report.produced(Modality.TEXT, produceText(producer, registry, topics.events(Modality.TEXT), records, later,
+                    queries));
+            report.produced(Modality.IMAGE, produceImages(producer, registry, topics.events(Modality.IMAGE), records,
+                    queries));
+            report.produced(Modality.AUDIO, produceAudio(producer, registry, topics.events(Modality.AUDIO), records,
+                    queries));
             producer.flush();
         }
+        return queries;
     }
 
     /** Generated sentences plus a few bad records; returns how many were sent. */
     private static int produceText(KafkaProducer<String, byte[]> producer, SchemaRegistryClient registry, String topic,
-                                   int records) {
+                                   int records, int later, Map<Modality, DemoQuery> queries) {
         try (SpecificAvroSerializer<TextEvent> serializer = new SpecificAvroSerializer<>(registry)) {
             List<SampleTexts.Sample> samples = SampleTexts.generate(records, SEED);
+            queries.put(Modality.TEXT, DemoQuery.uniqueText(samples, "text-", SampleTexts.generate(later, SEED + 1)));
             for (int i = 0; i < samples.size(); i++) {
                 String id = "text-" + i;
                 TextEvent event = TextEvent.newBuilder().setId(id).setText(samples.get(i).text())
@@ -287,9 +347,10 @@ public final class DemoRun {
 
     /** Generated images plus one corrupt, one claiming 10^10 pixels, one empty and one by a refused URI. */
     private static int produceImages(KafkaProducer<String, byte[]> producer, SchemaRegistryClient registry,
-                                     String topic, int records) {
+                                     String topic, int records, Map<Modality, DemoQuery> queries) {
         try (SpecificAvroSerializer<ImageEvent> serializer = new SpecificAvroSerializer<>(registry)) {
             List<byte[]> images = GeneratedMedia.images(records, SEED);
+            queries.put(Modality.IMAGE, DemoQuery.ofContent("image-0", images.get(0)));
             for (int i = 0; i < images.size(); i++) {
                 sendImage(producer, serializer, topic, "image-" + i, images.get(i), null);
             }
@@ -304,9 +365,10 @@ public final class DemoRun {
 
     /** Generated clips plus one too long, one not audio at all and one with no content. */
     private static int produceAudio(KafkaProducer<String, byte[]> producer, SchemaRegistryClient registry,
-                                    String topic, int records) {
+                                    String topic, int records, Map<Modality, DemoQuery> queries) {
         try (SpecificAvroSerializer<AudioEvent> serializer = new SpecificAvroSerializer<>(registry)) {
             List<byte[]> clips = GeneratedMedia.clips(records, SEED);
+            queries.put(Modality.AUDIO, DemoQuery.ofContent("audio-0", clips.get(0)));
             for (int i = 0; i < clips.size(); i++) {
                 sendAudio(producer, serializer, topic, "audio-" + i, clips.get(i));
             }

@@ -41,6 +41,8 @@ public final class VersionIndex implements Closeable {
     static final String VECTOR = "vector";
     static final String PARTITION = "source_partition";
     static final String OFFSET = "source_offset";
+    /** Fewest candidates an HNSW search explores, whatever k (see {@link #search}). */
+    private static final int CANDIDATES = 100;
 
     private final String name;
     private final Directory directory;
@@ -105,7 +107,9 @@ public final class VersionIndex implements Closeable {
     public static List<SearchHit> search(Path dir, float[] query, int k) throws IOException {
         try (Directory directory = FSDirectory.open(dir); DirectoryReader reader = DirectoryReader.open(directory)) {
             IndexSearcher searcher = new IndexSearcher(reader);
-            TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, query, k), k);
+            // Lucene's HNSW search keeps as many candidates in its beam as the query asks for hits, so a
+            // search for 3 can miss the nearest; it asks for at least CANDIDATES and keeps the best k.
+            TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, query, Math.max(k, CANDIDATES)), k);
             List<SearchHit> hits = new ArrayList<>();
             for (ScoreDoc scoreDoc : top.scoreDocs) {
                 Document doc = searcher.storedFields().document(scoreDoc.doc);

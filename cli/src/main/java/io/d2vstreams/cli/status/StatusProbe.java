@@ -6,6 +6,8 @@ import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.topology.Topics;
+import io.d2vstreams.topology.backfill.BackfillControl;
+import io.d2vstreams.topology.backfill.BackfillLog;
 import io.d2vstreams.trainer.ModelVersionLog;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -35,8 +37,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Reads what the running processes publish, for {@code d2v status}: the pipeline's and the
  * trainer's Prometheus {@code /metrics}, the compacted {@code d2v.models} log (which version is
- * ACTIVE since when, the gate's last verdict with its reason and measurements), and the
- * pipeline's committed offsets against the input topics' ends (its consumer lag). Nothing here
+ * ACTIVE since when, the gate's last verdict with its reason and measurements), the
+ * pipeline's committed offsets against the input topics' ends (its consumer lag), and the
+ * compacted {@code d2v.backfill} log (each modality's backfill: progress per partition, cut-over). Nothing here
  * needs the processes' own code or a shared file system: it works against {@code d2v up} and
  * against {@code d2v pipeline} and {@code d2v trainer} on a real cluster alike. A source that does
  * not answer is reported as such in the snapshot, never an exception, since one process may be
@@ -73,6 +76,7 @@ public final class StatusProbe implements AutoCloseable {
     private final Admin admin;
     private final SchemaRegistryClient registry;
     private final ModelVersionLog models;
+    private final BackfillControl backfills;
 
     public StatusProbe(Options options) {
         this.options = options;
@@ -83,6 +87,7 @@ public final class StatusProbe implements AutoCloseable {
         this.admin = Admin.create(admin);
         this.registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(options.registryProperties()));
         this.models = new ModelVersionLog(options.clientProperties(), registry, options.topics().models());
+        this.backfills = new BackfillControl(options.clientProperties(), registry, options.topics(), options.timeout());
     }
 
     /** Everything, read now. */
@@ -113,8 +118,18 @@ public final class StatusProbe implements AutoCloseable {
             Thread.currentThread().interrupt();
             lagError = "interrupted";
         }
+        Map<Modality, BackfillControl.Status> backfill = new EnumMap<>(Modality.class);
+        String backfillError = null;
+        try {
+            BackfillLog log = backfills.read();
+            for (Modality modality : Modality.values()) {
+                backfill.put(modality, backfills.status(log, modality));
+            }
+        } catch (RuntimeException e) {
+            backfillError = options.topics().backfill() + ": " + message(e);
+        }
         return new StatusSnapshot(nanos, millis, pipeline.metrics(), pipeline.error(), trainer.metrics(), trainer.error(),
-                active, decisions, logError, lag, lagError);
+                active, decisions, logError, lag, lagError, backfill, backfillError);
     }
 
     public Options options() {

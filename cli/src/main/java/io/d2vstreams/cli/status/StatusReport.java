@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.d2vstreams.avro.ModelVersion;
 import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.topology.backfill.BackfillControl;
 import io.d2vstreams.trainer.gate.HeldOutLossCheck;
 
 import java.time.Duration;
@@ -19,7 +20,8 @@ import java.util.TreeMap;
  * Per modality, what the loop is doing, from two {@link StatusSnapshot}s a few seconds apart (rates
  * need two readings of a counter): the serving version and since when, records embedded and
  * dead-lettered per second, the pipeline's lag, the trainer's step, replay and held-out figures,
- * and the gate's last verdict with its reason and measurements. Renders the lines a person reads
+ * the gate's last verdict with its reason and measurements, and the backfill of the version served
+ * (progress, records/s, lag, whether its cut-over is reached). Renders the lines a person reads
  * and one JSON object for tools.
  */
 public final class StatusReport {
@@ -37,6 +39,8 @@ public final class StatusReport {
     static final String TRAINER_FRESH = "d2v_trainer_fresh_samples";
     static final String TRAINER_HELDOUT_LOSS = "d2v_trainer_heldout_loss";
     static final String TRAINER_HELDOUT_LOSS_STEP = "d2v_trainer_heldout_loss_step";
+    static final String BACKFILL_RECORDS = "d2v_backfill_records_total";
+    static final String BACKFILL_LAG = "d2v_backfill_lag";
     /** The measurement the trainer adds to every verdict: the step the candidate was exported at. */
     static final String STEP_METRIC = "step";
 
@@ -77,6 +81,7 @@ public final class StatusReport {
             } else {
                 decision(decision, node.putObject("last_decision"));
             }
+            backfill(modality, node);
         }
         root.put("taken_at_ms", now.millis());
         ObjectNode src = root.putObject("sources");
@@ -84,11 +89,16 @@ public final class StatusReport {
         source(src.putObject("trainer_metrics"), sources.trainerMetrics().toString(), now.trainerError());
         source(src.putObject("models_log"), sources.topics().models(), now.modelsError());
         source(src.putObject("consumer_lag"), sources.applicationId(), now.lagError());
+        source(src.putObject("backfill_log"), sources.topics().backfill(), now.backfillError());
         return root;
     }
 
-    /** One block of lines per modality, then the sources that did not answer. */
-    public String toText() {
+    /**
+     * One block of lines per modality, then the sources that did not answer.
+     *
+     * @param progressBars draw each backfill's progress as a bar too: for a terminal, not for a log or a pipe
+     */
+    public String toText(boolean progressBars) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "d2v status at %s (pipeline %s, trainer %s, %s)%n",
                 CLOCK.format(Instant.ofEpochMilli(now.millis())), sources.pipelineMetrics(), sources.trainerMetrics(),
@@ -125,6 +135,7 @@ public final class StatusReport {
                     : String.format(Locale.ROOT, "v%d %s%s, %s: %s", d.get("version").asInt(), d.get("status").asText(),
                             d.get("step").isNull() ? "" : " at step " + d.get("step").asLong(),
                             ago(d.get("at_ms").asLong()), d.get("reason").asText())));
+            out.append(String.format(Locale.ROOT, "%-6s backfill: %s%n", "", backfillText(m.get("backfill"), progressBars)));
         }
         for (var source : (Iterable<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>>) () -> json.get("sources").fields()) {
             if (!source.getValue().get("error").isNull()) {
@@ -194,6 +205,70 @@ public final class StatusReport {
         ModelVersion decision = now.lastDecision().get(modality);
         Double atExport = decision == null ? null : decision.getMetrics().get(HeldOutLossCheck.CANDIDATE_METRIC);
         putDouble(node, "heldout_loss_at_last_export", atExport);
+    }
+
+    /**
+     * The backfill of the version the live pipeline moved to last, running or finished: from
+     * {@code d2v.backfill} (progress per input partition, the cut-over marker, so over every instance)
+     * and the scraped instance's {@code /metrics} (its records/s and its own partitions' lag); null when
+     * the log could not be read.
+     */
+    private void backfill(Modality modality, ObjectNode parent) {
+        BackfillControl.Status status = now.backfill().get(modality);
+        if (status == null) {
+            parent.putNull("backfill");
+            return;
+        }
+        ObjectNode node = parent.putObject("backfill");
+        putInt(node, "version", status.version().isPresent() ? status.version().getAsInt() : null);
+        node.put("state", status.state());
+        long total = status.total();
+        long done = total - status.remaining();
+        node.put("backfilled", done);
+        node.put("total", total);
+        node.put("percent", total == 0 ? 100.0 : Math.floor(1000.0 * done / total) / 10);
+        node.put("lag", status.remaining());
+        String tag = modality.folderName();
+        putDouble(node, "records_per_s", rate(before.pipeline(), now.pipeline(),
+                p -> p.sum(BACKFILL_RECORDS, labels -> tag.equals(labels.get("modality")))));
+        putLong(node, "instance_lag", now.pipeline() == null ? OptionalDouble.empty()
+                : now.pipeline().value(BACKFILL_LAG, Map.of("modality", tag)));
+        node.put("cut_over", status.cutOver().isPresent());
+        if (status.cutOver().isPresent()) {
+            node.put("cut_over_at_ms", status.cutOver().get().getCreatedAtMs());
+            node.put("cut_over_records", status.cutOver().get().getRecords());
+            node.put("cut_over_skipped", status.cutOver().get().getSkipped());
+        } else {
+            node.putNull("cut_over_at_ms");
+            node.putNull("cut_over_records");
+            node.putNull("cut_over_skipped");
+        }
+    }
+
+    private String backfillText(com.fasterxml.jackson.databind.JsonNode b, boolean progressBars) {
+        if (b.isNull()) {
+            return "no figures (" + sources.topics().backfill() + " could not be read)";
+        }
+        if (b.get("version").isNull()) {
+            return "none yet (no swap point on " + sources.topics().backfill() + ")";
+        }
+        long done = b.get("backfilled").asLong();
+        long total = b.get("total").asLong();
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "v%d %s %d/%d (%d%%)", b.get("version").asInt(),
+                b.get("state").asText(), done, total, total == 0 ? 100 : 100 * done / total));
+        if (progressBars) {
+            s.append(' ').append(TextProgressBar.of(done, total));
+        }
+        s.append(String.format(Locale.ROOT, ", %s records/s, lag %d; ", number(b.get("records_per_s"), "%.1f"),
+                b.get("lag").asLong()));
+        if (b.get("cut_over").asBoolean()) {
+            s.append(String.format(Locale.ROOT, "cut-over reached %s (%d re-embedded, %d skipped)",
+                    ago(b.get("cut_over_at_ms").asLong()), b.get("cut_over_records").asLong(),
+                    b.get("cut_over_skipped").asLong()));
+        } else {
+            s.append("cut-over not reached yet");
+        }
+        return s.toString();
     }
 
     private static void decision(ModelVersion decision, ObjectNode node) {

@@ -39,6 +39,51 @@ class VectorIndexesTest {
     }
 
     @Test
+    @DisplayName("a search for one hit finds the exact nearest of a thousand vectors: the HNSW beam is wider than k")
+    void exactNearestAtSmallK() throws Exception {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        float[][] vectors = new float[1000][];
+        VectorIndexes indexes = new VectorIndexes(dir);
+        try (VersionIndex index = indexes.openForWriting(Modality.TEXT, 1)) {
+            for (int i = 0; i < vectors.length; i++) {
+                vectors[i] = randomVector(random);
+                index.put("v" + i, vectors[i], 0, i);
+            }
+            index.commit();
+        }
+        indexes.serve(Modality.TEXT, 1);
+        for (int q = 0; q < 50; q++) {
+            float[] query = randomVector(random);
+            int nearest = 0;
+            for (int i = 1; i < vectors.length; i++) {
+                if (cosine(query, vectors[i]) > cosine(query, vectors[nearest])) {
+                    nearest = i;
+                }
+            }
+            assertThat(indexes.search(Modality.TEXT, query, 1)).as("query %d", q).extracting(SearchHit::id)
+                    .containsExactly("v" + nearest);
+        }
+    }
+
+    private static float[] randomVector(java.util.SplittableRandom random) {
+        float[] v = new float[16];
+        for (int j = 0; j < v.length; j++) {
+            v[j] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0, na = 0, nb = 0;
+        for (int j = 0; j < a.length; j++) {
+            dot += a[j] * b[j];
+            na += a[j] * a[j];
+            nb += b[j] * b[j];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+
+    @Test
     @DisplayName("an id put twice is one document, with the later vector")
     void idempotentPut() throws Exception {
         VectorIndexes indexes = new VectorIndexes(dir);

@@ -1,16 +1,22 @@
 package io.d2vstreams.cli.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.d2vstreams.avro.BackfillEvent;
 import io.d2vstreams.avro.ModelStatus;
 import io.d2vstreams.avro.ModelVersion;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.topology.Topics;
+import io.d2vstreams.topology.backfill.BackfillControl;
+import io.d2vstreams.topology.backfill.BackfillEvents;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -54,7 +60,7 @@ class StatusReportTest {
         assertThat(image.get("trainer").isNull()).as("the trainer does not train image").isTrue();
         assertThat(image.get("last_decision").isNull()).as("no verdict on image yet").isTrue();
 
-        String lines = StatusReport.between(before, now, SOURCES).toText();
+        String lines = StatusReport.between(before, now, SOURCES).toText(false);
         assertThat(lines).as("the lines a person reads")
                 .containsPattern("(?m)^text +serving v2 since .* \\(5 min ago\\); 120\\.0 embedded/s, 1\\.0 dead-lettered/s, lag 17$")
                 .contains("held-out loss 2.500 now (step 40), 2.750 at the last export")
@@ -67,7 +73,8 @@ class StatusReportTest {
         StatusSnapshot before = snapshot(T0, pipeline(100, 4, 2), null, Map.of());
         StatusSnapshot now = new StatusSnapshot(T1, NOW_MS, PrometheusText.parse(pipeline(340, 6, 2)), null, null,
                 "http://localhost:9401/metrics: Connection refused", Map.of(Modality.TEXT, active()),
-                Map.of(Modality.TEXT, decision()), null, Map.of(), "consumer group d2v-pipeline: timed out");
+                Map.of(Modality.TEXT, decision()), null, Map.of(), "consumer group d2v-pipeline: timed out", Map.of(),
+                "d2v.backfill: timed out");
 
         JsonNode json = StatusReport.between(before, now, SOURCES).toJson();
 
@@ -78,9 +85,68 @@ class StatusReportTest {
         assertThat(json.at("/sources/trainer_metrics/error").asText()).contains("Connection refused");
         assertThat(json.at("/sources/consumer_lag/error").asText()).contains("timed out");
         assertThat(json.at("/sources/pipeline_metrics/up").asBoolean()).isTrue();
-        assertThat(StatusReport.between(before, now, SOURCES).toText()).as("the lines say which source is down")
+        assertThat(StatusReport.between(before, now, SOURCES).toText(false)).as("the lines say which source is down")
                 .contains("trainer metrics: http://localhost:9401/metrics: Connection refused")
-                .contains("trainer: no figures (its /metrics did not answer)");
+                .contains("trainer: no figures (its /metrics did not answer)")
+                .contains("backfill: no figures (d2v.backfill could not be read)")
+                .contains("backfill log: d2v.backfill: timed out");
+    }
+
+    @Test
+    @DisplayName("a backfill in progress: backfilled of total from d2v.backfill, records/s from the pipeline's counter, lag, no cut-over; a bar only for a terminal")
+    void backfillRunning() {
+        String metrics = "d2v_backfill_lag{modality=\"text\"} 42.0\n";
+        StatusSnapshot before = withBackfill(T0, metrics + "d2v_backfill_records_total{modality=\"text\"} 30.0\n",
+                Map.of(Modality.TEXT, text(20, 10, null)));
+        StatusSnapshot now = withBackfill(T1, metrics + "d2v_backfill_records_total{modality=\"text\"} 54.0\n",
+                Map.of(Modality.TEXT, text(38, 20, null), Modality.IMAGE, new BackfillControl.Status(Modality.IMAGE,
+                        OptionalInt.empty(), "NONE", List.of(), Optional.empty())));
+
+        StatusReport report = StatusReport.between(before, now, SOURCES);
+        JsonNode backfill = report.toJson().at("/text/backfill");
+
+        assertThat(backfill.path("version").asInt()).isEqualTo(2);
+        assertThat(backfill.path("state").asText()).isEqualTo("RUNNING");
+        assertThat(backfill.path("backfilled").asLong()).as("38 + 20 input records below the swap points").isEqualTo(58);
+        assertThat(backfill.path("total").asLong()).as("60 + 40").isEqualTo(100);
+        assertThat(backfill.path("percent").asDouble()).isEqualTo(58.0);
+        assertThat(backfill.path("lag").asLong()).as("still to backfill, every partition").isEqualTo(42);
+        assertThat(backfill.path("instance_lag").asLong()).as("the scraped instance's gauge").isEqualTo(42);
+        assertThat(backfill.path("records_per_s").asDouble()).as("24 more in 2 s").isCloseTo(12.0, within(1e-9));
+        assertThat(backfill.path("cut_over").asBoolean()).isFalse();
+        assertThat(report.toJson().at("/image/backfill/state").asText()).isEqualTo("NONE");
+        assertThat(report.toJson().at("/audio/backfill").isNull()).as("not in the log's summary: no figures").isTrue();
+
+        assertThat(report.toText(true)).as("with a terminal")
+                .contains("backfill: v2 RUNNING 58/100 (58%) [#################-------------], 12.0 records/s, lag 42; "
+                        + "cut-over not reached yet")
+                .contains("backfill: none yet (no swap point on d2v.backfill)");
+        assertThat(report.toText(false)).as("without one, no bar")
+                .contains("backfill: v2 RUNNING 58/100 (58%), 12.0 records/s, lag 42; cut-over not reached yet")
+                .doesNotContain("[#");
+    }
+
+    @Test
+    @DisplayName("a finished backfill: every record below the swap points, and the cut-over reached with its counts")
+    void backfillDone() {
+        BackfillEvent cutOver = BackfillEvents.cutOver(Modality.TEXT, 2, Map.of(0, 60L, 1, 40L), "d2v.embeddings.text",
+                Map.of(0, 130L, 1, 90L), 98, 2, NOW_MS - 30_000);
+        String metrics = "d2v_backfill_records_total{modality=\"text\"} 98.0\nd2v_backfill_lag{modality=\"text\"} 0.0\n";
+        StatusSnapshot before = withBackfill(T0, metrics, Map.of(Modality.TEXT, text(60, 40, cutOver)));
+        StatusSnapshot now = withBackfill(T1, metrics, Map.of(Modality.TEXT, text(60, 40, cutOver)));
+
+        StatusReport report = StatusReport.between(before, now, SOURCES);
+        JsonNode backfill = report.toJson().at("/text/backfill");
+
+        assertThat(backfill.path("state").asText()).isEqualTo("DONE");
+        assertThat(backfill.path("backfilled").asLong()).isEqualTo(100);
+        assertThat(backfill.path("lag").asLong()).isZero();
+        assertThat(backfill.path("cut_over").asBoolean()).isTrue();
+        assertThat(backfill.path("cut_over_at_ms").asLong()).isEqualTo(NOW_MS - 30_000);
+        assertThat(backfill.path("cut_over_records").asLong()).isEqualTo(98);
+        assertThat(backfill.path("cut_over_skipped").asLong()).isEqualTo(2);
+        assertThat(report.toText(true)).contains("backfill: v2 DONE 100/100 (100%) [" + "#".repeat(30) + "], 0.0 records/s, "
+                + "lag 0; cut-over reached 30 s ago (98 re-embedded, 2 skipped)");
     }
 
     @Test
@@ -94,13 +160,26 @@ class StatusReportTest {
         assertThat(text.at("/serving/version").asInt()).as("what the pipeline serves").isEqualTo(1);
         assertThat(text.at("/serving/log_active_version").asInt()).isEqualTo(2);
         assertThat(text.at("/serving/since_ms").isNull()).isTrue();
-        assertThat(StatusReport.between(before, now, SOURCES).toText()).contains("though d2v.models names v2 ACTIVE");
+        assertThat(StatusReport.between(before, now, SOURCES).toText(false)).contains("though d2v.models names v2 ACTIVE");
     }
 
     private static StatusSnapshot snapshot(long nanos, String pipeline, String trainer, Map<Modality, Long> lag) {
         return new StatusSnapshot(nanos, NOW_MS, PrometheusText.parse(pipeline), null,
                 trainer == null ? null : PrometheusText.parse(trainer), trainer == null ? "down" : null,
-                Map.of(Modality.TEXT, active()), Map.of(Modality.TEXT, decision()), null, lag, null);
+                Map.of(Modality.TEXT, active()), Map.of(Modality.TEXT, decision()), null, lag, null, Map.of(), null);
+    }
+
+    private static StatusSnapshot withBackfill(long nanos, String pipeline, Map<Modality, BackfillControl.Status> backfill) {
+        return new StatusSnapshot(nanos, NOW_MS, PrometheusText.parse(pipeline), null, null, "down",
+                Map.of(Modality.TEXT, active()), Map.of(Modality.TEXT, decision()), null, Map.of(), null, backfill, null);
+    }
+
+    /** Text v2 backfilled up to {@code positions} on two partitions whose swap points are 60 and 40. */
+    private static BackfillControl.Status text(long position0, long position1, BackfillEvent cutOver) {
+        return new BackfillControl.Status(Modality.TEXT, OptionalInt.of(2), cutOver == null ? "RUNNING" : "DONE",
+                List.of(new BackfillControl.PartitionProgress(0, position0, Optional.of(60L)),
+                        new BackfillControl.PartitionProgress(1, position1, Optional.of(40L))),
+                Optional.ofNullable(cutOver));
     }
 
     private static String pipeline(int embedded, int deadLettered, int version) {

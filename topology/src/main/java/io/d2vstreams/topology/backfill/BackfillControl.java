@@ -34,16 +34,24 @@ import java.util.concurrent.TimeoutException;
  * reads the log to its end, summarises a modality's backfill, and asks the pipelines for one.
  */
 public final class BackfillControl implements AutoCloseable {
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private final Map<String, Object> clientProperties;
     private final SchemaRegistryClient registry;
     private final Topics topics;
+    private final Duration timeout;
 
     public BackfillControl(Map<String, Object> clientProperties, SchemaRegistryClient registry, Topics topics) {
+        this(clientProperties, registry, topics, DEFAULT_TIMEOUT);
+    }
+
+    /** @param timeout how long one read of the log, or of a topic's partitions, may take (a status view wants less) */
+    public BackfillControl(Map<String, Object> clientProperties, SchemaRegistryClient registry, Topics topics,
+                           Duration timeout) {
         this.clientProperties = Map.copyOf(clientProperties);
         this.registry = registry;
         this.topics = topics;
+        this.timeout = timeout;
     }
 
     /** One input partition of a backfill: where it is, where it ends; {@code end} empty while no swap point is known. */
@@ -77,15 +85,15 @@ public final class BackfillControl implements AutoCloseable {
         BackfillLog log = new BackfillLog();
         try (KafkaConsumer<String, BackfillEvent> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new SpecificAvroDeserializer<>(registry, BackfillEvent.class))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topics.backfill(), TIMEOUT).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(topics.backfill(), timeout).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            long deadline = System.nanoTime() + timeout.toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topics.backfill() + " to its end within " + TIMEOUT);
+                    throw new IllegalStateException("could not read " + topics.backfill() + " to its end within " + timeout);
                 }
                 for (ConsumerRecord<String, BackfillEvent> record : consumer.poll(Duration.ofMillis(200))) {
                     log.apply(record.value());
@@ -127,7 +135,7 @@ public final class BackfillControl implements AutoCloseable {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
              SpecificAvroSerializer<BackfillEvent> serializer = new SpecificAvroSerializer<>(registry)) {
             producer.send(new ProducerRecord<>(topics.backfill(), BackfillKeys.keyOf(request),
-                    serializer.serialize(topics.backfill(), request))).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                    serializer.serialize(topics.backfill(), request))).get(timeout.toSeconds(), TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while requesting a backfill", e);
@@ -140,7 +148,7 @@ public final class BackfillControl implements AutoCloseable {
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-            return consumer.partitionsFor(topics.events(modality), TIMEOUT).size();
+            return consumer.partitionsFor(topics.events(modality), timeout).size();
         }
     }
 
