@@ -33,6 +33,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -91,11 +93,21 @@ class IndexSearchIT {
                         .setModality(io.d2vstreams.avro.Modality.TEXT).setModel(next.name()).setVersion(next.version())
                         .setUri("text/v" + next.version()).setSha256(next.digest()).setDim(next.dim())
                         .setStatus(ModelStatus.ACTIVE).setCreatedAtMs(System.currentTimeMillis()).build());
+                List<Integer> servedBySearch = new ArrayList<>();
                 await("the index switches to v" + next.version() + " at its cut-over").atMost(Duration.ofSeconds(150))
                         .pollInterval(Duration.ofSeconds(1)).until(() -> {
                             run(concat(new String[]{"index", "--once", "--modality", "text", "--index-dir", index.toString()}, cluster));
-                            return indexes.serving(Modality.TEXT).orElse(0) == next.version();
+                            int serving = indexes.serving(Modality.TEXT).orElse(0);
+                            // Nothing indexes meanwhile: search must answer from the version serving now.
+                            JsonNode answer = search(index, models, sentence(17));
+                            assertThat(answer.path("model_version").asInt()).as("search while v%d serves", serving)
+                                    .isEqualTo(serving);
+                            servedBySearch.add(serving);
+                            return serving == next.version();
                         });
+                assertThat(servedBySearch).as("versions search answered from, poll by poll: v1 until the cut-over, then v2")
+                        .isSortedAccordingTo(Integer::compare).endsWith(next.version())
+                        .allMatch(v -> v == 1 || v == next.version());
                 assertThat(count(indexes, next.version())).as("at the switch the v2 index holds every input: the backfill's")
                         .isEqualTo(RECORDS);
                 assertThat(count(indexes, 1)).as("v1's index untouched beside it").isEqualTo(RECORDS);
