@@ -84,6 +84,14 @@ class ArchitectureTest {
                 .onlyHaveDependentClassesThat().resideInAPackage(owner).allowEmptyShould(true));
     }
 
+    @Test
+    @DisplayName("a modality's internal package in model-runtime (runtime.text.internal, ...) is used by model-runtime alone")
+    void modalityInternalPackagesStayInModelRuntime() {
+        // Other modules reach a modality through the ModelStore and the modality's own package.
+        check(classes().that().resideInAPackage("io.d2vstreams.runtime.*.internal..").should()
+                .onlyHaveDependentClassesThat().resideInAPackage("io.d2vstreams.runtime.."));
+    }
+
     private static void check(ArchRule rule) {
         rule.check(main);
     }

@@ -1,5 +1,6 @@
 package io.d2vstreams.runtime;
 
+import io.d2vstreams.runtime.text.TextEncoderConfig;
 import java.util.Map;
 
 /**

@@ -1,6 +1,7 @@
 package io.d2vstreams.runtime;
 
-import io.d2vstreams.runtime.internal.text.ByteLevelBpeTokenizer;
+import io.d2vstreams.runtime.text.TextEncoderConfig;
+import io.d2vstreams.runtime.text.internal.ByteLevelBpeTokenizer;
 import java.util.Collections;
 import java.util.Locale;
 

@@ -1,5 +1,6 @@
 package io.d2vstreams.runtime;
 
+import io.d2vstreams.runtime.internal.HfConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

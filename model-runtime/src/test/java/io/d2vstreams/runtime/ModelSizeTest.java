@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.d2vstreams.runtime.audio.AudioParameters;
 import io.d2vstreams.runtime.image.ImageParameters;
+import io.d2vstreams.runtime.text.TextEncoderConfig;
 import io.d2vstreams.runtime.text.TextParameters;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;

@@ -1,8 +1,8 @@
 package io.d2vstreams.runtime.bench;
 
 import io.d2vstreams.runtime.AudioEncoderConfig;
-import io.d2vstreams.runtime.TextEncoderConfig;
 import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.text.TextEncoderConfig;
 
 /**
  * Analytic FLOP count of an encoder-only transformer's forward pass, the usual accounting of

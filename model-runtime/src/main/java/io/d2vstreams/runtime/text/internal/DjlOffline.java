@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.internal.text;
+package io.d2vstreams.runtime.text.internal;
 
 /**
  * Keeps DJL's tokenizer library off the network. DJL downloads missing native libraries and, once

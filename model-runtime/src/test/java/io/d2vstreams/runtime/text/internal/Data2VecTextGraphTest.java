@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.internal.text;
+package io.d2vstreams.runtime.text.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,10 +9,10 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.TextEncoderConfig;
 import io.d2vstreams.runtime.internal.RandomWeights;
 import io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder;
 import io.d2vstreams.runtime.internal.onnx.OnnxWeights;
+import io.d2vstreams.runtime.text.TextEncoderConfig;
 import io.d2vstreams.runtime.text.TextParameters;
 import java.util.LinkedHashMap;
 import java.util.List;

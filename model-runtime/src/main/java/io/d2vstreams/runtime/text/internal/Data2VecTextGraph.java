@@ -1,13 +1,13 @@
-package io.d2vstreams.runtime.internal.text;
+package io.d2vstreams.runtime.text.internal;
 
 import static io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder.FLOAT;
 import static io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder.INT64;
 import static io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder.attr;
 
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.TextEncoderConfig;
 import io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder;
 import io.d2vstreams.runtime.internal.onnx.TransformerOps;
+import io.d2vstreams.runtime.text.TextEncoderConfig;
 import io.d2vstreams.runtime.text.TextParameters;
 import java.util.List;
 import java.util.Map;

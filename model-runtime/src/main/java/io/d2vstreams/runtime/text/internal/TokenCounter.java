@@ -1,9 +1,9 @@
-package io.d2vstreams.runtime.internal.text;
+package io.d2vstreams.runtime.text.internal;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import io.d2vstreams.runtime.TextEncoderConfig;
 import io.d2vstreams.runtime.TruncationPolicy;
+import io.d2vstreams.runtime.text.TextEncoderConfig;
 import java.io.IOException;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.internal.text;
+package io.d2vstreams.runtime.text.internal;
 
 import io.d2vstreams.runtime.internal.Json;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.internal.text;
+package io.d2vstreams.runtime.text.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

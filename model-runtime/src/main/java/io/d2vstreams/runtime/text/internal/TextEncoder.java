@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.internal.text;
+package io.d2vstreams.runtime.text.internal;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -11,13 +11,13 @@ import ai.onnxruntime.OrtSession;
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.InputRejectedException;
 import io.d2vstreams.runtime.ModelId;
-import io.d2vstreams.runtime.TextEncoderConfig;
 import io.d2vstreams.runtime.TruncationPolicy;
 import io.d2vstreams.runtime.internal.BatchBuffers;
 import io.d2vstreams.runtime.internal.LengthBuckets;
 import io.d2vstreams.runtime.internal.MeanPooling;
 import io.d2vstreams.runtime.internal.OrtEncoder;
 import io.d2vstreams.runtime.internal.onnx.OrtSessions;
+import io.d2vstreams.runtime.text.TextEncoderConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.FloatBuffer;

@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime;
+package io.d2vstreams.runtime.internal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,19 +9,19 @@ import java.util.Map;
  * key, the value found and what was expected. A key that is absent takes the default given,
  * which is the one Hugging Face's config class would use.
  */
-final class HfConfig {
+public final class HfConfig {
 
     private final Map<String, ?> config;
 
-    HfConfig(Map<String, ?> config) {
+    public HfConfig(Map<String, ?> config) {
         this.config = config;
     }
 
-    boolean has(String key) {
+    public boolean has(String key) {
         return config.get(key) != null;
     }
 
-    int integer(String key) {
+    public int integer(String key) {
         Object v = config.get(key);
         if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
                 && Math.abs(n.doubleValue()) <= Integer.MAX_VALUE) {
@@ -30,11 +30,11 @@ final class HfConfig {
         throw invalid(key, v, "an integer");
     }
 
-    int integer(String key, int dflt) {
+    public int integer(String key, int dflt) {
         return has(key) ? integer(key) : dflt;
     }
 
-    double number(String key) {
+    public double number(String key) {
         Object v = config.get(key);
         if (v instanceof Number n) {
             return n.doubleValue();
@@ -42,7 +42,7 @@ final class HfConfig {
         throw invalid(key, v, "a number");
     }
 
-    double number(String key, double dflt) {
+    public double number(String key, double dflt) {
         Object v = config.get(key);
         if (v == null) {
             return dflt;
@@ -53,7 +53,7 @@ final class HfConfig {
         throw invalid(key, v, "a number");
     }
 
-    boolean bool(String key, boolean dflt) {
+    public boolean bool(String key, boolean dflt) {
         Object v = config.get(key);
         if (v == null) {
             return dflt;
@@ -65,7 +65,7 @@ final class HfConfig {
     }
 
     /** A list of integers, e.g. {@code conv_kernel}. */
-    List<Integer> integers(String key, List<Integer> dflt) {
+    public List<Integer> integers(String key, List<Integer> dflt) {
         Object v = config.get(key);
         if (v == null) {
             return dflt;
@@ -88,7 +88,7 @@ final class HfConfig {
      * A square size: an integer, or a list of two equal integers (Hugging Face accepts
      * {@code image_size: [224, 224]}).
      */
-    int squareSize(String key, int dflt) {
+    public int squareSize(String key, int dflt) {
         Object v = config.get(key);
         if (v == null) {
             return dflt;
@@ -104,7 +104,7 @@ final class HfConfig {
     }
 
     /** Refuses a string setting other than the one value the ONNX writer builds. */
-    void requireIfPresent(String key, String expected, String why) {
+    public void requireIfPresent(String key, String expected, String why) {
         Object v = config.get(key);
         if (v != null && !expected.equals(v)) {
             throw new IllegalArgumentException("config " + key + " is '" + v + "', expected '" + expected + "'" + why);
@@ -112,14 +112,14 @@ final class HfConfig {
     }
 
     /** Refuses another {@code model_type}. */
-    void requireModelType(List<String> accepted) {
+    public void requireModelType(List<String> accepted) {
         Object type = config.get("model_type");
         if (type != null && !accepted.contains(type.toString())) {
             throw new IllegalArgumentException("config model_type is '" + type + "', expected one of " + accepted);
         }
     }
 
-    static IllegalArgumentException invalid(String key, Object value, String expected) {
+    public static IllegalArgumentException invalid(String key, Object value, String expected) {
         return new IllegalArgumentException("config " + key + " is " + value + ", expected " + expected);
     }
 }

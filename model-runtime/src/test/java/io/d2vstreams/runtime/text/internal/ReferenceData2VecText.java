@@ -1,7 +1,7 @@
-package io.d2vstreams.runtime.internal.text;
+package io.d2vstreams.runtime.text.internal;
 
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.TextEncoderConfig;
+import io.d2vstreams.runtime.text.TextEncoderConfig;
 
 /**
  * A deliberately naive, double-precision forward pass of Hugging Face's Data2VecTextModel for

@@ -1,13 +1,13 @@
-package io.d2vstreams.runtime.internal.text;
+package io.d2vstreams.runtime.text.internal;
 
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelId;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.TextEncoderConfig;
 import io.d2vstreams.runtime.internal.OrtEncoder;
 import io.d2vstreams.runtime.internal.VersionFormat;
+import io.d2vstreams.runtime.text.TextEncoderConfig;
 import java.util.List;
 import java.util.Map;
 

@@ -1,5 +1,7 @@
-package io.d2vstreams.runtime;
+package io.d2vstreams.runtime.text;
 
+import io.d2vstreams.runtime.EncoderConfig;
+import io.d2vstreams.runtime.internal.HfConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
