@@ -1,17 +1,18 @@
 package io.d2vstreams.runtime;
 
 import io.d2vstreams.runtime.audio.AudioParameters;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
+import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.image.internal.ImageVersionFormat;
 import io.d2vstreams.runtime.internal.Json;
 import io.d2vstreams.runtime.internal.ManifestCodec;
 import io.d2vstreams.runtime.internal.OrtEncoder;
 import io.d2vstreams.runtime.internal.ProbeCheck;
 import io.d2vstreams.runtime.internal.VersionFormat;
 import io.d2vstreams.runtime.internal.audio.AudioVersionFormat;
-import io.d2vstreams.runtime.internal.image.ImageVersionFormat;
 import io.d2vstreams.runtime.internal.onnx.OnnxWeights;
 import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
-import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
 import io.d2vstreams.runtime.store.Sha256;
 import io.d2vstreams.runtime.store.StagedDirectory;
 import io.d2vstreams.runtime.text.TextEncoderConfig;
@@ -134,7 +135,7 @@ public final class ModelStore {
     /**
      * Generates the seeded tiny encoder of the modality as the next version. The same seed gives
      * byte-identical model files (and so identical checksums); another seed, other weights.
-     * Sizes: {@link TextEncoderConfig#tiny}, {@link VisionEncoderConfig#tiny} (64×64 images),
+     * Sizes: {@link TextEncoderConfig#tiny}, {@link ImageEncoderConfig#tiny} (64×64 images),
      * {@link AudioEncoderConfig#tiny} (16 kHz audio).
      */
     public ModelManifest initDefault(Modality m, long seed) {
@@ -168,7 +169,7 @@ public final class ModelStore {
             case TEXT -> newVersion(TextVersionFormat.INSTANCE, name, size.text(), TextParameters.seeded(size.text(), seed),
                     ByteLevelBpeTokenizer.json());
             case IMAGE -> {
-                VisionEncoderConfig config = size.vision();
+                ImageEncoderConfig config = size.image();
                 yield newVersion(ImageVersionFormat.INSTANCE, name, config, ImageParameters.seeded(config, seed),
                         ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize()));
             }
@@ -194,7 +195,7 @@ public final class ModelStore {
      * @throws IllegalArgumentException when the weights do not fit the config, or the
      *     preprocessing does not make images of the model's size
      */
-    public ModelManifest addImage(String name, VisionEncoderConfig config, TensorBundle weights,
+    public ModelManifest addImage(String name, ImageEncoderConfig config, TensorBundle weights,
             ImagePreprocessorConfig preprocessing) {
         return add(newVersion(ImageVersionFormat.INSTANCE, name, config, weights, preprocessing));
     }

@@ -1,7 +1,7 @@
 package io.d2vstreams.runtime.bench;
 
 import io.d2vstreams.runtime.AudioEncoderConfig;
-import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.text.TextEncoderConfig;
 
 /**
@@ -32,7 +32,7 @@ record TransformerFlops(int layers, int hidden, int intermediate) {
         return new TransformerFlops(c.numHiddenLayers(), c.hiddenSize(), c.intermediateSize());
     }
 
-    static TransformerFlops of(VisionEncoderConfig c) {
+    static TransformerFlops of(ImageEncoderConfig c) {
         return new TransformerFlops(c.numHiddenLayers(), c.hiddenSize(), c.intermediateSize());
     }
 

@@ -1,5 +1,6 @@
-package io.d2vstreams.runtime.preprocess;
+package io.d2vstreams.runtime.image;
 
+import io.d2vstreams.runtime.preprocess.PreprocessException;
 import io.d2vstreams.runtime.preprocess.PreprocessException.Reason;
 import java.nio.FloatBuffer;
 import java.util.Objects;

@@ -1,5 +1,6 @@
-package io.d2vstreams.runtime;
+package io.d2vstreams.runtime.image;
 
+import io.d2vstreams.runtime.EncoderConfig;
 import io.d2vstreams.runtime.internal.HfConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,7 @@ import java.util.Map;
  *     {@code layernorm} (Hugging Face puts it in the pooler instead), so
  *     {@code last_hidden_state} is the last layer's output as is
  */
-public record VisionEncoderConfig(
+public record ImageEncoderConfig(
         int hiddenSize,
         int numHiddenLayers,
         int numAttentionHeads,
@@ -50,7 +51,7 @@ public record VisionEncoderConfig(
 
     private static final List<String> ACCEPTED_MODEL_TYPES = List.of(MODEL_TYPE, "beit");
 
-    public VisionEncoderConfig {
+    public ImageEncoderConfig {
         positive("hidden_size", hiddenSize);
         positive("num_hidden_layers", numHiddenLayers);
         positive("num_attention_heads", numAttentionHeads);
@@ -83,8 +84,8 @@ public record VisionEncoderConfig(
      * bench (300 steps of data2vec at lr 3e-3, three trainer seeds) the held-out loss falls by
      * 32 to 40 % with them and by 13 to 36 % without.
      */
-    public static VisionEncoderConfig tiny() {
-        return new VisionEncoderConfig(64, 2, 4, 256, 64, 16, 3, 1e-12, 0.1, true, false, true, true);
+    public static ImageEncoderConfig tiny() {
+        return new ImageEncoderConfig(64, 2, 4, 256, 64, 16, 3, 1e-12, 0.1, true, false, true, true);
     }
 
     public int headSize() {
@@ -147,11 +148,11 @@ public record VisionEncoderConfig(
      *
      * @throws IllegalArgumentException naming the key, the value and what was expected
      */
-    public static VisionEncoderConfig fromHuggingFace(Map<String, ?> config) {
+    public static ImageEncoderConfig fromHuggingFace(Map<String, ?> config) {
         HfConfig c = new HfConfig(config);
         c.requireModelType(ACCEPTED_MODEL_TYPES);
         c.requireIfPresent("hidden_act", "gelu", " (exact, erf-based)");
-        return new VisionEncoderConfig(
+        return new ImageEncoderConfig(
                 c.integer("hidden_size"),
                 c.integer("num_hidden_layers"),
                 c.integer("num_attention_heads"),

@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.internal.image;
+package io.d2vstreams.runtime.image.internal;
 
 import static io.d2vstreams.runtime.internal.ReferenceMath.add;
 import static io.d2vstreams.runtime.internal.ReferenceMath.attention;
@@ -8,7 +8,7 @@ import static io.d2vstreams.runtime.internal.ReferenceMath.linear;
 import static io.d2vstreams.runtime.internal.ReferenceMath.scale;
 
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
 
 /**
  * A deliberately naive, double-precision forward pass of Hugging Face's Data2VecVisionModel for
@@ -16,12 +16,12 @@ import io.d2vstreams.runtime.VisionEncoderConfig;
  * scale, relative position bias looked up by the offset between two patches' grid coordinates),
  * to check the ONNX graph against.
  */
-final class ReferenceData2VecVision {
+final class ReferenceData2VecImage {
 
-    private ReferenceData2VecVision() {}
+    private ReferenceData2VecImage() {}
 
     /** @param pixels [channels][height][width] */
-    static double[][] forward(VisionEncoderConfig c, TensorBundle w, double[][][] pixels) {
+    static double[][] forward(ImageEncoderConfig c, TensorBundle w, double[][][] pixels) {
         int h = c.hiddenSize();
         int p = c.patchSize();
         int side = c.patchesPerSide();
@@ -94,7 +94,7 @@ final class ReferenceData2VecVision {
      * (Δrow + s - 1, Δcol + s - 1) with Δ = query - key; the last three rows are for a CLS query,
      * a CLS key, and CLS to CLS.
      */
-    private static double[][][] bias(VisionEncoderConfig c, float[] table) {
+    private static double[][][] bias(ImageEncoderConfig c, float[] table) {
         int side = c.patchesPerSide();
         int span = 2 * side - 1;
         int rows = span * span + 3;

@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.preprocess;
+package io.d2vstreams.runtime.image;
 
 /**
  * Resizes an RGB image with a separable convolution filter: one 1-D pass along rows, one along

@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.preprocess;
+package io.d2vstreams.runtime.image;
 
 /** What to do with transparency, since the model sees only R, G and B. */
 public enum AlphaHandling {

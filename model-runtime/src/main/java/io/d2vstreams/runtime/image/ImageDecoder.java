@@ -1,5 +1,7 @@
-package io.d2vstreams.runtime.preprocess;
+package io.d2vstreams.runtime.image;
 
+import io.d2vstreams.runtime.preprocess.Bytes;
+import io.d2vstreams.runtime.preprocess.PreprocessException;
 import io.d2vstreams.runtime.preprocess.PreprocessException.Reason;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

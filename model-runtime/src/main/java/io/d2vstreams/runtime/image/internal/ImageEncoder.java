@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.internal.image;
+package io.d2vstreams.runtime.image.internal;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -7,13 +7,13 @@ import ai.onnxruntime.OrtSession;
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.InputRejectedException;
 import io.d2vstreams.runtime.ModelId;
-import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
+import io.d2vstreams.runtime.image.ImagePreprocessor;
+import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
 import io.d2vstreams.runtime.internal.BatchBuffers;
 import io.d2vstreams.runtime.internal.MeanPooling;
 import io.d2vstreams.runtime.internal.OrtEncoder;
 import io.d2vstreams.runtime.internal.onnx.OrtSessions;
-import io.d2vstreams.runtime.preprocess.ImagePreprocessor;
-import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
 import io.d2vstreams.runtime.preprocess.PreprocessException;
 import java.nio.FloatBuffer;
 import java.util.List;
@@ -39,16 +39,16 @@ import java.util.Optional;
  */
 public final class ImageEncoder extends OrtEncoder<byte[]> {
 
-    private final VisionEncoderConfig config;
+    private final ImageEncoderConfig config;
     private final ImagePreprocessor preprocessor;
 
-    private ImageEncoder(ModelId id, VisionEncoderConfig config, ImagePreprocessor preprocessor, EncoderOptions options,
+    private ImageEncoder(ModelId id, ImageEncoderConfig config, ImagePreprocessor preprocessor, EncoderOptions options,
             OrtEnvironment env, OrtSessions.Opened opened) throws OrtException {
         super(id, options, env, opened);
         this.config = config;
         this.preprocessor = preprocessor;
-        requireInput(opened.session().getInputInfo(), Data2VecVisionGraph.PIXEL_VALUES);
-        requireOutputWidth(opened.session().getOutputInfo(), Data2VecVisionGraph.LAST_HIDDEN_STATE, config.hiddenSize(),
+        requireInput(opened.session().getInputInfo(), Data2VecImageGraph.PIXEL_VALUES);
+        requireOutputWidth(opened.session().getOutputInfo(), Data2VecImageGraph.LAST_HIDDEN_STATE, config.hiddenSize(),
                 "[batch, tokens, " + config.hiddenSize() + "]");
     }
 
@@ -59,7 +59,7 @@ public final class ImageEncoder extends OrtEncoder<byte[]> {
      *     takes, or the model's inputs or outputs do not fit a vision encoder
      * @throws OrtException when ONNX Runtime cannot load the model
      */
-    public static ImageEncoder open(ModelId id, VisionEncoderConfig config, byte[] onnxModel,
+    public static ImageEncoder open(ModelId id, ImageEncoderConfig config, byte[] onnxModel,
             ImagePreprocessorConfig preprocessing, EncoderOptions options) throws OrtException {
         if (config.numChannels() != 3) {
             throw new IllegalArgumentException("num_channels is " + config.numChannels()
@@ -136,9 +136,9 @@ public final class ImageEncoder extends OrtEncoder<byte[]> {
         try (OnnxTensor pixelTensor = OnnxTensor.createTensor(env, pixels, new long[] {rows, 3, side, side});
                 OnnxTensor statesTensor = OnnxTensor.createTensor(env, states, new long[] {rows, tokens, width});
                 // Pinned output: ORT writes last_hidden_state straight into our direct buffer.
-                OrtSession.Result result = session().run(Map.of(Data2VecVisionGraph.PIXEL_VALUES, pixelTensor),
-                        Map.of(Data2VecVisionGraph.LAST_HIDDEN_STATE, statesTensor))) {
-            if (result.get(Data2VecVisionGraph.LAST_HIDDEN_STATE).isEmpty()) {
+                OrtSession.Result result = session().run(Map.of(Data2VecImageGraph.PIXEL_VALUES, pixelTensor),
+                        Map.of(Data2VecImageGraph.LAST_HIDDEN_STATE, statesTensor))) {
+            if (result.get(Data2VecImageGraph.LAST_HIDDEN_STATE).isEmpty()) {
                 throw new IllegalStateException("model " + describe() + " returned no last_hidden_state");
             }
             for (int r = 0; r < rows; r++) {

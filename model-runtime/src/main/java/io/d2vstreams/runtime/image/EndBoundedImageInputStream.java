@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.preprocess;
+package io.d2vstreams.runtime.image;
 
 import java.io.UncheckedIOException;
 import java.io.EOFException;

@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.internal.image;
+package io.d2vstreams.runtime.image.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +10,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.runtime.internal.RandomWeights;
 import io.d2vstreams.runtime.internal.onnx.OnnxWeights;
@@ -25,24 +25,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class Data2VecVisionGraphTest {
+class Data2VecImageGraphTest {
 
     /** As released data2vec-vision checkpoints: a bias table per layer, layer scale, mean pooling (no final LayerNorm). */
-    private static final VisionEncoderConfig PER_LAYER_BIAS =
-            new VisionEncoderConfig(16, 2, 4, 24, 32, 8, 3, 1e-12, 0.1, true, false, false, true);
+    private static final ImageEncoderConfig PER_LAYER_BIAS =
+            new ImageEncoderConfig(16, 2, 4, 24, 32, 8, 3, 1e-12, 0.1, true, false, false, true);
     /** Every other switch: absolute positions, both bias kinds at once, no layer scale, final LayerNorm; 3×3 patches. */
-    private static final VisionEncoderConfig SHARED_BIAS =
-            new VisionEncoderConfig(16, 2, 4, 24, 24, 8, 3, 1e-6, 0.0, true, true, true, false);
+    private static final ImageEncoderConfig SHARED_BIAS =
+            new ImageEncoderConfig(16, 2, 4, 24, 24, 8, 3, 1e-6, 0.0, true, true, true, false);
 
-    static Stream<VisionEncoderConfig> configs() {
+    static Stream<ImageEncoderConfig> configs() {
         return Stream.of(PER_LAYER_BIAS, SHARED_BIAS);
     }
 
     @Test
     @DisplayName("the graph turns float pixel_values [batch, 3, 64, 64] into last_hidden_state [batch, 1 + 16 patches, 64]")
     void outputShape() throws Exception {
-        VisionEncoderConfig tiny = VisionEncoderConfig.tiny();
-        float[][][] out = run(Data2VecVisionGraph.write(tiny, ImageParameters.seeded(tiny, 1)), randomPixels(2, 64, 5));
+        ImageEncoderConfig tiny = ImageEncoderConfig.tiny();
+        float[][][] out = run(Data2VecImageGraph.write(tiny, ImageParameters.seeded(tiny, 1)), randomPixels(2, 64, 5));
 
         assertThat(out.length).as("batch").isEqualTo(2);
         assertThat(out[0].length).as("tokens: CLS + (64/16)²").isEqualTo(17);
@@ -52,13 +52,13 @@ class Data2VecVisionGraphTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")
     @DisplayName("ONNX Runtime's output matches a plain-Java Data2VecVisionModel forward pass, every token of every image")
-    void matchesReferenceForwardPass(VisionEncoderConfig config) throws Exception {
+    void matchesReferenceForwardPass(ImageEncoderConfig config) throws Exception {
         TensorBundle weights = RandomWeights.of(ImageParameters.specs(config), 42);
         float[][][][] pixels = randomPixels(2, config.imageSize(), 7);
 
-        float[][][] actual = run(Data2VecVisionGraph.write(config, weights), pixels);
+        float[][][] actual = run(Data2VecImageGraph.write(config, weights), pixels);
         for (int b = 0; b < pixels.length; b++) {
-            double[][] expected = ReferenceData2VecVision.forward(config, weights, toDouble(pixels[b]));
+            double[][] expected = ReferenceData2VecImage.forward(config, weights, toDouble(pixels[b]));
             assertThat(actual[b].length).as("tokens").isEqualTo(expected.length);
             for (int t = 0; t < expected.length; t++) {
                 for (int j = 0; j < config.hiddenSize(); j++) {
@@ -87,7 +87,7 @@ class Data2VecVisionGraphTest {
     @Test
     @DisplayName("initializers carry exactly Hugging Face's Data2VecVisionModel names and shapes, the key without a bias")
     void huggingFaceNames() throws Exception {
-        VisionEncoderConfig one = new VisionEncoderConfig(16, 1, 4, 24, 32, 8, 3, 1e-12, 0.1, true, false, false, true);
+        ImageEncoderConfig one = new ImageEncoderConfig(16, 1, 4, 24, 32, 8, 3, 1e-12, 0.1, true, false, false, true);
         Map<String, List<Long>> expected = new LinkedHashMap<>();
         expected.put("embeddings.cls_token", List.of(1L, 1L, 16L));
         expected.put("embeddings.patch_embeddings.projection.weight", List.of(16L, 3L, 8L, 8L));
@@ -112,7 +112,7 @@ class Data2VecVisionGraphTest {
         expected.put(l + "output.dense.bias", List.of(16L));
         expected.put(l + "lambda_2", List.of(16L));
 
-        ModelProto proto = ModelProto.parseFrom(Data2VecVisionGraph.write(one, ImageParameters.seeded(one, 1)));
+        ModelProto proto = ModelProto.parseFrom(Data2VecImageGraph.write(one, ImageParameters.seeded(one, 1)));
         assertThat(initializers(proto)).as("initializers (the parameters, nothing else) by name and shape")
                 .containsExactlyInAnyOrderEntriesOf(expected);
         assertThat(proto.getGraph().getInputList()).extracting(v -> v.getName()).as("graph inputs").containsExactly("pixel_values");
@@ -123,7 +123,7 @@ class Data2VecVisionGraphTest {
     @Test
     @DisplayName("the other switches add position embeddings, the shared bias table and the final layernorm, and drop the layer scales")
     void switchesChangeParameters() throws Exception {
-        ModelProto proto = ModelProto.parseFrom(Data2VecVisionGraph.write(SHARED_BIAS, ImageParameters.seeded(SHARED_BIAS, 1)));
+        ModelProto proto = ModelProto.parseFrom(Data2VecImageGraph.write(SHARED_BIAS, ImageParameters.seeded(SHARED_BIAS, 1)));
         Map<String, List<Long>> names = initializers(proto);
 
         assertThat(names).as("absolute positions for CLS + 9 patches").containsEntry("embeddings.position_embeddings", List.of(1L, 10L, 16L));
@@ -136,14 +136,14 @@ class Data2VecVisionGraphTest {
     @Test
     @DisplayName("a checkpoint's extra tensors (a pooler, a mask token) are left out of the graph")
     void extraTensorsIgnored() throws Exception {
-        VisionEncoderConfig tiny = VisionEncoderConfig.tiny();
+        ImageEncoderConfig tiny = ImageEncoderConfig.tiny();
         TensorBundle seeded = ImageParameters.seeded(tiny, 1);
         TensorBundle.Builder withExtras = TensorBundle.builder();
         seeded.names().forEach(n -> withExtras.put(n, seeded.get(n).shape(), seeded.get(n).data()));
         withExtras.put("pooler.layernorm.weight", new long[] {64}, new float[64]);
         withExtras.put("embeddings.mask_token", new long[] {1, 1, 64}, new float[64]);
 
-        ModelProto proto = ModelProto.parseFrom(Data2VecVisionGraph.write(tiny, withExtras.build()));
+        ModelProto proto = ModelProto.parseFrom(Data2VecImageGraph.write(tiny, withExtras.build()));
         assertThat(initializers(proto).keySet()).as("initializers").containsExactlyInAnyOrderElementsOf(seeded.names());
     }
 
@@ -151,7 +151,7 @@ class Data2VecVisionGraphTest {
     @DisplayName("weights read back from the ONNX file are bit-identical to the ones written")
     void weightsRoundTrip() {
         TensorBundle weights = RandomWeights.of(ImageParameters.specs(SHARED_BIAS), 9);
-        TensorBundle back = OnnxWeights.read(Data2VecVisionGraph.write(SHARED_BIAS, weights));
+        TensorBundle back = OnnxWeights.read(Data2VecImageGraph.write(SHARED_BIAS, weights));
 
         assertThat(back.names()).as("names").containsExactlyElementsOf(weights.names());
         for (String name : weights.names()) {
@@ -172,7 +172,7 @@ class Data2VecVisionGraphTest {
                 broken.put(name, seeded.get(name).shape(), seeded.get(name).data());
             }
         }
-        assertThatThrownBy(() -> Data2VecVisionGraph.write(PER_LAYER_BIAS, broken.build()))
+        assertThatThrownBy(() -> Data2VecImageGraph.write(PER_LAYER_BIAS, broken.build()))
                 .as("writing a transposed bias table")
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(table)
@@ -183,7 +183,7 @@ class Data2VecVisionGraphTest {
     @Test
     @DisplayName("the same seed gives bit-identical weights, another seed different ones; layer scales start at layer_scale_init_value")
     void seeding() {
-        VisionEncoderConfig tiny = VisionEncoderConfig.tiny();
+        ImageEncoderConfig tiny = ImageEncoderConfig.tiny();
         TensorBundle a = ImageParameters.seeded(tiny, 7);
         TensorBundle b = ImageParameters.seeded(tiny, 7);
         TensorBundle c = ImageParameters.seeded(tiny, 8);

@@ -1,10 +1,10 @@
-package io.d2vstreams.runtime.internal.image;
+package io.d2vstreams.runtime.image.internal;
 
 import static io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder.FLOAT;
 import static io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder.attr;
 
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder;
 import io.d2vstreams.runtime.internal.onnx.TransformerOps;
@@ -30,7 +30,7 @@ import java.util.Map;
  * With {@code use_mean_pooling} the model ends without a LayerNorm (Hugging Face moves it into
  * the pooler, which is not part of {@code last_hidden_state}); without it, with {@code layernorm}.
  */
-public final class Data2VecVisionGraph {
+public final class Data2VecImageGraph {
 
     public static final String PIXEL_VALUES = "pixel_values";
     public static final String LAST_HIDDEN_STATE = "last_hidden_state";
@@ -39,10 +39,10 @@ public final class Data2VecVisionGraph {
 
     private final OnnxGraphBuilder g = new OnnxGraphBuilder("data2vec_vision");
     private final TransformerOps ops = new TransformerOps(g);
-    private final VisionEncoderConfig c;
+    private final ImageEncoderConfig c;
     private final TensorBundle w;
 
-    private Data2VecVisionGraph(VisionEncoderConfig config, TensorBundle weights) {
+    private Data2VecImageGraph(ImageEncoderConfig config, TensorBundle weights) {
         this.c = config;
         this.w = weights;
     }
@@ -52,11 +52,11 @@ public final class Data2VecVisionGraph {
      *
      * @throws IllegalArgumentException when a weight is missing or misshapen for the config
      */
-    public static byte[] write(VisionEncoderConfig config, TensorBundle weights) {
+    public static byte[] write(ImageEncoderConfig config, TensorBundle weights) {
         ImageParameters.requireMatches(config, weights);
-        Data2VecVisionGraph graph = new Data2VecVisionGraph(config, weights);
+        Data2VecImageGraph graph = new Data2VecImageGraph(config, weights);
         graph.build();
-        return graph.g.toEncoderBytes(VisionEncoderConfig.MODEL_TYPE, config.hiddenSize(), Map.of("image_size", Integer.toString(config.imageSize())));
+        return graph.g.toEncoderBytes(ImageEncoderConfig.MODEL_TYPE, config.hiddenSize(), Map.of("image_size", Integer.toString(config.imageSize())));
     }
 
     private void build() {

@@ -1,5 +1,6 @@
-package io.d2vstreams.runtime.preprocess;
+package io.d2vstreams.runtime.image;
 
+import io.d2vstreams.runtime.preprocess.Bytes;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;

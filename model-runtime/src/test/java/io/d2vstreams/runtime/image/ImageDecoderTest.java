@@ -1,10 +1,11 @@
-package io.d2vstreams.runtime.preprocess;
+package io.d2vstreams.runtime.image;
 
 import static io.d2vstreams.runtime.preprocess.Refusals.refusal;
 import static io.d2vstreams.runtime.preprocess.Refusals.succeedsOrRefuses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.d2vstreams.runtime.preprocess.PreprocessException;
 import io.d2vstreams.runtime.preprocess.PreprocessException.Reason;
 import java.awt.Color;
 import java.awt.image.BufferedImage;

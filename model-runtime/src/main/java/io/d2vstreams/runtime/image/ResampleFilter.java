@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.preprocess;
+package io.d2vstreams.runtime.image;
 
 /**
  * Reconstruction filters for resizing, numbered as PIL's {@code Image.Resampling} codes because
