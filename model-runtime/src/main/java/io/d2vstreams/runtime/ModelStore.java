@@ -1,6 +1,9 @@
 package io.d2vstreams.runtime;
 
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.audio.AudioParameters;
+import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
+import io.d2vstreams.runtime.audio.internal.AudioVersionFormat;
 import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
@@ -10,9 +13,7 @@ import io.d2vstreams.runtime.internal.ManifestCodec;
 import io.d2vstreams.runtime.internal.OrtEncoder;
 import io.d2vstreams.runtime.internal.ProbeCheck;
 import io.d2vstreams.runtime.internal.VersionFormat;
-import io.d2vstreams.runtime.internal.audio.AudioVersionFormat;
 import io.d2vstreams.runtime.internal.onnx.OnnxWeights;
-import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
 import io.d2vstreams.runtime.store.Sha256;
 import io.d2vstreams.runtime.store.StagedDirectory;
 import io.d2vstreams.runtime.text.TextEncoderConfig;

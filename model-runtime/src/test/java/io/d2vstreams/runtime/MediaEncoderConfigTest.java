@@ -3,11 +3,12 @@ package io.d2vstreams.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
+import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
 import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
 import io.d2vstreams.runtime.image.ResampleFilter;
 import io.d2vstreams.runtime.internal.Json;
-import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

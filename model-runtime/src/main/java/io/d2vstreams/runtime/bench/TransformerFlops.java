@@ -1,6 +1,6 @@
 package io.d2vstreams.runtime.bench;
 
-import io.d2vstreams.runtime.AudioEncoderConfig;
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.text.TextEncoderConfig;
 

@@ -1,17 +1,17 @@
 package io.d2vstreams.runtime.importer;
 
-import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.TruncationPolicy;
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.audio.AudioParameters;
+import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
 import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
 import io.d2vstreams.runtime.internal.Json;
-import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
 import io.d2vstreams.runtime.text.TextEncoderConfig;
 import io.d2vstreams.runtime.text.TextParameters;
 import io.d2vstreams.runtime.text.internal.TokenCounter;

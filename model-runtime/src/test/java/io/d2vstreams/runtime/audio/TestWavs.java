@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.preprocess;
+package io.d2vstreams.runtime.audio;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

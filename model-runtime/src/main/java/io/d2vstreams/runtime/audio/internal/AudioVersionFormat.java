@@ -1,16 +1,16 @@
-package io.d2vstreams.runtime.internal.audio;
+package io.d2vstreams.runtime.audio.internal;
 
-import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelId;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
+import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
 import io.d2vstreams.runtime.internal.Json;
 import io.d2vstreams.runtime.internal.OrtEncoder;
 import io.d2vstreams.runtime.internal.ProbeInputs;
 import io.d2vstreams.runtime.internal.VersionFormat;
-import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

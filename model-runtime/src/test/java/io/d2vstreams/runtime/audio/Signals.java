@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.preprocess;
+package io.d2vstreams.runtime.audio;
 
 /** Measurements on test signals, skipping {@code margin} samples at each end (filter edge effects). */
 final class Signals {

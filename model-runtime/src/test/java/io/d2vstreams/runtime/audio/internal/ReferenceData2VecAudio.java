@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.internal.audio;
+package io.d2vstreams.runtime.audio.internal;
 
 import static io.d2vstreams.runtime.internal.ReferenceMath.add;
 import static io.d2vstreams.runtime.internal.ReferenceMath.attention;
@@ -7,8 +7,8 @@ import static io.d2vstreams.runtime.internal.ReferenceMath.layerNorm;
 import static io.d2vstreams.runtime.internal.ReferenceMath.layerNormNoAffine;
 import static io.d2vstreams.runtime.internal.ReferenceMath.linear;
 
-import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.TensorBundle;
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 
 /**
  * A deliberately naive, double-precision forward pass of Hugging Face's Data2VecAudioModel for

@@ -1,22 +1,22 @@
-package io.d2vstreams.runtime.internal.audio;
+package io.d2vstreams.runtime.audio.internal;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.InputRejectedException;
 import io.d2vstreams.runtime.ModelId;
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
+import io.d2vstreams.runtime.audio.AudioInfo;
+import io.d2vstreams.runtime.audio.AudioPreprocessor;
+import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
 import io.d2vstreams.runtime.internal.BatchBuffers;
 import io.d2vstreams.runtime.internal.LengthBuckets;
 import io.d2vstreams.runtime.internal.MeanPooling;
 import io.d2vstreams.runtime.internal.OrtEncoder;
 import io.d2vstreams.runtime.internal.onnx.OrtSessions;
-import io.d2vstreams.runtime.preprocess.AudioInfo;
-import io.d2vstreams.runtime.preprocess.AudioPreprocessor;
-import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
 import io.d2vstreams.runtime.preprocess.PreprocessException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;

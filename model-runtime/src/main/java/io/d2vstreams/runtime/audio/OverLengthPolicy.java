@@ -1,4 +1,6 @@
-package io.d2vstreams.runtime.preprocess;
+package io.d2vstreams.runtime.audio;
+
+import io.d2vstreams.runtime.preprocess.PreprocessException;
 
 /** What to do with audio longer than the configured maximum. */
 public enum OverLengthPolicy {

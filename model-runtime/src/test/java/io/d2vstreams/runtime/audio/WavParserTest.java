@@ -1,11 +1,12 @@
-package io.d2vstreams.runtime.preprocess;
+package io.d2vstreams.runtime.audio;
 
 import static io.d2vstreams.runtime.preprocess.Refusals.refusal;
 import static io.d2vstreams.runtime.preprocess.Refusals.succeedsOrRefuses;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.d2vstreams.runtime.audio.TestWavs.Encoding;
+import io.d2vstreams.runtime.preprocess.PreprocessException;
 import io.d2vstreams.runtime.preprocess.PreprocessException.Reason;
-import io.d2vstreams.runtime.preprocess.TestWavs.Encoding;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;

@@ -1,8 +1,8 @@
-package io.d2vstreams.runtime.internal.audio;
+package io.d2vstreams.runtime.audio.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.d2vstreams.runtime.AudioEncoderConfig;
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.internal.LengthBuckets;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

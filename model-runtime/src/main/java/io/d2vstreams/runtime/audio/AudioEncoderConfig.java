@@ -1,5 +1,6 @@
-package io.d2vstreams.runtime;
+package io.d2vstreams.runtime.audio;
 
+import io.d2vstreams.runtime.EncoderConfig;
 import io.d2vstreams.runtime.internal.HfConfig;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,4 +1,6 @@
-package io.d2vstreams.runtime.preprocess;
+package io.d2vstreams.runtime.audio;
+
+import io.d2vstreams.runtime.preprocess.Bytes;
 
 /**
  * The sample format of a WAV file, as its fmt chunk declares it once validated.

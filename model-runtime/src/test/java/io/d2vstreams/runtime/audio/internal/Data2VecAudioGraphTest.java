@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.internal.audio;
+package io.d2vstreams.runtime.audio.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,8 +9,8 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.TensorBundle;
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.audio.AudioParameters;
 import io.d2vstreams.runtime.internal.RandomWeights;
 import io.d2vstreams.runtime.internal.onnx.OnnxWeights;

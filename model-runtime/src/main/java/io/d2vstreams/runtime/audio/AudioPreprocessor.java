@@ -1,5 +1,7 @@
-package io.d2vstreams.runtime.preprocess;
+package io.d2vstreams.runtime.audio;
 
+import io.d2vstreams.runtime.preprocess.Bytes;
+import io.d2vstreams.runtime.preprocess.PreprocessException;
 import io.d2vstreams.runtime.preprocess.PreprocessException.Reason;
 import java.nio.FloatBuffer;
 import java.util.Arrays;

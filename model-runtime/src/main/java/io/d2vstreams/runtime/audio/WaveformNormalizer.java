@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.preprocess;
+package io.d2vstreams.runtime.audio;
 
 /**
  * Zero-mean, unit-variance normalisation of one clip, as Hugging Face's

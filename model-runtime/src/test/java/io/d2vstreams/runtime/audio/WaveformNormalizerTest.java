@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.preprocess;
+package io.d2vstreams.runtime.audio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,11 +1,12 @@
-package io.d2vstreams.runtime.preprocess;
+package io.d2vstreams.runtime.audio;
 
 import static io.d2vstreams.runtime.preprocess.Refusals.refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.d2vstreams.runtime.audio.TestWavs.Encoding;
+import io.d2vstreams.runtime.preprocess.PreprocessException;
 import io.d2vstreams.runtime.preprocess.PreprocessException.Reason;
-import io.d2vstreams.runtime.preprocess.TestWavs.Encoding;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.DisplayName;

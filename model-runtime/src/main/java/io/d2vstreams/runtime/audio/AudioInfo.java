@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.preprocess;
+package io.d2vstreams.runtime.audio;
 
 /**
  * What an audio clip was and what became of it.

@@ -1,4 +1,4 @@
-package io.d2vstreams.runtime.preprocess;
+package io.d2vstreams.runtime.audio;
 
 /**
  * Sample-rate conversion by band-limited interpolation with a Kaiser-windowed sinc kernel

@@ -1,6 +1,7 @@
-package io.d2vstreams.runtime.preprocess;
+package io.d2vstreams.runtime.audio;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.d2vstreams.runtime.preprocess.ConfigJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

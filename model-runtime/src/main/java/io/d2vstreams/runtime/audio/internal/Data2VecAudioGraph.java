@@ -1,11 +1,11 @@
-package io.d2vstreams.runtime.internal.audio;
+package io.d2vstreams.runtime.audio.internal;
 
 import static io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder.FLOAT;
 import static io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder.INT64;
 import static io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder.attr;
 
-import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.TensorBundle;
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.audio.AudioParameters;
 import io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder;
 import io.d2vstreams.runtime.internal.onnx.TransformerOps;
