@@ -4,6 +4,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,24 @@ class ArchitectureTest {
         String owner = "io.d2vstreams." + module + "..";
         check(classes().that().resideInAPackage("io.d2vstreams." + module + ".internal..").should()
                 .onlyHaveDependentClassesThat().resideInAPackage(owner).allowEmptyShould(true));
+    }
+
+    @Test
+    @DisplayName("a modality's internal package in model-runtime (runtime.text.internal, ...) is used by model-runtime alone")
+    void modalityInternalPackagesStayInModelRuntime() {
+        // Other modules reach a modality through the ModelStore and the modality's own package.
+        check(classes().that().resideInAPackage("io.d2vstreams.runtime.*.internal..").should()
+                .onlyHaveDependentClassesThat().resideInAPackage("io.d2vstreams.runtime.."));
+    }
+
+    @ParameterizedTest(name = "io.d2vstreams.runtime.{0}")
+    @ValueSource(strings = {"text", "image", "audio"})
+    @DisplayName("a modality in model-runtime uses no other modality's package")
+    void modalitiesStayApart(String modality) {
+        String[] others = Stream.of("text", "image", "audio").filter(m -> !m.equals(modality))
+                .map(m -> "io.d2vstreams.runtime." + m + "..").toArray(String[]::new);
+        check(noClasses().that().resideInAPackage("io.d2vstreams.runtime." + modality + "..").should()
+                .dependOnClassesThat().resideInAnyPackage(others));
     }
 
     private static void check(ArchRule rule) {

@@ -1,9 +1,12 @@
 package io.d2vstreams.runtime;
 
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
+import io.d2vstreams.runtime.text.TextEncoderConfig;
 import java.util.Map;
 
 /**
- * What every modality's encoder config ({@link TextEncoderConfig}, {@link VisionEncoderConfig},
+ * What every modality's encoder config ({@link TextEncoderConfig}, {@link ImageEncoderConfig},
  * {@link AudioEncoderConfig}) offers the code that stores and serves any of them: the size of
  * the vectors it makes and its Hugging Face {@code config.json}.
  */

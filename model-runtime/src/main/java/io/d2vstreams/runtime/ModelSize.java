@@ -1,6 +1,9 @@
 package io.d2vstreams.runtime;
 
-import io.d2vstreams.runtime.internal.text.ByteLevelBpeTokenizer;
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
+import io.d2vstreams.runtime.text.TextEncoderConfig;
+import io.d2vstreams.runtime.text.internal.ByteLevelBpeTokenizer;
 import java.util.Collections;
 import java.util.Locale;
 
@@ -30,12 +33,12 @@ public enum ModelSize {
         };
     }
 
-    public VisionEncoderConfig vision() {
+    public ImageEncoderConfig image() {
         return switch (this) {
-            case TINY -> VisionEncoderConfig.tiny();
+            case TINY -> ImageEncoderConfig.tiny();
             // data2vec-vision-base: 224×224 in 16×16 patches, a relative position bias per layer,
             // layer scale 0.1, mean pooling.
-            case BASE -> new VisionEncoderConfig(768, 12, 12, 3072, 224, 16, 3, 1e-12, 0.1, true, false, false, true);
+            case BASE -> new ImageEncoderConfig(768, 12, 12, 3072, 224, 16, 3, 1e-12, 0.1, true, false, false, true);
         };
     }
 

@@ -1,22 +1,25 @@
 package io.d2vstreams.runtime;
 
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.audio.AudioParameters;
+import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
+import io.d2vstreams.runtime.audio.internal.AudioVersionFormat;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
+import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.image.internal.ImageVersionFormat;
 import io.d2vstreams.runtime.internal.Json;
 import io.d2vstreams.runtime.internal.ManifestCodec;
 import io.d2vstreams.runtime.internal.OrtEncoder;
 import io.d2vstreams.runtime.internal.ProbeCheck;
 import io.d2vstreams.runtime.internal.VersionFormat;
-import io.d2vstreams.runtime.internal.audio.AudioVersionFormat;
-import io.d2vstreams.runtime.internal.image.ImageVersionFormat;
 import io.d2vstreams.runtime.internal.onnx.OnnxWeights;
-import io.d2vstreams.runtime.internal.text.ByteLevelBpeTokenizer;
-import io.d2vstreams.runtime.internal.text.TextVersionFormat;
-import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
-import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
 import io.d2vstreams.runtime.store.Sha256;
 import io.d2vstreams.runtime.store.StagedDirectory;
+import io.d2vstreams.runtime.text.TextEncoderConfig;
 import io.d2vstreams.runtime.text.TextParameters;
+import io.d2vstreams.runtime.text.internal.ByteLevelBpeTokenizer;
+import io.d2vstreams.runtime.text.internal.TextVersionFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -133,7 +136,7 @@ public final class ModelStore {
     /**
      * Generates the seeded tiny encoder of the modality as the next version. The same seed gives
      * byte-identical model files (and so identical checksums); another seed, other weights.
-     * Sizes: {@link TextEncoderConfig#tiny}, {@link VisionEncoderConfig#tiny} (64×64 images),
+     * Sizes: {@link TextEncoderConfig#tiny}, {@link ImageEncoderConfig#tiny} (64×64 images),
      * {@link AudioEncoderConfig#tiny} (16 kHz audio).
      */
     public ModelManifest initDefault(Modality m, long seed) {
@@ -167,7 +170,7 @@ public final class ModelStore {
             case TEXT -> newVersion(TextVersionFormat.INSTANCE, name, size.text(), TextParameters.seeded(size.text(), seed),
                     ByteLevelBpeTokenizer.json());
             case IMAGE -> {
-                VisionEncoderConfig config = size.vision();
+                ImageEncoderConfig config = size.image();
                 yield newVersion(ImageVersionFormat.INSTANCE, name, config, ImageParameters.seeded(config, seed),
                         ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize()));
             }
@@ -193,7 +196,7 @@ public final class ModelStore {
      * @throws IllegalArgumentException when the weights do not fit the config, or the
      *     preprocessing does not make images of the model's size
      */
-    public ModelManifest addImage(String name, VisionEncoderConfig config, TensorBundle weights,
+    public ModelManifest addImage(String name, ImageEncoderConfig config, TensorBundle weights,
             ImagePreprocessorConfig preprocessing) {
         return add(newVersion(ImageVersionFormat.INSTANCE, name, config, weights, preprocessing));
     }

@@ -3,10 +3,12 @@ package io.d2vstreams.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
+import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
+import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.image.ResampleFilter;
 import io.d2vstreams.runtime.internal.Json;
-import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
-import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
-import io.d2vstreams.runtime.preprocess.ResampleFilter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +21,11 @@ class MediaEncoderConfigTest {
     @Test
     @DisplayName("vision and audio configs survive a round trip through Hugging Face config.json")
     void roundTrip() throws Exception {
-        VisionEncoderConfig vision = new VisionEncoderConfig(32, 3, 4, 48, 48, 8, 3, 1e-6, 0.0, false, true, true, false);
+        ImageEncoderConfig vision = new ImageEncoderConfig(32, 3, 4, 48, 48, 8, 3, 1e-6, 0.0, false, true, true, false);
         AudioEncoderConfig audio = new AudioEncoderConfig(List.of(8, 16), List.of(10, 3), List.of(5, 2), false,
                 32, 3, 4, 48, 3, 8, 7, 1e-6);
 
-        assertThat(VisionEncoderConfig.fromHuggingFace(Json.readObject(Json.write(vision.toHuggingFace()))))
+        assertThat(ImageEncoderConfig.fromHuggingFace(Json.readObject(Json.write(vision.toHuggingFace()))))
                 .as("vision config read back").isEqualTo(vision);
         assertThat(AudioEncoderConfig.fromHuggingFace(Json.readObject(Json.write(audio.toHuggingFace()))))
                 .as("audio config read back").isEqualTo(audio);
@@ -48,7 +50,7 @@ class MediaEncoderConfigTest {
         Map<String, Object> hf = new HashMap<>(Map.of(
                 "model_type", "data2vec-vision", "hidden_size", 768, "num_hidden_layers", 12, "num_attention_heads", 12,
                 "intermediate_size", 3072, "image_size", List.of(224, 224), "use_relative_position_bias", true));
-        VisionEncoderConfig c = VisionEncoderConfig.fromHuggingFace(hf);
+        ImageEncoderConfig c = ImageEncoderConfig.fromHuggingFace(hf);
 
         assertThat(c.numPatches()).as("patches").isEqualTo(196);
         assertThat(c.sequenceLength()).as("tokens").isEqualTo(197);
@@ -58,11 +60,11 @@ class MediaEncoderConfigTest {
         assertThat(c.useAbsolutePositionEmbeddings()).as("absolute positions").isFalse();
 
         hf.put("image_size", List.of(224, 160));
-        assertThatThrownBy(() -> VisionEncoderConfig.fromHuggingFace(hf)).as("non-square image")
+        assertThatThrownBy(() -> ImageEncoderConfig.fromHuggingFace(hf)).as("non-square image")
                 .hasMessageContaining("image_size").hasMessageContaining("non-square");
         hf.put("image_size", 224);
         hf.put("hidden_act", "gelu_new");
-        assertThatThrownBy(() -> VisionEncoderConfig.fromHuggingFace(hf)).as("tanh GELU")
+        assertThatThrownBy(() -> ImageEncoderConfig.fromHuggingFace(hf)).as("tanh GELU")
                 .hasMessageContaining("hidden_act").hasMessageContaining("gelu_new");
     }
 

@@ -3,10 +3,12 @@ package io.d2vstreams.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.audio.AudioParameters;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
+import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
 import io.d2vstreams.runtime.internal.Json;
-import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -100,10 +102,10 @@ class MediaModelStoreTest {
         ModelManifest image = store.initDefault(Modality.IMAGE, 3);
         ModelManifest audio = store.initDefault(Modality.AUDIO, 3);
 
-        assertSameWeights(store.readWeights(image), ImageParameters.seeded(VisionEncoderConfig.tiny(), 3));
+        assertSameWeights(store.readWeights(image), ImageParameters.seeded(ImageEncoderConfig.tiny(), 3));
         assertSameWeights(store.readWeights(audio), AudioParameters.seeded(AudioEncoderConfig.tiny(), 3));
-        assertThat(VisionEncoderConfig.fromHuggingFace(image.config())).as("vision config from the manifest")
-                .isEqualTo(VisionEncoderConfig.tiny());
+        assertThat(ImageEncoderConfig.fromHuggingFace(image.config())).as("vision config from the manifest")
+                .isEqualTo(ImageEncoderConfig.tiny());
         assertThat(AudioEncoderConfig.fromHuggingFace(audio.config())).as("audio config from the manifest")
                 .isEqualTo(AudioEncoderConfig.tiny());
     }
@@ -140,7 +142,7 @@ class MediaModelStoreTest {
     void missingPreprocessorConfigUsesDefaults() {
         ModelStore store = new ModelStore(root);
         ModelManifest seeded = store.initDefault(Modality.IMAGE, 4);
-        VisionEncoderConfig tiny = VisionEncoderConfig.tiny();
+        ImageEncoderConfig tiny = ImageEncoderConfig.tiny();
         ModelManifest bare = store.addVersion(Modality.IMAGE, "bare", 64, tiny.toHuggingFace(), dir -> {
             Files.copy(seeded.directory().resolve("model.onnx"), dir.resolve("model.onnx"));
             Files.copy(seeded.directory().resolve("config.json"), dir.resolve("config.json"));
@@ -154,7 +156,7 @@ class MediaModelStoreTest {
     @Test
     @DisplayName("adding an image model whose preprocessing makes another size than image_size is refused")
     void preprocessingSizeMismatchRefused() {
-        VisionEncoderConfig tiny = VisionEncoderConfig.tiny();
+        ImageEncoderConfig tiny = ImageEncoderConfig.tiny();
         assertThatThrownBy(() -> new ModelStore(root).addImage("wrong", tiny, ImageParameters.seeded(tiny, 1),
                 ImagePreprocessorConfig.defaults()))
                 .as("224×224 preprocessing for a 64×64 model")

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.d2vstreams.runtime.audio.AudioParameters;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
+import io.d2vstreams.runtime.text.TextEncoderConfig;
 import io.d2vstreams.runtime.text.TextParameters;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -33,7 +35,7 @@ class ModelSizeTest {
         long text = parameters(TextParameters.shapes(ModelSize.BASE.text()));
         long textWithRobertaVocab = text + (50265L - ModelSize.BASE.text().vocabSize()) * 768;
         assertThat(textWithRobertaVocab / 1e6).as("text, M parameters with RoBERTa's vocabulary").isCloseTo(124.6, within(1.0));
-        assertThat(parameters(ImageParameters.shapes(ModelSize.BASE.vision())) / 1e6).as("vision, M").isCloseTo(85.8, within(1.5));
+        assertThat(parameters(ImageParameters.shapes(ModelSize.BASE.image())) / 1e6).as("vision, M").isCloseTo(85.8, within(1.5));
         assertThat(parameters(AudioParameters.shapes(ModelSize.BASE.audio())) / 1e6).as("audio, M").isCloseTo(93.2, within(1.5));
     }
 
@@ -41,7 +43,7 @@ class ModelSizeTest {
     @DisplayName("tiny is the embedded default; names say the size, and base names say the weights are seeded")
     void namesAndDefaults() {
         assertThat(ModelSize.TINY.text()).isEqualTo(TextEncoderConfig.tiny(ModelSize.TINY.text().vocabSize()));
-        assertThat(ModelSize.TINY.vision()).isEqualTo(VisionEncoderConfig.tiny());
+        assertThat(ModelSize.TINY.image()).isEqualTo(ImageEncoderConfig.tiny());
         assertThat(ModelSize.TINY.modelName(Modality.TEXT)).isEqualTo(ModelStore.DEFAULT_TEXT_NAME);
         assertThat(ModelSize.TINY.modelName(Modality.IMAGE)).isEqualTo(ModelStore.DEFAULT_IMAGE_NAME);
         assertThat(ModelSize.TINY.modelName(Modality.AUDIO)).isEqualTo(ModelStore.DEFAULT_AUDIO_NAME);

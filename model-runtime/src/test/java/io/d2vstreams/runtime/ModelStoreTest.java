@@ -7,8 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.d2vstreams.runtime.internal.Json;
 import io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder;
-import io.d2vstreams.runtime.internal.text.ByteLevelBpeTokenizer;
+import io.d2vstreams.runtime.text.TextEncoderConfig;
 import io.d2vstreams.runtime.text.TextParameters;
+import io.d2vstreams.runtime.text.internal.ByteLevelBpeTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package io.d2vstreams.trainer;
 
-import io.d2vstreams.runtime.AudioEncoderConfig;
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;

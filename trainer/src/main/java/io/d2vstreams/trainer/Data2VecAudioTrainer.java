@@ -1,11 +1,11 @@
 package io.d2vstreams.trainer;
 
-import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
+import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
 import io.d2vstreams.trainer.internal.AudioModality;
 import io.d2vstreams.trainer.internal.Data2VecTrainingCore;
 import io.d2vstreams.trainer.internal.VersionFiles;

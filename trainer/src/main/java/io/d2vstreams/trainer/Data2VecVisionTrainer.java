@@ -4,8 +4,8 @@ import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.VisionEncoderConfig;
-import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
+import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
 import io.d2vstreams.trainer.internal.Data2VecTrainingCore;
 import io.d2vstreams.trainer.internal.VersionFiles;
 import io.d2vstreams.trainer.internal.VisionModality;
@@ -24,9 +24,9 @@ import java.io.UncheckedIOException;
  */
 public final class Data2VecVisionTrainer extends ForwardingData2VecTrainer<byte[]> {
 
-    private final VisionEncoderConfig visionConfig;
+    private final ImageEncoderConfig visionConfig;
 
-    private Data2VecVisionTrainer(String modelName, VisionEncoderConfig visionConfig, TensorBundle weights,
+    private Data2VecVisionTrainer(String modelName, ImageEncoderConfig visionConfig, TensorBundle weights,
             ImagePreprocessorConfig preprocessing, TrainerConfig config) {
         super(new Data2VecTrainingCore<>(modelName, weights, config, new VisionModality(visionConfig, preprocessing, config)));
         this.visionConfig = visionConfig;
@@ -43,7 +43,7 @@ public final class Data2VecVisionTrainer extends ForwardingData2VecTrainer<byte[
         if (base.modality() != Modality.IMAGE) {
             throw new IllegalArgumentException(base.id() + " is a " + base.modality() + " model, not an IMAGE one");
         }
-        VisionEncoderConfig visionConfig = VisionEncoderConfig.fromHuggingFace(base.config());
+        ImageEncoderConfig visionConfig = ImageEncoderConfig.fromHuggingFace(base.config());
         ImagePreprocessorConfig preprocessing;
         if (base.sha256ByFile().containsKey(ModelStore.PREPROCESSOR_FILE)) {
             try {
@@ -60,12 +60,12 @@ public final class Data2VecVisionTrainer extends ForwardingData2VecTrainer<byte[
     }
 
     /** A trainer over weights held in memory (Hugging Face names) and the preprocessing to serve them with. */
-    public static Data2VecVisionTrainer fromWeights(String modelName, VisionEncoderConfig visionConfig, TensorBundle weights,
+    public static Data2VecVisionTrainer fromWeights(String modelName, ImageEncoderConfig visionConfig, TensorBundle weights,
             ImagePreprocessorConfig preprocessing, TrainerConfig config) {
         return new Data2VecVisionTrainer(modelName, visionConfig, weights, preprocessing, config);
     }
 
-    public VisionEncoderConfig visionConfig() {
+    public ImageEncoderConfig visionConfig() {
         return visionConfig;
     }
 }

@@ -8,7 +8,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.trainer.internal.Dropout;
 import io.d2vstreams.trainer.internal.ModelParameters;
@@ -24,7 +24,7 @@ import java.util.function.Predicate;
 /**
  * The data2vec vision encoder (Hugging Face {@code Data2VecVisionModel}, BEiT layout, pre-LN) on
  * DJL's PyTorch engine, for training. It computes exactly what model-runtime's serving graph
- * ({@code Data2VecVisionGraph}) computes, over parameters under the same Hugging Face names and
+ * ({@code Data2VecImageGraph}) computes, over parameters under the same Hugging Face names and
  * shapes, so {@link #toBundle()} exports without any renaming: a Conv2d with kernel = stride =
  * patch size, the CLS token prepended, absolute positions when configured; per layer
  * {@code x + λ₁·attention(layernorm_before(x))} with a bias-free key and BEiT's relative
@@ -69,13 +69,13 @@ public final class VisionData2VecModel implements AutoCloseable {
     /** BEiT initialises the mask token as trunc_normal(std=0.02), like the CLS token. */
     private static final double MASK_TOKEN_STD = 0.02;
 
-    private final VisionEncoderConfig config;
+    private final ImageEncoderConfig config;
     private final ModelParameters params;
     /** BEiT's relative position index, or null without relative position bias. */
     private final long[] relativePositionIndex;
     private final float attentionScale;
 
-    private VisionData2VecModel(VisionEncoderConfig config, ModelParameters params) {
+    private VisionData2VecModel(ImageEncoderConfig config, ModelParameters params) {
         this.config = config;
         this.params = params;
         this.attentionScale = (float) Math.sqrt(config.headSize());
@@ -91,7 +91,7 @@ public final class VisionData2VecModel implements AutoCloseable {
      *
      * @throws IllegalArgumentException naming the first missing or misshapen parameter
      */
-    public static VisionData2VecModel fromWeights(NDManager parent, VisionEncoderConfig config, TensorBundle weights) {
+    public static VisionData2VecModel fromWeights(NDManager parent, ImageEncoderConfig config, TensorBundle weights) {
         return new VisionData2VecModel(config,
                 ModelParameters.copyOf(parent, ImageParameters.shapes(config), weights, null));
     }
@@ -103,7 +103,7 @@ public final class VisionData2VecModel implements AutoCloseable {
      *
      * @throws IllegalArgumentException naming the first missing or misshapen parameter
      */
-    public static VisionData2VecModel forTraining(NDManager parent, VisionEncoderConfig config, TensorBundle weights,
+    public static VisionData2VecModel forTraining(NDManager parent, ImageEncoderConfig config, TensorBundle weights,
             SplittableRandom maskTokenInit) {
         Objects.requireNonNull(maskTokenInit, "maskTokenInit");
         ModelParameters.TrainingOnly maskToken = new ModelParameters.TrainingOnly(ImageParameters.MASK_TOKEN,
@@ -128,7 +128,7 @@ public final class VisionData2VecModel implements AutoCloseable {
         return new VisionData2VecModel(config, params.teacherCopy(parent, share));
     }
 
-    public VisionEncoderConfig config() {
+    public ImageEncoderConfig config() {
         return config;
     }
 
@@ -276,7 +276,7 @@ public final class VisionData2VecModel implements AutoCloseable {
         return params.get(name);
     }
 
-    private static boolean hasRelativeBias(VisionEncoderConfig c) {
+    private static boolean hasRelativeBias(ImageEncoderConfig c) {
         return c.useRelativePositionBias() || c.useSharedRelativePositionBias();
     }
 }

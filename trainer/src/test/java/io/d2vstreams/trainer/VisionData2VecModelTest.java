@@ -7,9 +7,9 @@ import ai.djl.ndarray.NDManager;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
-import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
 import io.d2vstreams.trainer.internal.DjlEnvironment;
 import io.d2vstreams.trainer.internal.Dropout;
 import io.d2vstreams.trainer.internal.OnnxParity;
@@ -51,7 +51,7 @@ class VisionData2VecModelTest {
     void seededDefaultParity() {
         ModelStore store = new ModelStore(dir);
         ModelManifest base = TinyImages.seededStore(dir);
-        VisionEncoderConfig config = VisionEncoderConfig.fromHuggingFace(base.config());
+        ImageEncoderConfig config = ImageEncoderConfig.fromHuggingFace(base.config());
         ImageBatch batch = randomPixels(3, config, 1);
         try (VisionData2VecModel model = VisionData2VecModel.fromWeights(manager, config, store.readWeights(base));
                 NDManager scope = manager.newSubManager()) {
@@ -67,19 +67,19 @@ class VisionData2VecModelTest {
      * The seeded default's small weights (N(0, 0.02²), layer scale 0.1) leave attention a small
      * share of the output, so these configs use weights of std 0.1 that make every switch count.
      */
-    static Stream<VisionEncoderConfig> switches() {
+    static Stream<ImageEncoderConfig> switches() {
         return Stream.of(
                 // The seeded default's layout: per-layer relative bias, layer scale, mean pooling.
-                VisionEncoderConfig.tiny(),
+                ImageEncoderConfig.tiny(),
                 // Both biases, absolute positions, a final layernorm, no layer scale; 40-pixel images in
                 // 16-pixel patches: 2×2 patches, the last 8 pixel rows and columns cut off as the Conv does.
-                new VisionEncoderConfig(48, 2, 4, 96, 40, 16, 3, 1e-6, 0, true, true, true, false));
+                new ImageEncoderConfig(48, 2, 4, 96, 40, 16, 3, 1e-6, 0, true, true, true, false));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("switches")
     @DisplayName("with random weights that make every switch count, last_hidden_state matches ONNX (max abs diff <= 1e-4)")
-    void switchesParity(VisionEncoderConfig config) {
+    void switchesParity(ImageEncoderConfig config) {
         TensorBundle weights = randomWeights(config, 3);
         ModelManifest version = new ModelStore(dir).addImage("switches", config, weights,
                 ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize()));
@@ -97,7 +97,7 @@ class VisionData2VecModelTest {
     void bundleRoundTrip() {
         ModelStore store = new ModelStore(dir);
         ModelManifest base = TinyImages.seededStore(dir);
-        VisionEncoderConfig config = VisionEncoderConfig.fromHuggingFace(base.config());
+        ImageEncoderConfig config = ImageEncoderConfig.fromHuggingFace(base.config());
         TensorBundle stored = store.readWeights(base);
         try (VisionData2VecModel model = VisionData2VecModel.forTraining(manager, config, stored, new SplittableRandom(1))) {
             assertThat(model.hasMaskToken()).as("a training model has a mask token").isTrue();
@@ -116,7 +116,7 @@ class VisionData2VecModelTest {
     void maskToken() {
         ModelStore store = new ModelStore(dir);
         ModelManifest base = TinyImages.seededStore(dir);
-        VisionEncoderConfig config = VisionEncoderConfig.fromHuggingFace(base.config());
+        ImageEncoderConfig config = ImageEncoderConfig.fromHuggingFace(base.config());
         ImageBatch batch = randomPixels(2, config, 5);
         int patches = config.numPatches();
         float[] none = new float[2 * patches];
@@ -150,7 +150,7 @@ class VisionData2VecModelTest {
     void bundledMaskToken() {
         ModelStore store = new ModelStore(dir);
         ModelManifest base = TinyImages.seededStore(dir);
-        VisionEncoderConfig config = VisionEncoderConfig.fromHuggingFace(base.config());
+        ImageEncoderConfig config = ImageEncoderConfig.fromHuggingFace(base.config());
         TensorBundle stored = store.readWeights(base);
         float[] token = new float[config.hiddenSize()];
         Arrays.fill(token, 0.25f);
@@ -163,7 +163,7 @@ class VisionData2VecModelTest {
         }
     }
 
-    private static ImageBatch randomPixels(int images, VisionEncoderConfig config, long seed) {
+    private static ImageBatch randomPixels(int images, ImageEncoderConfig config, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         float[] values = new float[images * config.numChannels() * config.imageSize() * config.imageSize()];
         for (int i = 0; i < values.length; i++) {
@@ -173,7 +173,7 @@ class VisionData2VecModelTest {
     }
 
     /** Every parameter the config calls for, N(0, 0.1²) around 1 for LayerNorm gains and 0 elsewhere. */
-    private static TensorBundle randomWeights(VisionEncoderConfig config, long seed) {
+    private static TensorBundle randomWeights(ImageEncoderConfig config, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         TensorBundle.Builder b = TensorBundle.builder();
         for (Map.Entry<String, long[]> e : ImageParameters.shapes(config).entrySet()) {

@@ -1,6 +1,5 @@
 package io.d2vstreams.runtime.audio;
 
-import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.spi.ParamSpec;
 import io.d2vstreams.runtime.spi.ParamSpecs;

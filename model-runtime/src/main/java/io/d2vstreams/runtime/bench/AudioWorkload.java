@@ -1,14 +1,14 @@
 package io.d2vstreams.runtime.bench;
 
-import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.Encoder;
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
+import io.d2vstreams.runtime.audio.AudioPreprocessor;
+import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
+import io.d2vstreams.runtime.audio.internal.AudioEncoder;
 import io.d2vstreams.runtime.internal.LengthBuckets;
-import io.d2vstreams.runtime.internal.audio.AudioEncoder;
-import io.d2vstreams.runtime.preprocess.AudioPreprocessor;
-import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
 import io.d2vstreams.runtime.preprocess.PreprocessException;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -4,9 +4,9 @@ import io.d2vstreams.runtime.Encoder;
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
-import io.d2vstreams.runtime.VisionEncoderConfig;
-import io.d2vstreams.runtime.preprocess.ImagePreprocessor;
-import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
+import io.d2vstreams.runtime.image.ImagePreprocessor;
+import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
 import io.d2vstreams.runtime.preprocess.PreprocessException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ final class ImageWorkload implements Workload<byte[]> {
         this.store = store;
         this.model = model;
         this.generator = new MediaGenerator(seed);
-        VisionEncoderConfig config = VisionEncoderConfig.fromHuggingFace(model.config());
+        ImageEncoderConfig config = ImageEncoderConfig.fromHuggingFace(model.config());
         this.preprocessor = new ImagePreprocessor(preprocessing(model, config));
         this.positions = config.numPatches() + 1;
         double patchEmbedding = 2.0 * config.numPatches() * config.numChannels() * config.patchSize()
@@ -42,7 +42,7 @@ final class ImageWorkload implements Workload<byte[]> {
     }
 
     /** The version's own preprocessing, as {@code ModelStore.loadImage} reads it. */
-    private static ImagePreprocessorConfig preprocessing(ModelManifest model, VisionEncoderConfig config)
+    private static ImagePreprocessorConfig preprocessing(ModelManifest model, ImageEncoderConfig config)
             throws IOException {
         Path file = model.directory().resolve(ModelStore.PREPROCESSOR_FILE);
         return Files.isRegularFile(file)

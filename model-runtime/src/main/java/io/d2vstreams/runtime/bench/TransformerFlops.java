@@ -1,8 +1,8 @@
 package io.d2vstreams.runtime.bench;
 
-import io.d2vstreams.runtime.AudioEncoderConfig;
-import io.d2vstreams.runtime.TextEncoderConfig;
-import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
+import io.d2vstreams.runtime.text.TextEncoderConfig;
 
 /**
  * Analytic FLOP count of an encoder-only transformer's forward pass, the usual accounting of
@@ -32,7 +32,7 @@ record TransformerFlops(int layers, int hidden, int intermediate) {
         return new TransformerFlops(c.numHiddenLayers(), c.hiddenSize(), c.intermediateSize());
     }
 
-    static TransformerFlops of(VisionEncoderConfig c) {
+    static TransformerFlops of(ImageEncoderConfig c) {
         return new TransformerFlops(c.numHiddenLayers(), c.hiddenSize(), c.intermediateSize());
     }
 

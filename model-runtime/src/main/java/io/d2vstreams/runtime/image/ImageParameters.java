@@ -1,7 +1,6 @@
 package io.d2vstreams.runtime.image;
 
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.VisionEncoderConfig;
 import io.d2vstreams.runtime.spi.ParamSpec;
 import io.d2vstreams.runtime.spi.ParamSpecs;
 import java.util.ArrayList;
@@ -52,7 +51,7 @@ public final class ImageParameters {
      * Rows of a relative position bias table: one per relative offset between two patches,
      * (2·side − 1)², plus CLS→patch, patch→CLS and CLS→CLS (BEiT, Bao et al. 2021, §2.6).
      */
-    public static int biasTableRows(VisionEncoderConfig c) {
+    public static int biasTableRows(ImageEncoderConfig c) {
         int span = 2 * c.patchesPerSide() - 1;
         return span * span + 3;
     }
@@ -101,7 +100,7 @@ public final class ImageParameters {
      * BEiT's and data2vec's own code instead of zeros: the seeded model then tells positions
      * apart from the start, and every parameter visibly affects the output.
      */
-    public static List<ParamSpec> specs(VisionEncoderConfig c) {
+    public static List<ParamSpec> specs(ImageEncoderConfig c) {
         long h = c.hiddenSize();
         long ff = c.intermediateSize();
         long p = c.patchSize();
@@ -145,7 +144,7 @@ public final class ImageParameters {
     }
 
     /** Fresh weights (see {@link #specs}); the same seed gives bit-identical weights on every JVM. */
-    public static TensorBundle seeded(VisionEncoderConfig c, long seed) {
+    public static TensorBundle seeded(ImageEncoderConfig c, long seed) {
         return ParamSpecs.seeded(specs(c), seed);
     }
 
@@ -153,12 +152,12 @@ public final class ImageParameters {
      * The name and shape of every parameter the config calls for, in graph order: what a
      * checkpoint importer checks a file against before reading any data.
      */
-    public static Map<String, long[]> shapes(VisionEncoderConfig c) {
+    public static Map<String, long[]> shapes(ImageEncoderConfig c) {
         return ParamSpecs.shapes(specs(c));
     }
 
     /** @throws IllegalArgumentException naming the first missing or misshapen tensor */
-    public static void requireMatches(VisionEncoderConfig c, TensorBundle weights) {
+    public static void requireMatches(ImageEncoderConfig c, TensorBundle weights) {
         ParamSpecs.requireMatches(specs(c), weights);
     }
 }

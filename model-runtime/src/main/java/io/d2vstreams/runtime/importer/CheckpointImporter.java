@@ -1,20 +1,20 @@
 package io.d2vstreams.runtime.importer;
 
-import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.TextEncoderConfig;
 import io.d2vstreams.runtime.TruncationPolicy;
-import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.audio.AudioParameters;
+import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
+import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
 import io.d2vstreams.runtime.internal.Json;
-import io.d2vstreams.runtime.internal.text.TokenCounter;
-import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
-import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.text.TextEncoderConfig;
 import io.d2vstreams.runtime.text.TextParameters;
+import io.d2vstreams.runtime.text.internal.TokenCounter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -118,7 +118,7 @@ public final class CheckpointImporter {
         }
         return switch (type.toString()) {
             case TextEncoderConfig.MODEL_TYPE, "roberta" -> Optional.of(Modality.TEXT);
-            case VisionEncoderConfig.MODEL_TYPE -> Optional.of(Modality.IMAGE);
+            case ImageEncoderConfig.MODEL_TYPE -> Optional.of(Modality.IMAGE);
             case AudioEncoderConfig.MODEL_TYPE -> Optional.of(Modality.AUDIO);
             default -> Optional.empty();
         };
@@ -134,7 +134,7 @@ public final class CheckpointImporter {
 
     private ModelManifest importImage(Path dir, Map<String, Object> hfConfig, String name, Progress progress)
             throws IOException {
-        VisionEncoderConfig config = parseConfig(dir, () -> VisionEncoderConfig.fromHuggingFace(hfConfig));
+        ImageEncoderConfig config = parseConfig(dir, () -> ImageEncoderConfig.fromHuggingFace(hfConfig));
         Optional<byte[]> json = readPreprocessorConfig(dir);
         ImagePreprocessorConfig preprocessing = json.isEmpty()
                 ? ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize())

@@ -1,22 +1,22 @@
 package io.d2vstreams.runtime.preprocess;
 
 /** Little helpers for reading binary headers: little-endian integers and readable dumps. */
-final class Bytes {
+public final class Bytes {
 
     private Bytes() {
     }
 
-    static int u16le(byte[] b, int off) {
+    public static int u16le(byte[] b, int off) {
         return (b[off] & 0xFF) | (b[off + 1] & 0xFF) << 8;
     }
 
     /** Unsigned 32-bit little-endian value, as a long so sizes near 4 GiB stay positive. */
-    static long u32le(byte[] b, int off) {
+    public static long u32le(byte[] b, int off) {
         return (b[off] & 0xFFL) | (b[off + 1] & 0xFFL) << 8 | (b[off + 2] & 0xFFL) << 16
                 | (b[off + 3] & 0xFFL) << 24;
     }
 
-    static boolean startsWith(byte[] b, int off, byte[] prefix) {
+    public static boolean startsWith(byte[] b, int off, byte[] prefix) {
         if (off < 0 || b.length - off < prefix.length) {
             return false;
         }
@@ -29,7 +29,7 @@ final class Bytes {
     }
 
     /** Up to {@code max} bytes from the start, as hex, for "what did we get" messages. */
-    static String hexPrefix(byte[] b, int max) {
+    public static String hexPrefix(byte[] b, int max) {
         StringBuilder sb = new StringBuilder();
         int n = Math.min(b.length, max);
         for (int i = 0; i < n; i++) {
@@ -45,7 +45,7 @@ final class Bytes {
     }
 
     /** A four-character code (RIFF chunk id) as text if printable, else as hex. */
-    static String fourCc(byte[] b, int off) {
+    public static String fourCc(byte[] b, int off) {
         StringBuilder sb = new StringBuilder(4);
         for (int i = 0; i < 4; i++) {
             int c = b[off + i] & 0xFF;
@@ -58,7 +58,7 @@ final class Bytes {
         return "'" + sb + "'";
     }
 
-    static byte[] ascii(String s) {
+    public static byte[] ascii(String s) {
         return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 }

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * ignored (those files carry many); a key we know with a value of the wrong shape fails at once
  * with the file, the key, the value and what was expected.
  */
-final class ConfigJson {
+public final class ConfigJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -23,12 +23,12 @@ final class ConfigJson {
         this.root = root;
     }
 
-    static ConfigJson read(Path file) throws IOException {
+    public static ConfigJson read(Path file) throws IOException {
         return of(file.toString(), MAPPER.readTree(file.toFile()));
     }
 
     /** Parses JSON already in memory (a checksum-verified file of a model version, say). */
-    static ConfigJson read(byte[] json, String source) throws IOException {
+    public static ConfigJson read(byte[] json, String source) throws IOException {
         return of(source, MAPPER.readTree(json));
     }
 
@@ -40,12 +40,12 @@ final class ConfigJson {
     }
 
     /** The value of {@code key}, or null when absent or JSON null. */
-    JsonNode node(String key) {
+    public JsonNode node(String key) {
         JsonNode n = root.get(key);
         return n == null || n.isNull() ? null : n;
     }
 
-    boolean bool(String key, boolean dflt) {
+    public boolean bool(String key, boolean dflt) {
         JsonNode n = node(key);
         if (n == null) {
             return dflt;
@@ -56,19 +56,19 @@ final class ConfigJson {
         return n.booleanValue();
     }
 
-    int integer(String key, int dflt) {
+    public int integer(String key, int dflt) {
         JsonNode n = node(key);
         return n == null ? dflt : integer(key, n);
     }
 
-    int integer(String key, JsonNode n) {
+    public int integer(String key, JsonNode n) {
         if (!n.isIntegralNumber() || !n.canConvertToInt()) {
             throw invalid(key, n, "an integer");
         }
         return n.intValue();
     }
 
-    double number(String key, double dflt) {
+    public double number(String key, double dflt) {
         JsonNode n = node(key);
         if (n == null) {
             return dflt;
@@ -80,7 +80,7 @@ final class ConfigJson {
     }
 
     /** Three numbers, one per RGB channel; a single number means the same for all three. */
-    float[] rgbTriple(String key, float[] dflt) {
+    public float[] rgbTriple(String key, float[] dflt) {
         JsonNode n = node(key);
         if (n == null) {
             return dflt;
@@ -102,7 +102,7 @@ final class ConfigJson {
         return out;
     }
 
-    IllegalArgumentException invalid(String key, JsonNode value, String expected) {
+    public IllegalArgumentException invalid(String key, JsonNode value, String expected) {
         return new IllegalArgumentException(source + ": key '" + key + "' is " + value + "; expected " + expected);
     }
 }

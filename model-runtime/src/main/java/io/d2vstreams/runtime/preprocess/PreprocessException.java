@@ -43,12 +43,12 @@ public final class PreprocessException extends Exception {
 
     private final Reason reason;
 
-    PreprocessException(Reason reason, String message) {
+    public PreprocessException(Reason reason, String message) {
         super(message);
         this.reason = Objects.requireNonNull(reason, "reason");
     }
 
-    PreprocessException(Reason reason, String message, Throwable cause) {
+    public PreprocessException(Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = Objects.requireNonNull(reason, "reason");
     }

@@ -1,7 +1,6 @@
 package io.d2vstreams.runtime.text;
 
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.TextEncoderConfig;
 import io.d2vstreams.runtime.spi.ParamSpec;
 import io.d2vstreams.runtime.spi.ParamSpecs;
 import java.util.ArrayList;

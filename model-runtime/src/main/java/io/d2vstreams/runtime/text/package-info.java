@@ -1,8 +1,9 @@
 /**
- * The text modality's public model description: {@link io.d2vstreams.runtime.text.TextParameters}, the
- * parameters of Hugging Face's {@code Data2VecTextModel} (names, shapes, seeded initialisation) and the one
- * place their names are spelled. The ONNX graph writer, the encoder and the model-store format
- * of the modality still live in {@code runtime.internal}; the trainer's DJL model reads the names
- * from here.
+ * The text modality in one place. Its public API: {@link io.d2vstreams.runtime.text.TextEncoderConfig},
+ * the sizes of a data2vec text encoder read from and written to Hugging Face's {@code config.json},
+ * and {@link io.d2vstreams.runtime.text.TextParameters}, the parameters of Hugging Face's
+ * {@code Data2VecTextModel} (names, shapes, seeded initialisation) and the one place their names are
+ * spelled; the trainer's DJL model reads the names from here. What only model-runtime uses lives in
+ * {@link io.d2vstreams.runtime.text.internal}.
  */
 package io.d2vstreams.runtime.text;

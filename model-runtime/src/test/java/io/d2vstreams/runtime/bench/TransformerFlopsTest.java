@@ -3,7 +3,7 @@ package io.d2vstreams.runtime.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.d2vstreams.runtime.AudioEncoderConfig;
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

@@ -4,22 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.Encoder;
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.TextEncoderConfig;
-import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.audio.AudioParameters;
+import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
+import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
 import io.d2vstreams.runtime.internal.Json;
-import io.d2vstreams.runtime.internal.text.ByteLevelBpeTokenizer;
-import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
-import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.text.TextEncoderConfig;
 import io.d2vstreams.runtime.text.TextParameters;
+import io.d2vstreams.runtime.text.internal.ByteLevelBpeTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +90,7 @@ class CheckpointImporterTest {
     @Test
     @DisplayName("a seeded vision model written as a checkpoint imports and serves the same vectors as the original")
     void imageRoundTrip() throws IOException {
-        VisionEncoderConfig config = VisionEncoderConfig.tiny();
+        ImageEncoderConfig config = ImageEncoderConfig.tiny();
         Path dir = Files.createDirectories(tmp.resolve("data2vec-vision-import"));
         Files.write(dir.resolve("config.json"), Json.write(config.toHuggingFace()));
         Files.write(dir.resolve("preprocessor_config.json"), Json.write(ImagePreprocessorConfig.defaults()

@@ -3,8 +3,7 @@ package io.d2vstreams.runtime.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.TextEncoderConfig;
-import io.d2vstreams.runtime.internal.text.ByteLevelBpeTokenizer;
+import io.d2vstreams.runtime.text.internal.ByteLevelBpeTokenizer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

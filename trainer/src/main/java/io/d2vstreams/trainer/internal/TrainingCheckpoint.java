@@ -5,13 +5,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.d2vstreams.runtime.AudioEncoderConfig;
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.TextEncoderConfig;
-import io.d2vstreams.runtime.VisionEncoderConfig;
-import io.d2vstreams.runtime.preprocess.AudioPreprocessorConfig;
-import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.audio.AudioEncoderConfig;
+import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
+import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
 import io.d2vstreams.runtime.store.Sha256;
+import io.d2vstreams.runtime.text.TextEncoderConfig;
 import io.d2vstreams.trainer.CheckpointInfo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,8 +85,8 @@ public final class TrainingCheckpoint {
                     Map.of(TOKENIZER_FILE, tokenizerJson.clone()));
         }
 
-        public static Architecture vision(VisionEncoderConfig config, ImagePreprocessorConfig preprocessing) {
-            return new Architecture("vision_config", config, config.toHuggingFace(), VisionEncoderConfig::fromHuggingFace,
+        public static Architecture vision(ImageEncoderConfig config, ImagePreprocessorConfig preprocessing) {
+            return new Architecture("vision_config", config, config.toHuggingFace(), ImageEncoderConfig::fromHuggingFace,
                     Map.of(PREPROCESSOR_FILE, preprocessorJson(preprocessing.toPreprocessorConfigJson())));
         }
 

@@ -7,10 +7,10 @@ import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
-import io.d2vstreams.runtime.preprocess.ImagePreprocessor;
-import io.d2vstreams.runtime.preprocess.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.image.ImagePreprocessor;
+import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
 import io.d2vstreams.runtime.preprocess.PreprocessException;
 import io.d2vstreams.trainer.ImageBatch;
 import io.d2vstreams.trainer.TrainerConfig;
@@ -36,7 +36,7 @@ import java.util.function.Predicate;
  */
 public final class VisionModality implements Data2VecModality<byte[], ImageBatch, BlockMasker.BatchMask> {
 
-    private final VisionEncoderConfig visionConfig;
+    private final ImageEncoderConfig visionConfig;
     private final ImagePreprocessorConfig preprocessing;
     private final ImagePreprocessor preprocessor;
     private final BlockMasker masker;
@@ -45,7 +45,7 @@ public final class VisionModality implements Data2VecModality<byte[], ImageBatch
     /**
      * @throws IllegalArgumentException when the preprocessing does not make images of the model's size
      */
-    public VisionModality(VisionEncoderConfig visionConfig, ImagePreprocessorConfig preprocessing, TrainerConfig config) {
+    public VisionModality(ImageEncoderConfig visionConfig, ImagePreprocessorConfig preprocessing, TrainerConfig config) {
         this.visionConfig = Objects.requireNonNull(visionConfig, "visionConfig");
         this.preprocessing = Objects.requireNonNull(preprocessing, "preprocessing");
         preprocessing.requireImageSize(visionConfig.imageSize());
@@ -54,7 +54,7 @@ public final class VisionModality implements Data2VecModality<byte[], ImageBatch
         this.seed = config.seed();
     }
 
-    public VisionEncoderConfig visionConfig() {
+    public ImageEncoderConfig visionConfig() {
         return visionConfig;
     }
 

@@ -6,7 +6,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.d2vstreams.runtime.VisionEncoderConfig;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +53,7 @@ class AdamWTest {
     @Test
     @DisplayName("the vision exemptions are BEiT's: CLS and mask tokens, position embeddings and relative position bias tables")
     void visionExemptions() {
-        VisionEncoderConfig shared = new VisionEncoderConfig(48, 2, 4, 96, 32, 16, 3, 1e-6, 0.1, true, true, true, false);
+        ImageEncoderConfig shared = new ImageEncoderConfig(48, 2, 4, 96, 32, 16, 3, 1e-6, 0.1, true, true, true, false);
         List<String> names = new java.util.ArrayList<>(ImageParameters.shapes(shared).keySet());
         names.add(ImageParameters.MASK_TOKEN);
         assertThat(VisionModality.beitNoWeightDecay(names)).as("exempt names").containsExactlyInAnyOrder(

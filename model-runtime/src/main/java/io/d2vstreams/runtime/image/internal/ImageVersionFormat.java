@@ -1,0 +1,68 @@
+package io.d2vstreams.runtime.image.internal;
+
+import io.d2vstreams.runtime.EncoderOptions;
+import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.runtime.ModelId;
+import io.d2vstreams.runtime.ModelStore;
+import io.d2vstreams.runtime.TensorBundle;
+import io.d2vstreams.runtime.image.ImageEncoderConfig;
+import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.internal.Json;
+import io.d2vstreams.runtime.internal.OrtEncoder;
+import io.d2vstreams.runtime.internal.ProbeInputs;
+import io.d2vstreams.runtime.internal.VersionFormat;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An IMAGE version: the model, its config and {@code preprocessor_config.json}; a version without
+ * the latter gets the data2vec-vision defaults at {@code image_size}.
+ */
+public final class ImageVersionFormat extends VersionFormat<ImageEncoderConfig, ImagePreprocessorConfig, byte[]> {
+
+    public static final ImageVersionFormat INSTANCE = new ImageVersionFormat();
+
+    private ImageVersionFormat() {
+        super(Modality.IMAGE, "vision", ModelStore.PREPROCESSOR_FILE, false, "image processor config");
+    }
+
+    @Override
+    public ImageEncoderConfig fromHuggingFace(Map<String, Object> json) {
+        return ImageEncoderConfig.fromHuggingFace(json);
+    }
+
+    @Override
+    public byte[] writeGraph(ImageEncoderConfig config, TensorBundle weights, ImagePreprocessorConfig preprocessing) {
+        preprocessing.requireImageSize(config.imageSize());
+        return Data2VecImageGraph.write(config, weights);
+    }
+
+    @Override
+    public byte[] writePreprocessing(ImagePreprocessorConfig preprocessing) {
+        return Json.write(preprocessing.toPreprocessorConfigJson());
+    }
+
+    @Override
+    public ImagePreprocessorConfig readPreprocessing(ImageEncoderConfig config, byte[] file) throws IOException {
+        return file == null
+                ? ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize())
+                : ImagePreprocessorConfig.fromPreprocessorConfigJson(file, ModelStore.PREPROCESSOR_FILE);
+    }
+
+    @Override
+    public OrtEncoder<byte[]> open(ModelId id, ImageEncoderConfig config, byte[] onnxModel,
+            ImagePreprocessorConfig preprocessing, EncoderOptions options) throws Exception {
+        return ImageEncoder.open(id, config, onnxModel, preprocessing, options);
+    }
+
+    @Override
+    public List<byte[]> probeInputs() {
+        return ProbeInputs.images();
+    }
+
+    @Override
+    public String describe(ImageEncoderConfig config, ImagePreprocessorConfig preprocessing) {
+        return "image_size=" + config.imageSize() + " patches=" + config.numPatches();
+    }
+}

@@ -1,9 +1,0 @@
-package io.d2vstreams.runtime.preprocess;
-
-/** What to do with audio longer than the configured maximum. */
-public enum OverLengthPolicy {
-    /** Refuse it ({@link PreprocessException.Reason#TOO_LONG}); the pipeline dead-letters it. */
-    REFUSE,
-    /** Keep the first {@code maxSeconds} and drop the rest. */
-    CROP
-}
