@@ -13,6 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
@@ -39,6 +41,13 @@ final class ModelsBackfillCommand implements Callable<Integer> {
     @Option(names = "--status", description = "Only print the progress; request nothing.")
     boolean statusOnly;
 
+    @Option(names = "--from-offsets", paramLabel = "P=O", split = ",",
+            description = "Re-embed partition P of the input topic only from offset O on (repeatable or comma-separated, "
+                    + "e.g. 0=1200,1=980); lower offsets keep the embeddings they have, and the cut-over names these "
+                    + "bounds (from_offsets). Partitions not named start at their log start. Set it with the request "
+                    + "that starts the backfill (backfill.auto=false); a running backfill takes it from then on.")
+    Map<Integer, Long> fromOffsets = new TreeMap<>();
+
     @Override
     public Integer call() {
         Logging.quietUnlessVerbose(spec);
@@ -55,8 +64,15 @@ final class ModelsBackfillCommand implements Callable<Integer> {
                     throw new CommandLine.ParameterException(spec.commandLine(), modality.folderName() + " v" + target
                             + " is not the version the pipelines serve (v" + serving.getAsInt() + "); promote it first");
                 }
-                control.request(modality, target);
-                out.println("requested the backfill of " + modality.folderName() + " v" + target);
+                fromOffsets.forEach((partition, offset) -> {
+                    if (partition < 0 || offset < 0) {
+                        throw new CommandLine.ParameterException(spec.commandLine(), "--from-offsets " + partition + "="
+                                + offset + ": partition and offset must be 0 or more");
+                    }
+                });
+                log.apply(control.request(modality, target, fromOffsets)); // the progress below then counts from its bounds
+                out.println("requested the backfill of " + modality.folderName() + " v" + target
+                        + (fromOffsets.isEmpty() ? "" : " from offsets " + fromOffsets));
             }
             print(out, control.status(log, modality), System.console() != null);
         }
@@ -75,8 +91,8 @@ final class ModelsBackfillCommand implements Callable<Integer> {
         out.println(status.modality().folderName() + " v" + status.version().getAsInt() + " " + status.state() + " "
                 + done + "/" + total + " (" + percent + ")" + (bar ? " " + TextProgressBar.of(done, total) : ""));
         for (BackfillControl.PartitionProgress p : status.partitions()) {
-            out.println("  partition " + p.partition() + ": " + p.end().map(end -> Math.min(p.position(), end) + "/" + end)
-                    .orElse("waiting for its swap point"));
+            out.println("  partition " + p.partition() + ": " + p.end().map(end -> Math.min(Math.max(p.position(), p.start()), end)
+                    + "/" + end + (p.start() > 0 ? " (from offset " + p.start() + ")" : "")).orElse("waiting for its swap point"));
         }
         status.cutOver().ifPresent(c -> out.println("  cut-over: embedding end offsets " + c.getEmbeddingEndOffsets()
                 + " on " + c.getEmbeddingTopic() + ", " + c.getRecords() + " backfilled, " + c.getSkipped() + " skipped"));

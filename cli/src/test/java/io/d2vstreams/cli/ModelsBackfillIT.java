@@ -76,6 +76,15 @@ class ModelsBackfillIT {
                         .hasValueSatisfying(r -> assertThat(r.getKind()).isEqualTo(BackfillKind.REQUEST));
             }
 
+            String bounded = run(concat(new String[]{"models", "backfill", "--modality", "text", "--from-offsets", "0=60"}, cluster));
+            assertThat(bounded).as("a request bounded by --from-offsets").contains("requested the backfill of text v2 from offsets {0=60}")
+                    .contains("text v2 RUNNING 0/100 (0%)").contains("partition 0: 60/100 (from offset 60)")
+                    .contains("partition 1: 0/60");
+            try (BackfillControl control = new BackfillControl(config.clientProperties(), registry, TOPICS)) {
+                assertThat(control.read().request(Modality.TEXT, 2)).as("the latest REQUEST, with its bound")
+                        .hasValueSatisfying(r -> assertThat(r.getFromOffsets()).containsExactlyEntriesOf(Map.of("0", 60L)));
+            }
+
             CommandLine wrong = D2v.commandLine();
             wrong.setOut(new PrintWriter(new StringWriter()));
             StringWriter err = new StringWriter();

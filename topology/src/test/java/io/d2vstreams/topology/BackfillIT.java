@@ -1,5 +1,7 @@
 package io.d2vstreams.topology;
 
+import org.junit.jupiter.api.Test;
+import io.d2vstreams.topology.backfill.BackfillControl;
 import io.d2vstreams.avro.AudioEvent;
 import io.d2vstreams.avro.BackfillEvent;
 import io.d2vstreams.avro.BackfillKind;
@@ -158,6 +160,77 @@ class BackfillIT {
                         .isEqualTo(marker.getInputEndOffsets().values().stream().mapToLong(Long::longValue).sum())
                         .isEqualTo(marker.getRecords());
                 assertThat(reader.progress).as("progress was published while it ran").isNotEmpty();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("a request's from_offsets bound the backfill: inputs below them get no new embedding, and the cut-over names the bounds")
+    void requestedBoundsLimitTheBackfill() throws Exception {
+        int records = 120;
+        long bound = 20;
+        try (DevStack stack = DevStack.start(DevStackOptions.builder(dir.resolve("stack")).kafkaPort(0).registryPort(0).build());
+             SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
+                     Map.of("schema.registry.url", stack.registryUrl())))) {
+            PipelineConfig config = PipelineConfig.from(Map.of(
+                    PipelineConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
+                    PipelineConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
+                    PipelineConfig.TOPIC_PARTITIONS, "2",
+                    PipelineConfig.TEXT_BATCH_MAX_SIZE, "16",
+                    PipelineConfig.SAMPLING_ENABLED, "false",
+                    PipelineConfig.METRICS_PORT, "-1",
+                    PipelineConfig.BACKFILL_AUTO, "false",
+                    PipelineConfig.BACKFILL_BATCH_SIZE, "16",
+                    PipelineConfig.MODEL_STORE_DIR, dir.resolve("models").toString()));
+            ModelStore store = new ModelStore(config.modelStoreDir());
+            try (EmbeddingPipeline pipeline = EmbeddingPipeline.start(config);
+                 ModelAnnouncer announcer = new ModelAnnouncer(config.clientProperties(), registry, TOPICS.models());
+                 Events sender = new Events(registry, Modality.TEXT);
+                 KafkaProducer<String, byte[]> producer = TestClients.producer(stack.bootstrapServers());
+                 Reader reader = new Reader(stack, registry, Modality.TEXT);
+                 BackfillControl control = new BackfillControl(config.clientProperties(), registry, TOPICS)) {
+                pipeline.awaitRunning(Duration.ofSeconds(60));
+                int v1 = pipeline.activeModel(Modality.TEXT).version();
+                for (int i = 0; i < records; i++) {
+                    sender.send(producer, "r" + i, i);
+                }
+                producer.flush();
+                await("v1 embeds every record").atMost(Duration.ofSeconds(90))
+                        .until(() -> reader.drain().byVersion(v1).size() >= records);
+                ModelManifest next = store.initDefault(Modality.TEXT, 99);
+                int v2 = next.version();
+                announcer.announce(active(next));
+                await("both partitions swap to v2").atMost(Duration.ofSeconds(60))
+                        .until(() -> control.read().plans(Modality.TEXT, v2, 2).isPresent());
+                control.request(Modality.TEXT, v2, Map.of(0, bound, 1, bound));
+
+                AtomicReference<BackfillEvent> cutOver = new AtomicReference<>();
+                await("the cut-over of v" + v2).atMost(Duration.ofSeconds(120)).until(() -> {
+                    reader.drain();
+                    cutOver.set(reader.cutOver(v2).orElse(null));
+                    return cutOver.get() != null;
+                });
+                BackfillEvent marker = cutOver.get();
+                assertThat(marker.getFromOffsets()).as("the bounds the backfill used")
+                        .containsExactlyInAnyOrderEntriesOf(Map.of("0", bound, "1", bound));
+                await("read up to the marker's embedding offsets").atMost(Duration.ofSeconds(30))
+                        .until(() -> reader.drain().reached(marker.getEmbeddingEndOffsets()));
+                long expected = 0;
+                for (Map.Entry<String, Long> end : marker.getInputEndOffsets().entrySet()) {
+                    int partition = Integer.parseInt(end.getKey());
+                    assertThat(end.getValue()).as("partition %d holds more than the bound", partition).isGreaterThan(bound);
+                    for (long offset = 0; offset < end.getValue(); offset++) {
+                        List<Integer> versions = reader.versionsAt(partition, offset);
+                        if (offset < bound) {
+                            assertThat(versions).as("input %d/%d below the bound", partition, offset).containsExactly(v1);
+                        } else {
+                            assertThat(versions).as("input %d/%d from the bound on", partition, offset).containsExactly(v1, v2);
+                        }
+                    }
+                    expected += end.getValue() - bound;
+                }
+                assertThat((long) reader.backfilled.size()).as("backfilled: from the bounds to the swap points")
+                        .isEqualTo(expected).isEqualTo(marker.getRecords());
             }
         }
     }

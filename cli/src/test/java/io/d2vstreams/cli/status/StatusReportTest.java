@@ -129,7 +129,7 @@ class StatusReportTest {
     @Test
     @DisplayName("a finished backfill: every record below the swap points, and the cut-over reached with its counts")
     void backfillDone() {
-        BackfillEvent cutOver = BackfillEvents.cutOver(Modality.TEXT, 2, Map.of(0, 60L, 1, 40L), "d2v.embeddings.text",
+        BackfillEvent cutOver = BackfillEvents.cutOver(Modality.TEXT, 2, Map.of(), Map.of(0, 60L, 1, 40L), "d2v.embeddings.text",
                 Map.of(0, 130L, 1, 90L), 98, 2, NOW_MS - 30_000);
         String metrics = "d2v_backfill_records_total{modality=\"text\"} 98.0\nd2v_backfill_lag{modality=\"text\"} 0.0\n";
         StatusSnapshot before = withBackfill(T0, metrics, Map.of(Modality.TEXT, text(60, 40, cutOver)));

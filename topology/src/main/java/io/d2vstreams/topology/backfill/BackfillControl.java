@@ -54,10 +54,27 @@ public final class BackfillControl implements AutoCloseable {
         this.timeout = timeout;
     }
 
-    /** One input partition of a backfill: where it is, where it ends; {@code end} empty while no swap point is known. */
-    public record PartitionProgress(int partition, long position, Optional<Long> end) {
+    /**
+     * One input partition of a backfill: where it starts (0, or a request's bound), where it is, where it
+     * ends; {@code end} empty while no swap point is known.
+     */
+    public record PartitionProgress(int partition, long start, long position, Optional<Long> end) {
+        /** A partition backfilled from its log start. */
+        public PartitionProgress(int partition, long position, Optional<Long> end) {
+            this(partition, 0L, position, end);
+        }
+
         public boolean done() {
             return end.isPresent() && position >= end.get();
+        }
+
+        /** Offsets still to read, from the position (or the start, if higher) to the end. */
+        public long remaining() {
+            return end.map(e -> Math.max(0, e - Math.max(position, start))).orElse(0L);
+        }
+
+        public long total() {
+            return end.map(e -> Math.max(0, e - start)).orElse(0L);
         }
     }
 
@@ -68,11 +85,11 @@ public final class BackfillControl implements AutoCloseable {
     public record Status(Modality modality, OptionalInt version, String state, List<PartitionProgress> partitions,
                          Optional<BackfillEvent> cutOver) {
         public long remaining() {
-            return partitions.stream().mapToLong(p -> p.end().map(e -> Math.max(0, e - p.position())).orElse(0L)).sum();
+            return partitions.stream().mapToLong(PartitionProgress::remaining).sum();
         }
 
         public long total() {
-            return partitions.stream().mapToLong(p -> p.end().orElse(0L)).sum();
+            return partitions.stream().mapToLong(PartitionProgress::total).sum();
         }
     }
 
@@ -116,7 +133,8 @@ public final class BackfillControl implements AutoCloseable {
             Optional<PartitionPlan> plan = log.plan(modality, p, v);
             long position = log.progress(modality, v, p).map(BackfillEvent::getPosition).orElse(0L);
             allPlanned &= plan.isPresent();
-            partitions.add(new PartitionProgress(p, position, plan.map(PartitionPlan::end)));
+            partitions.add(new PartitionProgress(p, plan.map(PartitionPlan::start).orElse(0L), position,
+                    plan.map(PartitionPlan::end)));
         }
         Optional<BackfillEvent> cutOver = log.currentCutOver(modality, v, count);
         String state = cutOver.isPresent() ? "DONE" : allPlanned ? "RUNNING" : "WAITING";
@@ -127,8 +145,16 @@ public final class BackfillControl implements AutoCloseable {
      * Asks the pipelines to backfill {@code version} of {@code modality} (they act on it when it is the
      * version they serve; with {@code backfill.auto=false} it is how a backfill starts).
      */
-    public void request(Modality modality, int version) {
-        BackfillEvent request = BackfillEvents.request(modality, version, System.currentTimeMillis());
+    public BackfillEvent request(Modality modality, int version) {
+        return request(modality, version, Map.of());
+    }
+
+    /**
+     * Requests the backfill of {@code version}, re-embedding each partition of {@code fromOffsets} only from
+     * there on; returns the request written, for a log read before it to {@linkplain BackfillLog#apply apply}.
+     */
+    public BackfillEvent request(Modality modality, int version, Map<Integer, Long> fromOffsets) {
+        BackfillEvent request = BackfillEvents.request(modality, version, fromOffsets, System.currentTimeMillis());
         Map<String, Object> props = new HashMap<>(clientProperties);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -142,6 +168,7 @@ public final class BackfillControl implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot write the backfill request to " + topics.backfill() + ": " + e.getMessage(), e);
         }
+        return request;
     }
 
     private int inputPartitions(Modality modality) {

@@ -188,10 +188,14 @@ public final class BackfillCoordinator implements AutoCloseable {
     private void publishCutOver(Modality modality, int version, int count, KafkaProducer<String, byte[]> producer,
                                 Admin admin) {
         Map<Integer, PartitionPlan> plans = backfillLog.plans(modality, version, count).orElseThrow();
+        Map<Integer, Long> inputStarts = new TreeMap<>();
         Map<Integer, Long> inputEnds = new TreeMap<>();
         long records = 0;
         long skipped = 0;
         for (PartitionPlan plan : plans.values()) {
+            if (plan.start() > 0) {
+                inputStarts.put(plan.partition(), plan.start());
+            }
             inputEnds.put(plan.partition(), plan.end());
             Optional<BackfillEvent> progress = backfillLog.progress(modality, version, plan.partition());
             records += progress.map(BackfillEvent::getRecords).orElse(0L);
@@ -199,7 +203,7 @@ public final class BackfillCoordinator implements AutoCloseable {
         }
         String embeddingTopic = settings.embeddingTopic().apply(modality);
         Map<Integer, Long> embeddingEnds = endOffsets(admin, embeddingTopic);
-        BackfillEvent cutOver = BackfillEvents.cutOver(modality, version, inputEnds, embeddingTopic, embeddingEnds,
+        BackfillEvent cutOver = BackfillEvents.cutOver(modality, version, inputStarts, inputEnds, embeddingTopic, embeddingEnds,
                 records, skipped, System.currentTimeMillis());
         try {
             producer.send(new ProducerRecord<>(settings.backfillTopic(), BackfillKeys.keyOf(cutOver),
@@ -213,8 +217,9 @@ public final class BackfillCoordinator implements AutoCloseable {
         }
         // Apply it here at once, so the next round does not publish it again before reading it back.
         backfillLog.apply(cutOver);
-        log.info("event=backfill_cut_over modality={} version={} input_end_offsets={} embedding_end_offsets={} "
-                + "records={} skipped={}", modality, version, inputEnds, embeddingEnds, records, skipped);
+        log.info("event=backfill_cut_over modality={} version={} from_offsets={} input_end_offsets={} "
+                + "embedding_end_offsets={} records={} skipped={}", modality, version, inputStarts, inputEnds, embeddingEnds,
+                records, skipped);
         if (running.containsKey(modality)) {
             stop(modality);
         }

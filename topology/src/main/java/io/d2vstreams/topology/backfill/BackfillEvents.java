@@ -24,13 +24,24 @@ public final class BackfillEvents {
     }
 
     public static BackfillEvent request(Modality modality, int version, long nowMs) {
-        return base(BackfillKind.REQUEST, modality, version, nowMs).build();
+        return request(modality, version, Map.of(), nowMs);
     }
 
-    public static BackfillEvent cutOver(Modality modality, int version, Map<Integer, Long> inputEndOffsets,
+    /** A request that re-embeds each partition of {@code fromOffsets} only from that offset on. */
+    public static BackfillEvent request(Modality modality, int version, Map<Integer, Long> fromOffsets, long nowMs) {
+        return base(BackfillKind.REQUEST, modality, version, nowMs).setFromOffsets(byPartitionName(fromOffsets)).build();
+    }
+
+    /**
+     * @param inputStartOffsets the partitions whose backfill started above their log start, by a
+     *                          request's {@code from_offsets}, and where
+     */
+    public static BackfillEvent cutOver(Modality modality, int version, Map<Integer, Long> inputStartOffsets,
+                                        Map<Integer, Long> inputEndOffsets,
                                         String embeddingTopic, Map<Integer, Long> embeddingEndOffsets,
                                         long records, long skipped, long nowMs) {
         return base(BackfillKind.CUT_OVER, modality, version, nowMs)
+                .setFromOffsets(byPartitionName(inputStartOffsets))
                 .setInputEndOffsets(byPartitionName(inputEndOffsets))
                 .setEmbeddingTopic(embeddingTopic).setEmbeddingEndOffsets(byPartitionName(embeddingEndOffsets))
                 .setRecords(records).setSkipped(skipped).build();

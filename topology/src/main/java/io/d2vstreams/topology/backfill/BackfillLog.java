@@ -76,7 +76,9 @@ public final class BackfillLog {
             }
             previous = point;
         }
-        return Optional.of(new PartitionPlan(partition, version, end, live));
+        BackfillEvent request = requests.get(new VersionKey(modality, version));
+        Long from = request == null ? null : request.getFromOffsets().get(Integer.toString(partition));
+        return Optional.of(new PartitionPlan(partition, version, from == null ? 0L : from, end, live));
     }
 
     /** The plans of every partition, when every one of {@code partitions} has one. */
@@ -116,7 +118,7 @@ public final class BackfillLog {
 
     /** Only live ranges of the version lie between {@code position} and the end. */
     private static boolean nothingToEmbed(PartitionPlan plan, long position) {
-        long next = position;
+        long next = Math.max(position, plan.start());
         for (PartitionPlan.Range range : plan.liveRanges()) {
             if (range.to() <= next) {
                 continue;

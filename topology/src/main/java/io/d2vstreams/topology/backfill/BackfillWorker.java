@@ -188,6 +188,9 @@ public final class BackfillWorker implements AutoCloseable {
         Set<TopicPartition> idle = new HashSet<>();
         for (TopicPartition tp : consumer.assignment()) {
             Optional<PartitionPlan> plan = backfillLog.plan(modality, tp.partition(), version);
+            if (plan.isPresent() && consumer.position(tp) < plan.get().start()) {
+                consumer.seek(tp, plan.get().start()); // an operator's bound: nothing below it is re-embedded
+            }
             if (plan.isPresent() && !plan.get().doneAt(consumer.position(tp))) {
                 plans.put(tp, plan.get());
             } else {

@@ -58,11 +58,28 @@ class BackfillLogTest {
         log.apply(BackfillEvents.progress(TEXT, 2, 0, 10, 10, 9, 1, 3));
         assertThat(log.done(TEXT, 2, 2)).as("partition 1 had nothing before its swap point").isTrue();
         assertThat(log.currentCutOver(TEXT, 2, 2)).isEmpty();
-        log.apply(BackfillEvents.cutOver(TEXT, 2, Map.of(0, 10L, 1, 0L), "d2v.embeddings.text", Map.of(0, 30L), 9, 1, 4));
+        log.apply(BackfillEvents.cutOver(TEXT, 2, Map.of(), Map.of(0, 10L, 1, 0L), "d2v.embeddings.text", Map.of(0, 30L), 9, 1, 4));
         assertThat(log.currentCutOver(TEXT, 2, 2)).isPresent();
         log.apply(BackfillEvents.swapPoint(TEXT, 1, 3, 5, 5));
         log.apply(BackfillEvents.swapPoint(TEXT, 1, 2, 9, 6));
         assertThat(log.currentCutOver(TEXT, 2, 2)).as("v2 came back on partition 1 at another offset").isEmpty();
         assertThat(List.of(log.done(TEXT, 2, 2))).as("[0, 5) of partition 1 is v2 live, [5, 9) needs it").containsExactly(false);
+    }
+
+    @Test
+    @DisplayName("a request's from_offsets bound the plan: nothing below them is re-embedded, and a partition whose rest was live is done at once")
+    void requestBoundsThePlan() {
+        BackfillLog log = new BackfillLog();
+        log.apply(BackfillEvents.swapPoint(TEXT, 0, 2, 100, 1));
+        log.apply(BackfillEvents.swapPoint(TEXT, 1, 2, 40, 1));
+        log.apply(BackfillEvents.request(TEXT, 2, Map.of(0, 60L, 1, 40L), 2));
+
+        PartitionPlan plan = log.plan(TEXT, 0, 2).orElseThrow();
+        assertThat(plan.start()).isEqualTo(60);
+        assertThat(plan.needsEmbedding(59)).as("below the operator's bound").isFalse();
+        assertThat(plan.needsEmbedding(60)).isTrue();
+        assertThat(log.plan(TEXT, 1, 2).orElseThrow().start()).isEqualTo(40);
+        log.apply(BackfillEvents.progress(TEXT, 2, 0, 100, 100, 40, 0, 3));
+        assertThat(log.done(TEXT, 2, 2)).as("partition 1: from its bound on, everything was live already").isTrue();
     }
 }
