@@ -4,7 +4,7 @@ import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.topology.ConfigSource;
-import io.d2vstreams.topology.Topics;
+import io.d2vstreams.schemas.Topics;
 import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine.Option;
 

@@ -14,7 +14,7 @@ import io.d2vstreams.topology.PipelineConfig;
 import io.d2vstreams.topology.RecordLimits;
 import io.d2vstreams.topology.SchemaSetup;
 import io.d2vstreams.topology.TopicSetup;
-import io.d2vstreams.topology.Topics;
+import io.d2vstreams.schemas.Topics;
 import io.d2vstreams.topology.backfill.BackfillControl;
 import io.d2vstreams.topology.backfill.BackfillEvents;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -13,7 +13,7 @@ import io.d2vstreams.schemas.SpecificAvroSerializer;
 import io.d2vstreams.topology.PipelineConfig;
 import io.d2vstreams.topology.RecordLimits;
 import io.d2vstreams.topology.TopicSetup;
-import io.d2vstreams.topology.Topics;
+import io.d2vstreams.schemas.Topics;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -7,6 +7,7 @@ import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroSerializer;
+import io.d2vstreams.schemas.Topics;
 import io.d2vstreams.topology.backfill.BackfillCoordinator;
 import io.d2vstreams.topology.backfill.BackfillLog;
 import io.d2vstreams.topology.backfill.BackfillMetrics;

@@ -1,6 +1,7 @@
 package io.d2vstreams.topology;
 
 import io.d2vstreams.schemas.RegistryUnavailableException;
+import io.d2vstreams.schemas.Topics;
 import io.d2vstreams.topology.internal.BatchFailedException;
 import io.d2vstreams.topology.internal.DeadLetters;
 import io.d2vstreams.topology.internal.SourceRecord;

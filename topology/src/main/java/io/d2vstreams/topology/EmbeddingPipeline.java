@@ -17,6 +17,7 @@ import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroDeserializer;
 import io.d2vstreams.schemas.SpecificAvroSerializer;
+import io.d2vstreams.schemas.Topics;
 import io.d2vstreams.topology.backfill.BackfillCoordinator;
 import io.d2vstreams.topology.internal.MediaBatchEncoder;
 import io.d2vstreams.topology.internal.MediaEventDecoder;
@@ -272,7 +273,8 @@ public final class EmbeddingPipeline implements AutoCloseable {
                 RecordLimits.of(config).derivedBytes()).forEach(props::putIfAbsent);
         Topics topics = config.topics();
         DeadLetterProcessingExceptionHandler.DeadLetterCount count = (topic, reason) ->
-                topics.inputModality(topic).ifPresent(modality -> metrics.deadLettered(modality, reason));
+                topics.inputModality(topic).ifPresent(modality ->
+                        metrics.deadLettered(Modality.valueOf(modality.name()), reason));
         props.put(DeadLetterProcessingExceptionHandler.DEAD_LETTER_COUNT_CONFIG, count);
         return props;
     }

@@ -3,6 +3,7 @@ package io.d2vstreams.topology;
 import io.d2vstreams.avro.BackfillEvent;
 import io.d2vstreams.avro.Embedding;
 import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.schemas.Topics;
 import io.d2vstreams.topology.internal.BatchEncoder;
 import io.d2vstreams.topology.internal.BufferedRecordSerde;
 import io.d2vstreams.topology.internal.EmbeddingRecordFactory;

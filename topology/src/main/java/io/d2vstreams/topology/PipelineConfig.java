@@ -5,6 +5,7 @@ import io.d2vstreams.runtime.Device;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.schemas.ClientSettings;
 import io.d2vstreams.schemas.ConfigSecrets;
+import io.d2vstreams.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;

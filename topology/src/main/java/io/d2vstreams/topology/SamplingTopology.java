@@ -2,6 +2,7 @@ package io.d2vstreams.topology;
 
 import io.d2vstreams.avro.TrainingSample;
 import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.schemas.Topics;
 import io.d2vstreams.topology.internal.EventDecoder;
 import io.d2vstreams.topology.internal.SamplingProcessor;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;

@@ -10,6 +10,7 @@ import io.d2vstreams.avro.TrainingSample;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SubjectNames;
+import io.d2vstreams.schemas.Topics;
 import org.apache.avro.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

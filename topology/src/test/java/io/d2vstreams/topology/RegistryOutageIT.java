@@ -12,6 +12,7 @@ import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroDeserializer;
 import io.d2vstreams.schemas.SpecificAvroSerializer;
+import io.d2vstreams.schemas.Topics;
 import io.d2vstreams.schemas.WireFormat;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;

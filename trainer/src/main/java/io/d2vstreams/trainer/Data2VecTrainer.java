@@ -18,7 +18,7 @@ import java.util.Optional;
  * offsets), and {@link #exportTo} publishes the student as a new model-store version that a
  * quality gate judges with {@link #exportParity} and {@link #heldOutLoss(List, TensorBundle)}.
  *
- * <p>{@link Data2VecTextTrainer} trains TEXT on strings, {@link Data2VecVisionTrainer} IMAGE on
+ * <p>{@link Data2VecTextTrainer} trains TEXT on strings, {@link Data2VecImageTrainer} IMAGE on
  * encoded images ({@code byte[]}: JPEG, PNG ...), {@link Data2VecAudioTrainer} AUDIO on encoded
  * clips ({@code byte[]}: WAV); all are the same shared core with a different modality plugged in
  * (see {@code internal.Data2VecTrainingCore}).

@@ -10,6 +10,7 @@ import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.ModelVerifier;
 import io.d2vstreams.schemas.ModelAnnouncer;
 import io.d2vstreams.schemas.SchemaRegistryClient;
+import io.d2vstreams.schemas.Topics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -37,12 +38,12 @@ public final class ModelControl implements AutoCloseable {
     private final ModelAnnouncer announcer;
 
     /** Verifies on the CPU with ONNX Runtime's defaults: the check is about the files, not the device. */
-    public ModelControl(Map<String, Object> clientProperties, SchemaRegistryClient registry, TrainerTopics topics,
+    public ModelControl(Map<String, Object> clientProperties, SchemaRegistryClient registry, Topics topics,
             ModelStore store) {
         this(clientProperties, registry, topics, new ModelVerifier(store, EncoderOptions.defaults()));
     }
 
-    public ModelControl(Map<String, Object> clientProperties, SchemaRegistryClient registry, TrainerTopics topics,
+    public ModelControl(Map<String, Object> clientProperties, SchemaRegistryClient registry, Topics topics,
             ModelVerifier verifier) {
         this.verifier = verifier;
         this.log = new ModelVersionLog(clientProperties, registry, topics.models());

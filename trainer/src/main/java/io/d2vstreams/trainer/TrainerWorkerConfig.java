@@ -4,6 +4,7 @@ import io.d2vstreams.runtime.Device;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.schemas.ClientSettings;
 import io.d2vstreams.schemas.ConfigSecrets;
+import io.d2vstreams.schemas.Topics;
 import io.d2vstreams.trainer.gate.GateThresholds;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -126,7 +127,7 @@ public final class TrainerWorkerConfig {
             .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
             .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://localhost:8081", Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
             .define(APPLICATION_ID, Type.STRING, "d2v-trainer", Importance.HIGH, APPLICATION_ID_DOC)
-            .define(TOPIC_PREFIX, Type.STRING, TrainerTopics.DEFAULT_PREFIX, Importance.MEDIUM, TOPIC_PREFIX_DOC)
+            .define(TOPIC_PREFIX, Type.STRING, Topics.DEFAULT_PREFIX, Importance.MEDIUM, TOPIC_PREFIX_DOC)
             .define(MODEL_STORE_DIR, Type.STRING, "d2v-data/models", Importance.HIGH, MODEL_STORE_DIR_DOC)
             .define(MODEL_SEED, Type.LONG, 42L, Importance.LOW, MODEL_SEED_DOC)
             .define(MODALITIES, Type.STRING, "TEXT,IMAGE,AUDIO", new ModalitiesValidator(), Importance.HIGH, MODALITIES_DOC)
@@ -174,7 +175,7 @@ public final class TrainerWorkerConfig {
     private final String bootstrapServers;
     private final String schemaRegistryUrl;
     private final String applicationId;
-    private final TrainerTopics topics;
+    private final Topics topics;
     private final Path modelStoreDir;
     private final long modelSeed;
     private final List<Modality> modalities;
@@ -205,7 +206,7 @@ public final class TrainerWorkerConfig {
         this.bootstrapServers = parsed.getString(BOOTSTRAP_SERVERS);
         this.schemaRegistryUrl = parsed.getString(SCHEMA_REGISTRY_URL);
         this.applicationId = parsed.getString(APPLICATION_ID);
-        this.topics = new TrainerTopics(parsed.getString(TOPIC_PREFIX));
+        this.topics = new Topics(parsed.getString(TOPIC_PREFIX));
         this.modelStoreDir = Path.of(parsed.getString(MODEL_STORE_DIR));
         this.modelSeed = parsed.getLong(MODEL_SEED);
         this.modalities = parseModalities(parsed.getString(MODALITIES));
@@ -358,7 +359,7 @@ public final class TrainerWorkerConfig {
         return applicationId;
     }
 
-    public TrainerTopics topics() {
+    public Topics topics() {
         return topics;
     }
 

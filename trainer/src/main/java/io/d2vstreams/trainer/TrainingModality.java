@@ -37,7 +37,7 @@ public final class TrainingModality<I> {
     public static final TrainingModality<byte[]> IMAGE = new TrainingModality<>(Modality.IMAGE,
             sample -> Optional.ofNullable(sample.getContent()).filter(ByteBuffer::hasRemaining)
                     .map(TrainingModality::bytes),
-            HeldOutSet.Codec.BYTES, Data2VecVisionTrainer::fromStore, ModelStore::loadImage,
+            HeldOutSet.Codec.BYTES, Data2VecImageTrainer::fromStore, ModelStore::loadImage,
             TrainerConfig::visionBuilder);
 
     /** Encoded clips (WAV) from {@code TrainingSample.content}, data2vec audio's recipe ({@link TrainerConfig#audioBuilder()}). */

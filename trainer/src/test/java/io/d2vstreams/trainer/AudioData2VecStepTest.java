@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The data2vec audio update wired by hand from the model's parts, as a trainer on the shared core
- * will wire them (see {@code Data2VecVisionTrainer} for the image twin): span-masked student with
+ * will wire them (see {@code Data2VecImageTrainer} for the image twin): span-masked student with
  * dropout, EMA teacher on the whole clips sharing the feature encoder and positional
  * convolutions, instance-normalised top-K feed-forward targets at the valid frames, L2 regression
  * (fairseq {@code loss_beta: 0}) at the masked frames, clipping, AdamW, EMA. A test of the model

@@ -180,7 +180,7 @@ class Data2VecAudioTrainerTest {
         ModelManifest audio = TinyAudio.seededStore(store.root());
         ModelManifest image = TinyImages.seededStore(store.root());
         Path checkpoints = dir.resolve("checkpoints");
-        try (Data2VecVisionTrainer trainer = Data2VecVisionTrainer.fromStore(store, image, TinyImages.testConfig().build())) {
+        try (Data2VecImageTrainer trainer = Data2VecImageTrainer.fromStore(store, image, TinyImages.testConfig().build())) {
             trainer.step(TinyImages.pngs(8, 0));
             trainer.checkpoint(checkpoints, Map.of());
         }

@@ -6,6 +6,7 @@ import io.d2vstreams.avro.TrainingSample;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroDeserializer;
 import io.d2vstreams.schemas.SpecificAvroSerializer;
+import io.d2vstreams.schemas.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** Topics, samples and announcements on an embedded broker, for the worker's integration tests. */
 final class TrainerTestKit {
 
-    static final TrainerTopics TOPICS = new TrainerTopics(TrainerTopics.DEFAULT_PREFIX);
+    static final Topics TOPICS = new Topics(Topics.DEFAULT_PREFIX);
 
     private TrainerTestKit() {}
 

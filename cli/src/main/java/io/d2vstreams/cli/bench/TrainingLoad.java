@@ -7,7 +7,7 @@ import io.d2vstreams.devstack.DevStack;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroSerializer;
-import io.d2vstreams.trainer.TrainerTopics;
+import io.d2vstreams.schemas.Topics;
 import io.d2vstreams.trainer.TrainerWorker;
 import io.d2vstreams.trainer.TrainerWorkerConfig;
 import org.apache.kafka.clients.admin.Admin;
@@ -61,7 +61,7 @@ final class TrainingLoad implements AutoCloseable {
      */
     static TrainingLoad start(DevStack stack, SchemaRegistryClient registry, Path dir, List<Modality> modalities,
                               Map<String, String> settings, long seed) throws Exception {
-        TrainerTopics topics = new TrainerTopics(TOPIC_PREFIX);
+        Topics topics = new Topics(TOPIC_PREFIX);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topics.trainingSamples(), 1, (short) 1)
                             .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(2 << 20))),

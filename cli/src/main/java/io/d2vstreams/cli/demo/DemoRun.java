@@ -21,7 +21,7 @@ import io.d2vstreams.schemas.WireFormat;
 import io.d2vstreams.topology.DeadLetterHeaders;
 import io.d2vstreams.topology.EmbeddingPipeline;
 import io.d2vstreams.topology.PipelineConfig;
-import io.d2vstreams.topology.Topics;
+import io.d2vstreams.schemas.Topics;
 import io.d2vstreams.topology.backfill.BackfillWorker;
 import io.d2vstreams.trainer.TrainerWorker;
 import io.d2vstreams.trainer.TrainerWorkerConfig;

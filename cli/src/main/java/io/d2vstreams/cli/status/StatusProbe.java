@@ -5,7 +5,7 @@ import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
-import io.d2vstreams.topology.Topics;
+import io.d2vstreams.schemas.Topics;
 import io.d2vstreams.topology.backfill.BackfillControl;
 import io.d2vstreams.topology.backfill.BackfillLog;
 import io.d2vstreams.trainer.ModelVersionLog;

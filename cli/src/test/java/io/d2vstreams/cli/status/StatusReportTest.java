@@ -5,7 +5,7 @@ import io.d2vstreams.avro.BackfillEvent;
 import io.d2vstreams.avro.ModelStatus;
 import io.d2vstreams.avro.ModelVersion;
 import io.d2vstreams.runtime.Modality;
-import io.d2vstreams.topology.Topics;
+import io.d2vstreams.schemas.Topics;
 import io.d2vstreams.topology.backfill.BackfillControl;
 import io.d2vstreams.topology.backfill.BackfillEvents;
 import org.junit.jupiter.api.DisplayName;

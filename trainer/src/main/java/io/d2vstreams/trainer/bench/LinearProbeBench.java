@@ -8,7 +8,7 @@ import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.trainer.Data2VecAudioTrainer;
 import io.d2vstreams.trainer.Data2VecTextTrainer;
 import io.d2vstreams.trainer.Data2VecTrainer;
-import io.d2vstreams.trainer.Data2VecVisionTrainer;
+import io.d2vstreams.trainer.Data2VecImageTrainer;
 import io.d2vstreams.trainer.TrainerConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -254,7 +254,7 @@ public final class LinearProbeBench {
 
             @Override
             public Data2VecTrainer<byte[]> trainer(ModelStore store, ModelManifest version, TrainerConfig config) {
-                return Data2VecVisionTrainer.fromStore(store, version, config);
+                return Data2VecImageTrainer.fromStore(store, version, config);
             }
         };
 

@@ -7,7 +7,7 @@ import io.d2vstreams.runtime.bench.MediaGenerator;
 import io.d2vstreams.trainer.Data2VecAudioTrainer;
 import io.d2vstreams.trainer.Data2VecTextTrainer;
 import io.d2vstreams.trainer.Data2VecTrainer;
-import io.d2vstreams.trainer.Data2VecVisionTrainer;
+import io.d2vstreams.trainer.Data2VecImageTrainer;
 import io.d2vstreams.trainer.StepResult;
 import io.d2vstreams.trainer.TrainerConfig;
 import java.nio.file.Path;
@@ -91,7 +91,7 @@ public final class TrainerBench {
         ModelManifest base = store.latest(Modality.IMAGE).orElseGet(() -> store.initDefault(Modality.IMAGE, MODEL_SEED));
         List<byte[]> heldOut = new MediaGenerator(HELD_OUT_SEED).images(options.heldOut());
         MediaGenerator stream = new MediaGenerator(TRAIN_SEED);
-        try (Data2VecTrainer<byte[]> trainer = Data2VecVisionTrainer.fromStore(store, base, options.config())) {
+        try (Data2VecTrainer<byte[]> trainer = Data2VecImageTrainer.fromStore(store, base, options.config())) {
             return measure(options, stream::images, heldOut, trainer);
         }
     }

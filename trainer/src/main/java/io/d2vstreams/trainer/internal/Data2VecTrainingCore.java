@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Adding a modality.</b> A modality is one {@link Data2VecModality} and the
  * {@link Data2VecEncoder} it makes; nothing here changes. {@link TextModality},
- * {@link VisionModality} and {@link AudioModality} are the three there are: each preprocesses its
+ * {@link ImageModality} and {@link AudioModality} are the three there are: each preprocesses its
  * inputs as the serving side does, masks the batch (BERT tokens, BEiT blocks, wav2vec spans), adapts
  * its DJL model (a learned mask token or embedding is a training-only parameter, borrowed by
  * {@link Data2VecModality#standIn} and left out of {@link Data2VecEncoder#toBundle}), names the

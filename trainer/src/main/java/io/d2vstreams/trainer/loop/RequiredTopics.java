@@ -1,7 +1,7 @@
 package io.d2vstreams.trainer.loop;
 
 import io.d2vstreams.runtime.Modality;
-import io.d2vstreams.trainer.TrainerTopics;
+import io.d2vstreams.schemas.Topics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -22,7 +22,7 @@ final class RequiredTopics {
     private RequiredTopics() {}
 
     /** @return true once both exist, false when the loop was stopped while waiting */
-    static boolean await(KafkaConsumer<?, ?> kafka, TrainerTopics topics, Duration clientTimeout, Modality kind,
+    static boolean await(KafkaConsumer<?, ?> kafka, Topics topics, Duration clientTimeout, Modality kind,
             BooleanSupplier running) {
         boolean logged = false;
         while (running.getAsBoolean()) {

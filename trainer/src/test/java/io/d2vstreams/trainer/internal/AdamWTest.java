@@ -56,7 +56,7 @@ class AdamWTest {
         ImageEncoderConfig shared = new ImageEncoderConfig(48, 2, 4, 96, 32, 16, 3, 1e-6, 0.1, true, true, true, false);
         List<String> names = new java.util.ArrayList<>(ImageParameters.shapes(shared).keySet());
         names.add(ImageParameters.MASK_TOKEN);
-        assertThat(VisionModality.beitNoWeightDecay(names)).as("exempt names").containsExactlyInAnyOrder(
+        assertThat(ImageModality.beitNoWeightDecay(names)).as("exempt names").containsExactlyInAnyOrder(
                 ImageParameters.CLS_TOKEN, ImageParameters.MASK_TOKEN, ImageParameters.POSITION,
                 ImageParameters.SHARED_BIAS_TABLE, ImageParameters.layerBiasTable(0), ImageParameters.layerBiasTable(1));
     }

@@ -7,7 +7,7 @@ import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.trainer.CheckpointInfo;
 import io.d2vstreams.trainer.Data2VecTextTrainer;
-import io.d2vstreams.trainer.Data2VecVisionTrainer;
+import io.d2vstreams.trainer.Data2VecImageTrainer;
 import io.d2vstreams.trainer.TinyImages;
 import io.d2vstreams.trainer.TinyText;
 import io.d2vstreams.trainer.TrainerWorkerConfig;
@@ -44,7 +44,7 @@ class ModalityCheckpointsTest {
         try (Data2VecTextTrainer trainer = Data2VecTextTrainer.fromStore(store, base, TinyText.testConfig().build())) {
             assertThat(text.restoreNewest(trainer)).as("text/'s own checkpoint").map(CheckpointInfo::step).contains(2L);
         }
-        try (Data2VecVisionTrainer trainer = Data2VecVisionTrainer.fromStore(store, TinyImages.seededStore(store.root()),
+        try (Data2VecImageTrainer trainer = Data2VecImageTrainer.fromStore(store, TinyImages.seededStore(store.root()),
                 TinyImages.testConfig().build())) {
             assertThat(new ModalityCheckpoints(config, Modality.IMAGE).restoreNewest(trainer))
                     .as("IMAGE never looks at the root's TEXT checkpoints").isEmpty();

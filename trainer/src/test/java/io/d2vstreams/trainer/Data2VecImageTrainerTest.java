@@ -19,8 +19,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@DisplayName("Data2VecVisionTrainer on the seeded tiny vision model")
-class Data2VecVisionTrainerTest {
+@DisplayName("Data2VecImageTrainer on the seeded tiny vision model")
+class Data2VecImageTrainerTest {
 
     @TempDir
     Path dir;
@@ -41,7 +41,7 @@ class Data2VecVisionTrainerTest {
         ModelStore store = new ModelStore(dir.resolve("models"));
         ModelManifest base = TinyImages.seededStore(store.root());
         List<byte[]> batch = TinyImages.pngs(8, 1);
-        try (Data2VecVisionTrainer trainer = Data2VecVisionTrainer.fromStore(store, base, TinyImages.testConfig().build())) {
+        try (Data2VecImageTrainer trainer = Data2VecImageTrainer.fromStore(store, base, TinyImages.testConfig().build())) {
             double before = trainer.heldOutLoss(batch);
             assertThat(before).as("loss before training: about what predicting zero gives").isCloseTo(8.0, Offset.offset(0.05));
             double[] losses = new double[100];
@@ -71,7 +71,7 @@ class Data2VecVisionTrainerTest {
         ModelStore store = new ModelStore(dir.resolve("models"));
         ModelManifest base = TinyImages.seededStore(store.root());
         List<byte[]> probe = TinyImages.generated(4, 99);
-        try (Data2VecVisionTrainer trainer = Data2VecVisionTrainer.fromStore(store, base, TinyImages.testConfig().build())) {
+        try (Data2VecImageTrainer trainer = Data2VecImageTrainer.fromStore(store, base, TinyImages.testConfig().build())) {
             assertThat(trainer.exportParity(base, probe)).as("max |DJL - ONNX| on the seeded default").isLessThanOrEqualTo(1e-4);
             for (int i = 0; i < 5; i++) {
                 trainer.step(TinyImages.pngs(8, 10 + i));
@@ -91,7 +91,7 @@ class Data2VecVisionTrainerTest {
         ModelStore store = new ModelStore(dir.resolve("models"));
         ModelManifest base = TinyImages.seededStore(store.root());
         ModelManifest exported;
-        try (Data2VecVisionTrainer trainer = Data2VecVisionTrainer.fromStore(store, base, TinyImages.testConfig().build())) {
+        try (Data2VecImageTrainer trainer = Data2VecImageTrainer.fromStore(store, base, TinyImages.testConfig().build())) {
             for (int i = 0; i < 5; i++) {
                 trainer.step(TinyImages.pngs(8, 20 + i));
             }
@@ -122,7 +122,7 @@ class Data2VecVisionTrainerTest {
         ModelStore store = new ModelStore(dir.resolve("models"));
         ModelManifest base = TinyImages.seededStore(store.root());
         List<byte[]> heldOut = TinyImages.pngs(12, 77);
-        try (Data2VecVisionTrainer trainer = Data2VecVisionTrainer.fromStore(store, base, TinyImages.testConfig().build())) {
+        try (Data2VecImageTrainer trainer = Data2VecImageTrainer.fromStore(store, base, TinyImages.testConfig().build())) {
             for (int i = 0; i < 3; i++) {
                 trainer.step(TinyImages.pngs(8, 30 + i));
             }
@@ -148,7 +148,7 @@ class Data2VecVisionTrainerTest {
         double heldOut;
         StepResult next;
         List<byte[]> probe = TinyImages.pngs(4, 60);
-        try (Data2VecVisionTrainer trainer = Data2VecVisionTrainer.fromStore(store, base, config)) {
+        try (Data2VecImageTrainer trainer = Data2VecImageTrainer.fromStore(store, base, config)) {
             for (int i = 0; i < 3; i++) {
                 trainer.step(TinyImages.pngs(8, 50 + i));
             }
@@ -160,7 +160,7 @@ class Data2VecVisionTrainerTest {
             heldOut = trainer.heldOutLoss(probe);
             next = trainer.step(TinyImages.pngs(8, 100));
         }
-        try (Data2VecVisionTrainer resumed = Data2VecVisionTrainer.fromStore(store, base, config)) {
+        try (Data2VecImageTrainer resumed = Data2VecImageTrainer.fromStore(store, base, config)) {
             Optional<CheckpointInfo> restored = resumed.restoreLatest(checkpoints);
             assertThat(restored).as("a checkpoint restored").isPresent();
             assertThat(restored.get().step()).as("its step").isEqualTo(3);
@@ -187,7 +187,7 @@ class Data2VecVisionTrainerTest {
             trainer.step(TinyText.sentences(8, 0));
             trainer.checkpoint(checkpoints, Map.of());
         }
-        try (Data2VecVisionTrainer trainer = Data2VecVisionTrainer.fromStore(store, image, TinyImages.testConfig().build())) {
+        try (Data2VecImageTrainer trainer = Data2VecImageTrainer.fromStore(store, image, TinyImages.testConfig().build())) {
             assertThat(trainer.restoreLatest(dir.resolve("empty"))).as("no checkpoint yet").isEmpty();
             assertThatThrownBy(() -> trainer.restoreLatest(checkpoints)).as("a text checkpoint")
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("vision_config");
@@ -201,7 +201,7 @@ class Data2VecVisionTrainerTest {
         ModelStore store = new ModelStore(dir.resolve("models"));
         ModelManifest base = TinyImages.seededStore(store.root());
         Path checkpoints = dir.resolve("checkpoints");
-        try (Data2VecVisionTrainer trainer = Data2VecVisionTrainer.fromStore(store, base, TinyImages.testConfig().build())) {
+        try (Data2VecImageTrainer trainer = Data2VecImageTrainer.fromStore(store, base, TinyImages.testConfig().build())) {
             trainer.step(TinyImages.pngs(8, 40));
             trainer.checkpoint(checkpoints, Map.of());
             ExecutorService other = Executors.newSingleThreadExecutor();
@@ -225,9 +225,9 @@ class Data2VecVisionTrainerTest {
         ModelStore store = new ModelStore(dir.resolve("models"));
         ModelManifest base = TinyImages.seededStore(store.root());
         ModelManifest text = TinyText.seededStore(store.root());
-        assertThatThrownBy(() -> Data2VecVisionTrainer.fromStore(store, text, TinyImages.testConfig().build()))
+        assertThatThrownBy(() -> Data2VecImageTrainer.fromStore(store, text, TinyImages.testConfig().build()))
                 .as("a TEXT version").isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an IMAGE");
-        try (Data2VecVisionTrainer trainer = Data2VecVisionTrainer.fromStore(store, base, TinyImages.testConfig().build())) {
+        try (Data2VecImageTrainer trainer = Data2VecImageTrainer.fromStore(store, base, TinyImages.testConfig().build())) {
             assertThatThrownBy(() -> trainer.step(List.of())).as("empty batch").isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> trainer.step(TinyImages.pngs(9, 1))).as("9 images, batch size 8")
                     .isInstanceOf(IllegalArgumentException.class);
@@ -243,7 +243,7 @@ class Data2VecVisionTrainerTest {
     void rejectReason() {
         ModelStore store = new ModelStore(dir.resolve("models"));
         ModelManifest base = TinyImages.seededStore(store.root());
-        try (Data2VecVisionTrainer trainer = Data2VecVisionTrainer.fromStore(store, base, TinyImages.testConfig().build())) {
+        try (Data2VecImageTrainer trainer = Data2VecImageTrainer.fromStore(store, base, TinyImages.testConfig().build())) {
             byte[] good = TinyImages.pngs(1, 3).get(0);
             assertThat(trainer.rejectReason(good)).as("a good PNG").isEmpty();
             assertThat(trainer.rejectReason(new byte[] {1, 2, 3, 4})).as("bytes that are no image").get().asString()

@@ -8,7 +8,7 @@ import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
 import io.d2vstreams.trainer.internal.Data2VecTrainingCore;
 import io.d2vstreams.trainer.internal.VersionFiles;
-import io.d2vstreams.trainer.internal.VisionModality;
+import io.d2vstreams.trainer.internal.ImageModality;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -22,13 +22,13 @@ import java.io.UncheckedIOException;
  * token; exports leave the token out. The {@link Data2VecTrainer} API over encoded images;
  * {@link TrainerConfig#visionBuilder()} holds data2vec vision's settings.
  */
-public final class Data2VecVisionTrainer extends ForwardingData2VecTrainer<byte[]> {
+public final class Data2VecImageTrainer extends ForwardingData2VecTrainer<byte[]> {
 
     private final ImageEncoderConfig visionConfig;
 
-    private Data2VecVisionTrainer(String modelName, ImageEncoderConfig visionConfig, TensorBundle weights,
+    private Data2VecImageTrainer(String modelName, ImageEncoderConfig visionConfig, TensorBundle weights,
             ImagePreprocessorConfig preprocessing, TrainerConfig config) {
-        super(new Data2VecTrainingCore<>(modelName, weights, config, new VisionModality(visionConfig, preprocessing, config)));
+        super(new Data2VecTrainingCore<>(modelName, weights, config, new ImageModality(visionConfig, preprocessing, config)));
         this.visionConfig = visionConfig;
     }
 
@@ -39,7 +39,7 @@ public final class Data2VecVisionTrainer extends ForwardingData2VecTrainer<byte[
      *
      * @throws IllegalArgumentException when the version is not a usable vision model
      */
-    public static Data2VecVisionTrainer fromStore(ModelStore store, ModelManifest base, TrainerConfig config) {
+    public static Data2VecImageTrainer fromStore(ModelStore store, ModelManifest base, TrainerConfig config) {
         if (base.modality() != Modality.IMAGE) {
             throw new IllegalArgumentException(base.id() + " is a " + base.modality() + " model, not an IMAGE one");
         }
@@ -56,13 +56,13 @@ public final class Data2VecVisionTrainer extends ForwardingData2VecTrainer<byte[
             // What ModelStore.loadImage serves such a version with.
             preprocessing = ImagePreprocessorConfig.defaults().withSize(visionConfig.imageSize(), visionConfig.imageSize());
         }
-        return new Data2VecVisionTrainer(base.name(), visionConfig, store.readWeights(base), preprocessing, config);
+        return new Data2VecImageTrainer(base.name(), visionConfig, store.readWeights(base), preprocessing, config);
     }
 
     /** A trainer over weights held in memory (Hugging Face names) and the preprocessing to serve them with. */
-    public static Data2VecVisionTrainer fromWeights(String modelName, ImageEncoderConfig visionConfig, TensorBundle weights,
+    public static Data2VecImageTrainer fromWeights(String modelName, ImageEncoderConfig visionConfig, TensorBundle weights,
             ImagePreprocessorConfig preprocessing, TrainerConfig config) {
-        return new Data2VecVisionTrainer(modelName, visionConfig, weights, preprocessing, config);
+        return new Data2VecImageTrainer(modelName, visionConfig, weights, preprocessing, config);
     }
 
     public ImageEncoderConfig visionConfig() {

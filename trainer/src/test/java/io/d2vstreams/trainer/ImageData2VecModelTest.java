@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-@DisplayName("VisionData2VecModel, the DJL twin of model-runtime's vision ONNX graph")
-class VisionData2VecModelTest {
+@DisplayName("ImageData2VecModel, the DJL twin of model-runtime's vision ONNX graph")
+class ImageData2VecModelTest {
 
     @TempDir
     Path dir;
@@ -53,7 +53,7 @@ class VisionData2VecModelTest {
         ModelManifest base = TinyImages.seededStore(dir);
         ImageEncoderConfig config = ImageEncoderConfig.fromHuggingFace(base.config());
         ImageBatch batch = randomPixels(3, config, 1);
-        try (VisionData2VecModel model = VisionData2VecModel.fromWeights(manager, config, store.readWeights(base));
+        try (ImageData2VecModel model = ImageData2VecModel.fromWeights(manager, config, store.readWeights(base));
                 NDManager scope = manager.newSubManager()) {
             float[] djl = model.forward(scope, batch).lastHiddenState().toFloatArray();
             float[] onnx = OnnxParity.lastHiddenState(VersionFiles.read(base, ModelStore.MODEL_FILE), batch);
@@ -84,7 +84,7 @@ class VisionData2VecModelTest {
         ModelManifest version = new ModelStore(dir).addImage("switches", config, weights,
                 ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize()));
         ImageBatch batch = randomPixels(2, config, 4);
-        try (VisionData2VecModel model = VisionData2VecModel.fromWeights(manager, config, weights);
+        try (ImageData2VecModel model = ImageData2VecModel.fromWeights(manager, config, weights);
                 NDManager scope = manager.newSubManager()) {
             float[] djl = model.forward(scope, batch).lastHiddenState().toFloatArray();
             float[] onnx = OnnxParity.lastHiddenState(VersionFiles.read(version, ModelStore.MODEL_FILE), batch);
@@ -99,7 +99,7 @@ class VisionData2VecModelTest {
         ModelManifest base = TinyImages.seededStore(dir);
         ImageEncoderConfig config = ImageEncoderConfig.fromHuggingFace(base.config());
         TensorBundle stored = store.readWeights(base);
-        try (VisionData2VecModel model = VisionData2VecModel.forTraining(manager, config, stored, new SplittableRandom(1))) {
+        try (ImageData2VecModel model = ImageData2VecModel.forTraining(manager, config, stored, new SplittableRandom(1))) {
             assertThat(model.hasMaskToken()).as("a training model has a mask token").isTrue();
             TensorBundle exported = model.toBundle();
             assertThat(exported.names()).as("exported names").containsExactlyInAnyOrderElementsOf(stored.names())
@@ -123,9 +123,9 @@ class VisionData2VecModelTest {
         float[] some = new float[2 * patches];
         some[3] = 1;
         some[patches + 7] = 1;
-        try (VisionData2VecModel model = VisionData2VecModel.forTraining(manager, config, store.readWeights(base),
+        try (ImageData2VecModel model = ImageData2VecModel.forTraining(manager, config, store.readWeights(base),
                 new SplittableRandom(1));
-                VisionData2VecModel plain = VisionData2VecModel.fromWeights(manager, config, store.readWeights(base));
+                ImageData2VecModel plain = ImageData2VecModel.fromWeights(manager, config, store.readWeights(base));
                 NDManager scope = manager.newSubManager()) {
             float[] whole = model.forward(scope, batch).lastHiddenState().toFloatArray();
             float[] zeroMask = model.forward(scope, batch, none, Dropout.none()).lastHiddenState().toFloatArray();
@@ -157,7 +157,7 @@ class VisionData2VecModelTest {
         TensorBundle.Builder withToken = TensorBundle.builder();
         stored.names().forEach(n -> withToken.put(n, stored.get(n).shape(), stored.get(n).data()));
         withToken.put(ImageParameters.MASK_TOKEN, new long[] {1, 1, config.hiddenSize()}, token);
-        try (VisionData2VecModel model = VisionData2VecModel.forTraining(manager, config, withToken.build(),
+        try (ImageData2VecModel model = ImageData2VecModel.forTraining(manager, config, withToken.build(),
                 new SplittableRandom(1))) {
             assertThat(model.parameters().get(ImageParameters.MASK_TOKEN).toFloatArray()).as("mask token").isEqualTo(token);
         }

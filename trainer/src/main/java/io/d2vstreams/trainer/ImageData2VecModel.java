@@ -54,7 +54,7 @@ import java.util.function.Predicate;
  * <p>Native memory: the parameters belong to this model's manager ({@link #close()} frees them);
  * a forward pass creates its arrays in the manager it is given, which the caller closes.
  */
-public final class VisionData2VecModel implements AutoCloseable {
+public final class ImageData2VecModel implements AutoCloseable {
 
     /**
      * What one forward pass yields, all {@code [batch, 1 + patches, hidden]}, the CLS token first.
@@ -75,7 +75,7 @@ public final class VisionData2VecModel implements AutoCloseable {
     private final long[] relativePositionIndex;
     private final float attentionScale;
 
-    private VisionData2VecModel(ImageEncoderConfig config, ModelParameters params) {
+    private ImageData2VecModel(ImageEncoderConfig config, ModelParameters params) {
         this.config = config;
         this.params = params;
         this.attentionScale = (float) Math.sqrt(config.headSize());
@@ -91,8 +91,8 @@ public final class VisionData2VecModel implements AutoCloseable {
      *
      * @throws IllegalArgumentException naming the first missing or misshapen parameter
      */
-    public static VisionData2VecModel fromWeights(NDManager parent, ImageEncoderConfig config, TensorBundle weights) {
-        return new VisionData2VecModel(config,
+    public static ImageData2VecModel fromWeights(NDManager parent, ImageEncoderConfig config, TensorBundle weights) {
+        return new ImageData2VecModel(config,
                 ModelParameters.copyOf(parent, ImageParameters.shapes(config), weights, null));
     }
 
@@ -103,7 +103,7 @@ public final class VisionData2VecModel implements AutoCloseable {
      *
      * @throws IllegalArgumentException naming the first missing or misshapen parameter
      */
-    public static VisionData2VecModel forTraining(NDManager parent, ImageEncoderConfig config, TensorBundle weights,
+    public static ImageData2VecModel forTraining(NDManager parent, ImageEncoderConfig config, TensorBundle weights,
             SplittableRandom maskTokenInit) {
         Objects.requireNonNull(maskTokenInit, "maskTokenInit");
         ModelParameters.TrainingOnly maskToken = new ModelParameters.TrainingOnly(ImageParameters.MASK_TOKEN,
@@ -114,7 +114,7 @@ public final class VisionData2VecModel implements AutoCloseable {
                     }
                     return values;
                 });
-        return new VisionData2VecModel(config,
+        return new ImageData2VecModel(config,
                 ModelParameters.copyOf(parent, ImageParameters.shapes(config), weights, maskToken));
     }
 
@@ -124,8 +124,8 @@ public final class VisionData2VecModel implements AutoCloseable {
      * copies in a new sub-manager of {@code parent}. The mask token is left out: the teacher
      * always sees the whole image.
      */
-    public VisionData2VecModel copy(NDManager parent, Predicate<String> share) {
-        return new VisionData2VecModel(config, params.teacherCopy(parent, share));
+    public ImageData2VecModel copy(NDManager parent, Predicate<String> share) {
+        return new ImageData2VecModel(config, params.teacherCopy(parent, share));
     }
 
     public ImageEncoderConfig config() {

@@ -1,6 +1,6 @@
-package io.d2vstreams.topology;
+package io.d2vstreams.schemas;
 
-import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.avro.Modality;
 
 import java.util.List;
 import java.util.Locale;
@@ -9,7 +9,12 @@ import java.util.Optional;
 
 /**
  * The topic names of DESIGN.md, derived once from the configurable prefix ({@code d2v.} by default).
- * Every other class asks this one for a name instead of spelling it.
+ * Every other class (pipeline, trainer, CLI) asks this one for a name instead of spelling it.
+ *
+ * <p>A modality's topics take the wire enum {@link Modality} or model-runtime's
+ * {@code io.d2vstreams.runtime.Modality}, which spells the same symbols; schemas may not see
+ * model-runtime (DESIGN.md), so the latter is accepted as any enum whose name is a wire symbol,
+ * and anything else is refused with an {@link IllegalArgumentException}.
  */
 public final class Topics {
     public static final String DEFAULT_PREFIX = "d2v.";
@@ -29,16 +34,16 @@ public final class Topics {
     }
 
     /** {@code d2v.events.text}, {@code d2v.events.image}, {@code d2v.events.audio}. */
-    public String events(Modality modality) {
+    public String events(Enum<?> modality) {
         return prefix + "events." + lower(modality);
     }
 
     /** {@code d2v.embeddings.text}, {@code d2v.embeddings.image}, {@code d2v.embeddings.audio}. */
-    public String embeddings(Modality modality) {
+    public String embeddings(Enum<?> modality) {
         return prefix + "embeddings." + lower(modality);
     }
 
-    /** The modality whose input topic {@code topic} is, if it is one. */
+    /** The modality (the wire enum) whose input topic {@code topic} is, if it is one. */
     public Optional<Modality> inputModality(String topic) {
         for (Modality modality : Modality.values()) {
             if (events(modality).equals(topic)) {
@@ -77,7 +82,8 @@ public final class Topics {
                 deadLetters(), trainingSamples(), models(), backfill());
     }
 
-    private static String lower(Modality modality) {
-        return modality.name().toLowerCase(Locale.ROOT);
+    private static String lower(Enum<?> modality) {
+        // valueOf refuses a name that is no wire symbol, so no other enum can make up a topic.
+        return Modality.valueOf(Objects.requireNonNull(modality, "modality").name()).name().toLowerCase(Locale.ROOT);
     }
 }

@@ -14,7 +14,7 @@ import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
 import io.d2vstreams.runtime.preprocess.PreprocessException;
 import io.d2vstreams.trainer.ImageBatch;
 import io.d2vstreams.trainer.TrainerConfig;
-import io.d2vstreams.trainer.VisionData2VecModel;
+import io.d2vstreams.trainer.ImageData2VecModel;
 import java.nio.FloatBuffer;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -31,10 +31,10 @@ import java.util.function.Predicate;
  * preprocessed exactly as the serving side does with the version's own
  * {@code preprocessor_config.json}, about 60 % of the patches masked in BEiT-style blocks
  * ({@link BlockMasker}) and replaced by a learned mask token in the student, the BEiT-style
- * {@link VisionData2VecModel}, targets under a parameter-free layer norm, the embeddings shared
+ * {@link ImageData2VecModel}, targets under a parameter-free layer norm, the embeddings shared
  * with the teacher. The mask token is training-only: checkpointed with the student, never exported.
  */
-public final class VisionModality implements Data2VecModality<byte[], ImageBatch, BlockMasker.BatchMask> {
+public final class ImageModality implements Data2VecModality<byte[], ImageBatch, BlockMasker.BatchMask> {
 
     private final ImageEncoderConfig visionConfig;
     private final ImagePreprocessorConfig preprocessing;
@@ -45,7 +45,7 @@ public final class VisionModality implements Data2VecModality<byte[], ImageBatch
     /**
      * @throws IllegalArgumentException when the preprocessing does not make images of the model's size
      */
-    public VisionModality(ImageEncoderConfig visionConfig, ImagePreprocessorConfig preprocessing, TrainerConfig config) {
+    public ImageModality(ImageEncoderConfig visionConfig, ImagePreprocessorConfig preprocessing, TrainerConfig config) {
         this.visionConfig = Objects.requireNonNull(visionConfig, "visionConfig");
         this.preprocessing = Objects.requireNonNull(preprocessing, "preprocessing");
         preprocessing.requireImageSize(visionConfig.imageSize());
@@ -86,16 +86,16 @@ public final class VisionModality implements Data2VecModality<byte[], ImageBatch
 
     @Override
     public Data2VecEncoder<ImageBatch, BlockMasker.BatchMask> student(NDManager parent, TensorBundle weights) {
-        return new Encoder(VisionData2VecModel.forTraining(parent, visionConfig, weights, maskTokenInit()));
+        return new Encoder(ImageData2VecModel.forTraining(parent, visionConfig, weights, maskTokenInit()));
     }
 
-    /** The other encoder borrows the student's mask token: exports carry none (see {@link VisionData2VecModel}). */
+    /** The other encoder borrows the student's mask token: exports carry none (see {@link ImageData2VecModel}). */
     @Override
     public Data2VecEncoder<ImageBatch, BlockMasker.BatchMask> standIn(NDManager parent, TensorBundle weights,
             Data2VecEncoder<ImageBatch, BlockMasker.BatchMask> student) {
         TensorBundle withMask = NdTensors.withTensor(weights, ImageParameters.MASK_TOKEN,
                 student.parameters().get(ImageParameters.MASK_TOKEN));
-        return new Encoder(VisionData2VecModel.forTraining(parent, visionConfig, withMask, maskTokenInit()));
+        return new Encoder(ImageData2VecModel.forTraining(parent, visionConfig, withMask, maskTokenInit()));
     }
 
     @Override
@@ -208,8 +208,8 @@ public final class VisionModality implements Data2VecModality<byte[], ImageBatch
         return out;
     }
 
-    /** {@link VisionData2VecModel} as the core trains it: the student sees masked patches as the mask token. */
-    private record Encoder(VisionData2VecModel model) implements Data2VecEncoder<ImageBatch, BlockMasker.BatchMask> {
+    /** {@link ImageData2VecModel} as the core trains it: the student sees masked patches as the mask token. */
+    private record Encoder(ImageData2VecModel model) implements Data2VecEncoder<ImageBatch, BlockMasker.BatchMask> {
 
         @Override
         public Map<String, NDArray> parameters() {
@@ -240,7 +240,7 @@ public final class VisionModality implements Data2VecModality<byte[], ImageBatch
         /** No valid mask: every image fills every patch. */
         @Override
         public LayerOutputs layerOutputs(NDManager scope, ImageBatch batch, TrainerConfig.TargetLayer kind) {
-            VisionData2VecModel.Output out = model.forward(scope, batch);
+            ImageData2VecModel.Output out = model.forward(scope, batch);
             return new LayerOutputs(kind == TrainerConfig.TargetLayer.FFN_OUTPUT ? out.ffnOutputs() : out.blockOutputs(),
                     null);
         }
