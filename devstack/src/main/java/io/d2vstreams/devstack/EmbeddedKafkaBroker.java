@@ -53,6 +53,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /** How long the start-up repair waits for the transaction coordinator to list the producers of open transactions. */
+    private static final Duration COORDINATOR_LOAD_WAIT = Duration.ofSeconds(10);
     /** Attempts when a port picked as free was taken before the broker bound it. */
     private static final int BIND_ATTEMPTS = 3;
     private static final long AUTH_RETRY_MS = 50;
@@ -133,7 +135,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 throw e;
             }
             if (!storage.newlyFormatted()) {
-                releaseHangingTransactions(internalBootstrapServers);
+                releaseHangingTransactions(internalBootstrapServers, properties);
             }
             Duration startupTime = Duration.ofNanos(System.nanoTime() - startNanos);
             if (sasl == null) {
@@ -197,10 +199,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * abort them now, before any client restores from those partitions. A failed check leaves the broker
      * running and says so: the partitions it would have released may stay stuck.
      */
-    private static void releaseHangingTransactions(String bootstrapServers) {
+    private static void releaseHangingTransactions(String bootstrapServers, Properties brokerProperties) {
+        HangingTransactions.Limits limits = new HangingTransactions.Limits(COORDINATOR_LOAD_WAIT.toMillis(),
+            Long.parseLong(brokerProperties.getProperty(BrokerProperties.MAX_TRANSACTION_TIMEOUT_MS,
+                BrokerProperties.KAFKA_DEFAULT_MAX_TRANSACTION_TIMEOUT_MS)));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_TIMEOUT.toMillis()))) {
-            List<HangingTransactions.OpenTransaction> aborted = HangingTransactions.abortAll(admin, READY_TIMEOUT.toMillis());
+            List<HangingTransactions.OpenTransaction> aborted = HangingTransactions.abortAll(admin, limits, READY_TIMEOUT.toMillis());
             if (!aborted.isEmpty()) {
                 LOG.warn("event=hanging_transactions_released count={} partitions={}", aborted.size(),
                     aborted.stream().map(t -> t.partition().toString()).toList());

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -46,7 +47,8 @@ class TextPipelineKillIT {
     private static final int RECORDS = Integer.getInteger("d2v.kill.records", 3000);
     private static final int BAD_EVERY = 25;
 
-    @TempDir
+    /** Kept when a test fails: the children's log and the broker's data are what explain it. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
     private ChildPipelines children;
 

@@ -95,6 +95,11 @@ public final class BrokerProperties {
     /** How often the transaction coordinator looks for timed-out transactions to abort. */
     public static final String ABORT_CHECK_INTERVAL_MS = "transaction.abort.timed.out.transaction.cleanup.interval.ms";
 
+    /** The longest transaction timeout a client may ask for; no live transaction is older than this. */
+    public static final String MAX_TRANSACTION_TIMEOUT_MS = "transaction.max.timeout.ms";
+    /** Kafka's default for {@link #MAX_TRANSACTION_TIMEOUT_MS}: 15 minutes. */
+    public static final String KAFKA_DEFAULT_MAX_TRANSACTION_TIMEOUT_MS = "900000";
+
     private static Properties withDefaults(Properties p, Path dataDir, Map<String, String> overrides) {
         p.put("log.dirs", dataDir.toString());
         p.put("metadata.log.dir", dataDir.toString());

@@ -40,14 +40,34 @@ import java.util.concurrent.TimeoutException;
  * <p>A partition's open transaction is left alone while its coordinator is still working on it
  * (ongoing with that partition at the same producer epoch, or writing its markers): a client's
  * live transaction, or a timed-out one that the coordinator's next check aborts properly now.
+ * Clients may still be running across a clean broker restart, so a transaction its coordinator
+ * does not list is hanging only once it is older than any live one can be (the broker's {@code
+ * transaction.max.timeout.ms}, as Kafka's {@code find-hanging} decides): right after a start the
+ * coordinator may not have loaded its log yet, and a live transaction aborted on its partitions
+ * while its producer goes on to commit would lose what it wrote there. Each abort is preceded by a
+ * second look at the partition, so a transaction that ended between the two views is left alone.
+ *
+ * <p>A transaction its coordinator committed can hang the same way (its commit markers skipped);
+ * Kafka offers no way to write a commit marker by hand, so it is aborted too. That rolls back
+ * what it wrote together with the input offsets it committed (both are open on their partitions
+ * when, as at a start-up, every marker of the transaction was skipped): its inputs are processed
+ * again, which keeps each output exactly once, instead of every reader of those partitions
+ * stopping there for good.
  */
 public final class HangingTransactions {
     private static final Logger LOG = LoggerFactory.getLogger(HangingTransactions.class);
     private static final Set<TransactionState> MARKERS_IN_FLIGHT = EnumSet.of(
         TransactionState.PREPARE_COMMIT, TransactionState.PREPARE_ABORT, TransactionState.PREPARE_EPOCH_FENCE);
+    /** How often the coordinator's view is read again while it does not yet list a producer with an open transaction. */
+    private static final long COORDINATOR_RETRY_MS = 250;
 
     /** An open transaction on a partition, as the partition's leader reports it. */
-    public record OpenTransaction(TopicPartition partition, long producerId, int producerEpoch, int coordinatorEpoch) {
+    public record OpenTransaction(TopicPartition partition, long producerId, int producerEpoch, int coordinatorEpoch,
+                                  long startOffset, long lastTimestampMs) {
+    }
+
+    /** How long to wait for the coordinator to list the open transactions' producers, and the age past which an unlisted one hangs. */
+    public record Limits(long coordinatorLoadWaitMs, long maxTransactionTimeoutMs) {
     }
 
     private HangingTransactions() {
@@ -57,33 +77,47 @@ public final class HangingTransactions {
      * Aborts every hanging transaction of the cluster behind {@code admin} and returns the
      * partitions it released; an empty list when there was none.
      */
-    public static List<OpenTransaction> abortAll(Admin admin, long timeoutMs)
+    public static List<OpenTransaction> abortAll(Admin admin, Limits limits, long timeoutMs)
             throws InterruptedException, ExecutionException, TimeoutException {
-        List<OpenTransaction> open = openTransactions(admin, timeoutMs);
+        List<OpenTransaction> open = openTransactions(admin, allPartitions(admin, timeoutMs), timeoutMs);
         if (open.isEmpty()) {
             return List.of();
         }
         // After the partitions' view: a transaction that starts in between is ongoing at its coordinator.
-        Map<Long, TransactionDescription> byProducerId = coordinatorView(admin, timeoutMs);
+        Map<Long, TransactionDescription> byProducerId = coordinatorView(admin, open, limits.coordinatorLoadWaitMs(), timeoutMs);
+        long now = System.currentTimeMillis();
         List<OpenTransaction> hanging = new ArrayList<>();
         for (OpenTransaction transaction : open) {
-            if (isHanging(transaction, byProducerId.get(transaction.producerId()))) {
-                admin.abortTransaction(new AbortTransactionSpec(transaction.partition(), transaction.producerId(),
-                    (short) transaction.producerEpoch(), transaction.coordinatorEpoch()))
-                    .all().get(timeoutMs, TimeUnit.MILLISECONDS);
-                LOG.info("event=hanging_transaction_aborted partition={} producerId={} producerEpoch={} reason=\"open on "
-                        + "the partition, finished at its coordinator (its abort marker was skipped at start-up)\"",
-                    transaction.partition(), transaction.producerId(), transaction.producerEpoch());
+            TransactionDescription coordinator = byProducerId.get(transaction.producerId());
+            if (isHanging(transaction, coordinator, now, limits.maxTransactionTimeoutMs())
+                    && stillOpen(admin, transaction, timeoutMs)) {
+                try {
+                    admin.abortTransaction(new AbortTransactionSpec(transaction.partition(), transaction.producerId(),
+                        (short) transaction.producerEpoch(), transaction.coordinatorEpoch()))
+                        .all().get(timeoutMs, TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    // Ended in the instant since the second look (a later epoch fences this abort): nothing hangs there.
+                    LOG.warn("event=hanging_transaction_abort_failed partition={} producerId={} producerEpoch={} error=\"{}\"",
+                        transaction.partition(), transaction.producerId(), transaction.producerEpoch(), e.getCause().toString());
+                    continue;
+                }
+                LOG.info("event=hanging_transaction_aborted partition={} producerId={} producerEpoch={} coordinator=\"{}\" "
+                        + "reason=\"open on the partition, finished at its coordinator (its marker was skipped at start-up)\"",
+                    transaction.partition(), transaction.producerId(), transaction.producerEpoch(), describe(coordinator));
                 hanging.add(transaction);
             }
         }
         return hanging;
     }
 
-    /** Hanging unless its coordinator still has it ongoing on this partition, or is writing its markers. */
-    static boolean isHanging(OpenTransaction open, TransactionDescription coordinator) {
+    /**
+     * Hanging unless its coordinator still has it ongoing on this partition, or is writing its
+     * markers; one the coordinator does not list ({@code coordinator == null}) hangs only when no
+     * write has touched it for longer than a live transaction may last.
+     */
+    static boolean isHanging(OpenTransaction open, TransactionDescription coordinator, long nowMs, long maxTransactionTimeoutMs) {
         if (coordinator == null) {
-            return true;
+            return nowMs - open.lastTimestampMs() > maxTransactionTimeoutMs;
         }
         if (MARKERS_IN_FLIGHT.contains(coordinator.state())) {
             // Transactions v2 bumps the epoch when the transaction ends, before its markers are written.
@@ -93,7 +127,20 @@ public final class HangingTransactions {
             && coordinator.topicPartitions().contains(open.partition()));
     }
 
-    private static List<OpenTransaction> openTransactions(Admin admin, long timeoutMs)
+    private static String describe(TransactionDescription coordinator) {
+        return coordinator == null ? "not listed"
+            : coordinator.state() + " at epoch " + coordinator.producerEpoch() + " on " + coordinator.topicPartitions();
+    }
+
+    /** The same transaction (producer, epoch, first offset) is still open on its partition. */
+    private static boolean stillOpen(Admin admin, OpenTransaction transaction, long timeoutMs)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return openTransactions(admin, List.of(transaction.partition()), timeoutMs).stream().anyMatch(now ->
+            now.producerId() == transaction.producerId() && now.producerEpoch() == transaction.producerEpoch()
+                && now.startOffset() == transaction.startOffset());
+    }
+
+    private static List<TopicPartition> allPartitions(Admin admin, long timeoutMs)
             throws InterruptedException, ExecutionException, TimeoutException {
         Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
             .get(timeoutMs, TimeUnit.MILLISECONDS);
@@ -101,19 +148,41 @@ public final class HangingTransactions {
         for (TopicDescription topic : admin.describeTopics(topics).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS).values()) {
             topic.partitions().forEach(p -> partitions.add(new TopicPartition(topic.name(), p.partition())));
         }
+        return partitions;
+    }
+
+    private static List<OpenTransaction> openTransactions(Admin admin, List<TopicPartition> partitions, long timeoutMs)
+            throws InterruptedException, ExecutionException, TimeoutException {
         List<OpenTransaction> open = new ArrayList<>();
         admin.describeProducers(partitions).all().get(timeoutMs, TimeUnit.MILLISECONDS).forEach((partition, state) -> {
             for (ProducerState producer : state.activeProducers()) {
-                if (producer.currentTransactionStartOffset().isPresent()) {
-                    open.add(new OpenTransaction(partition, producer.producerId(), producer.producerEpoch(),
-                        producer.coordinatorEpoch().orElse(0)));
-                }
+                producer.currentTransactionStartOffset().ifPresent(startOffset -> open.add(new OpenTransaction(partition,
+                    producer.producerId(), producer.producerEpoch(), producer.coordinatorEpoch().orElse(0), startOffset,
+                    producer.lastTimestamp())));
             }
         });
         return open;
     }
 
-    private static Map<Long, TransactionDescription> coordinatorView(Admin admin, long timeoutMs)
+    /**
+     * The coordinator's transactions by producer id, read again for up to {@code loadWaitMs} while
+     * it does not yet list the producer of every open transaction (it may still be loading its log).
+     */
+    private static Map<Long, TransactionDescription> coordinatorView(Admin admin, List<OpenTransaction> open, long loadWaitMs,
+                                                                     long timeoutMs)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(loadWaitMs);
+        while (true) {
+            Map<Long, TransactionDescription> byProducerId = describeAll(admin, timeoutMs);
+            boolean allListed = open.stream().allMatch(t -> byProducerId.containsKey(t.producerId()));
+            if (allListed || System.nanoTime() >= deadline) {
+                return byProducerId;
+            }
+            Thread.sleep(COORDINATOR_RETRY_MS);
+        }
+    }
+
+    private static Map<Long, TransactionDescription> describeAll(Admin admin, long timeoutMs)
             throws InterruptedException, ExecutionException, TimeoutException {
         Collection<TransactionListing> listings = admin.listTransactions().all().get(timeoutMs, TimeUnit.MILLISECONDS);
         if (listings.isEmpty()) {
