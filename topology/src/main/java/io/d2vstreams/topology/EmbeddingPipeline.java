@@ -249,10 +249,11 @@ public final class EmbeddingPipeline implements AutoCloseable {
         });
     }
 
-    private static EncoderOptions encoderOptions(PipelineConfig config, Modality modality) {
+    static EncoderOptions encoderOptions(PipelineConfig config, Modality modality) {
         return EncoderOptions.defaults()
                 .withDevice(config.encoderDevice())
                 .withThreads(config.encoderThreads(), 0)
+                .withSpinWait(config.encoderSpinWait())
                 .withMaxBatch(encoderRunSize(config, modality));
     }
 

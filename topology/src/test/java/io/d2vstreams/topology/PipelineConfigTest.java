@@ -33,6 +33,14 @@ class PipelineConfigTest {
     }
 
     @Test
+    @DisplayName("the pipeline's encoders sleep between runs unless encoder.spin.wait is set")
+    void encoderSpinWait() {
+        assertThat(EmbeddingPipeline.encoderOptions(PipelineConfig.defaults(), Modality.TEXT).spinWait()).isFalse();
+        PipelineConfig spinning = PipelineConfig.from(Map.of(PipelineConfig.ENCODER_SPIN_WAIT, "true"));
+        assertThat(EmbeddingPipeline.encoderOptions(spinning, Modality.IMAGE).spinWait()).isTrue();
+    }
+
+    @Test
     @DisplayName("a bad value fails at start-up naming the key, the value and what is allowed")
     void badValueNamesKeyAndChoices() {
         assertThatThrownBy(() -> PipelineConfig.from(Map.of(PipelineConfig.ENCODER_DEVICE, "tpu")))

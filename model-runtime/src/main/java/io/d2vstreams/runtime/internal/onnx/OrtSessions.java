@@ -15,6 +15,9 @@ import org.slf4j.LoggerFactory;
 public final class OrtSessions {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrtSessions.class);
+    // ONNX Runtime's session config keys (onnxruntime_session_options_config_keys.h); spinning is on by default there.
+    static final String INTRA_OP_SPINNING = "session.intra_op.allow_spinning";
+    static final String INTER_OP_SPINNING = "session.inter_op.allow_spinning";
 
     private OrtSessions() {}
 
@@ -51,9 +54,7 @@ public final class OrtSessions {
      */
     public static Opened open(OrtEnvironment env, byte[] model, EncoderOptions options, ModelId id) throws OrtException {
         try (SessionOptions so = new SessionOptions()) {
-            so.setIntraOpNumThreads(options.intraOpThreads());
-            so.setInterOpNumThreads(options.interOpThreads());
-            so.setOptimizationLevel(optLevel(options.optimizationLevel()));
+            configureThreads(so, options);
             Device device = Device.CPU;
             if (options.device() == Device.CUDA) {
                 try {
@@ -68,6 +69,15 @@ public final class OrtSessions {
             }
             return new Opened(env.createSession(model, so), device);
         }
+    }
+
+    /** Threads, their spinning and the optimisation level: everything of a session but its device. */
+    static void configureThreads(SessionOptions so, EncoderOptions options) throws OrtException {
+        so.setIntraOpNumThreads(options.intraOpThreads());
+        so.setInterOpNumThreads(options.interOpThreads());
+        so.setOptimizationLevel(optLevel(options.optimizationLevel()));
+        so.addConfigEntry(INTRA_OP_SPINNING, options.spinWait() ? "1" : "0");
+        so.addConfigEntry(INTER_OP_SPINNING, options.spinWait() ? "1" : "0");
     }
 
     static OptLevel optLevel(EncoderOptions.OptimizationLevel level) {
