@@ -175,6 +175,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 + String.format(Locale.ROOT, "  %-20s%.1f us/record (bare encoder: %.1f)%n  %-20s%s%n",
                 "CPU", r.cpuMicrosPerRecord().get("total"), r.encoderCpuMicrosPerRecord(), "CPU split (us/rec)",
                 r.cpuMicrosPerRecord())
+                + (r.streamThreadTime().isEmpty() ? "" : String.format(Locale.ROOT, "  %-20s%s%n",
+                        "stream thread time", r.streamThreadTime()))
                 + (r.backfill() == null ? "" : String.format(Locale.ROOT,
                         "  %-20s%d records re-embedded during the timed round (%.1f/s), max share %.2f, %s%n",
                         "backfill beside it", r.backfill().records(), r.backfill().recordsPerS(), r.backfill().share(),

@@ -224,6 +224,7 @@ public final class PipelineBench {
                 });
                 long[] latencies = embedded.drain(consumer, "timed-", options.records(), options.progress());
                 double seconds = (System.nanoTime() - started) / 1e9;
+                Map<String, Double> threadTime = StreamThreadTime.of(APPLICATION_ID);
                 sending.join();
                 CpuSplit cpu = CpuSplit.between(cpuStart, CpuSplit.Snapshot.take(), APPLICATION_ID);
                 Percentiles latency = new Percentiles(latencies);
@@ -237,7 +238,7 @@ public final class PipelineBench {
                         latency.at(0.99), latency.at(0.999), options.rate(), options.partitions(),
                         config.processingGuarantee(), cpu.microsPerRecord(options.records()),
                         encoderCpu.microsPerRecord(encoderRecords).get("total"), options.standIn(), beside,
-                        backfill == null ? null : backfill.during(seconds));
+                        backfill == null ? null : backfill.during(seconds), threadTime);
             }
         }
     }

@@ -3,6 +3,7 @@ package io.d2vstreams.cli.bench;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.bench.BenchResult;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,11 +25,17 @@ import java.util.Map;
  *                       figures are the stream's own ceiling, and {@link #ratio} says how far it outruns the encoder
  * @param training       the trainer that trained beside the pipeline in the same process, null when none did
  * @param backfill       the backfill that ran beside the timed round, null when none did
+ * @param streamThreadTime where the stream threads' wall-clock time went during the timed round
+ *                       ({@link StreamThreadTime}); empty when not measured
  */
 public record PipelineBenchResult(BenchResult encoder, double pipelineRps, double latencyP50Ms, double latencyP99Ms,
                                   double latencyP999Ms, double offeredRate, int partitions, String guarantee,
                                   Map<String, Double> cpuMicrosPerRecord, double encoderCpuMicrosPerRecord, boolean standIn,
-                                  Training training, Backfill backfill) {
+                                  Training training, Backfill backfill, Map<String, Double> streamThreadTime) {
+
+    public PipelineBenchResult {
+        streamThreadTime = streamThreadTime == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(streamThreadTime));
+    }
 
     /** Without a backfill beside it. */
     public PipelineBenchResult(BenchResult encoder, double pipelineRps, double latencyP50Ms, double latencyP99Ms,
@@ -36,7 +43,7 @@ public record PipelineBenchResult(BenchResult encoder, double pipelineRps, doubl
                                Map<String, Double> cpuMicrosPerRecord, double encoderCpuMicrosPerRecord, boolean standIn,
                                Training training) {
         this(encoder, pipelineRps, latencyP50Ms, latencyP99Ms, latencyP999Ms, offeredRate, partitions, guarantee,
-                cpuMicrosPerRecord, encoderCpuMicrosPerRecord, standIn, training, null);
+                cpuMicrosPerRecord, encoderCpuMicrosPerRecord, standIn, training, null, Map.of());
     }
 
     /**
@@ -93,6 +100,9 @@ public record PipelineBenchResult(BenchResult encoder, double pipelineRps, doubl
         m.put("encoder_latency_p99_ms", round(encoder.latencyP99Ms()));
         m.put("cpu_us_per_record", cpuMicrosPerRecord);
         m.put("encoder_cpu_us_per_record", round(encoderCpuMicrosPerRecord));
+        if (!streamThreadTime.isEmpty()) {
+            m.put("stream_thread_time", streamThreadTime);
+        }
         m.put("pipeline_encoder", standIn ? StandInEncoders.DESCRIPTION : "the model");
         if (backfill != null) {
             Map<String, Object> b = new LinkedHashMap<>();
