@@ -19,6 +19,8 @@ import io.d2vstreams.schemas.SpecificAvroDeserializer;
 import io.d2vstreams.schemas.SpecificAvroSerializer;
 import io.d2vstreams.schemas.Topics;
 import io.d2vstreams.topology.backfill.BackfillCoordinator;
+import io.d2vstreams.topology.internal.BatchEncoder;
+import io.d2vstreams.topology.internal.EventDecoder;
 import io.d2vstreams.topology.internal.MediaBatchEncoder;
 import io.d2vstreams.topology.internal.MediaEventDecoder;
 import io.d2vstreams.topology.internal.ServedModel;
@@ -35,6 +37,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -184,15 +187,10 @@ public final class EmbeddingPipeline implements AutoCloseable {
         UriFetcher fetcher = new UriFetcher(config.uriPolicy());
         RecordLimits limits = RecordLimits.of(config);
         Topology topology = new Topology();
-        EmbeddingTopology.addPath(topology, config.topics(), new EmbeddingTopology.ModalityPath(Modality.TEXT,
-                config.textBatch(), textDecoder(config, registry), new TextBatchEncoder(models.text()), metrics,
-                limits), embeddings, swapPoints);
-        EmbeddingTopology.addPath(topology, config.topics(), new EmbeddingTopology.ModalityPath(Modality.IMAGE,
-                config.imageBatch(), imageDecoder(config, registry, fetcher), new MediaBatchEncoder(models.image()),
-                metrics, limits), embeddings, swapPoints);
-        EmbeddingTopology.addPath(topology, config.topics(), new EmbeddingTopology.ModalityPath(Modality.AUDIO,
-                config.audioBatch(), audioDecoder(config, registry, fetcher), new MediaBatchEncoder(models.audio()),
-                metrics, limits), embeddings, swapPoints);
+        for (Modality m : Modality.values()) {
+            EmbeddingTopology.addPath(topology, config.topics(), new EmbeddingTopology.ModalityPath(m, config.batch(m),
+                    decoder(config, registry, m, fetcher), batchEncoder(models, m), metrics, limits), embeddings, swapPoints);
+        }
         return topology;
     }
 
@@ -205,29 +203,45 @@ public final class EmbeddingPipeline implements AutoCloseable {
         Serializer<TrainingSample> samples = new SpecificAvroSerializer<>(registry);
         UriFetcher noFetching = new UriFetcher(UriPolicy.NONE);
         Topology topology = new Topology();
-        SamplingTopology.addPath(topology, config.topics(), Modality.TEXT, textDecoder(config, registry),
-                config.textSampling(), samples);
-        SamplingTopology.addPath(topology, config.topics(), Modality.IMAGE, imageDecoder(config, registry, noFetching),
-                config.imageSampling(), samples);
-        SamplingTopology.addPath(topology, config.topics(), Modality.AUDIO, audioDecoder(config, registry, noFetching),
-                config.audioSampling(), samples);
+        for (Modality m : Modality.values()) {
+            SamplingTopology.addPath(topology, config.topics(), m, decoder(config, registry, m, noFetching),
+                    config.sampling(m), samples);
+        }
         return topology;
     }
 
+    /** The modality's decoder: its Avro reader and its input limit, fetching URIs through {@code fetcher} (media only). */
+    static EventDecoder decoder(PipelineConfig config, SchemaRegistryClient registry, Modality modality, UriFetcher fetcher) {
+        return switch (modality) {
+            case TEXT -> textDecoder(config, registry);
+            case IMAGE -> imageDecoder(config, registry, fetcher);
+            case AUDIO -> audioDecoder(config, registry, fetcher);
+        };
+    }
+
+    /** The modality's batch encoder over its serving slot. */
+    static BatchEncoder batchEncoder(ServingModels models, Modality modality) {
+        return switch (modality) {
+            case TEXT -> new TextBatchEncoder(models.text());
+            case IMAGE -> new MediaBatchEncoder(models.image());
+            case AUDIO -> new MediaBatchEncoder(models.audio());
+        };
+    }
+
     static TextEventDecoder textDecoder(PipelineConfig config, SchemaRegistryClient registry) {
-        return new TextEventDecoder(new SpecificAvroDeserializer<>(registry, TextEvent.class), config.textMaxChars());
+        return new TextEventDecoder(new SpecificAvroDeserializer<>(registry, TextEvent.class), config.inputLimit(Modality.TEXT));
     }
 
     static MediaEventDecoder<ImageEvent> imageDecoder(PipelineConfig config, SchemaRegistryClient registry,
                                                               UriFetcher fetcher) {
         return MediaEventDecoder.images(new SpecificAvroDeserializer<>(registry, ImageEvent.class),
-                config.imageMaxBytes(), PipelineConfig.IMAGE_MAX_BYTES, fetcher);
+                config.inputLimit(Modality.IMAGE), PipelineConfig.IMAGE_MAX_BYTES, fetcher);
     }
 
     static MediaEventDecoder<AudioEvent> audioDecoder(PipelineConfig config, SchemaRegistryClient registry,
                                                               UriFetcher fetcher) {
         return MediaEventDecoder.audio(new SpecificAvroDeserializer<>(registry, AudioEvent.class),
-                config.audioMaxBytes(), PipelineConfig.AUDIO_MAX_BYTES, fetcher);
+                config.inputLimit(Modality.AUDIO), PipelineConfig.AUDIO_MAX_BYTES, fetcher);
     }
 
     /**
@@ -288,8 +302,8 @@ public final class EmbeddingPipeline implements AutoCloseable {
         props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // Wall-clock punctuation, which drains partly filled batches, runs between polls:
         // a poll shorter than the batch wait keeps the wait bound honest when traffic stops.
-        long shortestWait = Math.min(config.textBatch().maxWait().toMillis(),
-                Math.min(config.imageBatch().maxWait().toMillis(), config.audioBatch().maxWait().toMillis()));
+        long shortestWait = Arrays.stream(Modality.values()).mapToLong(m -> config.batch(m).maxWait().toMillis())
+                .min().orElseThrow();
         props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, Math.max(1L, Math.min(100L, shortestWait)));
         // Buffered images and audio go through the changelog, and a dead letter or training sample can
         // be a little larger than the largest input: let the producer send records that large (the

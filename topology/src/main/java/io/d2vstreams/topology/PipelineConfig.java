@@ -17,6 +17,7 @@ import org.apache.kafka.streams.StreamsConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -47,24 +48,17 @@ public final class PipelineConfig {
     private static final String MODEL_STORE_DIR_DOC = "Directory of the model store (one sub-directory per modality and version).";
     public static final String MODEL_SEED = "model.seed";
     private static final String MODEL_SEED_DOC = "Seed of the tiny default encoder generated when the store has no version of a modality.";
-    public static final String TEXT_BATCH_MAX_SIZE = "text.batch.max.size";
-    private static final String TEXT_BATCH_MAX_SIZE_DOC = "Most text records encoded in one batch.";
-    public static final String TEXT_BATCH_MAX_WAIT_MS = "text.batch.max.wait.ms";
-    private static final String TEXT_BATCH_MAX_WAIT_MS_DOC = "Longest a buffered text record waits for its batch to fill; bounds latency when traffic is light.";
-    public static final String TEXT_MAX_CHARS = "text.max.chars";
-    private static final String TEXT_MAX_CHARS_DOC = "Texts longer than this many characters (Unicode code points) are dead-lettered as TEXT_TOO_LONG.";
-    public static final String IMAGE_BATCH_MAX_SIZE = "image.batch.max.size";
-    private static final String IMAGE_BATCH_MAX_SIZE_DOC = "Most image records encoded in one batch.";
-    public static final String IMAGE_BATCH_MAX_WAIT_MS = "image.batch.max.wait.ms";
-    private static final String IMAGE_BATCH_MAX_WAIT_MS_DOC = "Longest a buffered image record waits for its batch to fill.";
-    public static final String IMAGE_MAX_BYTES = "image.max.bytes";
-    private static final String IMAGE_MAX_BYTES_DOC = "Images (inline or fetched) larger than this many bytes are dead-lettered as CONTENT_TOO_LARGE.";
-    public static final String AUDIO_BATCH_MAX_SIZE = "audio.batch.max.size";
-    private static final String AUDIO_BATCH_MAX_SIZE_DOC = "Most audio records encoded in one batch.";
-    public static final String AUDIO_BATCH_MAX_WAIT_MS = "audio.batch.max.wait.ms";
-    private static final String AUDIO_BATCH_MAX_WAIT_MS_DOC = "Longest a buffered audio record waits for its batch to fill.";
-    public static final String AUDIO_MAX_BYTES = "audio.max.bytes";
-    private static final String AUDIO_MAX_BYTES_DOC = "Audio clips (inline or fetched) larger than this many bytes are dead-lettered as CONTENT_TOO_LARGE.";
+    // Every modality has the same settings under its own name, spelled by the *Key methods below and
+    // defined in one loop (see modalityKeys); these constants name them for callers and tests.
+    public static final String TEXT_BATCH_MAX_SIZE = batchMaxSizeKey(Modality.TEXT);
+    public static final String TEXT_BATCH_MAX_WAIT_MS = batchMaxWaitKey(Modality.TEXT);
+    public static final String TEXT_MAX_CHARS = inputLimitKey(Modality.TEXT);
+    public static final String IMAGE_BATCH_MAX_SIZE = batchMaxSizeKey(Modality.IMAGE);
+    public static final String IMAGE_BATCH_MAX_WAIT_MS = batchMaxWaitKey(Modality.IMAGE);
+    public static final String IMAGE_MAX_BYTES = inputLimitKey(Modality.IMAGE);
+    public static final String AUDIO_BATCH_MAX_SIZE = batchMaxSizeKey(Modality.AUDIO);
+    public static final String AUDIO_BATCH_MAX_WAIT_MS = batchMaxWaitKey(Modality.AUDIO);
+    public static final String AUDIO_MAX_BYTES = inputLimitKey(Modality.AUDIO);
     public static final String URI_ALLOWED_DIRS = "uri.allowed.dirs";
     private static final String URI_ALLOWED_DIRS_DOC = "Directories whose files image and audio events may name as file: URIs (comma-separated; "
             + "resolved with symbolic links, so nothing outside them is reachable). Empty: every file: URI is refused.";
@@ -77,18 +71,12 @@ public final class PipelineConfig {
     private static final String URI_TIMEOUT_MS_DOC = "Longest one URI fetch may take, redirects and body included; slower ones are dead-lettered as URI_FETCH_FAILED.";
     public static final String SAMPLING_ENABLED = "sampling.enabled";
     private static final String SAMPLING_ENABLED_DOC = "Run the sampling topology that feeds d2v.training.samples.";
-    public static final String SAMPLING_TEXT_RATE = "sampling.text.rate";
-    private static final String SAMPLING_TEXT_RATE_DOC = "Fraction of text events sampled for training, by a hash of the event id.";
-    public static final String SAMPLING_TEXT_MAX_PER_SECOND = "sampling.text.max.per.second";
-    private static final String SAMPLING_TEXT_MAX_PER_SECOND_DOC = "Most text training samples written per second per stream task.";
-    public static final String SAMPLING_IMAGE_RATE = "sampling.image.rate";
-    private static final String SAMPLING_IMAGE_RATE_DOC = "Fraction of image events sampled for training, by a hash of the event id (inline content only).";
-    public static final String SAMPLING_IMAGE_MAX_PER_SECOND = "sampling.image.max.per.second";
-    private static final String SAMPLING_IMAGE_MAX_PER_SECOND_DOC = "Most image training samples written per second per stream task.";
-    public static final String SAMPLING_AUDIO_RATE = "sampling.audio.rate";
-    private static final String SAMPLING_AUDIO_RATE_DOC = "Fraction of audio events sampled for training, by a hash of the event id (inline content only).";
-    public static final String SAMPLING_AUDIO_MAX_PER_SECOND = "sampling.audio.max.per.second";
-    private static final String SAMPLING_AUDIO_MAX_PER_SECOND_DOC = "Most audio training samples written per second per stream task.";
+    public static final String SAMPLING_TEXT_RATE = samplingRateKey(Modality.TEXT);
+    public static final String SAMPLING_TEXT_MAX_PER_SECOND = samplingMaxPerSecondKey(Modality.TEXT);
+    public static final String SAMPLING_IMAGE_RATE = samplingRateKey(Modality.IMAGE);
+    public static final String SAMPLING_IMAGE_MAX_PER_SECOND = samplingMaxPerSecondKey(Modality.IMAGE);
+    public static final String SAMPLING_AUDIO_RATE = samplingRateKey(Modality.AUDIO);
+    public static final String SAMPLING_AUDIO_MAX_PER_SECOND = samplingMaxPerSecondKey(Modality.AUDIO);
     public static final String BACKFILL_ENABLED = "backfill.enabled";
     private static final String BACKFILL_ENABLED_DOC = "Run backfill workers in this process: after a modality's serving version "
             + "changes, re-embed the retained input before each partition's swap point with the new version, and publish "
@@ -148,7 +136,70 @@ public final class PipelineConfig {
      */
     private static final int DEFAULT_MEDIA_MAX_BYTES = 8 * 1024 * 1024;
 
-    public static final ConfigDef DEFINITION = new ConfigDef()
+    /**
+     * What differs between the modalities' settings: the defaults, the input limit's unit and
+     * refusal, and a few words of the docs. A new modality is one more row.
+     */
+    private record ModalityDefaults(int batchMaxSize, long batchMaxWaitMs, String waitDocTail, int inputLimit,
+                                    String inputLimitDoc, double samplesPerSecond, String samplingDocTail) {
+    }
+
+    private static final Map<Modality, ModalityDefaults> MODALITY_DEFAULTS = new EnumMap<>(Map.of(
+            Modality.TEXT, new ModalityDefaults(128, 50L, "; bounds latency when traffic is light", 10_000,
+                    "Texts longer than this many characters (Unicode code points) are dead-lettered as TEXT_TOO_LONG.",
+                    50.0, ""),
+            Modality.IMAGE, new ModalityDefaults(16, 100L, "", DEFAULT_MEDIA_MAX_BYTES,
+                    "Images (inline or fetched) larger than this many bytes are dead-lettered as CONTENT_TOO_LARGE.",
+                    10.0, " (inline content only)"),
+            Modality.AUDIO, new ModalityDefaults(8, 100L, "", DEFAULT_MEDIA_MAX_BYTES,
+                    "Audio clips (inline or fetched) larger than this many bytes are dead-lettered as CONTENT_TOO_LARGE.",
+                    10.0, " (inline content only)")));
+
+    /** {@code <m>.batch.max.size}: most records of the modality in one batch. */
+    public static String batchMaxSizeKey(Modality m) {
+        return m.folderName() + ".batch.max.size";
+    }
+
+    /** {@code <m>.batch.max.wait.ms}: longest a buffered record waits for its batch to fill. */
+    public static String batchMaxWaitKey(Modality m) {
+        return m.folderName() + ".batch.max.wait.ms";
+    }
+
+    /** {@code text.max.chars} (Unicode code points) or {@code <m>.max.bytes} (the media bytes, inline or fetched). */
+    public static String inputLimitKey(Modality m) {
+        return m.folderName() + (m == Modality.TEXT ? ".max.chars" : ".max.bytes");
+    }
+
+    /** {@code sampling.<m>.rate}: the fraction of events sampled for training. */
+    public static String samplingRateKey(Modality m) {
+        return "sampling." + m.folderName() + ".rate";
+    }
+
+    /** {@code sampling.<m>.max.per.second}: most training samples per second per stream task. */
+    public static String samplingMaxPerSecondKey(Modality m) {
+        return "sampling." + m.folderName() + ".max.per.second";
+    }
+
+    /** Each modality's batch, input-limit and sampling keys, with its defaults. */
+    private static ConfigDef withModalityKeys(ConfigDef definition) {
+        for (Modality m : Modality.values()) {
+            ModalityDefaults d = MODALITY_DEFAULTS.get(m);
+            String name = m.folderName();
+            definition
+                .define(batchMaxSizeKey(m), Type.INT, d.batchMaxSize(), Range.between(1, 4096), Importance.MEDIUM,
+                    "Most " + name + " records encoded in one batch.")
+                .define(batchMaxWaitKey(m), Type.LONG, d.batchMaxWaitMs(), Range.between(1, 60_000), Importance.MEDIUM,
+                    "Longest a buffered " + name + " record waits for its batch to fill" + d.waitDocTail() + ".")
+                .define(inputLimitKey(m), Type.INT, d.inputLimit(), Range.atLeast(1), Importance.MEDIUM, d.inputLimitDoc())
+                .define(samplingRateKey(m), Type.DOUBLE, 0.2, Range.between(0.0, 1.0), Importance.MEDIUM,
+                    "Fraction of " + name + " events sampled for training, by a hash of the event id" + d.samplingDocTail() + ".")
+                .define(samplingMaxPerSecondKey(m), Type.DOUBLE, d.samplesPerSecond(), Range.atLeast(0.001), Importance.MEDIUM,
+                    "Most " + name + " training samples written per second per stream task.");
+        }
+        return definition;
+    }
+
+    public static final ConfigDef DEFINITION = withModalityKeys(new ConfigDef())
             .define(BOOTSTRAP_SERVERS, Type.STRING, "localhost:9092", Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
             .define(SCHEMA_REGISTRY_URL, Type.STRING, "http://localhost:8081", Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
             .define(APPLICATION_ID, Type.STRING, "d2v-pipeline", Importance.HIGH, APPLICATION_ID_DOC)
@@ -157,29 +208,11 @@ public final class PipelineConfig {
             .define(TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.MEDIUM, TOPIC_REPLICATION_FACTOR_DOC)
             .define(MODEL_STORE_DIR, Type.STRING, "d2v-data/models", Importance.HIGH, MODEL_STORE_DIR_DOC)
             .define(MODEL_SEED, Type.LONG, 42L, Importance.LOW, MODEL_SEED_DOC)
-            .define(TEXT_BATCH_MAX_SIZE, Type.INT, 128, Range.between(1, 4096), Importance.MEDIUM, TEXT_BATCH_MAX_SIZE_DOC)
-            .define(TEXT_BATCH_MAX_WAIT_MS, Type.LONG, 50L, Range.between(1, 60_000), Importance.MEDIUM, TEXT_BATCH_MAX_WAIT_MS_DOC)
-            .define(TEXT_MAX_CHARS, Type.INT, 10_000, Range.atLeast(1), Importance.MEDIUM, TEXT_MAX_CHARS_DOC)
-            .define(IMAGE_BATCH_MAX_SIZE, Type.INT, 16, Range.between(1, 4096), Importance.MEDIUM, IMAGE_BATCH_MAX_SIZE_DOC)
-            .define(IMAGE_BATCH_MAX_WAIT_MS, Type.LONG, 100L, Range.between(1, 60_000), Importance.MEDIUM, IMAGE_BATCH_MAX_WAIT_MS_DOC)
-            .define(IMAGE_MAX_BYTES, Type.INT, DEFAULT_MEDIA_MAX_BYTES, Range.atLeast(1), Importance.MEDIUM, IMAGE_MAX_BYTES_DOC)
-            .define(AUDIO_BATCH_MAX_SIZE, Type.INT, 8, Range.between(1, 4096), Importance.MEDIUM, AUDIO_BATCH_MAX_SIZE_DOC)
-            .define(AUDIO_BATCH_MAX_WAIT_MS, Type.LONG, 100L, Range.between(1, 60_000), Importance.MEDIUM, AUDIO_BATCH_MAX_WAIT_MS_DOC)
-            .define(AUDIO_MAX_BYTES, Type.INT, DEFAULT_MEDIA_MAX_BYTES, Range.atLeast(1), Importance.MEDIUM, AUDIO_MAX_BYTES_DOC)
             .define(URI_ALLOWED_DIRS, Type.LIST, "", Importance.MEDIUM, URI_ALLOWED_DIRS_DOC)
             .define(URI_ALLOWED_HOSTS, Type.LIST, "", Importance.MEDIUM, URI_ALLOWED_HOSTS_DOC)
             .define(URI_MAX_BYTES, Type.INT, DEFAULT_MEDIA_MAX_BYTES, Range.atLeast(1), Importance.MEDIUM, URI_MAX_BYTES_DOC)
             .define(URI_TIMEOUT_MS, Type.LONG, 5_000L, Range.between(1, 600_000), Importance.MEDIUM, URI_TIMEOUT_MS_DOC)
             .define(SAMPLING_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM, SAMPLING_ENABLED_DOC)
-            .define(SAMPLING_TEXT_RATE, Type.DOUBLE, 0.2, Range.between(0.0, 1.0), Importance.MEDIUM, SAMPLING_TEXT_RATE_DOC)
-            .define(SAMPLING_TEXT_MAX_PER_SECOND, Type.DOUBLE, 50.0, Range.atLeast(0.001), Importance.MEDIUM,
-                    SAMPLING_TEXT_MAX_PER_SECOND_DOC)
-            .define(SAMPLING_IMAGE_RATE, Type.DOUBLE, 0.2, Range.between(0.0, 1.0), Importance.MEDIUM, SAMPLING_IMAGE_RATE_DOC)
-            .define(SAMPLING_IMAGE_MAX_PER_SECOND, Type.DOUBLE, 10.0, Range.atLeast(0.001), Importance.MEDIUM,
-                    SAMPLING_IMAGE_MAX_PER_SECOND_DOC)
-            .define(SAMPLING_AUDIO_RATE, Type.DOUBLE, 0.2, Range.between(0.0, 1.0), Importance.MEDIUM, SAMPLING_AUDIO_RATE_DOC)
-            .define(SAMPLING_AUDIO_MAX_PER_SECOND, Type.DOUBLE, 10.0, Range.atLeast(0.001), Importance.MEDIUM,
-                    SAMPLING_AUDIO_MAX_PER_SECOND_DOC)
             .define(BACKFILL_ENABLED, Type.BOOLEAN, true, Importance.MEDIUM, BACKFILL_ENABLED_DOC)
             .define(BACKFILL_AUTO, Type.BOOLEAN, true, Importance.MEDIUM, BACKFILL_AUTO_DOC)
             .define(BACKFILL_MAX_SHARE, Type.DOUBLE, 0.2, Range.between(0.01, 1.0), Importance.MEDIUM, BACKFILL_MAX_SHARE_DOC)
@@ -220,17 +253,11 @@ public final class PipelineConfig {
     private final short topicReplicationFactor;
     private final Path modelStoreDir;
     private final long modelSeed;
-    private final BatchPolicy textBatch;
-    private final int textMaxChars;
-    private final BatchPolicy imageBatch;
-    private final int imageMaxBytes;
-    private final BatchPolicy audioBatch;
-    private final int audioMaxBytes;
+    private final Map<Modality, BatchPolicy> batches = new EnumMap<>(Modality.class);
+    private final Map<Modality, Integer> inputLimits = new EnumMap<>(Modality.class);
+    private final Map<Modality, SamplingPolicy> samplings = new EnumMap<>(Modality.class);
     private final UriPolicy uriPolicy;
     private final boolean samplingEnabled;
-    private final SamplingPolicy textSampling;
-    private final SamplingPolicy imageSampling;
-    private final SamplingPolicy audioSampling;
     private final boolean backfillEnabled;
     private final boolean backfillAuto;
     private final double backfillMaxShare;
@@ -263,26 +290,16 @@ public final class PipelineConfig {
         this.topicReplicationFactor = parsed.getShort(TOPIC_REPLICATION_FACTOR);
         this.modelStoreDir = Path.of(parsed.getString(MODEL_STORE_DIR));
         this.modelSeed = parsed.getLong(MODEL_SEED);
-        this.textBatch = new BatchPolicy(parsed.getInt(TEXT_BATCH_MAX_SIZE),
-                Duration.ofMillis(parsed.getLong(TEXT_BATCH_MAX_WAIT_MS)));
-        this.textMaxChars = parsed.getInt(TEXT_MAX_CHARS);
-        this.imageBatch = new BatchPolicy(parsed.getInt(IMAGE_BATCH_MAX_SIZE),
-                Duration.ofMillis(parsed.getLong(IMAGE_BATCH_MAX_WAIT_MS)));
-        this.imageMaxBytes = parsed.getInt(IMAGE_MAX_BYTES);
-        this.audioBatch = new BatchPolicy(parsed.getInt(AUDIO_BATCH_MAX_SIZE),
-                Duration.ofMillis(parsed.getLong(AUDIO_BATCH_MAX_WAIT_MS)));
-        this.audioMaxBytes = parsed.getInt(AUDIO_MAX_BYTES);
+        for (Modality m : Modality.values()) {
+            batches.put(m, new BatchPolicy(parsed.getInt(batchMaxSizeKey(m)), Duration.ofMillis(parsed.getLong(batchMaxWaitKey(m)))));
+            inputLimits.put(m, parsed.getInt(inputLimitKey(m)));
+            samplings.put(m, new SamplingPolicy(parsed.getDouble(samplingRateKey(m)), parsed.getDouble(samplingMaxPerSecondKey(m))));
+        }
         this.uriPolicy = new UriPolicy(parsed.getList(URI_ALLOWED_DIRS).stream().map(String::trim)
                 .filter(d -> !d.isEmpty()).map(Path::of).toList(),
                 Set.copyOf(parsed.getList(URI_ALLOWED_HOSTS)), parsed.getInt(URI_MAX_BYTES),
                 Duration.ofMillis(parsed.getLong(URI_TIMEOUT_MS)));
         this.samplingEnabled = parsed.getBoolean(SAMPLING_ENABLED);
-        this.textSampling = new SamplingPolicy(parsed.getDouble(SAMPLING_TEXT_RATE),
-                parsed.getDouble(SAMPLING_TEXT_MAX_PER_SECOND));
-        this.imageSampling = new SamplingPolicy(parsed.getDouble(SAMPLING_IMAGE_RATE),
-                parsed.getDouble(SAMPLING_IMAGE_MAX_PER_SECOND));
-        this.audioSampling = new SamplingPolicy(parsed.getDouble(SAMPLING_AUDIO_RATE),
-                parsed.getDouble(SAMPLING_AUDIO_MAX_PER_SECOND));
         this.backfillEnabled = parsed.getBoolean(BACKFILL_ENABLED);
         this.backfillAuto = parsed.getBoolean(BACKFILL_AUTO);
         this.backfillMaxShare = parsed.getDouble(BACKFILL_MAX_SHARE);
@@ -394,37 +411,17 @@ public final class PipelineConfig {
         return modelSeed;
     }
 
-    public BatchPolicy textBatch() {
-        return textBatch;
-    }
-
-    public int textMaxChars() {
-        return textMaxChars;
-    }
-
-    public BatchPolicy imageBatch() {
-        return imageBatch;
-    }
-
-    public int imageMaxBytes() {
-        return imageMaxBytes;
-    }
-
-    public BatchPolicy audioBatch() {
-        return audioBatch;
-    }
-
-    public int audioMaxBytes() {
-        return audioMaxBytes;
+    /**
+     * The modality's input limit ({@link #inputLimitKey}): text's in Unicode code points, image's
+     * and audio's in bytes of media, inline or fetched.
+     */
+    public int inputLimit(Modality modality) {
+        return inputLimits.get(modality);
     }
 
     /** The batch policy of one modality's path. */
     public BatchPolicy batch(Modality modality) {
-        return switch (modality) {
-            case TEXT -> textBatch;
-            case IMAGE -> imageBatch;
-            case AUDIO -> audioBatch;
-        };
+        return batches.get(modality);
     }
 
     /** Which image and audio URIs are fetched. */
@@ -436,16 +433,9 @@ public final class PipelineConfig {
         return samplingEnabled;
     }
 
-    public SamplingPolicy textSampling() {
-        return textSampling;
-    }
-
-    public SamplingPolicy imageSampling() {
-        return imageSampling;
-    }
-
-    public SamplingPolicy audioSampling() {
-        return audioSampling;
+    /** How many of the modality's events are sampled for training. */
+    public SamplingPolicy sampling(Modality modality) {
+        return samplings.get(modality);
     }
 
     /** -1 when the endpoint is off. */

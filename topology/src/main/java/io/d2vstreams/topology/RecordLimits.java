@@ -31,8 +31,8 @@ public record RecordLimits(int textInputBytes, int imageInputBytes, int audioInp
     public static final int ENVELOPE_BYTES = 64 * 1024;
 
     public static RecordLimits of(PipelineConfig config) {
-        return new RecordLimits(BROKER_DEFAULT_MAX_MESSAGE_BYTES, withEnvelope(config.imageMaxBytes()),
-                withEnvelope(config.audioMaxBytes()), config.uriPolicy().maxBytes());
+        return new RecordLimits(BROKER_DEFAULT_MAX_MESSAGE_BYTES, withEnvelope(config.inputLimit(Modality.IMAGE)),
+                withEnvelope(config.inputLimit(Modality.AUDIO)), config.uriPolicy().maxBytes());
     }
 
     /** {@code max.message.bytes} of the modality's input topic. */

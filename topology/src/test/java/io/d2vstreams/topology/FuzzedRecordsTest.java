@@ -220,7 +220,7 @@ class FuzzedRecordsTest {
 
     @Provide
     Arbitrary<String> texts() {
-        int limit = PipelineConfig.defaults().textMaxChars();
+        int limit = PipelineConfig.defaults().inputLimit(Modality.TEXT);
         return Arbitraries.oneOf(
                 Arbitraries.strings().all().ofMaxLength(200),
                 Arbitraries.strings().withChars('\u00A0', '\u200B', '\u2060', '\uFEFF', ' ', '\t', '\n').ofMaxLength(50),

@@ -33,6 +33,31 @@ class PipelineConfigTest {
     }
 
     @Test
+    @DisplayName("every modality has its batch, input-limit and sampling keys, spelled from its name, each parsed into its own policy")
+    void everyModalityHasItsSettings() {
+        for (Modality m : Modality.values()) {
+            String name = m.folderName();
+            assertThat(PipelineConfig.DEFINITION.names()).as("keys of %s", m).contains(name + ".batch.max.size",
+                    name + ".batch.max.wait.ms", PipelineConfig.inputLimitKey(m), "sampling." + name + ".rate",
+                    "sampling." + name + ".max.per.second");
+            PipelineConfig set = PipelineConfig.from(Map.of(PipelineConfig.batchMaxSizeKey(m), "7",
+                    PipelineConfig.batchMaxWaitKey(m), "9", PipelineConfig.inputLimitKey(m), "11",
+                    PipelineConfig.samplingRateKey(m), "0.5", PipelineConfig.samplingMaxPerSecondKey(m), "3"));
+            assertThat(set.batch(m)).isEqualTo(new BatchPolicy(7, java.time.Duration.ofMillis(9)));
+            assertThat(set.inputLimit(m)).isEqualTo(11);
+            assertThat(set.sampling(m)).isEqualTo(new SamplingPolicy(0.5, 3));
+            for (Modality other : Modality.values()) {
+                if (other != m) {
+                    assertThat(set.batch(other)).as("%s untouched by %s's keys", other, m)
+                            .isEqualTo(PipelineConfig.defaults().batch(other));
+                }
+            }
+        }
+        assertThat(PipelineConfig.TEXT_MAX_CHARS).isEqualTo("text.max.chars");
+        assertThat(PipelineConfig.IMAGE_MAX_BYTES).isEqualTo("image.max.bytes");
+    }
+
+    @Test
     @DisplayName("the pipeline's encoders sleep between runs unless encoder.spin.wait is set")
     void encoderSpinWait() {
         assertThat(EmbeddingPipeline.encoderOptions(PipelineConfig.defaults(), Modality.TEXT).spinWait()).isFalse();
