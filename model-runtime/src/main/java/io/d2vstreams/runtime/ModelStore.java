@@ -172,7 +172,7 @@ public final class ModelStore {
             case IMAGE -> {
                 ImageEncoderConfig config = size.image();
                 yield newVersion(ImageVersionFormat.INSTANCE, name, config, ImageParameters.seeded(config, seed),
-                        ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize()));
+                        ImagePreprocessorConfig.defaultsFor(config));
             }
             case AUDIO -> newVersion(AudioVersionFormat.INSTANCE, name, size.audio(),
                     AudioParameters.seeded(size.audio(), seed), AudioPreprocessorConfig.defaults());

@@ -54,7 +54,7 @@ public final class Data2VecImageTrainer extends ForwardingData2VecTrainer<byte[]
             }
         } else {
             // What ModelStore.loadImage serves such a version with.
-            preprocessing = ImagePreprocessorConfig.defaults().withSize(visionConfig.imageSize(), visionConfig.imageSize());
+            preprocessing = ImagePreprocessorConfig.defaultsFor(visionConfig);
         }
         return new Data2VecImageTrainer(base.name(), visionConfig, store.readWeights(base), preprocessing, config);
     }

@@ -82,7 +82,7 @@ class ImageData2VecModelTest {
     void switchesParity(ImageEncoderConfig config) {
         TensorBundle weights = randomWeights(config, 3);
         ModelManifest version = new ModelStore(dir).addImage("switches", config, weights,
-                ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize()));
+                ImagePreprocessorConfig.defaultsFor(config));
         ImageBatch batch = randomPixels(2, config, 4);
         try (ImageData2VecModel model = ImageData2VecModel.fromWeights(manager, config, weights);
                 NDManager scope = manager.newSubManager()) {

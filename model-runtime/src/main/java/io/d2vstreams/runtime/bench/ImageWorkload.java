@@ -47,7 +47,7 @@ final class ImageWorkload implements Workload<byte[]> {
         Path file = model.directory().resolve(ModelStore.PREPROCESSOR_FILE);
         return Files.isRegularFile(file)
                 ? ImagePreprocessorConfig.fromPreprocessorConfigJson(Files.readAllBytes(file), file.toString())
-                : ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize());
+                : ImagePreprocessorConfig.defaultsFor(config);
     }
 
     @Override

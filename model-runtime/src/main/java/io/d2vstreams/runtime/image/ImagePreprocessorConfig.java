@@ -108,6 +108,14 @@ public record ImagePreprocessorConfig(
         return values.clone();
     }
 
+    /**
+     * The data2vec-vision defaults at the model's own image size: what a version without a
+     * {@code preprocessor_config.json} is preprocessed with, and what a generated or trained one is written with.
+     */
+    public static ImagePreprocessorConfig defaultsFor(ImageEncoderConfig model) {
+        return defaults().withSize(model.imageSize(), model.imageSize());
+    }
+
     /** The data2vec-vision defaults: 224x224, bicubic, rescale 1/255, mean 0.5, std 0.5. */
     public static ImagePreprocessorConfig defaults() {
         return new ImagePreprocessorConfig(DEFAULT_SIZE, DEFAULT_SIZE, true, ResampleFilter.BICUBIC,

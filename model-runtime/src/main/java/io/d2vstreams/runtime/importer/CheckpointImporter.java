@@ -137,7 +137,7 @@ public final class CheckpointImporter {
         ImageEncoderConfig config = parseConfig(dir, () -> ImageEncoderConfig.fromHuggingFace(hfConfig));
         Optional<byte[]> json = readPreprocessorConfig(dir);
         ImagePreprocessorConfig preprocessing = json.isEmpty()
-                ? ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize())
+                ? ImagePreprocessorConfig.defaultsFor(config)
                 : parsePreprocessing(dir, () -> ImagePreprocessorConfig.fromPreprocessorConfigJson(json.get(),
                         dir.resolve(ModelStore.PREPROCESSOR_FILE).toString()));
         TensorBundle weights = CheckpointWeights.read(dir, ImageParameters.shapes(config), progress);

@@ -109,4 +109,14 @@ class ImagePreprocessorConfigTest {
         assertThatThrownBy(() -> ImagePreprocessorConfig.defaults().withSize(64, 48).requireImageSize(64)).as("48 wide, 64 high")
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("48x64");
     }
+
+    @Test
+    @DisplayName("a model's default preprocessing is data2vec-vision's at the model's own image size")
+    void defaultsForTheModelsSize() {
+        ImageEncoderConfig model = ImageEncoderConfig.tiny();
+        ImagePreprocessorConfig forModel = ImagePreprocessorConfig.defaultsFor(model);
+        assertThat(forModel).isEqualTo(ImagePreprocessorConfig.defaults().withSize(model.imageSize(), model.imageSize()));
+        assertThat(model.imageSize()).as("the tiny model is not 224, so the size is the model's").isNotEqualTo(224);
+        forModel.requireImageSize(model.imageSize());
+    }
 }

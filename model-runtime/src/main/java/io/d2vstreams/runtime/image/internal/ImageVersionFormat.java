@@ -46,7 +46,7 @@ public final class ImageVersionFormat extends VersionFormat<ImageEncoderConfig, 
     @Override
     public ImagePreprocessorConfig readPreprocessing(ImageEncoderConfig config, byte[] file) throws IOException {
         return file == null
-                ? ImagePreprocessorConfig.defaults().withSize(config.imageSize(), config.imageSize())
+                ? ImagePreprocessorConfig.defaultsFor(config)
                 : ImagePreprocessorConfig.fromPreprocessorConfigJson(file, ModelStore.PREPROCESSOR_FILE);
     }
 
