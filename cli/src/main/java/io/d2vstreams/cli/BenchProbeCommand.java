@@ -90,7 +90,7 @@ final class BenchProbeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Logging.quietUnlessVerbose(spec);
         TrainerConfig defaults = (switch (modality) {
-            case IMAGE -> TrainerConfig.visionBuilder();
+            case IMAGE -> TrainerConfig.imageBuilder();
             case AUDIO -> TrainerConfig.audioBuilder();
             default -> TrainerConfig.builder();
         }).build();

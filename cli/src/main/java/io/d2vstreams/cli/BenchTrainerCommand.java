@@ -66,7 +66,7 @@ final class BenchTrainerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Logging.quietUnlessVerbose(spec);
         TrainerConfig.Builder settings = switch (modality) {
-            case IMAGE -> TrainerConfig.visionBuilder();
+            case IMAGE -> TrainerConfig.imageBuilder();
             case AUDIO -> TrainerConfig.audioBuilder();
             default -> TrainerConfig.builder();
         };

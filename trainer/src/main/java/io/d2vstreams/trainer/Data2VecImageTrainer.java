@@ -20,16 +20,16 @@ import java.io.UncheckedIOException;
  * norm (§3.3). Images (JPEG, PNG ...) are preprocessed exactly as the serving side does with the
  * version's own {@code preprocessor_config.json}. Checkpoints hold the student with its mask
  * token; exports leave the token out. The {@link Data2VecTrainer} API over encoded images;
- * {@link TrainerConfig#visionBuilder()} holds data2vec vision's settings.
+ * {@link TrainerConfig#imageBuilder()} holds data2vec vision's settings.
  */
 public final class Data2VecImageTrainer extends ForwardingData2VecTrainer<byte[]> {
 
-    private final ImageEncoderConfig visionConfig;
+    private final ImageEncoderConfig imageConfig;
 
-    private Data2VecImageTrainer(String modelName, ImageEncoderConfig visionConfig, TensorBundle weights,
+    private Data2VecImageTrainer(String modelName, ImageEncoderConfig imageConfig, TensorBundle weights,
             ImagePreprocessorConfig preprocessing, TrainerConfig config) {
-        super(new Data2VecTrainingCore<>(modelName, weights, config, new ImageModality(visionConfig, preprocessing, config)));
-        this.visionConfig = visionConfig;
+        super(new Data2VecTrainingCore<>(modelName, weights, config, new ImageModality(imageConfig, preprocessing, config)));
+        this.imageConfig = imageConfig;
     }
 
     /**
@@ -37,13 +37,13 @@ public final class Data2VecImageTrainer extends ForwardingData2VecTrainer<byte[]
      * preprocessing, all checked against the manifest's checksums); exports keep the version's
      * name and preprocessing.
      *
-     * @throws IllegalArgumentException when the version is not a usable vision model
+     * @throws IllegalArgumentException when the version is not a usable image model
      */
     public static Data2VecImageTrainer fromStore(ModelStore store, ModelManifest base, TrainerConfig config) {
         if (base.modality() != Modality.IMAGE) {
             throw new IllegalArgumentException(base.id() + " is a " + base.modality() + " model, not an IMAGE one");
         }
-        ImageEncoderConfig visionConfig = ImageEncoderConfig.fromHuggingFace(base.config());
+        ImageEncoderConfig imageConfig = ImageEncoderConfig.fromHuggingFace(base.config());
         ImagePreprocessorConfig preprocessing;
         if (base.sha256ByFile().containsKey(ModelStore.PREPROCESSOR_FILE)) {
             try {
@@ -54,18 +54,18 @@ public final class Data2VecImageTrainer extends ForwardingData2VecTrainer<byte[]
             }
         } else {
             // What ModelStore.loadImage serves such a version with.
-            preprocessing = ImagePreprocessorConfig.defaultsFor(visionConfig);
+            preprocessing = ImagePreprocessorConfig.defaultsFor(imageConfig);
         }
-        return new Data2VecImageTrainer(base.name(), visionConfig, store.readWeights(base), preprocessing, config);
+        return new Data2VecImageTrainer(base.name(), imageConfig, store.readWeights(base), preprocessing, config);
     }
 
     /** A trainer over weights held in memory (Hugging Face names) and the preprocessing to serve them with. */
-    public static Data2VecImageTrainer fromWeights(String modelName, ImageEncoderConfig visionConfig, TensorBundle weights,
+    public static Data2VecImageTrainer fromWeights(String modelName, ImageEncoderConfig imageConfig, TensorBundle weights,
             ImagePreprocessorConfig preprocessing, TrainerConfig config) {
-        return new Data2VecImageTrainer(modelName, visionConfig, weights, preprocessing, config);
+        return new Data2VecImageTrainer(modelName, imageConfig, weights, preprocessing, config);
     }
 
-    public ImageEncoderConfig visionConfig() {
-        return visionConfig;
+    public ImageEncoderConfig imageConfig() {
+        return imageConfig;
     }
 }

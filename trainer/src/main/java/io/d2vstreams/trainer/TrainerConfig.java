@@ -186,7 +186,7 @@ public record TrainerConfig(
      * by a third (measured with {@code d2v bench trainer --modality image --steps 300}, see
      * {@code Data2VecImageTrainerTest}). A larger imported encoder wants a smaller rate.
      */
-    public static Builder visionBuilder() {
+    public static Builder imageBuilder() {
         return builder().learningRate(3e-3).warmupSteps(20).maskProb(0.6).topK(6).targetLayer(TargetLayer.BLOCK_OUTPUT)
                 .tau(0.9998, 0.9999, 10_000).dropout(0, 0);
     }

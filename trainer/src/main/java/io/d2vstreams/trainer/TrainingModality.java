@@ -33,12 +33,12 @@ public final class TrainingModality<I> {
             sample -> Optional.ofNullable(sample.getText()).filter(text -> !text.isBlank()),
             HeldOutSet.Codec.TEXT, Data2VecTextTrainer::fromStore, ModelStore::loadText, TrainerConfig::builder);
 
-    /** Encoded images from {@code TrainingSample.content}, data2vec vision's recipe ({@link TrainerConfig#visionBuilder()}). */
+    /** Encoded images from {@code TrainingSample.content}, data2vec vision's recipe ({@link TrainerConfig#imageBuilder()}). */
     public static final TrainingModality<byte[]> IMAGE = new TrainingModality<>(Modality.IMAGE,
             sample -> Optional.ofNullable(sample.getContent()).filter(ByteBuffer::hasRemaining)
                     .map(TrainingModality::bytes),
             HeldOutSet.Codec.BYTES, Data2VecImageTrainer::fromStore, ModelStore::loadImage,
-            TrainerConfig::visionBuilder);
+            TrainerConfig::imageBuilder);
 
     /** Encoded clips (WAV) from {@code TrainingSample.content}, data2vec audio's recipe ({@link TrainerConfig#audioBuilder()}). */
     public static final TrainingModality<byte[]> AUDIO = new TrainingModality<>(Modality.AUDIO,

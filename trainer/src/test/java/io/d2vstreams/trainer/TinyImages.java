@@ -28,7 +28,7 @@ public final class TinyImages {
 
     /** A fast configuration for tests: the vision recipe (lr 3e-3), small batches, no warm-up. */
     public static TrainerConfig.Builder testConfig() {
-        return TrainerConfig.visionBuilder().batchSize(8).warmupSteps(0).seed(11);
+        return TrainerConfig.imageBuilder().batchSize(8).warmupSteps(0).seed(11);
     }
 
     /**

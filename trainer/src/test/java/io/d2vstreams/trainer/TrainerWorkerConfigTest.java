@@ -52,8 +52,8 @@ class TrainerWorkerConfigTest {
         assertThat(c.training(Modality.TEXT).maskProb()).as("data2vec text's masking").isEqualTo(0.15);
         assertThat(c.training()).as("training() is TEXT's").isEqualTo(c.training(Modality.TEXT));
         assertThat(c.training(Modality.IMAGE).learningRate()).as("unset: the vision recipe's rate")
-                .isEqualTo(TrainerConfig.visionBuilder().build().learningRate()).isNotEqualTo(c.training(Modality.TEXT).learningRate());
-        assertThat(c.training(Modality.IMAGE).warmupSteps()).isEqualTo(TrainerConfig.visionBuilder().build().warmupSteps());
+                .isEqualTo(TrainerConfig.imageBuilder().build().learningRate()).isNotEqualTo(c.training(Modality.TEXT).learningRate());
+        assertThat(c.training(Modality.IMAGE).warmupSteps()).isEqualTo(TrainerConfig.imageBuilder().build().warmupSteps());
 
         TrainerWorkerConfig set = TrainerWorkerConfig.from(Map.of("trainer.modalities", "TEXT,IMAGE",
                 "trainer.learning.rate", "2e-3", "trainer.warmup.steps", "7"));

@@ -36,7 +36,7 @@ import java.util.function.Predicate;
  */
 public final class ImageModality implements Data2VecModality<byte[], ImageBatch, BlockMasker.BatchMask> {
 
-    private final ImageEncoderConfig visionConfig;
+    private final ImageEncoderConfig imageConfig;
     private final ImagePreprocessorConfig preprocessing;
     private final ImagePreprocessor preprocessor;
     private final BlockMasker masker;
@@ -45,17 +45,17 @@ public final class ImageModality implements Data2VecModality<byte[], ImageBatch,
     /**
      * @throws IllegalArgumentException when the preprocessing does not make images of the model's size
      */
-    public ImageModality(ImageEncoderConfig visionConfig, ImagePreprocessorConfig preprocessing, TrainerConfig config) {
-        this.visionConfig = Objects.requireNonNull(visionConfig, "visionConfig");
+    public ImageModality(ImageEncoderConfig imageConfig, ImagePreprocessorConfig preprocessing, TrainerConfig config) {
+        this.imageConfig = Objects.requireNonNull(imageConfig, "imageConfig");
         this.preprocessing = Objects.requireNonNull(preprocessing, "preprocessing");
-        preprocessing.requireImageSize(visionConfig.imageSize());
+        preprocessing.requireImageSize(imageConfig.imageSize());
         this.preprocessor = new ImagePreprocessor(preprocessing);
-        this.masker = BlockMasker.forGrid(visionConfig.patchesPerSide(), config.maskProb());
+        this.masker = BlockMasker.forGrid(imageConfig.patchesPerSide(), config.maskProb());
         this.seed = config.seed();
     }
 
-    public ImageEncoderConfig visionConfig() {
-        return visionConfig;
+    public ImageEncoderConfig imageConfig() {
+        return imageConfig;
     }
 
     @Override
@@ -65,12 +65,12 @@ public final class ImageModality implements Data2VecModality<byte[], ImageBatch,
 
     @Override
     public int hiddenSize() {
-        return visionConfig.hiddenSize();
+        return imageConfig.hiddenSize();
     }
 
     @Override
     public int numHiddenLayers() {
-        return visionConfig.numHiddenLayers();
+        return imageConfig.numHiddenLayers();
     }
 
     @Override
@@ -80,13 +80,13 @@ public final class ImageModality implements Data2VecModality<byte[], ImageBatch,
 
     @Override
     public String describe() {
-        return "image_size=" + visionConfig.imageSize() + " patches=" + visionConfig.numPatches() + " mask_target="
+        return "image_size=" + imageConfig.imageSize() + " patches=" + imageConfig.numPatches() + " mask_target="
                 + masker.targetCount();
     }
 
     @Override
     public Data2VecEncoder<ImageBatch, BlockMasker.BatchMask> student(NDManager parent, TensorBundle weights) {
-        return new Encoder(ImageData2VecModel.forTraining(parent, visionConfig, weights, maskTokenInit()));
+        return new Encoder(ImageData2VecModel.forTraining(parent, imageConfig, weights, maskTokenInit()));
     }
 
     /** The other encoder borrows the student's mask token: exports carry none (see {@link ImageData2VecModel}). */
@@ -95,7 +95,7 @@ public final class ImageModality implements Data2VecModality<byte[], ImageBatch,
             Data2VecEncoder<ImageBatch, BlockMasker.BatchMask> student) {
         TensorBundle withMask = NdTensors.withTensor(weights, ImageParameters.MASK_TOKEN,
                 student.parameters().get(ImageParameters.MASK_TOKEN));
-        return new Encoder(ImageData2VecModel.forTraining(parent, visionConfig, withMask, maskTokenInit()));
+        return new Encoder(ImageData2VecModel.forTraining(parent, imageConfig, withMask, maskTokenInit()));
     }
 
     @Override
@@ -141,7 +141,7 @@ public final class ImageModality implements Data2VecModality<byte[], ImageBatch,
                         e);
             }
         }
-        return new ImageBatch(values, images.size(), visionConfig.numChannels(), visionConfig.imageSize());
+        return new ImageBatch(values, images.size(), imageConfig.numChannels(), imageConfig.imageSize());
     }
 
     /**
@@ -175,7 +175,7 @@ public final class ImageModality implements Data2VecModality<byte[], ImageBatch,
     @Override
     public NDArray lossPositions(NDManager scope, ImageBatch batch, BlockMasker.BatchMask mask) {
         return scope.create(withClsColumn(mask.values(), batch.images()),
-                new Shape(batch.images(), visionConfig.sequenceLength()));
+                new Shape(batch.images(), imageConfig.sequenceLength()));
     }
 
     @Override
@@ -186,12 +186,12 @@ public final class ImageModality implements Data2VecModality<byte[], ImageBatch,
     /** With the preprocessing it was trained with; without the mask token. */
     @Override
     public ModelManifest export(ModelStore store, String modelName, TensorBundle encoderWeights) {
-        return store.addImage(modelName, visionConfig, encoderWeights, preprocessing);
+        return store.addImage(modelName, imageConfig, encoderWeights, preprocessing);
     }
 
     @Override
     public TrainingCheckpoint.Architecture architecture() {
-        return TrainingCheckpoint.Architecture.vision(visionConfig, preprocessing);
+        return TrainingCheckpoint.Architecture.image(imageConfig, preprocessing);
     }
 
     private SplittableRandom maskTokenInit() {
@@ -200,7 +200,7 @@ public final class ImageModality implements Data2VecModality<byte[], ImageBatch,
 
     /** {@code [images, patches]} → {@code [images, 1 + patches]} with a 0 for every CLS token. */
     private float[] withClsColumn(float[] patchMask, int images) {
-        int patches = visionConfig.numPatches();
+        int patches = imageConfig.numPatches();
         float[] out = new float[images * (patches + 1)];
         for (int i = 0; i < images; i++) {
             System.arraycopy(patchMask, i * patches, out, i * (patches + 1) + 1, patches);

@@ -85,7 +85,7 @@ public final class TrainingCheckpoint {
                     Map.of(TOKENIZER_FILE, tokenizerJson.clone()));
         }
 
-        public static Architecture vision(ImageEncoderConfig config, ImagePreprocessorConfig preprocessing) {
+        public static Architecture image(ImageEncoderConfig config, ImagePreprocessorConfig preprocessing) {
             return new Architecture("vision_config", config, config.toHuggingFace(), ImageEncoderConfig::fromHuggingFace,
                     Map.of(PREPROCESSOR_FILE, preprocessorJson(preprocessing.toPreprocessorConfigJson())));
         }

@@ -48,7 +48,7 @@ class LinearProbeBenchTest {
     @Test
     @DisplayName("for images: probes v1 on shapes, trains on unlabelled shapes, exports v2, probes it, with consistent figures")
     void imageFieldsAreConsistent() {
-        TrainerConfig config = TrainerConfig.visionBuilder().batchSize(4).warmupSteps(0).seed(3).build();
+        TrainerConfig config = TrainerConfig.imageBuilder().batchSize(4).warmupSteps(0).seed(3).build();
         List<long[]> told = new ArrayList<>();
         LinearProbeBench.Result r = LinearProbeBench.runImages(
                 new LinearProbeBench.Options(2, 24, 12, 4, List.of(1e-3, 1e-2), 50, config), dir,
