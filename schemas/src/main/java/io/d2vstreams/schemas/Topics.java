@@ -84,6 +84,6 @@ public final class Topics {
 
     private static String lower(Enum<?> modality) {
         // valueOf refuses a name that is no wire symbol, so no other enum can make up a topic.
-        return Modality.valueOf(Objects.requireNonNull(modality, "modality").name()).name().toLowerCase(Locale.ROOT);
+        return WireModality.of(modality).name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,6 +1,7 @@
 package io.d2vstreams.topology;
 
 import io.d2vstreams.avro.ModelStatus;
+import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.avro.ModelVersion;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
@@ -216,6 +217,6 @@ public final class ModelFollower implements AutoCloseable {
 
 
     private static io.d2vstreams.avro.Modality avro(Modality modality) {
-        return io.d2vstreams.avro.Modality.valueOf(modality.name());
+        return WireModality.of(modality);
     }
 }

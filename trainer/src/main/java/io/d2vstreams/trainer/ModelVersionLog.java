@@ -1,6 +1,7 @@
 package io.d2vstreams.trainer;
 
 import io.d2vstreams.avro.ModelStatus;
+import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.avro.ModelVersion;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.schemas.SchemaRegistryClient;
@@ -112,7 +113,7 @@ public final class ModelVersionLog implements AutoCloseable {
     }
 
     static io.d2vstreams.avro.Modality avro(Modality modality) {
-        return io.d2vstreams.avro.Modality.valueOf(modality.name());
+        return WireModality.of(modality);
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {

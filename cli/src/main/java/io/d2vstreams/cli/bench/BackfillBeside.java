@@ -1,6 +1,7 @@
 package io.d2vstreams.cli.bench;
 
 import io.d2vstreams.avro.ModelStatus;
+import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.avro.ModelVersion;
 import io.d2vstreams.cli.client.EventInputs;
 import io.d2vstreams.cli.client.EventProducer;
@@ -51,7 +52,7 @@ final class BackfillBeside {
         ModelManifest next = store.initDefault(modality, options.seed() + 1000);
         try (ModelAnnouncer announcer = new ModelAnnouncer(config.clientProperties(), registry, config.topics().models())) {
             announcer.announce(ModelVersion.newBuilder()
-                    .setModality(io.d2vstreams.avro.Modality.valueOf(modality.name()))
+                    .setModality(WireModality.of(modality))
                     .setModel(next.name()).setVersion(next.version())
                     .setUri(modality.folderName() + "/v" + next.version())
                     .setSha256(next.digest()).setDim(next.dim()).setStatus(ModelStatus.ACTIVE)

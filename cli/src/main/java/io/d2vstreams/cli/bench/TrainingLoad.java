@@ -1,6 +1,7 @@
 package io.d2vstreams.cli.bench;
 
 import io.d2vstreams.avro.TrainingSample;
+import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.cli.client.EventInput;
 import io.d2vstreams.cli.client.EventInputs;
 import io.d2vstreams.devstack.DevStack;
@@ -129,7 +130,7 @@ final class TrainingLoad implements AutoCloseable {
                 for (EventInput input : EventInputs.generated(modality, BACKLOG.get(modality), seed + 3,
                         "train-" + modality.folderName() + "-")) {
                     TrainingSample sample = TrainingSample.newBuilder().setId(input.id())
-                            .setModality(io.d2vstreams.avro.Modality.valueOf(modality.name()))
+                            .setModality(WireModality.of(modality))
                             .setText(input.text())
                             .setContent(input.content() == null ? null : ByteBuffer.wrap(input.content()))
                             .setMime(input.mime())

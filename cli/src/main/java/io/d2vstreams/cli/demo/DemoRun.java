@@ -1,6 +1,7 @@
 package io.d2vstreams.cli.demo;
 
 import io.d2vstreams.cli.TemporaryDirectory;
+import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.cli.client.GeneratedMedia;
 import io.d2vstreams.cli.index.ServingIndexSearch;
 
@@ -428,7 +429,7 @@ public final class DemoRun {
                                 header(record, DeadLetterHeaders.REASON));
                     } else {
                         Embedding embedding = embeddings.deserialize(record.topic(), record.value());
-                        report.embedded(Modality.valueOf(embedding.getModality().name()), embedding.getModelVersion(),
+                        report.embedded(WireModality.as(Modality.class, embedding.getModality()), embedding.getModelVersion(),
                                 embedding.getId().startsWith(AFTER_REFRESH));
                     }
                     if (bar != null) {

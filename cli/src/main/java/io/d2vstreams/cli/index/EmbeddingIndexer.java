@@ -1,6 +1,7 @@
 package io.d2vstreams.cli.index;
 
 import io.d2vstreams.avro.BackfillEvent;
+import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.avro.BackfillKind;
 import io.d2vstreams.avro.Embedding;
 import io.d2vstreams.runtime.Modality;
@@ -115,8 +116,8 @@ public final class EmbeddingIndexer implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> record : backfill.poll(Duration.ZERO)) {
             BackfillEvent event = record.value() == null ? null : backfillValues.deserialize(record.topic(), record.value());
             if (event != null && event.getKind() == BackfillKind.CUT_OVER) {
-                ModalityIndexer indexer = indexers.get(Modality.valueOf(event.getModality().name()));
-                if (indexer != null && topics.embeddings(Modality.valueOf(event.getModality().name())).equals(
+                ModalityIndexer indexer = indexers.get(WireModality.as(Modality.class, event.getModality()));
+                if (indexer != null && topics.embeddings(WireModality.as(Modality.class, event.getModality())).equals(
                         String.valueOf(event.getEmbeddingTopic()))) {
                     Map<Integer, Long> ends = new HashMap<>();
                     event.getEmbeddingEndOffsets().forEach((partition, offset) -> ends.put(Integer.parseInt(partition.toString()), offset));

@@ -1,6 +1,7 @@
 package io.d2vstreams.topology.backfill;
 
 import io.d2vstreams.avro.BackfillEvent;
+import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.avro.BackfillKind;
 import io.d2vstreams.runtime.Modality;
 
@@ -48,7 +49,7 @@ public final class BackfillEvents {
     }
 
     public static io.d2vstreams.avro.Modality avro(Modality modality) {
-        return io.d2vstreams.avro.Modality.valueOf(modality.name());
+        return WireModality.of(modality);
     }
 
     private static BackfillEvent.Builder base(BackfillKind kind, Modality modality, int version, long nowMs) {

@@ -1,6 +1,7 @@
 package io.d2vstreams.topology.backfill;
 
 import io.d2vstreams.avro.BackfillEvent;
+import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.runtime.Modality;
 
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ public final class BackfillLog {
         if (event == null) {
             return; // a tombstone: nothing to learn
         }
-        Modality modality = Modality.valueOf(event.getModality().name());
+        Modality modality = WireModality.as(Modality.class, event.getModality());
         switch (event.getKind()) {
             case SWAP_POINT -> {
                 swaps.computeIfAbsent(modality, m -> new HashMap<>())

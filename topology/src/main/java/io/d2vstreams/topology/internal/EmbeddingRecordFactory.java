@@ -1,6 +1,7 @@
 package io.d2vstreams.topology.internal;
 
 import io.d2vstreams.avro.Embedding;
+import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.runtime.ModelId;
 
 /** Makes the {@code Embedding} record for one encoded event; says which model version made it. */
@@ -8,7 +9,7 @@ public final class EmbeddingRecordFactory {
     private final io.d2vstreams.avro.Modality modality;
 
     public EmbeddingRecordFactory(io.d2vstreams.runtime.Modality modality) {
-        this.modality = io.d2vstreams.avro.Modality.valueOf(modality.name());
+        this.modality = WireModality.of(modality);
     }
 
     public Embedding create(BufferedRecord record, ModelId model, float[] vector, long nowMs) {

@@ -1,6 +1,7 @@
 package io.d2vstreams.topology.internal;
 
 import io.d2vstreams.avro.TrainingSample;
+import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.topology.SamplingPolicy;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -42,7 +43,7 @@ public final class SamplingProcessor implements Processor<byte[], byte[], String
         }
         TrainingSample.Builder sample = TrainingSample.newBuilder()
                 .setId(event.id())
-                .setModality(io.d2vstreams.avro.Modality.valueOf(modality.name()))
+                .setModality(WireModality.of(modality))
                 .setSourceTopic(source.topic())
                 .setSourcePartition(source.partition())
                 .setSourceOffset(source.offset())
