@@ -67,28 +67,25 @@ final class BackfillWorkers implements BackfillCoordinator.Workers {
         EncoderOptions encoderOptions = options.apply(modality);
         ModelHolder<?> holder;
         BatchEncoder encoder;
-        EventDecoder decoder;
         switch (modality) {
             case TEXT -> {
                 ModelHolder<String> text = new ModelHolder<>(loader.text(manifest, encoderOptions));
                 holder = text;
                 encoder = new TextBatchEncoder(text);
-                decoder = EmbeddingPipeline.textDecoder(config, registry);
             }
             case IMAGE -> {
                 ModelHolder<byte[]> image = new ModelHolder<>(loader.image(manifest, encoderOptions));
                 holder = image;
                 encoder = new MediaBatchEncoder(image);
-                decoder = EmbeddingPipeline.imageDecoder(config, registry, fetcher);
             }
             case AUDIO -> {
                 ModelHolder<byte[]> audio = new ModelHolder<>(loader.audio(manifest, encoderOptions));
                 holder = audio;
                 encoder = new MediaBatchEncoder(audio);
-                decoder = EmbeddingPipeline.audioDecoder(config, registry, fetcher);
             }
             default -> throw new IllegalArgumentException("unknown modality " + modality);
         }
+        EventDecoder decoder = EmbeddingPipeline.decoder(config, registry, modality, fetcher);
         Topics topics = config.topics();
         BackfillWorker.Settings settings = new BackfillWorker.Settings(groupId(config, modality, version),
                 Map.copyOf(config.clientProperties()), topics.events(modality), topics.embeddings(modality),
