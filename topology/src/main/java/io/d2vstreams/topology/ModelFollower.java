@@ -1,7 +1,6 @@
 package io.d2vstreams.topology;
 
 import io.d2vstreams.avro.ModelStatus;
-import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.avro.ModelVersion;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
@@ -11,6 +10,7 @@ import io.d2vstreams.schemas.ModelVersionKeys;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.ServingVersions;
 import io.d2vstreams.schemas.SpecificAvroDeserializer;
+import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.topology.internal.ServedModel;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

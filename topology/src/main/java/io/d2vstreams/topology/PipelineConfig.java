@@ -49,7 +49,7 @@ public final class PipelineConfig {
     public static final String MODEL_SEED = "model.seed";
     private static final String MODEL_SEED_DOC = "Seed of the tiny default encoder generated when the store has no version of a modality.";
     // Every modality has the same settings under its own name, spelled by the *Key methods below and
-    // defined in one loop (see modalityKeys); these constants name them for callers and tests.
+    // defined in one loop (see withModalityKeys); these constants name them for callers and tests.
     public static final String TEXT_BATCH_MAX_SIZE = batchMaxSizeKey(Modality.TEXT);
     public static final String TEXT_BATCH_MAX_WAIT_MS = batchMaxWaitKey(Modality.TEXT);
     public static final String TEXT_MAX_CHARS = inputLimitKey(Modality.TEXT);
@@ -106,7 +106,7 @@ public final class PipelineConfig {
     public static final String ENCODER_SPIN_WAIT = "encoder.spin.wait";
     private static final String ENCODER_SPIN_WAIT_DOC = "Let ONNX Runtime's threads spin between runs instead of sleeping. "
             + "Off by default: spinning threads take the cores the stream thread, the Kafka clients (and an in-process "
-            + "broker) need between two runs; on 2 cores it cost the pipeline about a quarter of its throughput.";
+            + "broker) need between two runs; on 2 cores it cost the pipeline a fifth to a quarter of its throughput.";
     public static final String ENCODER_MAX_RUN_SIZE = "encoder.max.run.size";
     private static final String ENCODER_MAX_RUN_SIZE_DOC = "Most inputs in one ONNX Runtime run. A micro-batch larger than "
             + "this is sorted by length into runs of this size, so texts and clips are padded only to their run's longest "

@@ -1,12 +1,12 @@
 package io.d2vstreams.trainer;
 
 import io.d2vstreams.avro.ModelStatus;
-import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.avro.ModelVersion;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.ServingVersions;
 import io.d2vstreams.schemas.SpecificAvroDeserializer;
+import io.d2vstreams.schemas.WireModality;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;

@@ -1,7 +1,6 @@
 package io.d2vstreams.cli.bench;
 
 import io.d2vstreams.avro.ModelStatus;
-import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.avro.ModelVersion;
 import io.d2vstreams.cli.client.EventInputs;
 import io.d2vstreams.cli.client.EventProducer;
@@ -10,6 +9,7 @@ import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.schemas.ModelAnnouncer;
 import io.d2vstreams.schemas.SchemaRegistryClient;
+import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.topology.EmbeddingPipeline;
 import io.d2vstreams.topology.PipelineConfig;
 import io.d2vstreams.topology.backfill.BackfillCoordinator;

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Where the pipeline's stream threads spend their wall-clock time, from Kafka Streams' own thread
@@ -23,8 +22,9 @@ import java.util.stream.Stream;
  * this says what the one thread that feeds the encoder waited on.
  */
 public final class StreamThreadTime {
-    static final List<String> RATIOS = List.of("process-ratio", "punctuate-ratio", "poll-ratio", "commit-ratio");
-    static final String COMMIT_LATENCY = "commit-latency-avg";
+    private static final String COMMIT_LATENCY = "commit-latency-avg";
+    private static final List<String> ATTRIBUTES = List.of("process-ratio", "punctuate-ratio", "poll-ratio", "commit-ratio",
+            COMMIT_LATENCY);
 
     private StreamThreadTime() {
     }
@@ -48,7 +48,7 @@ public final class StreamThreadTime {
                 continue;
             }
             counted++;
-            for (String attribute : attributes()) {
+            for (String attribute : ATTRIBUTES) {
                 sums.merge(key(attribute), read(server, thread, attribute), Double::sum);
             }
         }
@@ -70,10 +70,6 @@ public final class StreamThreadTime {
     /** {@code process-ratio} → {@code process}, {@code commit-latency-avg} → {@code commit_latency_ms}. */
     static String key(String attribute) {
         return attribute.equals(COMMIT_LATENCY) ? "commit_latency_ms" : attribute.substring(0, attribute.indexOf("-ratio"));
-    }
-
-    private static List<String> attributes() {
-        return Stream.concat(RATIOS.stream(), Stream.of(COMMIT_LATENCY)).toList();
     }
 
     private static double read(MBeanServer server, ObjectName thread, String attribute) {

@@ -1,7 +1,6 @@
 package io.d2vstreams.cli.bench;
 
 import io.d2vstreams.avro.TrainingSample;
-import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.cli.client.EventInput;
 import io.d2vstreams.cli.client.EventInputs;
 import io.d2vstreams.devstack.DevStack;
@@ -9,6 +8,7 @@ import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroSerializer;
 import io.d2vstreams.schemas.Topics;
+import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.trainer.TrainerWorker;
 import io.d2vstreams.trainer.TrainerWorkerConfig;
 import org.apache.kafka.clients.admin.Admin;

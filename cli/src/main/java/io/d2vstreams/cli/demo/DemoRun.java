@@ -1,7 +1,6 @@
 package io.d2vstreams.cli.demo;
 
 import io.d2vstreams.cli.TemporaryDirectory;
-import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.cli.client.GeneratedMedia;
 import io.d2vstreams.cli.index.ServingIndexSearch;
 
@@ -19,6 +18,7 @@ import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroDeserializer;
 import io.d2vstreams.schemas.SpecificAvroSerializer;
 import io.d2vstreams.schemas.WireFormat;
+import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.topology.DeadLetterHeaders;
 import io.d2vstreams.topology.EmbeddingPipeline;
 import io.d2vstreams.topology.PipelineConfig;

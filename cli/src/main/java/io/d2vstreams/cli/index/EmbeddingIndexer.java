@@ -1,13 +1,13 @@
 package io.d2vstreams.cli.index;
 
 import io.d2vstreams.avro.BackfillEvent;
-import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.avro.BackfillKind;
 import io.d2vstreams.avro.Embedding;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroDeserializer;
 import io.d2vstreams.schemas.Topics;
+import io.d2vstreams.schemas.WireModality;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

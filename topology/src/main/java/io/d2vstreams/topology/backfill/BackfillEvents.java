@@ -1,9 +1,9 @@
 package io.d2vstreams.topology.backfill;
 
 import io.d2vstreams.avro.BackfillEvent;
-import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.avro.BackfillKind;
 import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.schemas.WireModality;
 
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,8 +1,8 @@
 package io.d2vstreams.topology.backfill;
 
 import io.d2vstreams.avro.BackfillEvent;
-import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.schemas.WireModality;
 
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -1,8 +1,8 @@
 package io.d2vstreams.topology.internal;
 
 import io.d2vstreams.avro.Embedding;
-import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.runtime.ModelId;
+import io.d2vstreams.schemas.WireModality;
 
 /** Makes the {@code Embedding} record for one encoded event; says which model version made it. */
 public final class EmbeddingRecordFactory {

@@ -1,8 +1,8 @@
 package io.d2vstreams.topology.internal;
 
 import io.d2vstreams.avro.TrainingSample;
-import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.schemas.WireModality;
 import io.d2vstreams.topology.SamplingPolicy;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
