@@ -6,6 +6,9 @@ import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
+import io.d2vstreams.runtime.audio.AudioSpec;
+import io.d2vstreams.runtime.image.ImageSpec;
+import io.d2vstreams.runtime.text.TextSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -61,9 +64,9 @@ final class EmbedCommand implements Callable<Integer> {
             ModelStore store = selected.store();
             ModelManifest model = selected.manifest();
             float[][] vectors = switch (modality) {
-                case TEXT -> embed(store.loadText(model, options), inputs);
-                case IMAGE -> embed(store.loadImage(model, options), readFiles(inputs));
-                case AUDIO -> embed(store.loadAudio(model, options), readFiles(inputs));
+                case TEXT -> embed(store.load(TextSpec.INSTANCE, model, options), inputs);
+                case IMAGE -> embed(store.load(ImageSpec.INSTANCE, model, options), readFiles(inputs));
+                case AUDIO -> embed(store.load(AudioSpec.INSTANCE, model, options), readFiles(inputs));
             };
             for (int i = 0; i < vectors.length; i++) {
                 out.println(json ? jsonLine(inputs.get(i), model.version(), vectors[i]) : plainLine(vectors[i]));

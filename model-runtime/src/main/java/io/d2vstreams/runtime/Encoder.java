@@ -19,6 +19,9 @@ public interface Encoder<I> extends AutoCloseable {
     /** Length of every vector {@link #embed} returns (the model's hidden size). */
     int dim();
 
+    /** Where it runs: CUDA only when the session really got the CUDA provider. */
+    Device device();
+
     /**
      * Embeds a batch: mean over the valid positions of {@code last_hidden_state}, then L2
      * normalisation when the options say so. One row per input, in input order.

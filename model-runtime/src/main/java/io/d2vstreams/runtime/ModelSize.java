@@ -54,11 +54,7 @@ public enum ModelSize {
 
     /** The model family name of a seeded encoder of this size, e.g. {@code data2vec-text-tiny}. */
     public String modelName(Modality modality) {
-        String family = switch (modality) {
-            case TEXT -> "data2vec-text";
-            case IMAGE -> "data2vec-vision";
-            case AUDIO -> "data2vec-audio";
-        };
+        String family = ModalitySpecs.of(modality).family();
         // Base-sized seeded models are marked so that nobody takes them for the pretrained release.
         return this == TINY ? family + "-tiny" : family + "-" + label() + "-seeded";
     }

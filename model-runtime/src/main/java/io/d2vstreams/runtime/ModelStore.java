@@ -1,25 +1,12 @@
 package io.d2vstreams.runtime;
 
-import io.d2vstreams.runtime.audio.AudioEncoderConfig;
-import io.d2vstreams.runtime.audio.AudioParameters;
-import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
-import io.d2vstreams.runtime.audio.internal.AudioVersionFormat;
-import io.d2vstreams.runtime.image.ImageEncoderConfig;
-import io.d2vstreams.runtime.image.ImageParameters;
-import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
-import io.d2vstreams.runtime.image.internal.ImageVersionFormat;
 import io.d2vstreams.runtime.internal.Json;
 import io.d2vstreams.runtime.internal.ManifestCodec;
-import io.d2vstreams.runtime.internal.OrtEncoder;
 import io.d2vstreams.runtime.internal.ProbeCheck;
-import io.d2vstreams.runtime.internal.VersionFormat;
 import io.d2vstreams.runtime.internal.onnx.OnnxWeights;
+import io.d2vstreams.runtime.spi.ModalitySpec;
 import io.d2vstreams.runtime.store.Sha256;
 import io.d2vstreams.runtime.store.StagedDirectory;
-import io.d2vstreams.runtime.text.TextEncoderConfig;
-import io.d2vstreams.runtime.text.TextParameters;
-import io.d2vstreams.runtime.text.internal.ByteLevelBpeTokenizer;
-import io.d2vstreams.runtime.text.internal.TextVersionFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -125,7 +112,7 @@ public final class ModelStore {
     /**
      * The manifest of a version folder wherever it lies (copied or mounted, not only under a
      * store's root), so {@code d2v embed --model DIR} can serve it; the load checks stay those
-     * of {@link #loadText}.
+     * of {@link #load}.
      *
      * @throws UncheckedIOException when the folder has no readable manifest
      */
@@ -136,8 +123,8 @@ public final class ModelStore {
     /**
      * Generates the seeded tiny encoder of the modality as the next version. The same seed gives
      * byte-identical model files (and so identical checksums); another seed, other weights.
-     * Sizes: {@link TextEncoderConfig#tiny}, {@link ImageEncoderConfig#tiny} (64×64 images),
-     * {@link AudioEncoderConfig#tiny} (16 kHz audio).
+     * Sizes: each spec's {@link ModalitySpec#config(ModelSize)} of {@link ModelSize#TINY} (64×64
+     * images, 16 kHz audio).
      */
     public ModelManifest initDefault(Modality m, long seed) {
         return initSeeded(m, ModelSize.TINY, seed);
@@ -165,67 +152,43 @@ public final class ModelStore {
     }
 
     private NewVersion seededVersion(Modality m, ModelSize size, long seed) {
-        String name = size.modelName(m);
-        return switch (m) {
-            case TEXT -> newVersion(TextVersionFormat.INSTANCE, name, size.text(), TextParameters.seeded(size.text(), seed),
-                    ByteLevelBpeTokenizer.json());
-            case IMAGE -> {
-                ImageEncoderConfig config = size.image();
-                yield newVersion(ImageVersionFormat.INSTANCE, name, config, ImageParameters.seeded(config, seed),
-                        ImagePreprocessorConfig.defaultsFor(config));
-            }
-            case AUDIO -> newVersion(AudioVersionFormat.INSTANCE, name, size.audio(),
-                    AudioParameters.seeded(size.audio(), seed), AudioPreprocessorConfig.defaults());
-        };
+        return seededVersion(ModalitySpecs.of(m), size, seed);
+    }
+
+    private static <C extends EncoderConfig, P> NewVersion seededVersion(ModalitySpec<C, P, ?> spec, ModelSize size,
+            long seed) {
+        C config = spec.config(size);
+        return newVersion(spec, size.modelName(spec.modality()), config, spec.seededWeights(config, seed),
+                spec.defaultPreprocessing(config));
     }
 
     /**
-     * Writes a data2vec text encoder (weights under Hugging Face names) as the next TEXT version:
-     * {@code model.onnx}, {@code config.json}, {@code tokenizer.json}.
-     *
-     * @throws IllegalArgumentException when the weights do not fit the config
-     */
-    public ModelManifest addText(String name, TextEncoderConfig config, TensorBundle weights, byte[] tokenizerJson) {
-        return add(newVersion(TextVersionFormat.INSTANCE, name, config, weights, tokenizerJson));
-    }
-
-    /**
-     * Writes a data2vec vision encoder (weights under Hugging Face names) as the next IMAGE
-     * version: {@code model.onnx}, {@code config.json}, {@code preprocessor_config.json}.
+     * Writes an encoder of the spec's modality (weights under Hugging Face names) as its next
+     * version: {@code model.onnx}, {@code config.json} and the preprocessing's file
+     * ({@code tokenizer.json} for text, {@code preprocessor_config.json} for images and audio).
      *
      * @throws IllegalArgumentException when the weights do not fit the config, or the
-     *     preprocessing does not make images of the model's size
+     *     preprocessing does not fit the model (an image processor that makes images of another size)
      */
-    public ModelManifest addImage(String name, ImageEncoderConfig config, TensorBundle weights,
-            ImagePreprocessorConfig preprocessing) {
-        return add(newVersion(ImageVersionFormat.INSTANCE, name, config, weights, preprocessing));
-    }
-
-    /**
-     * Writes a data2vec audio encoder (weights under Hugging Face names) as the next AUDIO
-     * version: {@code model.onnx}, {@code config.json}, {@code preprocessor_config.json}.
-     *
-     * @throws IllegalArgumentException when the weights do not fit the config
-     */
-    public ModelManifest addAudio(String name, AudioEncoderConfig config, TensorBundle weights,
-            AudioPreprocessorConfig preprocessing) {
-        return add(newVersion(AudioVersionFormat.INSTANCE, name, config, weights, preprocessing));
+    public <C extends EncoderConfig, P> ModelManifest add(ModalitySpec<C, P, ?> spec, String name, C config,
+            TensorBundle weights, P preprocessing) {
+        return add(newVersion(spec, name, config, weights, preprocessing));
     }
 
     /**
      * A version of any modality, ready to write: the graph (written first, so weights that do not
      * fit fail before anything touches the disk), the config and the preprocessing's files.
      */
-    private static <C extends EncoderConfig, P> NewVersion newVersion(VersionFormat<C, P, ?> format, String name,
+    private static <C extends EncoderConfig, P> NewVersion newVersion(ModalitySpec<C, P, ?> spec, String name,
             C config, TensorBundle weights, P preprocessing) {
-        byte[] onnx = format.writeGraph(config, weights, preprocessing);
+        byte[] onnx = spec.writeGraph(config, weights, preprocessing);
         Map<String, Object> hfConfig = config.toHuggingFace();
         byte[] configJson = Json.write(hfConfig);
-        byte[] preprocessingFile = format.writePreprocessing(preprocessing);
-        return new NewVersion(format.modality(), name, config.hiddenSize(), hfConfig, dir -> {
+        byte[] preprocessingFile = spec.writePreprocessing(preprocessing);
+        return new NewVersion(spec.modality(), name, config.hiddenSize(), hfConfig, dir -> {
             Files.write(dir.resolve(MODEL_FILE), onnx);
             Files.write(dir.resolve(CONFIG_FILE), configJson);
-            Files.write(dir.resolve(format.preprocessingFile()), preprocessingFile);
+            Files.write(dir.resolve(spec.preprocessingFile()), preprocessingFile);
         });
     }
 
@@ -282,77 +245,49 @@ public final class ModelStore {
     }
 
     /**
-     * Opens a text encoder for a version after checking it: every file's SHA-256, a model that
-     * loads with the inputs and output a text encoder needs, and a probe batch that yields
-     * {@code dim}-long finite vectors.
+     * Opens the encoder of a version after checking it, in order: the spec's modality, every
+     * file's SHA-256, a config the spec's graph writer understands with the manifest's output
+     * size, usable preprocessing (from the version's preprocessing file, or the spec's defaults
+     * where that file is optional and absent: data2vec-vision's at {@code image_size}, 16 kHz
+     * normalised audio), an encoder that opens with the inputs and output its modality needs, and
+     * a probe batch of {@code dim}-long finite vectors.
      *
      * @throws ModelLoadException with the reason, when any check fails
      */
-    public Encoder<String> loadText(ModelManifest manifest, EncoderOptions options) {
-        return load(TextVersionFormat.INSTANCE, manifest, options);
+    public <I> Encoder<I> load(ModalitySpec<?, ?, I> spec, ModelManifest manifest, EncoderOptions options) {
+        return checkedLoad(spec, manifest, options);
     }
 
-    /**
-     * Opens an image encoder for a version after checking it: every file's SHA-256, a config the
-     * vision writer understands, preprocessing that makes images of the model's size (from
-     * {@code preprocessor_config.json} when the version has one, else the data2vec-vision
-     * defaults at {@code image_size}), a model with {@code pixel_values} in and
-     * {@code last_hidden_state} out, and a probe batch of generated images that yields
-     * {@code dim}-long finite vectors.
-     *
-     * @throws ModelLoadException with the reason, when any check fails
-     */
-    public Encoder<byte[]> loadImage(ModelManifest manifest, EncoderOptions options) {
-        return load(ImageVersionFormat.INSTANCE, manifest, options);
-    }
-
-    /**
-     * Opens an audio encoder for a version after checking it: every file's SHA-256, a config the
-     * audio writer understands, preprocessing from {@code preprocessor_config.json} when the
-     * version has one (else 16 kHz, normalised), a model with {@code input_values} and
-     * {@code attention_mask} in and {@code last_hidden_state} out, and a probe batch of
-     * generated clips (resampled, mixed down, padded) that yields {@code dim}-long finite vectors.
-     *
-     * @throws ModelLoadException with the reason, when any check fails
-     */
-    public Encoder<byte[]> loadAudio(ModelManifest manifest, EncoderOptions options) {
-        return load(AudioVersionFormat.INSTANCE, manifest, options);
-    }
-
-    /**
-     * The checks every modality's load goes through, in order: the modality, every file's
-     * SHA-256, a config its graph writer understands with the manifest's output size, usable
-     * preprocessing, an encoder that opens, and a probe batch of {@code dim}-long finite vectors.
-     */
-    private static <C extends EncoderConfig, P, I> Encoder<I> load(VersionFormat<C, P, I> format, ModelManifest manifest, EncoderOptions options) {
+    private static <C extends EncoderConfig, P, I> Encoder<I> checkedLoad(ModalitySpec<C, P, I> spec,
+            ModelManifest manifest, EncoderOptions options) {
         Objects.requireNonNull(options, "options");
         ModelId id = manifest.id();
-        requireModality(manifest, format.modality());
-        Map<String, byte[]> files = verifiedFiles(manifest, neededFiles(format, manifest));
+        requireModality(manifest, spec.modality());
+        Map<String, byte[]> files = verifiedFiles(manifest, neededFiles(spec, manifest));
         C config;
         try {
-            config = format.fromHuggingFace(Json.readObject(files.get(CONFIG_FILE)));
+            config = spec.fromHuggingFace(Json.readObject(files.get(CONFIG_FILE)));
         } catch (IOException | IllegalArgumentException e) {
-            throw new ModelLoadException(id, CONFIG_FILE + " is not a usable " + format.configKind() + " config: "
+            throw new ModelLoadException(id, CONFIG_FILE + " is not a usable " + spec.configKind() + " config: "
                     + e.getMessage(), e);
         }
         requireDim(manifest, config.hiddenSize());
         P preprocessing;
         try {
-            preprocessing = format.readPreprocessing(config, files.get(format.preprocessingFile()));
+            preprocessing = spec.readPreprocessing(config, files.get(spec.preprocessingFile()));
         } catch (IOException | IllegalArgumentException e) {
-            throw new ModelLoadException(id, format.preprocessingFile() + " is not a usable " + format.preprocessingKind()
+            throw new ModelLoadException(id, spec.preprocessingFile() + " is not a usable " + spec.preprocessingKind()
                     + ": " + e.getMessage(), e);
         }
-        OrtEncoder<I> encoder;
+        Encoder<I> encoder;
         try {
-            encoder = format.open(id, config, files.get(MODEL_FILE), preprocessing, options);
+            encoder = spec.open(id, config, files.get(MODEL_FILE), preprocessing, options);
         } catch (Exception e) {
             throw new ModelLoadException(id, "failed to load: " + e.getMessage(), e);
         }
-        probe(encoder, format.probeInputs(), manifest.dim());
-        LOG.info("event=model_loaded modality={} model={} version={} dim={} device={} {}", format.modality(),
-                id.name(), id.version(), manifest.dim(), encoder.device(), format.describe(config, preprocessing));
+        probe(encoder, spec.probeInputs(), manifest.dim());
+        LOG.info("event=model_loaded modality={} model={} version={} dim={} device={} {}", spec.modality(),
+                id.name(), id.version(), manifest.dim(), encoder.device(), spec.describe(config, preprocessing));
         return encoder;
     }
 
@@ -370,9 +305,9 @@ public final class ModelStore {
     }
 
     /** The model, its config and the preprocessing file, unless it is optional and the version has none. */
-    private static List<String> neededFiles(VersionFormat<?, ?, ?> format, ModelManifest manifest) {
-        String preprocessing = format.preprocessingFile();
-        return format.preprocessingRequired() || manifest.sha256ByFile().containsKey(preprocessing)
+    private static List<String> neededFiles(ModalitySpec<?, ?, ?> spec, ModelManifest manifest) {
+        String preprocessing = spec.preprocessingFile();
+        return spec.preprocessingRequired() || manifest.sha256ByFile().containsKey(preprocessing)
                 ? List.of(MODEL_FILE, CONFIG_FILE, preprocessing)
                 : List.of(MODEL_FILE, CONFIG_FILE);
     }

@@ -24,8 +24,7 @@ import java.util.stream.Stream;
  *       those checksums, {@link ModelManifest#digest()}) is the digest of the files on disk;</li>
  *   <li>the model loads in an ONNX Runtime session with the inputs and output of its modality, and
  *       its probe batch gives finite vectors of the manifest's width: the load and probe of
- *       {@link ModelStore#loadText}, {@link ModelStore#loadImage} and {@link ModelStore#loadAudio},
- *       the same code the pipeline runs.</li>
+ *       {@link ModelStore#load}, the same code the pipeline runs.</li>
  * </ol>
  *
  * <p>A pipeline still runs every check itself when it swaps (its store may be another mount of the
@@ -84,11 +83,7 @@ public final class ModelVerifier {
     }
 
     private Encoder<?> open(ModelManifest manifest) {
-        return switch (manifest.modality()) {
-            case TEXT -> store.loadText(manifest, options);
-            case IMAGE -> store.loadImage(manifest, options);
-            case AUDIO -> store.loadAudio(manifest, options);
-        };
+        return store.load(ModalitySpecs.of(manifest.modality()), manifest, options);
     }
 
     /** Entries of the version folder that are neither the manifest nor a file it lists. */

@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.d2vstreams.runtime.audio.AudioPreprocessor;
 import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
+import io.d2vstreams.runtime.audio.AudioSpec;
 import io.d2vstreams.runtime.preprocess.PreprocessException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ class AudioEncoderTest {
     static void generateTinyModel() {
         store = new ModelStore(root);
         v1 = store.initDefault(Modality.AUDIO, 11);
-        encoder = store.loadAudio(v1, TestOptions.cpu());
+        encoder = store.load(AudioSpec.INSTANCE, v1, TestOptions.cpu());
     }
 
     @AfterAll
@@ -95,7 +96,7 @@ class AudioEncoderTest {
             }
         }
 
-        try (Encoder<byte[]> raw = store.loadAudio(v1, TestOptions.cpu().withNormalize(false))) {
+        try (Encoder<byte[]> raw = store.load(AudioSpec.INSTANCE, v1, TestOptions.cpu().withNormalize(false))) {
             assertThat(raw.embed(List.of(SHORT))[0]).as("encoder vector vs mean of frames").containsExactly(mean, within(1e-5f));
         }
     }
@@ -104,7 +105,7 @@ class AudioEncoderTest {
     @DisplayName("a batch larger than maxBatch is bucketed by length and still answers in input order")
     void bucketsKeepInputOrder() {
         List<byte[]> clips = List.of(LONG, SHORT, RESAMPLED, TestMedia.wav(0.05, 16_000, 4), TestMedia.wav(0.8, 8_000, 5));
-        try (Encoder<byte[]> small = store.loadAudio(v1, TestOptions.cpu().withMaxBatch(2))) {
+        try (Encoder<byte[]> small = store.load(AudioSpec.INSTANCE, v1, TestOptions.cpu().withMaxBatch(2))) {
             float[][] together = small.embed(clips);
             for (int i = 0; i < clips.size(); i++) {
                 assertThat(together[i]).as("clip %d", i).containsExactly(encoder.embed(List.of(clips.get(i)))[0], within(1e-5f));
@@ -144,7 +145,7 @@ class AudioEncoderTest {
     @DisplayName("close is idempotent and a closed encoder refuses to embed; an empty batch gives no vectors")
     void closeOnce() {
         assertThat(encoder.embed(List.of())).as("vectors of an empty batch").isEmpty();
-        Encoder<byte[]> e = store.loadAudio(v1, TestOptions.cpu());
+        Encoder<byte[]> e = store.load(AudioSpec.INSTANCE, v1, TestOptions.cpu());
         e.close();
         e.close();
 

@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.d2vstreams.runtime.image.ImagePreprocessor;
 import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.image.ImageSpec;
 import io.d2vstreams.runtime.preprocess.PreprocessException;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,7 @@ class ImageEncoderTest {
     static void generateTinyModel() {
         store = new ModelStore(root);
         v1 = store.initDefault(Modality.IMAGE, 11);
-        encoder = store.loadImage(v1, TestOptions.cpu());
+        encoder = store.load(ImageSpec.INSTANCE, v1, TestOptions.cpu());
     }
 
     @AfterAll
@@ -87,7 +88,7 @@ class ImageEncoderTest {
             }
         }
 
-        try (Encoder<byte[]> raw = store.loadImage(v1, TestOptions.cpu().withNormalize(false))) {
+        try (Encoder<byte[]> raw = store.load(ImageSpec.INSTANCE, v1, TestOptions.cpu().withNormalize(false))) {
             float[] pooled = raw.embed(List.of(PNG))[0];
             assertThat(pooled).as("encoder vector vs mean of the 16 patch tokens").containsExactly(patches, within(1e-5f));
             assertThat(pooled).as("encoder vector vs mean including CLS").isNotEqualTo(all);
@@ -98,7 +99,7 @@ class ImageEncoderTest {
     @DisplayName("a batch larger than maxBatch answers in input order, each image as it embeds alone")
     void chunksKeepInputOrder() {
         List<byte[]> images = List.of(PNG, JPEG, SMALL, TestMedia.image(30, 90, 4, "png"), JPEG);
-        try (Encoder<byte[]> small = store.loadImage(v1, TestOptions.cpu().withMaxBatch(2))) {
+        try (Encoder<byte[]> small = store.load(ImageSpec.INSTANCE, v1, TestOptions.cpu().withMaxBatch(2))) {
             float[][] together = small.embed(images);
             for (int i = 0; i < images.size(); i++) {
                 assertThat(together[i]).as("image %d", i).containsExactly(encoder.embed(List.of(images.get(i)))[0], within(1e-5f));
@@ -131,7 +132,7 @@ class ImageEncoderTest {
     @DisplayName("close is idempotent and a closed encoder refuses to embed; an empty batch gives no vectors")
     void closeOnce() {
         assertThat(encoder.embed(List.of())).as("vectors of an empty batch").isEmpty();
-        Encoder<byte[]> e = store.loadImage(v1, TestOptions.cpu());
+        Encoder<byte[]> e = store.load(ImageSpec.INSTANCE, v1, TestOptions.cpu());
         e.close();
         e.close();
 

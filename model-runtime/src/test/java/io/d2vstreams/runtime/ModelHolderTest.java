@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.d2vstreams.runtime.text.TextSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,8 +97,8 @@ class ModelHolderTest {
     @DisplayName("swapping real encoders tags results with the new version and closes the old one")
     void swapRealEncoders(@TempDir Path root) {
         ModelStore store = new ModelStore(root);
-        Encoder<String> v1 = store.loadText(store.initDefault(Modality.TEXT, 1), TestOptions.cpu());
-        Encoder<String> v2 = store.loadText(store.initDefault(Modality.TEXT, 2), TestOptions.cpu());
+        Encoder<String> v1 = store.load(TextSpec.INSTANCE, store.initDefault(Modality.TEXT, 1), TestOptions.cpu());
+        Encoder<String> v2 = store.load(TextSpec.INSTANCE, store.initDefault(Modality.TEXT, 2), TestOptions.cpu());
         try (ModelHolder<String> holder = new ModelHolder<>(v1)) {
             Embeddings first = holder.embed(List.of("hello"));
             holder.swap(v2);
@@ -139,6 +140,11 @@ class ModelHolderTest {
         @Override
         public int dim() {
             return 4;
+        }
+
+        @Override
+        public Device device() {
+            return Device.CPU;
         }
 
         @Override

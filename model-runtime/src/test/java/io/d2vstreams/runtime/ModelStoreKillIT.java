@@ -1,10 +1,8 @@
 package io.d2vstreams.runtime;
 
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
-
+import io.d2vstreams.runtime.audio.AudioSpec;
+import io.d2vstreams.runtime.image.ImageSpec;
+import io.d2vstreams.runtime.text.TextSpec;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +10,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -69,9 +71,9 @@ class ModelStoreKillIT {
 
     private static Encoder<?> load(ModelStore store, ModelManifest version) {
         return switch (version.modality()) {
-            case TEXT -> store.loadText(version, EncoderOptions.defaults());
-            case IMAGE -> store.loadImage(version, EncoderOptions.defaults());
-            case AUDIO -> store.loadAudio(version, EncoderOptions.defaults());
+            case TEXT -> store.load(TextSpec.INSTANCE, version, EncoderOptions.defaults());
+            case IMAGE -> store.load(ImageSpec.INSTANCE, version, EncoderOptions.defaults());
+            case AUDIO -> store.load(AudioSpec.INSTANCE, version, EncoderOptions.defaults());
         };
     }
 

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.d2vstreams.runtime.internal.Json;
 import io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder;
 import io.d2vstreams.runtime.text.TextEncoderConfig;
-import io.d2vstreams.runtime.text.TextParameters;
+import io.d2vstreams.runtime.text.TextSpec;
 import io.d2vstreams.runtime.text.internal.ByteLevelBpeTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +19,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The model store's own duties (layout, versions, seeding once, the load-time checks of width,
+ * NaN and inputs) on the text default; what every spec meets is in {@link ModalitySpecContractTest}.
+ */
 class ModelStoreTest {
 
-    private static final List<String> TEXTS = List.of("data2vec", "streams of text, images and audio", "Köln 東京");
     private static final TextEncoderConfig TINY = TextEncoderConfig.tiny(ByteLevelBpeTokenizer.VOCAB_SIZE);
 
     @TempDir
@@ -80,84 +83,11 @@ class ModelStoreTest {
     }
 
     @Test
-    @DisplayName("the same seed gives identical checksums; another seed gives other weights and other vectors")
-    void seeds(@TempDir Path other) {
-        ModelStore a = new ModelStore(root);
-        ModelStore b = new ModelStore(other);
-        ModelManifest seven = a.initDefault(Modality.TEXT, 7);
-        ModelManifest sevenAgain = b.initDefault(Modality.TEXT, 7);
-        ModelManifest eight = a.initDefault(Modality.TEXT, 8);
-
-        assertThat(sevenAgain.sha256ByFile()).as("seed 7 in two stores").isEqualTo(seven.sha256ByFile());
-        assertThat(sevenAgain.digest()).as("version digest").isEqualTo(seven.digest());
-        assertThat(eight.sha256ByFile().get("model.onnx")).as("seed 8 model vs seed 7")
-                .isNotEqualTo(seven.sha256ByFile().get("model.onnx"));
-        assertThat(eight.sha256ByFile().get("tokenizer.json")).as("tokenizer does not depend on the seed")
-                .isEqualTo(seven.sha256ByFile().get("tokenizer.json"));
-        try (Encoder<String> e7 = a.loadText(seven, TestOptions.cpu()); Encoder<String> e8 = a.loadText(eight, TestOptions.cpu())) {
-            assertThat(e8.embed(TEXTS)[0]).as("vector of seed 8 vs seed 7").isNotEqualTo(e7.embed(TEXTS)[0]);
-        }
-    }
-
-    @Test
-    @DisplayName("a version written by one store and read back by a fresh store serves identical vectors")
-    void freshStoreServesSameVectors() {
-        ModelStore writer = new ModelStore(root);
-        ModelManifest written = writer.initDefault(Modality.TEXT, 5);
-        float[][] before;
-        try (Encoder<String> e = writer.loadText(written, TestOptions.cpu())) {
-            before = e.embed(TEXTS);
-        }
-
-        ModelStore reader = new ModelStore(root);
-        ModelManifest read = reader.latest(Modality.TEXT).orElseThrow();
-        assertThat(read).as("manifest read back").isEqualTo(written);
-        try (Encoder<String> e = reader.loadText(read, TestOptions.cpu())) {
-            float[][] after = e.embed(TEXTS);
-            for (int i = 0; i < TEXTS.size(); i++) {
-                assertThat(after[i]).as("vector %d", i).containsExactly(before[i]);
-            }
-        }
-    }
-
-    @Test
-    @DisplayName("readWeights gives back the seeded weights under their Hugging Face names, bit for bit")
-    void readWeightsRoundTrip() {
-        ModelManifest m = new ModelStore(root).initDefault(Modality.TEXT, 3);
-        TensorBundle seeded = TextParameters.seeded(TINY, 3);
-        TensorBundle read = new ModelStore(root).readWeights(m);
-
-        assertThat(read.names()).as("names").containsExactlyElementsOf(seeded.names());
-        for (String name : seeded.names()) {
-            assertThat(read.get(name).data()).as(name).containsExactly(seeded.get(name).data());
-        }
-        assertThat(TextEncoderConfig.fromHuggingFace(m.config())).as("config from the manifest").isEqualTo(TINY);
-    }
-
-    @Test
-    @DisplayName("a model file changed after writing is refused with a checksum mismatch naming the file")
-    void tamperedFileRefused() throws Exception {
-        ModelStore store = new ModelStore(root);
-        ModelManifest m = store.initDefault(Modality.TEXT, 1);
-        Path model = m.directory().resolve("model.onnx");
-        byte[] bytes = Files.readAllBytes(model);
-        bytes[bytes.length - 1] ^= 0x01;
-        Files.write(model, bytes);
-
-        assertThatThrownBy(() -> store.loadText(m, TestOptions.cpu()))
-                .as("loading a tampered version")
-                .isInstanceOf(ModelLoadException.class)
-                .hasMessageContaining("checksum mismatch")
-                .hasMessageContaining("model.onnx")
-                .satisfies(e -> assertThat(((ModelLoadException) e).model()).as("refused id").contains(m.id()));
-    }
-
-    @Test
     @DisplayName("a graph whose declared output is narrower than the manifest's dim is refused for its output size")
     void declaredWrongWidthRefused() {
         ModelManifest m = addBrokenVersion(32, 32L, false);
 
-        assertThatThrownBy(() -> new ModelStore(root).loadText(m, TestOptions.cpu()))
+        assertThatThrownBy(() -> new ModelStore(root).load(TextSpec.INSTANCE, m, TestOptions.cpu()))
                 .as("loading a 32-wide model that claims 64")
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("wrong output size")
@@ -188,7 +118,7 @@ class ModelStoreTest {
         g.output("last_hidden_state", FLOAT, "batch", "sequence", "hidden");
         ModelManifest m = addVersion(g.toBytes("test", "1", Map.of()));
 
-        assertThatThrownBy(() -> new ModelStore(root).loadText(m, TestOptions.cpu()))
+        assertThatThrownBy(() -> new ModelStore(root).load(TextSpec.INSTANCE, m, TestOptions.cpu()))
                 .as("loading a model whose output is 128 wide at run time")
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("probe batch failed")
@@ -200,7 +130,7 @@ class ModelStoreTest {
     void nanRefused() {
         ModelManifest m = addBrokenVersion(64, 64L, true);
 
-        assertThatThrownBy(() -> new ModelStore(root).loadText(m, TestOptions.cpu()))
+        assertThatThrownBy(() -> new ModelStore(root).load(TextSpec.INSTANCE, m, TestOptions.cpu()))
                 .as("loading a NaN model")
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("non-finite");
@@ -215,7 +145,7 @@ class ModelStoreTest {
         g.output("last_hidden_state", FLOAT, "batch", 3, 16, 16);
         ModelManifest m = addVersion(g.toBytes("test", "1", Map.of()));
 
-        assertThatThrownBy(() -> new ModelStore(root).loadText(m, TestOptions.cpu()))
+        assertThatThrownBy(() -> new ModelStore(root).load(TextSpec.INSTANCE, m, TestOptions.cpu()))
                 .as("loading an image-shaped graph as text")
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("input_ids");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.d2vstreams.runtime.internal.Json;
 import io.d2vstreams.runtime.text.TextEncoderConfig;
 import io.d2vstreams.runtime.text.TextParameters;
+import io.d2vstreams.runtime.text.TextSpec;
 import io.d2vstreams.runtime.text.internal.ByteLevelBpeTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,7 +138,7 @@ class ModelVerifierTest {
             }
             weights.put(name, seeded.get(name).shape(), data);
         }
-        store.addText("nan", TINY, weights.build(), ByteLevelBpeTokenizer.json());
+        store.add(TextSpec.INSTANCE, "nan", TINY, weights.build(), ByteLevelBpeTokenizer.json());
 
         assertThatThrownBy(() -> verifier.verify(Modality.TEXT, 1)).as("verifying a NaN-producing model")
                 .isInstanceOf(ModelLoadException.class)

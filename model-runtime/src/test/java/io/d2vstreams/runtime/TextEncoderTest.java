@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.d2vstreams.runtime.text.TextSpec;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +26,7 @@ class TextEncoderTest {
     static void generateTinyModel() {
         store = new ModelStore(root);
         v1 = store.initDefault(Modality.TEXT, 11);
-        encoder = store.loadText(v1, TestOptions.cpu());
+        encoder = store.load(TextSpec.INSTANCE, v1, TestOptions.cpu());
     }
 
     @AfterAll
@@ -62,7 +63,7 @@ class TextEncoderTest {
     @Test
     @DisplayName("without normalisation the pooled vector keeps its length")
     void unnormalised() {
-        try (Encoder<String> raw = store.loadText(v1, TestOptions.cpu().withNormalize(false))) {
+        try (Encoder<String> raw = store.load(TextSpec.INSTANCE, v1, TestOptions.cpu().withNormalize(false))) {
             float[] plain = raw.embed(List.of("hello world"))[0];
             float[] unit = encoder.embed(List.of("hello world"))[0];
             double n = norm(plain);
@@ -79,7 +80,7 @@ class TextEncoderTest {
     void bucketsKeepInputOrder() {
         List<String> texts = List.of("a", "a much longer text than the others in this batch", "bb", "medium text",
                 "ccc", "another fairly long piece of text to embed", "d");
-        try (Encoder<String> small = store.loadText(v1, TestOptions.cpu().withMaxBatch(2))) {
+        try (Encoder<String> small = store.load(TextSpec.INSTANCE, v1, TestOptions.cpu().withMaxBatch(2))) {
             float[][] together = small.embed(texts);
             for (int i = 0; i < texts.size(); i++) {
                 float[] alone = encoder.embed(List.of(texts.get(i)))[0];
@@ -93,7 +94,7 @@ class TextEncoderTest {
     @DisplayName("under REJECT a text longer than the model allows is refused with its token count and the limit")
     void rejectPolicy() {
         String tooLong = "x".repeat(300); // 300 byte tokens + <s> + </s>
-        try (Encoder<String> strict = store.loadText(v1, TestOptions.cpu().withTruncation(TruncationPolicy.REJECT))) {
+        try (Encoder<String> strict = store.load(TextSpec.INSTANCE, v1, TestOptions.cpu().withTruncation(TruncationPolicy.REJECT))) {
             assertThatThrownBy(() -> strict.embed(List.of("fine", tooLong)))
                     .as("embedding a 302-token text")
                     .isInstanceOfSatisfying(InputRejectedException.class, e -> {
@@ -121,7 +122,7 @@ class TextEncoderTest {
     @Test
     @DisplayName("asking for CUDA where it cannot be used falls back to CPU and still serves")
     void cudaFallsBack() {
-        try (Encoder<String> gpu = store.loadText(v1, TestOptions.cpu().withDevice(Device.CUDA))) {
+        try (Encoder<String> gpu = store.load(TextSpec.INSTANCE, v1, TestOptions.cpu().withDevice(Device.CUDA))) {
             assertThat(gpu.embed(List.of("hello world"))[0]).as("vector on the fallback device")
                     .containsExactly(encoder.embed(List.of("hello world"))[0], within(1e-4f));
         }
@@ -130,7 +131,7 @@ class TextEncoderTest {
     @Test
     @DisplayName("close is idempotent and a closed encoder refuses to embed")
     void closeOnce() {
-        Encoder<String> e = store.loadText(v1, TestOptions.cpu());
+        Encoder<String> e = store.load(TextSpec.INSTANCE, v1, TestOptions.cpu());
         e.close();
         e.close();
 

@@ -1,10 +1,13 @@
 package io.d2vstreams.topology;
 
 import io.d2vstreams.runtime.EncoderOptions;
+import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelHolder;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
-import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.runtime.audio.AudioSpec;
+import io.d2vstreams.runtime.image.ImageSpec;
+import io.d2vstreams.runtime.text.TextSpec;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroSerializer;
 import io.d2vstreams.schemas.Topics;
@@ -19,7 +22,6 @@ import io.d2vstreams.topology.internal.MediaBatchEncoder;
 import io.d2vstreams.topology.internal.RecordAdmission;
 import io.d2vstreams.topology.internal.TextBatchEncoder;
 import io.d2vstreams.topology.internal.UriFetcher;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
@@ -69,17 +71,17 @@ final class BackfillWorkers implements BackfillCoordinator.Workers {
         BatchEncoder encoder;
         switch (modality) {
             case TEXT -> {
-                ModelHolder<String> text = new ModelHolder<>(loader.text(manifest, encoderOptions));
+                ModelHolder<String> text = new ModelHolder<>(loader.load(TextSpec.INSTANCE, manifest, encoderOptions));
                 holder = text;
                 encoder = new TextBatchEncoder(text);
             }
             case IMAGE -> {
-                ModelHolder<byte[]> image = new ModelHolder<>(loader.image(manifest, encoderOptions));
+                ModelHolder<byte[]> image = new ModelHolder<>(loader.load(ImageSpec.INSTANCE, manifest, encoderOptions));
                 holder = image;
                 encoder = new MediaBatchEncoder(image);
             }
             case AUDIO -> {
-                ModelHolder<byte[]> audio = new ModelHolder<>(loader.audio(manifest, encoderOptions));
+                ModelHolder<byte[]> audio = new ModelHolder<>(loader.load(AudioSpec.INSTANCE, manifest, encoderOptions));
                 holder = audio;
                 encoder = new MediaBatchEncoder(audio);
             }

@@ -7,11 +7,14 @@ import io.d2vstreams.avro.ImageEvent;
 import io.d2vstreams.avro.TextEvent;
 import io.d2vstreams.avro.TrainingSample;
 import io.d2vstreams.runtime.EncoderOptions;
+import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelHolder;
 import io.d2vstreams.runtime.ModelId;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
-import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.runtime.audio.AudioSpec;
+import io.d2vstreams.runtime.image.ImageSpec;
+import io.d2vstreams.runtime.text.TextSpec;
 import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
@@ -28,6 +31,16 @@ import io.d2vstreams.topology.internal.StreamsApp;
 import io.d2vstreams.topology.internal.TextBatchEncoder;
 import io.d2vstreams.topology.internal.TextEventDecoder;
 import io.d2vstreams.topology.internal.UriFetcher;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -35,17 +48,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.Properties;
-import java.util.function.Function;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The embedding pipeline as a running service: registers the schemas, creates missing
@@ -121,11 +123,11 @@ public final class EmbeddingPipeline implements AutoCloseable {
             EncoderOptions textOptions = encoderOptions(config, Modality.TEXT);
             EncoderOptions imageOptions = encoderOptions(config, Modality.IMAGE);
             EncoderOptions audioOptions = encoderOptions(config, Modality.AUDIO);
-            ModelHolder<String> text = opened(opened, new ModelHolder<>(loader.text(
+            ModelHolder<String> text = opened(opened, new ModelHolder<>(loader.load(TextSpec.INSTANCE,
                     startingVersion(config, store, follower, Modality.TEXT), textOptions)));
-            ModelHolder<byte[]> image = opened(opened, new ModelHolder<>(loader.image(
+            ModelHolder<byte[]> image = opened(opened, new ModelHolder<>(loader.load(ImageSpec.INSTANCE,
                     startingVersion(config, store, follower, Modality.IMAGE), imageOptions)));
-            ModelHolder<byte[]> audio = opened(opened, new ModelHolder<>(loader.audio(
+            ModelHolder<byte[]> audio = opened(opened, new ModelHolder<>(loader.load(AudioSpec.INSTANCE,
                     startingVersion(config, store, follower, Modality.AUDIO), audioOptions)));
             ServingModels models = new ServingModels(text, image, audio);
             for (Modality modality : Modality.values()) {
@@ -146,9 +148,9 @@ public final class EmbeddingPipeline implements AutoCloseable {
             }
             health.watch(embedding, sampling, models, telemetry.metrics()::recordsOut);
             follower.follow(List.of(
-                    new ServedModel<>(Modality.TEXT, text, m -> loader.text(m, textOptions)),
-                    new ServedModel<>(Modality.IMAGE, image, m -> loader.image(m, imageOptions)),
-                    new ServedModel<>(Modality.AUDIO, audio, m -> loader.audio(m, audioOptions))));
+                    new ServedModel<>(Modality.TEXT, text, m -> loader.load(TextSpec.INSTANCE, m, textOptions)),
+                    new ServedModel<>(Modality.IMAGE, image, m -> loader.load(ImageSpec.INSTANCE, m, imageOptions)),
+                    new ServedModel<>(Modality.AUDIO, audio, m -> loader.load(AudioSpec.INSTANCE, m, audioOptions))));
             if (config.backfillEnabled()) {
                 backfill = new BackfillCoordinator(new BackfillCoordinator.Settings(config.clientProperties(),
                         config.topics().backfill(), config.topics()::events, config.topics()::embeddings,

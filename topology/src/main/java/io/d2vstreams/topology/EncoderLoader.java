@@ -4,6 +4,7 @@ import io.d2vstreams.runtime.Encoder;
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
+import io.d2vstreams.runtime.spi.ModalitySpec;
 
 /**
  * Opens the encoder of a model version, for the pipeline's start and for every swap. In
@@ -11,30 +12,14 @@ import io.d2vstreams.runtime.ModelStore;
  * put an instrument in its place ({@code d2v bench pipeline --stand-in}), which no setting of
  * {@code d2v pipeline} or {@code d2v up} can select.
  */
+@FunctionalInterface
 public interface EncoderLoader {
-    Encoder<String> text(ModelManifest manifest, EncoderOptions options);
 
-    Encoder<byte[]> image(ModelManifest manifest, EncoderOptions options);
+    /** Opens the version as an encoder of the spec's modality. */
+    <I> Encoder<I> load(ModalitySpec<?, ?, I> spec, ModelManifest manifest, EncoderOptions options);
 
-    Encoder<byte[]> audio(ModelManifest manifest, EncoderOptions options);
-
-    /** The store's loaders: checksums, the ONNX Runtime session, the probe batch. */
+    /** The store's loading: checksums, the ONNX Runtime session, the probe batch. */
     static EncoderLoader from(ModelStore store) {
-        return new EncoderLoader() {
-            @Override
-            public Encoder<String> text(ModelManifest manifest, EncoderOptions options) {
-                return store.loadText(manifest, options);
-            }
-
-            @Override
-            public Encoder<byte[]> image(ModelManifest manifest, EncoderOptions options) {
-                return store.loadImage(manifest, options);
-            }
-
-            @Override
-            public Encoder<byte[]> audio(ModelManifest manifest, EncoderOptions options) {
-                return store.loadAudio(manifest, options);
-            }
-        };
+        return store::load;
     }
 }

@@ -6,10 +6,13 @@ import io.d2vstreams.avro.ImageEvent;
 import io.d2vstreams.devstack.DevStack;
 import io.d2vstreams.devstack.DevStackOptions;
 import io.d2vstreams.runtime.EncoderOptions;
+import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelHolder;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
-import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.runtime.audio.AudioSpec;
+import io.d2vstreams.runtime.image.ImageSpec;
+import io.d2vstreams.runtime.text.TextSpec;
 import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
@@ -20,6 +23,15 @@ import io.d2vstreams.topology.internal.BatchEncoder;
 import io.d2vstreams.topology.internal.MediaBatchEncoder;
 import io.d2vstreams.topology.internal.MediaEventDecoder;
 import io.d2vstreams.topology.internal.UriFetcher;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -36,16 +48,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -98,9 +100,9 @@ class MediaEmbeddingTopologyTest {
     }
 
     private void openModels() {
-        models = new ServingModels(new ModelHolder<>(store.loadText(text, EncoderOptions.defaults())),
-                new ModelHolder<>(store.loadImage(image, EncoderOptions.defaults())),
-                new ModelHolder<>(store.loadAudio(audio, EncoderOptions.defaults())));
+        models = new ServingModels(new ModelHolder<>(store.load(TextSpec.INSTANCE, text, EncoderOptions.defaults())),
+                new ModelHolder<>(store.load(ImageSpec.INSTANCE, image, EncoderOptions.defaults())),
+                new ModelHolder<>(store.load(AudioSpec.INSTANCE, audio, EncoderOptions.defaults())));
         imageSerializer = new SpecificAvroSerializer<>(registry);
         audioSerializer = new SpecificAvroSerializer<>(registry);
         embeddingDeserializer = new SpecificAvroDeserializer<>(registry, Embedding.class);

@@ -8,10 +8,11 @@ import io.d2vstreams.avro.ModelVersion;
 import io.d2vstreams.devstack.DevStack;
 import io.d2vstreams.devstack.DevStackOptions;
 import io.d2vstreams.runtime.EncoderOptions;
+import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelHolder;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
-import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.runtime.text.TextSpec;
 import io.d2vstreams.schemas.ModelAnnouncer;
 import io.d2vstreams.schemas.ModelVersionKeys;
 import io.d2vstreams.schemas.RegistryClientConfig;
@@ -82,8 +83,8 @@ class ModelFollowerTest {
             follower.catchUp();
             ModelManifest starting = follower.startingVersion(Modality.TEXT).orElseThrow();
             assertThat(starting.version()).as("version started on").isEqualTo(1);
-            try (ModelHolder<String> holder = new ModelHolder<>(store.loadText(starting, CPU))) {
-                follower.follow(List.of(new ServedModel<>(Modality.TEXT, holder, m -> store.loadText(m, CPU))));
+            try (ModelHolder<String> holder = new ModelHolder<>(store.load(TextSpec.INSTANCE, starting, CPU))) {
+                follower.follow(List.of(new ServedModel<>(Modality.TEXT, holder, m -> store.load(TextSpec.INSTANCE, m, CPU))));
 
                 // An external announcer that leaves sha256 empty: ModelAnnouncer itself would refuse to send it.
                 sendRaw(config, active(v2, ""));
@@ -115,8 +116,8 @@ class ModelFollowerTest {
             follower.catchUp();
             assertThat(follower.startingVersion(Modality.TEXT)).as("nothing announced: the store's newest")
                     .map(ModelManifest::version).contains(2);
-            try (ModelHolder<String> holder = new ModelHolder<>(store.loadText(v2, CPU))) {
-                follower.follow(List.of(new ServedModel<>(Modality.TEXT, holder, m -> store.loadText(m, CPU))));
+            try (ModelHolder<String> holder = new ModelHolder<>(store.load(TextSpec.INSTANCE, v2, CPU))) {
+                follower.follow(List.of(new ServedModel<>(Modality.TEXT, holder, m -> store.load(TextSpec.INSTANCE, m, CPU))));
                 announcer.announce(active(v1, v2.digest()));
                 await("v1 announced REJECTED").atMost(Duration.ofSeconds(30))
                         .until(() -> latestState(config, v1).filter(s -> s.getStatus() == ModelStatus.REJECTED).isPresent());

@@ -6,14 +6,23 @@ import io.d2vstreams.avro.TextEvent;
 import io.d2vstreams.devstack.DevStack;
 import io.d2vstreams.devstack.DevStackOptions;
 import io.d2vstreams.runtime.EncoderOptions;
+import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelHolder;
 import io.d2vstreams.runtime.ModelStore;
-import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.runtime.audio.AudioSpec;
+import io.d2vstreams.runtime.image.ImageSpec;
+import io.d2vstreams.runtime.text.TextSpec;
 import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroSerializer;
 import io.d2vstreams.schemas.Topics;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -21,13 +30,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
-
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 
 /**
  * The pipeline's own three-path embedding topology in a {@link TopologyTestDriver}, with Kafka
@@ -81,9 +83,9 @@ final class PipelineTopologyFixture implements AutoCloseable {
     PipelineTopologyFixture(Backing backing, Map<String, String> settings) {
         ModelStore store = backing.store();
         this.models = new ServingModels(
-                new ModelHolder<>(store.loadText(store.latest(Modality.TEXT).orElseThrow(), EncoderOptions.defaults())),
-                new ModelHolder<>(store.loadImage(store.latest(Modality.IMAGE).orElseThrow(), EncoderOptions.defaults())),
-                new ModelHolder<>(store.loadAudio(store.latest(Modality.AUDIO).orElseThrow(), EncoderOptions.defaults())));
+                new ModelHolder<>(store.load(TextSpec.INSTANCE, store.latest(Modality.TEXT).orElseThrow(), EncoderOptions.defaults())),
+                new ModelHolder<>(store.load(ImageSpec.INSTANCE, store.latest(Modality.IMAGE).orElseThrow(), EncoderOptions.defaults())),
+                new ModelHolder<>(store.load(AudioSpec.INSTANCE, store.latest(Modality.AUDIO).orElseThrow(), EncoderOptions.defaults())));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "pipeline-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -7,10 +7,11 @@ import io.d2vstreams.avro.TextEvent;
 import io.d2vstreams.devstack.DevStack;
 import io.d2vstreams.devstack.DevStackOptions;
 import io.d2vstreams.runtime.EncoderOptions;
+import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelHolder;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
-import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.runtime.text.TextSpec;
 import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
@@ -19,9 +20,16 @@ import io.d2vstreams.schemas.SpecificAvroSerializer;
 import io.d2vstreams.schemas.Topics;
 import io.d2vstreams.schemas.WireFormat;
 import io.d2vstreams.topology.internal.BatchEncoder;
-import io.d2vstreams.topology.internal.TextBatchEncoder;
 import io.d2vstreams.topology.internal.EventDecoder;
+import io.d2vstreams.topology.internal.TextBatchEncoder;
 import io.d2vstreams.topology.internal.TextEventDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -39,14 +47,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -101,7 +101,7 @@ class TextEmbeddingTopologyTest {
     }
 
     private void startDriver(BatchPolicy policy, EventDecoder decoder, BatchEncoder encoderOverride, Properties extra) {
-        holder = new ModelHolder<>(store.loadText(v1, EncoderOptions.defaults()));
+        holder = new ModelHolder<>(store.load(TextSpec.INSTANCE, v1, EncoderOptions.defaults()));
         BatchEncoder encoder = encoderOverride != null ? encoderOverride : new TextBatchEncoder(holder);
         Topology topology = EmbeddingTopology.addPath(new Topology(), TOPICS, new EmbeddingTopology.ModalityPath(
                         Modality.TEXT, policy, decoder, encoder),
@@ -342,7 +342,7 @@ class TextEmbeddingTopologyTest {
         startDriver(new BatchPolicy(2, Duration.ofHours(1)), 1000, null);
         input().pipeInput("a", event("a", "one"));
         input().pipeInput("b", event("b", "two"));
-        holder.swap(store.loadText(v2, EncoderOptions.defaults()));
+        holder.swap(store.load(TextSpec.INSTANCE, v2, EncoderOptions.defaults()));
         input().pipeInput("c", event("c", "three"));
         input().pipeInput("d", event("d", "four"));
 
@@ -356,12 +356,12 @@ class TextEmbeddingTopologyTest {
         startDriver(new BatchPolicy(2, Duration.ofMinutes(1)), 1000, null);
         input().pipeInput("a", event("a", "one"));
         input().pipeInput("b", event("b", "two"));
-        holder.swap(store.loadText(v2, EncoderOptions.defaults()));
+        holder.swap(store.load(TextSpec.INSTANCE, v2, EncoderOptions.defaults()));
         input().pipeInput("c", event("c", "three"));
         input().pipeInput("d", event("d", "four"));
         input().pipeInput("e", event("e", ""));
         assertThat(deadLetters().readRecordsToList()).as("the empty text at offset 4 is dead-lettered").hasSize(1);
-        holder.swap(store.loadText(v1, EncoderOptions.defaults()));
+        holder.swap(store.load(TextSpec.INSTANCE, v1, EncoderOptions.defaults()));
         driver.advanceWallClockTime(Duration.ofMinutes(1));
 
         SpecificAvroDeserializer<BackfillEvent> events = new SpecificAvroDeserializer<>(registry, BackfillEvent.class);

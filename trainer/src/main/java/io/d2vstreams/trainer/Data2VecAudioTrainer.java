@@ -58,7 +58,7 @@ public final class Data2VecAudioTrainer extends ForwardingData2VecTrainer<byte[]
                 throw new UncheckedIOException(base.id() + ": " + ModelStore.PREPROCESSOR_FILE + " is unreadable", e);
             }
         } else {
-            // What ModelStore.loadAudio serves such a version with.
+            // What ModelStore.load serves such a version with.
             preprocessing = AudioPreprocessorConfig.defaults();
         }
         return new Data2VecAudioTrainer(base.name(), audioConfig, store.readWeights(base), preprocessing, config);

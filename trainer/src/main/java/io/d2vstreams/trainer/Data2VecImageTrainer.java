@@ -7,8 +7,8 @@ import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
 import io.d2vstreams.trainer.internal.Data2VecTrainingCore;
-import io.d2vstreams.trainer.internal.VersionFiles;
 import io.d2vstreams.trainer.internal.ImageModality;
+import io.d2vstreams.trainer.internal.VersionFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -53,7 +53,7 @@ public final class Data2VecImageTrainer extends ForwardingData2VecTrainer<byte[]
                 throw new UncheckedIOException(base.id() + ": " + ModelStore.PREPROCESSOR_FILE + " is unreadable", e);
             }
         } else {
-            // What ModelStore.loadImage serves such a version with.
+            // What ModelStore.load serves such a version with.
             preprocessing = ImagePreprocessorConfig.defaultsFor(imageConfig);
         }
         return new Data2VecImageTrainer(base.name(), imageConfig, store.readWeights(base), preprocessing, config);

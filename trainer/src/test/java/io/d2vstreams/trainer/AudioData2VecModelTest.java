@@ -15,6 +15,7 @@ import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.audio.AudioParameters;
 import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
+import io.d2vstreams.runtime.audio.AudioSpec;
 import io.d2vstreams.trainer.internal.DjlEnvironment;
 import io.d2vstreams.trainer.internal.Dropout;
 import io.d2vstreams.trainer.internal.Gradients;
@@ -93,7 +94,7 @@ class AudioData2VecModelTest {
     @DisplayName("with random weights of std 0.1, last_hidden_state matches ONNX on a padded batch, and a padded clip matches the clip alone")
     void switchesParity(AudioEncoderConfig config) {
         TensorBundle weights = randomWeights(config, 3);
-        ModelManifest version = new ModelStore(dir).addAudio("switches", config, weights, AudioPreprocessorConfig.defaults());
+        ModelManifest version = new ModelStore(dir).add(AudioSpec.INSTANCE, "switches", config, weights, AudioPreprocessorConfig.defaults());
         AudioBatch batch = twoLengths(4);
         AudioBatch shortAlone = AudioBatch.of(List.of(Arrays.copyOfRange(batch.values(), batch.samples(),
                 batch.samples() + batch.length(1))));
@@ -132,7 +133,7 @@ class AudioData2VecModelTest {
                 assertThat(exported.get(name).shape()).as("shape of %s", name).isEqualTo(stored.get(name).shape());
                 assertThat(exported.get(name).data()).as("values of %s", name).isEqualTo(stored.get(name).data());
             }
-            ModelManifest again = store.addAudio("round-trip", config, exported, AudioPreprocessorConfig.defaults());
+            ModelManifest again = store.add(AudioSpec.INSTANCE, "round-trip", config, exported, AudioPreprocessorConfig.defaults());
             assertThat(again.sha256ByFile().get(ModelStore.MODEL_FILE)).as("model.onnx written from the export")
                     .isEqualTo(base.sha256ByFile().get(ModelStore.MODEL_FILE));
         }

@@ -13,6 +13,7 @@ import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.audio.AudioParameters;
 import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
+import io.d2vstreams.runtime.audio.AudioSpec;
 import io.d2vstreams.trainer.internal.AdamW;
 import io.d2vstreams.trainer.internal.DjlEnvironment;
 import io.d2vstreams.trainer.internal.Dropout;
@@ -134,7 +135,7 @@ class AudioData2VecStepTest {
             assertThat(student.parameters().get(AudioParameters.MASK_EMBED).toFloatArray()).as("the mask embedding learns")
                     .isNotEqualTo(embedBefore);
 
-            ModelManifest trained = store.addAudio(base.name(), config, student.toBundle(), AudioPreprocessorConfig.defaults());
+            ModelManifest trained = store.add(AudioSpec.INSTANCE, base.name(), config, student.toBundle(), AudioPreprocessorConfig.defaults());
             try (NDManager scratch = manager.newSubManager()) {
                 float[] djl = student.forward(scratch, batch).lastHiddenState().toFloatArray();
                 float[] onnx = OnnxParity.lastHiddenState(VersionFiles.read(trained, ModelStore.MODEL_FILE), batch);

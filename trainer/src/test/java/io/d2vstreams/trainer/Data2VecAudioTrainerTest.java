@@ -8,6 +8,7 @@ import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
+import io.d2vstreams.runtime.audio.AudioSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +85,7 @@ class Data2VecAudioTrainerTest {
     }
 
     @Test
-    @DisplayName("an exported version is served by ModelStore.loadAudio with the new weights: its vectors differ from v1's")
+    @DisplayName("an exported version is served by ModelStore.load with the new weights: its vectors differ from v1's")
     void exportServes() {
         ModelStore store = new ModelStore(dir.resolve("models"));
         ModelManifest base = TinyAudio.seededStore(store.root());
@@ -96,8 +97,8 @@ class Data2VecAudioTrainerTest {
             exported = trainer.exportTo(store);
         }
         List<byte[]> clips = TinyAudio.wavs(3, 5);
-        try (Encoder<byte[]> v1 = store.loadAudio(base, EncoderOptions.defaults());
-                Encoder<byte[]> v2 = store.loadAudio(exported, EncoderOptions.defaults())) {
+        try (Encoder<byte[]> v1 = store.load(AudioSpec.INSTANCE, base, EncoderOptions.defaults());
+                Encoder<byte[]> v2 = store.load(AudioSpec.INSTANCE, exported, EncoderOptions.defaults())) {
             float[][] old = v1.embed(clips);
             float[][] fresh = v2.embed(clips);
             double maxDiff = 0;

@@ -8,6 +8,7 @@ import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
+import io.d2vstreams.runtime.image.ImageSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,7 @@ class Data2VecImageTrainerTest {
     }
 
     @Test
-    @DisplayName("an exported version is served by ModelStore.loadImage with the new weights: its vectors differ from v1's")
+    @DisplayName("an exported version is served by ModelStore.load with the new weights: its vectors differ from v1's")
     void exportServes() {
         ModelStore store = new ModelStore(dir.resolve("models"));
         ModelManifest base = TinyImages.seededStore(store.root());
@@ -98,8 +99,8 @@ class Data2VecImageTrainerTest {
             exported = trainer.exportTo(store);
         }
         List<byte[]> images = TinyImages.generated(3, 5);
-        try (Encoder<byte[]> v1 = store.loadImage(base, EncoderOptions.defaults());
-                Encoder<byte[]> v2 = store.loadImage(exported, EncoderOptions.defaults())) {
+        try (Encoder<byte[]> v1 = store.load(ImageSpec.INSTANCE, base, EncoderOptions.defaults());
+                Encoder<byte[]> v2 = store.load(ImageSpec.INSTANCE, exported, EncoderOptions.defaults())) {
             assertThat(v2.id().version()).as("served version").isEqualTo(2);
             float[][] old = v1.embed(images);
             float[][] fresh = v2.embed(images);

@@ -10,6 +10,7 @@ import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.image.ImageSpec;
 import io.d2vstreams.trainer.internal.DjlEnvironment;
 import io.d2vstreams.trainer.internal.Dropout;
 import io.d2vstreams.trainer.internal.OnnxParity;
@@ -81,7 +82,7 @@ class ImageData2VecModelTest {
     @DisplayName("with random weights that make every switch count, last_hidden_state matches ONNX (max abs diff <= 1e-4)")
     void switchesParity(ImageEncoderConfig config) {
         TensorBundle weights = randomWeights(config, 3);
-        ModelManifest version = new ModelStore(dir).addImage("switches", config, weights,
+        ModelManifest version = new ModelStore(dir).add(ImageSpec.INSTANCE, "switches", config, weights,
                 ImagePreprocessorConfig.defaultsFor(config));
         ImageBatch batch = randomPixels(2, config, 4);
         try (ImageData2VecModel model = ImageData2VecModel.fromWeights(manager, config, weights);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
+import io.d2vstreams.runtime.text.TextSpec;
 import io.d2vstreams.trainer.gate.CollapseCheck;
 import io.d2vstreams.trainer.gate.GateDecision;
 import io.d2vstreams.trainer.gate.GateThresholds;
@@ -58,7 +59,7 @@ class QualityGateTest {
         ModelManifest base = TinyText.seededStore(store.root());
         try (Data2VecTextTrainer trainer = Data2VecTextTrainer.fromStore(store, base, TinyText.testConfig().build())) {
             trainer.step(TinyText.sentences(8, 0));
-            ModelManifest broken = store.addText(trainer.modelName(), trainer.textConfig(),
+            ModelManifest broken = store.add(TextSpec.INSTANCE, trainer.modelName(), trainer.textConfig(),
                     withNaN(trainer.studentWeights()), VersionFiles.read(base, ModelStore.TOKENIZER_FILE));
             GateDecision decision = new QualityGate(GateThresholds.defaults())
                     .evaluate(trainer, store, broken, Optional.of(base), TinyText.sentences(16, 500));

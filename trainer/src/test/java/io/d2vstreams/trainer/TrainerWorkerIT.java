@@ -10,10 +10,11 @@ import io.d2vstreams.devstack.DevStackOptions;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
+import io.d2vstreams.runtime.text.TextSpec;
+import io.d2vstreams.schemas.ModelVersionKeys;
 import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
-import io.d2vstreams.schemas.ModelVersionKeys;
 import io.d2vstreams.schemas.ServingVersions;
 import io.d2vstreams.trainer.export.CandidateExporter;
 import io.d2vstreams.trainer.internal.VersionFiles;
@@ -54,7 +55,7 @@ class TrainerWorkerIT {
             // The second export is a genuinely broken version (a NaN weight), judged by the real gate.
             AtomicInteger exports = new AtomicInteger();
             CandidateExporter exporter = (trainer, s) -> exports.incrementAndGet() == 2
-                    ? s.addText(trainer.modelName(), ((Data2VecTextTrainer) trainer).textConfig(), withNaN(trainer.studentWeights()),
+                    ? s.add(TextSpec.INSTANCE, trainer.modelName(), ((Data2VecTextTrainer) trainer).textConfig(), withNaN(trainer.studentWeights()),
                             VersionFiles.read(s.version(Modality.TEXT, 1).orElseThrow(), ModelStore.TOKENIZER_FILE))
                     : trainer.exportTo(s);
 

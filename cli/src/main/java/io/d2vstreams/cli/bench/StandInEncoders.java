@@ -1,12 +1,13 @@
 package io.d2vstreams.cli.bench;
 
+import io.d2vstreams.runtime.Device;
 import io.d2vstreams.runtime.Encoder;
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.ModelId;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
+import io.d2vstreams.runtime.spi.ModalitySpec;
 import io.d2vstreams.topology.EncoderLoader;
-
 import java.util.Arrays;
 import java.util.List;
 
@@ -29,18 +30,8 @@ final class StandInEncoders implements EncoderLoader {
     }
 
     @Override
-    public Encoder<String> text(ModelManifest manifest, EncoderOptions options) {
-        return standIn(real.text(manifest, options));
-    }
-
-    @Override
-    public Encoder<byte[]> image(ModelManifest manifest, EncoderOptions options) {
-        return standIn(real.image(manifest, options));
-    }
-
-    @Override
-    public Encoder<byte[]> audio(ModelManifest manifest, EncoderOptions options) {
-        return standIn(real.audio(manifest, options));
+    public <I> Encoder<I> load(ModalitySpec<?, ?, I> spec, ModelManifest manifest, EncoderOptions options) {
+        return standIn(real.load(spec, manifest, options));
     }
 
     private static <I> Encoder<I> standIn(Encoder<I> loaded) {
@@ -69,6 +60,11 @@ final class StandInEncoders implements EncoderLoader {
         @Override
         public int dim() {
             return vector.length;
+        }
+
+        @Override
+        public Device device() {
+            return Device.CPU;
         }
 
         @Override

@@ -5,7 +5,9 @@ import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
-
+import io.d2vstreams.runtime.audio.AudioSpec;
+import io.d2vstreams.runtime.image.ImageSpec;
+import io.d2vstreams.runtime.text.TextSpec;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
@@ -57,9 +59,9 @@ public final class ServingIndexSearch {
     private static float[] embed(ModelStore models, ModelManifest manifest, Query query) {
         EncoderOptions options = EncoderOptions.defaults().withThreads(0, 1);
         return switch (manifest.modality()) {
-            case TEXT -> embedOne(models.loadText(manifest, options), required(query.text(), "a text"));
-            case IMAGE -> embedOne(models.loadImage(manifest, options), required(query.content(), "an image"));
-            case AUDIO -> embedOne(models.loadAudio(manifest, options), required(query.content(), "an audio clip"));
+            case TEXT -> embedOne(models.load(TextSpec.INSTANCE, manifest, options), required(query.text(), "a text"));
+            case IMAGE -> embedOne(models.load(ImageSpec.INSTANCE, manifest, options), required(query.content(), "an image"));
+            case AUDIO -> embedOne(models.load(AudioSpec.INSTANCE, manifest, options), required(query.content(), "an audio clip"));
         };
     }
 

@@ -7,19 +7,21 @@ import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.d2vstreams.runtime.audio.AudioSpec;
+import io.d2vstreams.runtime.image.ImageSpec;
+import io.d2vstreams.runtime.text.TextSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,10 +74,10 @@ class SelfRecallTest {
     private static Map<String, float[]> embedAll(ModelStore store, ModelManifest manifest, Modality modality) {
         EncoderOptions options = EncoderOptions.defaults().withThreads(0, 1);
         return switch (modality) {
-            case TEXT -> embed(store.loadText(manifest, options),
+            case TEXT -> embed(store.load(TextSpec.INSTANCE, manifest, options),
                     SampleTexts.generate(INPUTS, 7).stream().map(SampleTexts.Sample::text).distinct().toList());
-            case IMAGE -> embed(store.loadImage(manifest, options), distinct(GeneratedMedia.images(INPUTS, 7)));
-            case AUDIO -> embed(store.loadAudio(manifest, options), distinct(GeneratedMedia.clips(INPUTS, 7)));
+            case IMAGE -> embed(store.load(ImageSpec.INSTANCE, manifest, options), distinct(GeneratedMedia.images(INPUTS, 7)));
+            case AUDIO -> embed(store.load(AudioSpec.INSTANCE, manifest, options), distinct(GeneratedMedia.clips(INPUTS, 7)));
         };
     }
 

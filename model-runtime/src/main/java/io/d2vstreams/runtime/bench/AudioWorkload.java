@@ -7,6 +7,7 @@ import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.audio.AudioPreprocessor;
 import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
+import io.d2vstreams.runtime.audio.AudioSpec;
 import io.d2vstreams.runtime.audio.internal.AudioEncoder;
 import io.d2vstreams.runtime.internal.LengthBuckets;
 import io.d2vstreams.runtime.preprocess.PreprocessException;
@@ -47,7 +48,7 @@ final class AudioWorkload implements Workload<byte[]> {
         this.preprocessor = new AudioPreprocessor(preprocessing(model));
     }
 
-    /** The version's own preprocessing, as {@code ModelStore.loadAudio} reads it. */
+    /** The version's own preprocessing, as {@code ModelStore.load} reads it. */
     private static AudioPreprocessorConfig preprocessing(ModelManifest model) throws IOException {
         Path file = model.directory().resolve(ModelStore.PREPROCESSOR_FILE);
         return Files.isRegularFile(file)
@@ -62,7 +63,7 @@ final class AudioWorkload implements Workload<byte[]> {
 
     @Override
     public Encoder<byte[]> open(EncoderOptions options) {
-        return store.loadAudio(model, options);
+        return store.load(AudioSpec.INSTANCE, model, options);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImagePreprocessor;
 import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.image.ImageSpec;
 import io.d2vstreams.runtime.preprocess.PreprocessException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ final class ImageWorkload implements Workload<byte[]> {
         this.flopsPerImage = patchEmbedding + TransformerFlops.of(config).forward(1, positions);
     }
 
-    /** The version's own preprocessing, as {@code ModelStore.loadImage} reads it. */
+    /** The version's own preprocessing, as {@code ModelStore.load} reads it. */
     private static ImagePreprocessorConfig preprocessing(ModelManifest model, ImageEncoderConfig config)
             throws IOException {
         Path file = model.directory().resolve(ModelStore.PREPROCESSOR_FILE);
@@ -57,7 +58,7 @@ final class ImageWorkload implements Workload<byte[]> {
 
     @Override
     public Encoder<byte[]> open(EncoderOptions options) {
-        return store.loadImage(model, options);
+        return store.load(ImageSpec.INSTANCE, model, options);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TruncationPolicy;
 import io.d2vstreams.runtime.internal.LengthBuckets;
 import io.d2vstreams.runtime.text.TextEncoderConfig;
+import io.d2vstreams.runtime.text.TextSpec;
 import io.d2vstreams.runtime.text.internal.TokenCounter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ final class TextWorkload implements Workload<String> {
     @Override
     public Encoder<String> open(EncoderOptions options) {
         // Generated text runs past the token limit now and then, as real streams do: truncate it.
-        return store.loadText(model, options.withTruncation(TruncationPolicy.TRUNCATE));
+        return store.load(TextSpec.INSTANCE, model, options.withTruncation(TruncationPolicy.TRUNCATE));
     }
 
     @Override

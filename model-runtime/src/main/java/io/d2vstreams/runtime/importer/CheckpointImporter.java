@@ -8,12 +8,15 @@ import io.d2vstreams.runtime.TruncationPolicy;
 import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.audio.AudioParameters;
 import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
+import io.d2vstreams.runtime.audio.AudioSpec;
 import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.image.ImageSpec;
 import io.d2vstreams.runtime.internal.Json;
 import io.d2vstreams.runtime.text.TextEncoderConfig;
 import io.d2vstreams.runtime.text.TextParameters;
+import io.d2vstreams.runtime.text.TextSpec;
 import io.d2vstreams.runtime.text.internal.TokenCounter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -129,7 +132,7 @@ public final class CheckpointImporter {
         TextEncoderConfig config = parseConfig(dir, () -> TextEncoderConfig.fromHuggingFace(hfConfig));
         byte[] tokenizer = readTokenizer(dir, config);
         TensorBundle weights = CheckpointWeights.read(dir, TextParameters.shapes(config), progress);
-        return store.addText(name, config, weights, tokenizer);
+        return store.add(TextSpec.INSTANCE, name, config, weights, tokenizer);
     }
 
     private ModelManifest importImage(Path dir, Map<String, Object> hfConfig, String name, Progress progress)
@@ -142,7 +145,7 @@ public final class CheckpointImporter {
                         dir.resolve(ModelStore.PREPROCESSOR_FILE).toString()));
         TensorBundle weights = CheckpointWeights.read(dir, ImageParameters.shapes(config), progress);
         try {
-            return store.addImage(name, config, weights, preprocessing);
+            return store.add(ImageSpec.INSTANCE, name, config, weights, preprocessing);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(dir + ": " + e.getMessage(), e);
         }
@@ -158,7 +161,7 @@ public final class CheckpointImporter {
                         dir.resolve(ModelStore.PREPROCESSOR_FILE).toString()));
         TensorBundle weights = CheckpointWeights.read(dir, AudioParameters.shapes(config), progress);
         try {
-            return store.addAudio(name, config, weights, preprocessing);
+            return store.add(AudioSpec.INSTANCE, name, config, weights, preprocessing);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(dir + ": " + e.getMessage(), e);
         }

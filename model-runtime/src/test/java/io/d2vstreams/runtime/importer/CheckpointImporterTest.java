@@ -13,12 +13,15 @@ import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.audio.AudioParameters;
 import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
+import io.d2vstreams.runtime.audio.AudioSpec;
 import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.image.ImageSpec;
 import io.d2vstreams.runtime.internal.Json;
 import io.d2vstreams.runtime.text.TextEncoderConfig;
 import io.d2vstreams.runtime.text.TextParameters;
+import io.d2vstreams.runtime.text.TextSpec;
 import io.d2vstreams.runtime.text.internal.ByteLevelBpeTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,7 +85,7 @@ class CheckpointImporterTest {
         assertThat(imported.version()).as("first version of the store").isEqualTo(1);
         assertThat(imported.dim()).as("dim").isEqualTo(CONFIG.hiddenSize());
         assertThat(progress[0]).as("progress reached every tensor").isEqualTo(progress[1]).isPositive();
-        try (Encoder<String> a = original.loadText(source, OPTIONS); Encoder<String> b = store.loadText(imported, OPTIONS)) {
+        try (Encoder<String> a = original.load(TextSpec.INSTANCE, source, OPTIONS); Encoder<String> b = store.load(TextSpec.INSTANCE, imported, OPTIONS)) {
             assertSameVectors(a.embed(TEXTS), b.embed(TEXTS));
         }
     }
@@ -105,8 +108,8 @@ class CheckpointImporterTest {
 
         assertThat(imported.modality()).as("modality from model_type").isEqualTo(Modality.IMAGE);
         List<byte[]> images = List.of(CheckpointMedia.png(40, 24, 1), CheckpointMedia.png(16, 16, 2));
-        try (Encoder<byte[]> a = original.loadImage(original.initDefault(Modality.IMAGE, SEED), OPTIONS);
-                Encoder<byte[]> b = store.loadImage(imported, OPTIONS)) {
+        try (Encoder<byte[]> a = original.load(ImageSpec.INSTANCE, original.initDefault(Modality.IMAGE, SEED), OPTIONS);
+                Encoder<byte[]> b = store.load(ImageSpec.INSTANCE, imported, OPTIONS)) {
             assertSameVectors(a.embed(images), b.embed(images));
         }
     }
@@ -129,8 +132,8 @@ class CheckpointImporterTest {
 
         assertThat(imported.modality()).as("modality from model_type").isEqualTo(Modality.AUDIO);
         List<byte[]> clips = List.of(CheckpointMedia.wav(0.5, 16_000, 1), CheckpointMedia.wav(0.3, 16_000, 2));
-        try (Encoder<byte[]> a = original.loadAudio(original.initDefault(Modality.AUDIO, SEED), OPTIONS);
-                Encoder<byte[]> b = store.loadAudio(imported, OPTIONS)) {
+        try (Encoder<byte[]> a = original.load(AudioSpec.INSTANCE, original.initDefault(Modality.AUDIO, SEED), OPTIONS);
+                Encoder<byte[]> b = store.load(AudioSpec.INSTANCE, imported, OPTIONS)) {
             assertSameVectors(a.embed(clips), b.embed(clips));
         }
     }

@@ -5,10 +5,13 @@ import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
+import io.d2vstreams.runtime.audio.AudioSpec;
+import io.d2vstreams.runtime.image.ImageSpec;
+import io.d2vstreams.runtime.text.TextSpec;
 import io.d2vstreams.trainer.Data2VecAudioTrainer;
+import io.d2vstreams.trainer.Data2VecImageTrainer;
 import io.d2vstreams.trainer.Data2VecTextTrainer;
 import io.d2vstreams.trainer.Data2VecTrainer;
-import io.d2vstreams.trainer.Data2VecImageTrainer;
 import io.d2vstreams.trainer.TrainerConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -211,7 +214,7 @@ public final class LinearProbeBench {
 
             @Override
             public Encoder<String> encoder(ModelStore store, ModelManifest version) {
-                return store.loadText(version, EncoderOptions.defaults());
+                return store.load(TextSpec.INSTANCE, version, EncoderOptions.defaults());
             }
 
             @Override
@@ -249,7 +252,7 @@ public final class LinearProbeBench {
 
             @Override
             public Encoder<byte[]> encoder(ModelStore store, ModelManifest version) {
-                return store.loadImage(version, EncoderOptions.defaults());
+                return store.load(ImageSpec.INSTANCE, version, EncoderOptions.defaults());
             }
 
             @Override
@@ -288,7 +291,7 @@ public final class LinearProbeBench {
 
             @Override
             public Encoder<byte[]> encoder(ModelStore store, ModelManifest version) {
-                return store.loadAudio(version, EncoderOptions.defaults());
+                return store.load(AudioSpec.INSTANCE, version, EncoderOptions.defaults());
             }
 
             @Override

@@ -11,6 +11,7 @@ import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.audio.AudioParameters;
 import io.d2vstreams.runtime.audio.AudioPreprocessor;
 import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
+import io.d2vstreams.runtime.audio.AudioSpec;
 import io.d2vstreams.runtime.audio.OverLengthPolicy;
 import io.d2vstreams.runtime.preprocess.PreprocessException;
 import io.d2vstreams.trainer.AudioBatch;
@@ -214,7 +215,7 @@ public final class AudioModality implements Data2VecModality<byte[], AudioModali
     /** With the serving preprocessing it was opened with (not the training crop); without the mask embedding. */
     @Override
     public ModelManifest export(ModelStore store, String modelName, TensorBundle encoderWeights) {
-        return store.addAudio(modelName, audioConfig, encoderWeights, preprocessing);
+        return store.add(AudioSpec.INSTANCE, modelName, audioConfig, encoderWeights, preprocessing);
     }
 
     @Override

@@ -11,10 +11,11 @@ import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.runtime.image.ImagePreprocessor;
 import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.image.ImageSpec;
 import io.d2vstreams.runtime.preprocess.PreprocessException;
 import io.d2vstreams.trainer.ImageBatch;
-import io.d2vstreams.trainer.TrainerConfig;
 import io.d2vstreams.trainer.ImageData2VecModel;
+import io.d2vstreams.trainer.TrainerConfig;
 import java.nio.FloatBuffer;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -186,7 +187,7 @@ public final class ImageModality implements Data2VecModality<byte[], ImageBatch,
     /** With the preprocessing it was trained with; without the mask token. */
     @Override
     public ModelManifest export(ModelStore store, String modelName, TensorBundle encoderWeights) {
-        return store.addImage(modelName, imageConfig, encoderWeights, preprocessing);
+        return store.add(ImageSpec.INSTANCE, modelName, imageConfig, encoderWeights, preprocessing);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.text.TextEncoderConfig;
 import io.d2vstreams.runtime.text.TextParameters;
+import io.d2vstreams.runtime.text.TextSpec;
 import io.d2vstreams.trainer.TextBatch;
 import io.d2vstreams.trainer.TextData2VecModel;
 import io.d2vstreams.trainer.TrainerConfig;
@@ -119,7 +120,7 @@ public final class TextModality implements Data2VecModality<String, TextBatch, M
     /** With the tokenizer it was trained with. */
     @Override
     public ModelManifest export(ModelStore store, String modelName, TensorBundle encoderWeights) {
-        return store.addText(modelName, textConfig, encoderWeights, tokenizerJson);
+        return store.add(TextSpec.INSTANCE, modelName, textConfig, encoderWeights, tokenizerJson);
     }
 
     @Override

@@ -1,31 +1,47 @@
-package io.d2vstreams.runtime.audio.internal;
+package io.d2vstreams.runtime.audio;
 
+import io.d2vstreams.runtime.Encoder;
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelId;
+import io.d2vstreams.runtime.ModelSize;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.audio.AudioEncoderConfig;
-import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
+import io.d2vstreams.runtime.audio.internal.AudioEncoder;
+import io.d2vstreams.runtime.audio.internal.Data2VecAudioGraph;
 import io.d2vstreams.runtime.internal.Json;
-import io.d2vstreams.runtime.internal.OrtEncoder;
 import io.d2vstreams.runtime.internal.ProbeInputs;
-import io.d2vstreams.runtime.internal.VersionFormat;
+import io.d2vstreams.runtime.spi.ModalitySpec;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
 /**
- * An AUDIO version: the model, its config and {@code preprocessor_config.json}; a version without
+ * The AUDIO modality's spec: a version is the model, its config and {@code preprocessor_config.json}; a version without
  * the latter gets 16 kHz, normalised input. Probes with generated clips that are resampled,
  * mixed down and padded.
  */
-public final class AudioVersionFormat extends VersionFormat<AudioEncoderConfig, AudioPreprocessorConfig, byte[]> {
+public final class AudioSpec extends ModalitySpec<AudioEncoderConfig, AudioPreprocessorConfig, byte[]> {
 
-    public static final AudioVersionFormat INSTANCE = new AudioVersionFormat();
+    public static final AudioSpec INSTANCE = new AudioSpec();
 
-    private AudioVersionFormat() {
-        super(Modality.AUDIO, "audio", ModelStore.PREPROCESSOR_FILE, false, "feature extractor config");
+    private AudioSpec() {
+        super(Modality.AUDIO, "data2vec-audio", "audio", ModelStore.PREPROCESSOR_FILE, false, "feature extractor config");
+    }
+
+    @Override
+    public AudioEncoderConfig config(ModelSize size) {
+        return size.audio();
+    }
+
+    @Override
+    public TensorBundle seededWeights(AudioEncoderConfig config, long seed) {
+        return AudioParameters.seeded(config, seed);
+    }
+
+    @Override
+    public AudioPreprocessorConfig defaultPreprocessing(AudioEncoderConfig config) {
+        return AudioPreprocessorConfig.defaults();
     }
 
     @Override
@@ -51,7 +67,7 @@ public final class AudioVersionFormat extends VersionFormat<AudioEncoderConfig, 
     }
 
     @Override
-    public OrtEncoder<byte[]> open(ModelId id, AudioEncoderConfig config, byte[] onnxModel,
+    public Encoder<byte[]> open(ModelId id, AudioEncoderConfig config, byte[] onnxModel,
             AudioPreprocessorConfig preprocessing, EncoderOptions options) throws Exception {
         return AudioEncoder.open(id, config, onnxModel, preprocessing, options);
     }

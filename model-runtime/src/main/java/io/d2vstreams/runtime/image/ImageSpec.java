@@ -1,30 +1,46 @@
-package io.d2vstreams.runtime.image.internal;
+package io.d2vstreams.runtime.image;
 
+import io.d2vstreams.runtime.Encoder;
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelId;
+import io.d2vstreams.runtime.ModelSize;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
-import io.d2vstreams.runtime.image.ImageEncoderConfig;
-import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.image.internal.Data2VecImageGraph;
+import io.d2vstreams.runtime.image.internal.ImageEncoder;
 import io.d2vstreams.runtime.internal.Json;
-import io.d2vstreams.runtime.internal.OrtEncoder;
 import io.d2vstreams.runtime.internal.ProbeInputs;
-import io.d2vstreams.runtime.internal.VersionFormat;
+import io.d2vstreams.runtime.spi.ModalitySpec;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
 /**
- * An IMAGE version: the model, its config and {@code preprocessor_config.json}; a version without
+ * The IMAGE modality's spec: a version is the model, its config and {@code preprocessor_config.json}; a version without
  * the latter gets the data2vec-vision defaults at {@code image_size}.
  */
-public final class ImageVersionFormat extends VersionFormat<ImageEncoderConfig, ImagePreprocessorConfig, byte[]> {
+public final class ImageSpec extends ModalitySpec<ImageEncoderConfig, ImagePreprocessorConfig, byte[]> {
 
-    public static final ImageVersionFormat INSTANCE = new ImageVersionFormat();
+    public static final ImageSpec INSTANCE = new ImageSpec();
 
-    private ImageVersionFormat() {
-        super(Modality.IMAGE, "vision", ModelStore.PREPROCESSOR_FILE, false, "image processor config");
+    private ImageSpec() {
+        super(Modality.IMAGE, "data2vec-vision", "vision", ModelStore.PREPROCESSOR_FILE, false, "image processor config");
+    }
+
+    @Override
+    public ImageEncoderConfig config(ModelSize size) {
+        return size.image();
+    }
+
+    @Override
+    public TensorBundle seededWeights(ImageEncoderConfig config, long seed) {
+        return ImageParameters.seeded(config, seed);
+    }
+
+    @Override
+    public ImagePreprocessorConfig defaultPreprocessing(ImageEncoderConfig config) {
+        return ImagePreprocessorConfig.defaultsFor(config);
     }
 
     @Override
@@ -51,7 +67,7 @@ public final class ImageVersionFormat extends VersionFormat<ImageEncoderConfig, 
     }
 
     @Override
-    public OrtEncoder<byte[]> open(ModelId id, ImageEncoderConfig config, byte[] onnxModel,
+    public Encoder<byte[]> open(ModelId id, ImageEncoderConfig config, byte[] onnxModel,
             ImagePreprocessorConfig preprocessing, EncoderOptions options) throws Exception {
         return ImageEncoder.open(id, config, onnxModel, preprocessing, options);
     }
