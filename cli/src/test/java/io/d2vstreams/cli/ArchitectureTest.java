@@ -85,21 +85,25 @@ class ArchitectureTest {
                 .onlyHaveDependentClassesThat().resideInAPackage(owner).allowEmptyShould(true));
     }
 
-    @Test
-    @DisplayName("a modality's internal package in model-runtime (runtime.text.internal, ...) is used by model-runtime alone")
-    void modalityInternalPackagesStayInModelRuntime() {
-        // Other modules reach a modality through the ModelStore and the modality's own package.
-        check(classes().that().resideInAPackage("io.d2vstreams.runtime.*.internal..").should()
-                .onlyHaveDependentClassesThat().resideInAPackage("io.d2vstreams.runtime.."));
+    @ParameterizedTest(name = "io.d2vstreams.{0}.*.internal")
+    @ValueSource(strings = {"runtime", "trainer"})
+    @DisplayName("a modality's internal package (runtime.text.internal, trainer.audio.internal, ...) is used by its module alone")
+    void modalityInternalPackagesStayInTheirModule(String module) {
+        // Other modules reach a modality through the module's shared API and the modality's own package.
+        check(classes().that().resideInAPackage("io.d2vstreams." + module + ".*.internal..").should()
+                .onlyHaveDependentClassesThat().resideInAPackage("io.d2vstreams." + module + ".."));
     }
 
-    @ParameterizedTest(name = "io.d2vstreams.runtime.{0}")
-    @ValueSource(strings = {"text", "image", "audio"})
-    @DisplayName("a modality in model-runtime uses no other modality's package")
-    void modalitiesStayApart(String modality) {
+    @ParameterizedTest(name = "io.d2vstreams.{0}")
+    @ValueSource(strings = {"runtime.text", "runtime.image", "runtime.audio",
+            "trainer.text", "trainer.image", "trainer.audio"})
+    @DisplayName("a modality's package uses no other modality's package in the same module")
+    void modalitiesStayApart(String modalityPackage) {
+        String module = modalityPackage.substring(0, modalityPackage.indexOf('.'));
+        String modality = modalityPackage.substring(module.length() + 1);
         String[] others = Stream.of("text", "image", "audio").filter(m -> !m.equals(modality))
-                .map(m -> "io.d2vstreams.runtime." + m + "..").toArray(String[]::new);
-        check(noClasses().that().resideInAPackage("io.d2vstreams.runtime." + modality + "..").should()
+                .map(m -> "io.d2vstreams." + module + "." + m + "..").toArray(String[]::new);
+        check(noClasses().that().resideInAPackage("io.d2vstreams." + modalityPackage + "..").should()
                 .dependOnClassesThat().resideInAnyPackage(others));
     }
 

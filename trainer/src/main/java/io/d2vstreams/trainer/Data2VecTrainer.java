@@ -4,6 +4,9 @@ import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
+import io.d2vstreams.trainer.audio.AudioData2VecTrainer;
+import io.d2vstreams.trainer.image.ImageData2VecTrainer;
+import io.d2vstreams.trainer.text.TextData2VecTrainer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +21,8 @@ import java.util.Optional;
  * offsets), and {@link #exportTo} publishes the student as a new model-store version that a
  * quality gate judges with {@link #exportParity} and {@link #heldOutLoss(List, TensorBundle)}.
  *
- * <p>{@link Data2VecTextTrainer} trains TEXT on strings, {@link Data2VecImageTrainer} IMAGE on
- * encoded images ({@code byte[]}: JPEG, PNG ...), {@link Data2VecAudioTrainer} AUDIO on encoded
+ * <p>{@link TextData2VecTrainer} trains TEXT on strings, {@link ImageData2VecTrainer} IMAGE on
+ * encoded images ({@code byte[]}: JPEG, PNG ...), {@link AudioData2VecTrainer} AUDIO on encoded
  * clips ({@code byte[]}: WAV); all are the same shared core with a different modality plugged in
  * (see {@code internal.Data2VecTrainingCore}).
  *

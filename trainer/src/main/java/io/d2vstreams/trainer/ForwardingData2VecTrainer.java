@@ -14,11 +14,11 @@ import java.util.Optional;
  * A {@link Data2VecTrainer} that hands every call to the shared core, so that a modality's public
  * class holds only what is its own: how it is opened from the store, and its config.
  */
-abstract class ForwardingData2VecTrainer<I> implements Data2VecTrainer<I> {
+public abstract class ForwardingData2VecTrainer<I> implements Data2VecTrainer<I> {
 
     private final Data2VecTrainingCore<I, ?, ?> core;
 
-    ForwardingData2VecTrainer(Data2VecTrainingCore<I, ?, ?> core) {
+    protected ForwardingData2VecTrainer(Data2VecTrainingCore<I, ?, ?> core) {
         this.core = core;
     }
 
@@ -93,7 +93,7 @@ abstract class ForwardingData2VecTrainer<I> implements Data2VecTrainer<I> {
     }
 
     /** Native arrays this trainer holds between steps; constant across steps when nothing leaks. */
-    int liveArrays() {
+    public int liveArrays() {
         return core.liveArrays();
     }
 

@@ -184,7 +184,7 @@ public record TrainerConfig(
      * (8.00 → 8.0 to 8.3: every masked patch is the same mask token, and Adam moves the small
      * position parameters that tell masked patches apart by about lr per step); at 3e-3 it falls
      * by a third (measured with {@code d2v bench trainer --modality image --steps 300}, see
-     * {@code Data2VecImageTrainerTest}). A larger imported encoder wants a smaller rate.
+     * {@code ImageData2VecTrainerTest}). A larger imported encoder wants a smaller rate.
      */
     public static Builder imageBuilder() {
         return builder().learningRate(3e-3).warmupSteps(20).maskProb(0.6).topK(6).targetLayer(TargetLayer.BLOCK_OUTPUT)

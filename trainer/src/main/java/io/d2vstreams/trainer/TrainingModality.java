@@ -9,7 +9,10 @@ import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.audio.AudioSpec;
 import io.d2vstreams.runtime.image.ImageSpec;
 import io.d2vstreams.runtime.text.TextSpec;
+import io.d2vstreams.trainer.audio.AudioData2VecTrainer;
+import io.d2vstreams.trainer.image.ImageData2VecTrainer;
 import io.d2vstreams.trainer.internal.HeldOutSet;
+import io.d2vstreams.trainer.text.TextData2VecTrainer;
 import java.nio.ByteBuffer;
 import java.util.EnumMap;
 import java.util.Map;
@@ -34,20 +37,20 @@ public final class TrainingModality<I> {
     /** Texts from {@code TrainingSample.text}, data2vec text's recipe ({@link TrainerConfig#builder()}). */
     public static final TrainingModality<String> TEXT = new TrainingModality<>(Modality.TEXT,
             sample -> Optional.ofNullable(sample.getText()).filter(text -> !text.isBlank()),
-            HeldOutSet.Codec.TEXT, Data2VecTextTrainer::fromStore, (store, version, options) -> store.load(TextSpec.INSTANCE, version, options), TrainerConfig::builder);
+            HeldOutSet.Codec.TEXT, TextData2VecTrainer::fromStore, (store, version, options) -> store.load(TextSpec.INSTANCE, version, options), TrainerConfig::builder);
 
     /** Encoded images from {@code TrainingSample.content}, data2vec vision's recipe ({@link TrainerConfig#imageBuilder()}). */
     public static final TrainingModality<byte[]> IMAGE = new TrainingModality<>(Modality.IMAGE,
             sample -> Optional.ofNullable(sample.getContent()).filter(ByteBuffer::hasRemaining)
                     .map(TrainingModality::bytes),
-            HeldOutSet.Codec.BYTES, Data2VecImageTrainer::fromStore, (store, version, options) -> store.load(ImageSpec.INSTANCE, version, options),
+            HeldOutSet.Codec.BYTES, ImageData2VecTrainer::fromStore, (store, version, options) -> store.load(ImageSpec.INSTANCE, version, options),
             TrainerConfig::imageBuilder);
 
     /** Encoded clips (WAV) from {@code TrainingSample.content}, data2vec audio's recipe ({@link TrainerConfig#audioBuilder()}). */
     public static final TrainingModality<byte[]> AUDIO = new TrainingModality<>(Modality.AUDIO,
             sample -> Optional.ofNullable(sample.getContent()).filter(ByteBuffer::hasRemaining)
                     .map(TrainingModality::bytes),
-            HeldOutSet.Codec.BYTES, Data2VecAudioTrainer::fromStore, (store, version, options) -> store.load(AudioSpec.INSTANCE, version, options),
+            HeldOutSet.Codec.BYTES, AudioData2VecTrainer::fromStore, (store, version, options) -> store.load(AudioSpec.INSTANCE, version, options),
             TrainerConfig::audioBuilder);
 
     private static final Map<Modality, TrainingModality<?>> TRAINABLE = new EnumMap<>(Map.of(

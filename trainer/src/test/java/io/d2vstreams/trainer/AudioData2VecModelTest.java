@@ -16,6 +16,9 @@ import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.audio.AudioParameters;
 import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
 import io.d2vstreams.runtime.audio.AudioSpec;
+import io.d2vstreams.trainer.audio.AudioBatch;
+import io.d2vstreams.trainer.audio.AudioData2VecModel;
+import io.d2vstreams.trainer.audio.internal.AudioModality;
 import io.d2vstreams.trainer.internal.DjlEnvironment;
 import io.d2vstreams.trainer.internal.Dropout;
 import io.d2vstreams.trainer.internal.Gradients;
@@ -70,7 +73,7 @@ class AudioData2VecModelTest {
                 NDManager scope = manager.newSubManager()) {
             AudioData2VecModel.Output out = model.forward(scope, batch);
             float[] djl = out.lastHiddenState().toFloatArray();
-            float[] onnx = OnnxParity.lastHiddenState(VersionFiles.read(base, ModelStore.MODEL_FILE), batch);
+            float[] onnx = AudioModality.servingLastHiddenState(VersionFiles.read(base, ModelStore.MODEL_FILE), batch);
             assertThat(out.lastHiddenState().getShape().getShape()).as("[clips, frames, hidden]")
                     .containsExactly(2, 49, config.hiddenSize());
             assertThat(out.validFrames()).as("valid frames by the convolution formula").containsExactly(49, 27);
@@ -101,7 +104,7 @@ class AudioData2VecModelTest {
         try (AudioData2VecModel model = AudioData2VecModel.fromWeights(manager, config, weights);
                 NDManager scope = manager.newSubManager()) {
             float[] djl = model.forward(scope, batch).lastHiddenState().toFloatArray();
-            float[] onnx = OnnxParity.lastHiddenState(VersionFiles.read(version, ModelStore.MODEL_FILE), batch);
+            float[] onnx = AudioModality.servingLastHiddenState(VersionFiles.read(version, ModelStore.MODEL_FILE), batch);
             assertThat(OnnxParity.maxAbsDiff(djl, onnx)).as("max |DJL - ONNX|").isLessThanOrEqualTo(1e-4);
 
             int h = config.hiddenSize();

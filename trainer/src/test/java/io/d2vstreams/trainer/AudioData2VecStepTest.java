@@ -14,6 +14,10 @@ import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.audio.AudioParameters;
 import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
 import io.d2vstreams.runtime.audio.AudioSpec;
+import io.d2vstreams.trainer.audio.AudioBatch;
+import io.d2vstreams.trainer.audio.AudioData2VecModel;
+import io.d2vstreams.trainer.audio.internal.AudioModality;
+import io.d2vstreams.trainer.audio.internal.SpanMasker;
 import io.d2vstreams.trainer.internal.AdamW;
 import io.d2vstreams.trainer.internal.DjlEnvironment;
 import io.d2vstreams.trainer.internal.Dropout;
@@ -23,7 +27,6 @@ import io.d2vstreams.trainer.internal.OnnxParity;
 import io.d2vstreams.trainer.internal.RegressionHead;
 import io.d2vstreams.trainer.internal.RegressionLoss;
 import io.d2vstreams.trainer.internal.Seeds;
-import io.d2vstreams.trainer.internal.SpanMasker;
 import io.d2vstreams.trainer.internal.TargetBuilder;
 import io.d2vstreams.trainer.internal.VersionFiles;
 import java.nio.file.Path;
@@ -39,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The data2vec audio update wired by hand from the model's parts, as a trainer on the shared core
- * will wire them (see {@code Data2VecImageTrainer} for the image twin): span-masked student with
+ * will wire them (see {@code ImageData2VecTrainer} for the image twin): span-masked student with
  * dropout, EMA teacher on the whole clips sharing the feature encoder and positional
  * convolutions, instance-normalised top-K feed-forward targets at the valid frames, L2 regression
  * (fairseq {@code loss_beta: 0}) at the masked frames, clipping, AdamW, EMA. A test of the model
@@ -138,7 +141,7 @@ class AudioData2VecStepTest {
             ModelManifest trained = store.add(AudioSpec.INSTANCE, base.name(), config, student.toBundle(), AudioPreprocessorConfig.defaults());
             try (NDManager scratch = manager.newSubManager()) {
                 float[] djl = student.forward(scratch, batch).lastHiddenState().toFloatArray();
-                float[] onnx = OnnxParity.lastHiddenState(VersionFiles.read(trained, ModelStore.MODEL_FILE), batch);
+                float[] onnx = AudioModality.servingLastHiddenState(VersionFiles.read(trained, ModelStore.MODEL_FILE), batch);
                 assertThat(OnnxParity.maxAbsDiff(djl, onnx)).as("trained student vs its export on ONNX Runtime")
                         .isLessThanOrEqualTo(1e-4);
             }

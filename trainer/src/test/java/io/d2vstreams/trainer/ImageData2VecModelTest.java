@@ -11,6 +11,9 @@ import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
 import io.d2vstreams.runtime.image.ImageSpec;
+import io.d2vstreams.trainer.image.ImageBatch;
+import io.d2vstreams.trainer.image.ImageData2VecModel;
+import io.d2vstreams.trainer.image.internal.ImageModality;
 import io.d2vstreams.trainer.internal.DjlEnvironment;
 import io.d2vstreams.trainer.internal.Dropout;
 import io.d2vstreams.trainer.internal.OnnxParity;
@@ -57,7 +60,7 @@ class ImageData2VecModelTest {
         try (ImageData2VecModel model = ImageData2VecModel.fromWeights(manager, config, store.readWeights(base));
                 NDManager scope = manager.newSubManager()) {
             float[] djl = model.forward(scope, batch).lastHiddenState().toFloatArray();
-            float[] onnx = OnnxParity.lastHiddenState(VersionFiles.read(base, ModelStore.MODEL_FILE), batch);
+            float[] onnx = ImageModality.servingLastHiddenState(VersionFiles.read(base, ModelStore.MODEL_FILE), batch);
             assertThat(djl).as("[images, 1 + patches, hidden] values").hasSize(3 * config.sequenceLength() * config.hiddenSize());
             assertThat(OnnxParity.maxAbsDiff(djl, onnx)).as("max |DJL - ONNX|").isLessThanOrEqualTo(1e-4);
             assertThat(maxAbs(onnx)).as("the output is not trivially small").isGreaterThan(0.1);
@@ -88,7 +91,7 @@ class ImageData2VecModelTest {
         try (ImageData2VecModel model = ImageData2VecModel.fromWeights(manager, config, weights);
                 NDManager scope = manager.newSubManager()) {
             float[] djl = model.forward(scope, batch).lastHiddenState().toFloatArray();
-            float[] onnx = OnnxParity.lastHiddenState(VersionFiles.read(version, ModelStore.MODEL_FILE), batch);
+            float[] onnx = ImageModality.servingLastHiddenState(VersionFiles.read(version, ModelStore.MODEL_FILE), batch);
             assertThat(OnnxParity.maxAbsDiff(djl, onnx)).as("max |DJL - ONNX|").isLessThanOrEqualTo(1e-4);
         }
     }

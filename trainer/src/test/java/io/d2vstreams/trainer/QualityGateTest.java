@@ -14,6 +14,7 @@ import io.d2vstreams.trainer.gate.HeldOutLossCheck;
 import io.d2vstreams.trainer.gate.ParityCheck;
 import io.d2vstreams.trainer.gate.QualityGate;
 import io.d2vstreams.trainer.internal.VersionFiles;
+import io.d2vstreams.trainer.text.TextData2VecTrainer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +34,7 @@ class QualityGateTest {
         ModelStore store = new ModelStore(dir.resolve("models"));
         ModelManifest base = TinyText.seededStore(store.root());
         List<String> heldOut = TinyText.sentences(32, 1000);
-        try (Data2VecTextTrainer trainer = Data2VecTextTrainer.fromStore(store, base, TinyText.testConfig().build())) {
+        try (TextData2VecTrainer trainer = TextData2VecTrainer.fromStore(store, base, TinyText.testConfig().build())) {
             for (int i = 0; i < 20; i++) {
                 trainer.step(TinyText.sentences(8, i * 8));
             }
@@ -57,7 +58,7 @@ class QualityGateTest {
     void rejectsNaN() {
         ModelStore store = new ModelStore(dir.resolve("models"));
         ModelManifest base = TinyText.seededStore(store.root());
-        try (Data2VecTextTrainer trainer = Data2VecTextTrainer.fromStore(store, base, TinyText.testConfig().build())) {
+        try (TextData2VecTrainer trainer = TextData2VecTrainer.fromStore(store, base, TinyText.testConfig().build())) {
             trainer.step(TinyText.sentences(8, 0));
             ModelManifest broken = store.add(TextSpec.INSTANCE, trainer.modelName(), trainer.textConfig(),
                     withNaN(trainer.studentWeights()), VersionFiles.read(base, ModelStore.TOKENIZER_FILE));
@@ -74,7 +75,7 @@ class QualityGateTest {
     void rejectsWorse() {
         ModelStore store = new ModelStore(dir.resolve("models"));
         ModelManifest base = TinyText.seededStore(store.root());
-        try (Data2VecTextTrainer trainer = Data2VecTextTrainer.fromStore(store, base, TinyText.testConfig().build())) {
+        try (TextData2VecTrainer trainer = TextData2VecTrainer.fromStore(store, base, TinyText.testConfig().build())) {
             for (int i = 0; i < 20; i++) {
                 trainer.step(TinyText.sentences(8, i * 8));
             }

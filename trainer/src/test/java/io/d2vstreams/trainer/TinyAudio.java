@@ -6,6 +6,7 @@ import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.audio.AudioPreprocessor;
 import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
 import io.d2vstreams.runtime.preprocess.PreprocessException;
+import io.d2vstreams.trainer.audio.AudioBatch;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -10,6 +10,7 @@ import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
+import io.d2vstreams.trainer.text.TextData2VecTrainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,7 @@ class TrainerKillResumeIT {
             ModelStore store = new ModelStore(data.resolve("models"));
             CheckpointInfo checkpoint;
             TrainerWorkerConfig config = TrainerWorkerConfig.from(TrainerTestKit.smallSettings(bootstrap, stack.registryUrl(), data));
-            try (Data2VecTextTrainer reader = Data2VecTextTrainer.fromStore(store,
+            try (TextData2VecTrainer reader = TextData2VecTrainer.fromStore(store,
                     store.version(Modality.TEXT, 1).orElseThrow(), config.training())) {
                 checkpoint = reader.restoreLatest(checkpoints).orElseThrow();
             }

@@ -18,6 +18,7 @@ import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.ServingVersions;
 import io.d2vstreams.trainer.export.CandidateExporter;
 import io.d2vstreams.trainer.internal.VersionFiles;
+import io.d2vstreams.trainer.text.TextData2VecTrainer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -55,7 +56,7 @@ class TrainerWorkerIT {
             // The second export is a genuinely broken version (a NaN weight), judged by the real gate.
             AtomicInteger exports = new AtomicInteger();
             CandidateExporter exporter = (trainer, s) -> exports.incrementAndGet() == 2
-                    ? s.add(TextSpec.INSTANCE, trainer.modelName(), ((Data2VecTextTrainer) trainer).textConfig(), withNaN(trainer.studentWeights()),
+                    ? s.add(TextSpec.INSTANCE, trainer.modelName(), ((TextData2VecTrainer) trainer).textConfig(), withNaN(trainer.studentWeights()),
                             VersionFiles.read(s.version(Modality.TEXT, 1).orElseThrow(), ModelStore.TOKENIZER_FILE))
                     : trainer.exportTo(s);
 
@@ -101,7 +102,7 @@ class TrainerWorkerIT {
                     .as("the broken version is never ACTIVE").isEmpty();
             // close() wrote a last checkpoint at the final step and committed its offsets.
             CheckpointInfo last;
-            try (Data2VecTextTrainer probe = Data2VecTextTrainer.fromStore(store, store.version(Modality.TEXT, 1).orElseThrow(),
+            try (TextData2VecTrainer probe = TextData2VecTrainer.fromStore(store, store.version(Modality.TEXT, 1).orElseThrow(),
                     config.training())) {
                 last = probe.restoreLatest(config.checkpointDir(Modality.TEXT)).orElseThrow();
             }

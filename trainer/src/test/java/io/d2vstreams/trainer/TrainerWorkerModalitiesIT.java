@@ -15,6 +15,7 @@ import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.trainer.export.CandidateExporter;
 import io.d2vstreams.trainer.gate.ParityCheck;
+import io.d2vstreams.trainer.text.TextData2VecTrainer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -240,7 +241,7 @@ class TrainerWorkerModalitiesIT {
                 assertThat(text.running()).as("TEXT stopped with it").isFalse();
                 assertThat(text.completedSteps()).as("TEXT had trained").isGreaterThanOrEqualTo(4);
                 ModelStore store = new ModelStore(config.modelStoreDir());
-                try (Data2VecTrainer<String> reader = Data2VecTextTrainer.fromStore(store,
+                try (Data2VecTrainer<String> reader = TextData2VecTrainer.fromStore(store,
                         store.version(Modality.TEXT, 1).orElseThrow(), config.training(Modality.TEXT))) {
                     assertThat(reader.restoreLatest(config.checkpointDir(Modality.TEXT)))
                             .as("TEXT's last checkpoint, at the step it stopped").map(CheckpointInfo::step)

@@ -25,6 +25,10 @@ public final class AudioSpec extends ModalitySpec<AudioEncoderConfig, AudioPrepr
 
     public static final AudioSpec INSTANCE = new AudioSpec();
 
+    /** The serving graph's inputs (public, see DESIGN.md "Models"): samples and their mask. */
+    public static final String INPUT_VALUES = "input_values";
+    public static final String ATTENTION_MASK = "attention_mask";
+
     private AudioSpec() {
         super(Modality.AUDIO, "data2vec-audio", "audio", ModelStore.PREPROCESSOR_FILE, false, "feature extractor config");
     }

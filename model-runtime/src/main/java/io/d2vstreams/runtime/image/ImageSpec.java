@@ -24,6 +24,9 @@ public final class ImageSpec extends ModalitySpec<ImageEncoderConfig, ImagePrepr
 
     public static final ImageSpec INSTANCE = new ImageSpec();
 
+    /** The serving graph's input (public, see DESIGN.md "Models"): preprocessed pixels. */
+    public static final String PIXEL_VALUES = "pixel_values";
+
     private ImageSpec() {
         super(Modality.IMAGE, "data2vec-vision", "vision", ModelStore.PREPROCESSOR_FILE, false, "image processor config");
     }

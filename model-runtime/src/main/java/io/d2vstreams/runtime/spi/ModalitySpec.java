@@ -31,6 +31,9 @@ import java.util.Map;
  */
 public abstract class ModalitySpec<C extends EncoderConfig, P, I> {
 
+    /** The serving graph's output every modality shares (public, see DESIGN.md "Models"). */
+    public static final String LAST_HIDDEN_STATE = "last_hidden_state";
+
     private final Modality modality;
     private final String family;
     private final String configKind;

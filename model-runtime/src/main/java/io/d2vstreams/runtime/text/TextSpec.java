@@ -23,6 +23,10 @@ public final class TextSpec extends ModalitySpec<TextEncoderConfig, byte[], Stri
 
     public static final TextSpec INSTANCE = new TextSpec();
 
+    /** The serving graph's inputs (public, see DESIGN.md "Models"): token ids and their mask. */
+    public static final String INPUT_IDS = "input_ids";
+    public static final String ATTENTION_MASK = "attention_mask";
+
     /** Mixed scripts, an empty text and a longer one: exercises byte-level BPE and padding. */
     private static final List<String> PROBE = List.of(
             "data2vec learns contextualised targets.",

@@ -8,11 +8,11 @@ import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.audio.AudioSpec;
 import io.d2vstreams.runtime.image.ImageSpec;
 import io.d2vstreams.runtime.text.TextSpec;
-import io.d2vstreams.trainer.Data2VecAudioTrainer;
-import io.d2vstreams.trainer.Data2VecImageTrainer;
-import io.d2vstreams.trainer.Data2VecTextTrainer;
 import io.d2vstreams.trainer.Data2VecTrainer;
 import io.d2vstreams.trainer.TrainerConfig;
+import io.d2vstreams.trainer.audio.AudioData2VecTrainer;
+import io.d2vstreams.trainer.image.ImageData2VecTrainer;
+import io.d2vstreams.trainer.text.TextData2VecTrainer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -219,7 +219,7 @@ public final class LinearProbeBench {
 
             @Override
             public Data2VecTrainer<String> trainer(ModelStore store, ModelManifest version, TrainerConfig config) {
-                return Data2VecTextTrainer.fromStore(store, version, config);
+                return TextData2VecTrainer.fromStore(store, version, config);
             }
         };
 
@@ -257,7 +257,7 @@ public final class LinearProbeBench {
 
             @Override
             public Data2VecTrainer<byte[]> trainer(ModelStore store, ModelManifest version, TrainerConfig config) {
-                return Data2VecImageTrainer.fromStore(store, version, config);
+                return ImageData2VecTrainer.fromStore(store, version, config);
             }
         };
 
@@ -296,7 +296,7 @@ public final class LinearProbeBench {
 
             @Override
             public Data2VecTrainer<byte[]> trainer(ModelStore store, ModelManifest version, TrainerConfig config) {
-                return Data2VecAudioTrainer.fromStore(store, version, config);
+                return AudioData2VecTrainer.fromStore(store, version, config);
             }
         };
 

@@ -4,12 +4,12 @@ import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.bench.MediaGenerator;
-import io.d2vstreams.trainer.Data2VecAudioTrainer;
-import io.d2vstreams.trainer.Data2VecTextTrainer;
 import io.d2vstreams.trainer.Data2VecTrainer;
-import io.d2vstreams.trainer.Data2VecImageTrainer;
 import io.d2vstreams.trainer.StepResult;
 import io.d2vstreams.trainer.TrainerConfig;
+import io.d2vstreams.trainer.audio.AudioData2VecTrainer;
+import io.d2vstreams.trainer.image.ImageData2VecTrainer;
+import io.d2vstreams.trainer.text.TextData2VecTrainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,7 +80,7 @@ public final class TrainerBench {
         ModelManifest base = store.latest(Modality.TEXT).orElseGet(() -> store.initDefault(Modality.TEXT, MODEL_SEED));
         List<String> heldOut = new TopicSentences(HELD_OUT_SEED).next(options.heldOut());
         TopicSentences stream = new TopicSentences(TRAIN_SEED);
-        try (Data2VecTrainer<String> trainer = Data2VecTextTrainer.fromStore(store, base, options.config())) {
+        try (Data2VecTrainer<String> trainer = TextData2VecTrainer.fromStore(store, base, options.config())) {
             return measure(options, stream::next, heldOut, trainer);
         }
     }
@@ -91,7 +91,7 @@ public final class TrainerBench {
         ModelManifest base = store.latest(Modality.IMAGE).orElseGet(() -> store.initDefault(Modality.IMAGE, MODEL_SEED));
         List<byte[]> heldOut = new MediaGenerator(HELD_OUT_SEED).images(options.heldOut());
         MediaGenerator stream = new MediaGenerator(TRAIN_SEED);
-        try (Data2VecTrainer<byte[]> trainer = Data2VecImageTrainer.fromStore(store, base, options.config())) {
+        try (Data2VecTrainer<byte[]> trainer = ImageData2VecTrainer.fromStore(store, base, options.config())) {
             return measure(options, stream::images, heldOut, trainer);
         }
     }
@@ -102,7 +102,7 @@ public final class TrainerBench {
         ModelManifest base = store.latest(Modality.AUDIO).orElseGet(() -> store.initDefault(Modality.AUDIO, MODEL_SEED));
         List<byte[]> heldOut = new MediaGenerator(HELD_OUT_SEED).clips(options.heldOut());
         MediaGenerator stream = new MediaGenerator(TRAIN_SEED);
-        try (Data2VecTrainer<byte[]> trainer = Data2VecAudioTrainer.fromStore(store, base, options.config())) {
+        try (Data2VecTrainer<byte[]> trainer = AudioData2VecTrainer.fromStore(store, base, options.config())) {
             return measure(options, stream::clips, heldOut, trainer);
         }
     }

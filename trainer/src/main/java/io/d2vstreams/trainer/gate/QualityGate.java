@@ -5,9 +5,9 @@ import io.d2vstreams.runtime.Encoder;
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
-import io.d2vstreams.trainer.Data2VecTextTrainer;
 import io.d2vstreams.trainer.Data2VecTrainer;
 import io.d2vstreams.trainer.TrainingModality;
+import io.d2vstreams.trainer.text.TextData2VecTrainer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +66,7 @@ public final class QualityGate {
     }
 
     /** {@link #evaluate(TrainingModality, Data2VecTrainer, ModelStore, ModelManifest, Optional, List)} of a TEXT candidate. */
-    public GateDecision evaluate(Data2VecTextTrainer trainer, ModelStore store, ModelManifest candidate,
+    public GateDecision evaluate(TextData2VecTrainer trainer, ModelStore store, ModelManifest candidate,
             Optional<ModelManifest> active, List<String> heldOut) {
         return evaluate(TrainingModality.TEXT, trainer, store, candidate, active, heldOut);
     }

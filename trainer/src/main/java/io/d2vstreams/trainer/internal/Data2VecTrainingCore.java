@@ -35,15 +35,15 @@ import org.slf4j.LoggerFactory;
  * life cycle (one {@link NDManager}, closed with the trainer).
  *
  * <p><b>Adding a modality.</b> A modality is one {@link Data2VecModality} and the
- * {@link Data2VecEncoder} it makes; nothing here changes. {@link TextModality},
- * {@link ImageModality} and {@link AudioModality} are the three there are: each preprocesses its
+ * {@link Data2VecEncoder} it makes; nothing here changes. {@code TextModality},
+ * {@code ImageModality} and {@code AudioModality} (in {@code trainer.<modality>.internal}) are the three there are: each preprocesses its
  * inputs as the serving side does, masks the batch (BERT tokens, BEiT blocks, wav2vec spans), adapts
  * its DJL model (a learned mask token or embedding is a training-only parameter, borrowed by
  * {@link Data2VecModality#standIn} and left out of {@link Data2VecEncoder#toBundle}), names the
  * parameters the teacher shares, picks the target norm (INSTANCE for audio, whose teacher pass
  * also returns the valid-frame mask so padding stays out of the statistics), exports through its
- * {@code ModelStore.add*} and names its checkpoint architecture. A thin public class
- * ({@code Data2VecAudioTrainer}, say) opens it from the store, and a {@code TrainingModality}
+ * {@code ModelStore.add} and names its checkpoint architecture. A thin public class
+ * ({@code AudioData2VecTrainer}, say) opens it from the store, and a {@code TrainingModality}
  * constant hands it to the worker. A modality may leave inputs it cannot preprocess out of a step
  * ({@link Data2VecModality#skippedInputs}, audio does); a step none of whose inputs is left is
  * skipped.

@@ -4,63 +4,62 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.d2vstreams.trainer.AudioBatch;
-import io.d2vstreams.trainer.ImageBatch;
-import io.d2vstreams.trainer.TextBatch;
+import io.d2vstreams.runtime.spi.ModalitySpec;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Runs an exported text, vision or audio encoder ({@code model.onnx}) on ONNX Runtime, as the serving side does,
- * to compare its {@code last_hidden_state} with the training model's: the check that training
- * and serving compute the same function.
+ * Runs an exported encoder ({@code model.onnx}) on ONNX Runtime, as the serving side does, to
+ * compare its {@code last_hidden_state} with the training model's: the check that training and
+ * serving compute the same function. Each modality names its own graph inputs ({@link Feed}).
  */
 public final class OnnxParity {
 
-    /** The serving graph's I/O names (public, see DESIGN.md "Models"). */
-    static final String INPUT_IDS = "input_ids";
-    static final String ATTENTION_MASK = "attention_mask";
-    static final String PIXEL_VALUES = "pixel_values";
-    static final String INPUT_VALUES = "input_values";
-    static final String LAST_HIDDEN_STATE = "last_hidden_state";
+    /** One named input of the serving graph, as its values and shape; the tensor lives only for the run. */
+    public sealed interface Feed {
+
+        static Feed longs(long[] values, long... shape) {
+            return new Longs(values, shape);
+        }
+
+        static Feed floats(float[] values, long... shape) {
+            return new Floats(values, shape);
+        }
+
+        OnnxTensor tensor(OrtEnvironment env) throws OrtException;
+    }
+
+    private record Longs(long[] values, long[] shape) implements Feed {
+        @Override
+        public OnnxTensor tensor(OrtEnvironment env) throws OrtException {
+            return OnnxTensor.createTensor(env, LongBuffer.wrap(values), shape);
+        }
+    }
+
+    private record Floats(float[] values, long[] shape) implements Feed {
+        @Override
+        public OnnxTensor tensor(OrtEnvironment env) throws OrtException {
+            return OnnxTensor.createTensor(env, FloatBuffer.wrap(values), shape);
+        }
+    }
 
     private OnnxParity() {}
 
-    /** {@code last_hidden_state} of the model for the batch, row-major {@code [rows, cols, hidden]}. */
-    public static float[] lastHiddenState(byte[] onnxModel, TextBatch batch) {
+    /** {@code last_hidden_state} of the model for the named inputs, row-major. */
+    public static float[] lastHiddenState(byte[] onnxModel, Map<String, Feed> feeds) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        long[] shape = {batch.rows(), batch.cols()};
-        try (OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.ids()), shape);
-                OnnxTensor mask = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.attentionMask()), shape)) {
-            return run(env, onnxModel, Map.of(INPUT_IDS, ids, ATTENTION_MASK, mask));
+        Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Feed> feed : feeds.entrySet()) {
+                tensors.put(feed.getKey(), feed.getValue().tensor(env));
+            }
+            return run(env, onnxModel, tensors);
         } catch (OrtException e) {
-            throw failed(e);
-        }
-    }
-
-    /** {@code last_hidden_state} of a vision model for the images, row-major {@code [images, 1 + patches, hidden]}. */
-    public static float[] lastHiddenState(byte[] onnxModel, ImageBatch batch) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OnnxTensor pixels = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch.values()), batch.shape())) {
-            return run(env, onnxModel, Map.of(PIXEL_VALUES, pixels));
-        } catch (OrtException e) {
-            throw failed(e);
-        }
-    }
-
-    /**
-     * {@code last_hidden_state} of an audio model for the clips (zero-padded, with their
-     * {@code attention_mask}), row-major {@code [clips, frames, hidden]}.
-     */
-    public static float[] lastHiddenState(byte[] onnxModel, AudioBatch batch) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        long[] shape = batch.shape();
-        try (OnnxTensor values = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch.values()), shape);
-                OnnxTensor mask = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.attentionMask()), shape)) {
-            return run(env, onnxModel, Map.of(INPUT_VALUES, values, ATTENTION_MASK, mask));
-        } catch (OrtException e) {
-            throw failed(e);
+            throw new IllegalStateException("ONNX Runtime failed on the exported model: " + e.getMessage(), e);
+        } finally {
+            tensors.values().forEach(OnnxTensor::close);
         }
     }
 
@@ -69,17 +68,13 @@ public final class OnnxParity {
             options.setIntraOpNumThreads(1);
             try (OrtSession session = env.createSession(onnxModel, options);
                     OrtSession.Result result = session.run(inputs)) {
-                OnnxTensor out = (OnnxTensor) result.get(LAST_HIDDEN_STATE)
-                        .orElseThrow(() -> new IllegalStateException("the model has no output " + LAST_HIDDEN_STATE));
+                OnnxTensor out = (OnnxTensor) result.get(ModalitySpec.LAST_HIDDEN_STATE)
+                        .orElseThrow(() -> new IllegalStateException("the model has no output " + ModalitySpec.LAST_HIDDEN_STATE));
                 float[] values = new float[Math.toIntExact(out.getInfo().getNumElements())];
                 out.getFloatBuffer().get(values);
                 return values;
             }
         }
-    }
-
-    private static IllegalStateException failed(OrtException e) {
-        return new IllegalStateException("ONNX Runtime failed on the exported model: " + e.getMessage(), e);
     }
 
     /** Largest absolute element-wise difference; infinite when the lengths differ or a value is NaN. */

@@ -7,8 +7,10 @@ import static io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder.attr;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.audio.AudioParameters;
+import io.d2vstreams.runtime.audio.AudioSpec;
 import io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder;
 import io.d2vstreams.runtime.internal.onnx.TransformerOps;
+import io.d2vstreams.runtime.spi.ModalitySpec;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +43,9 @@ import java.util.Map;
  */
 public final class Data2VecAudioGraph {
 
-    public static final String INPUT_VALUES = "input_values";
-    public static final String ATTENTION_MASK = "attention_mask";
-    public static final String LAST_HIDDEN_STATE = "last_hidden_state";
+    public static final String INPUT_VALUES = AudioSpec.INPUT_VALUES;
+    public static final String ATTENTION_MASK = AudioSpec.ATTENTION_MASK;
+    public static final String LAST_HIDDEN_STATE = ModalitySpec.LAST_HIDDEN_STATE;
 
     /** {@code nn.LayerNorm}'s default eps, used where Hugging Face does not pass the config's. */
     static final double TORCH_LAYER_NORM_EPS = 1e-5;

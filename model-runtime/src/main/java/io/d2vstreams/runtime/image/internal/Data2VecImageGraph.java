@@ -6,8 +6,10 @@ import static io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder.attr;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
+import io.d2vstreams.runtime.image.ImageSpec;
 import io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder;
 import io.d2vstreams.runtime.internal.onnx.TransformerOps;
+import io.d2vstreams.runtime.spi.ModalitySpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +34,8 @@ import java.util.Map;
  */
 public final class Data2VecImageGraph {
 
-    public static final String PIXEL_VALUES = "pixel_values";
-    public static final String LAST_HIDDEN_STATE = "last_hidden_state";
+    public static final String PIXEL_VALUES = ImageSpec.PIXEL_VALUES;
+    public static final String LAST_HIDDEN_STATE = ModalitySpec.LAST_HIDDEN_STATE;
 
     private static final String BATCH = "batch";
 

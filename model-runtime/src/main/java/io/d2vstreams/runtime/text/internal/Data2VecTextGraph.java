@@ -7,8 +7,10 @@ import static io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder.attr;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.internal.onnx.OnnxGraphBuilder;
 import io.d2vstreams.runtime.internal.onnx.TransformerOps;
+import io.d2vstreams.runtime.spi.ModalitySpec;
 import io.d2vstreams.runtime.text.TextEncoderConfig;
 import io.d2vstreams.runtime.text.TextParameters;
+import io.d2vstreams.runtime.text.TextSpec;
 import java.util.List;
 import java.util.Map;
 
@@ -26,9 +28,9 @@ import java.util.Map;
  */
 public final class Data2VecTextGraph {
 
-    public static final String INPUT_IDS = "input_ids";
-    public static final String ATTENTION_MASK = "attention_mask";
-    public static final String LAST_HIDDEN_STATE = "last_hidden_state";
+    public static final String INPUT_IDS = TextSpec.INPUT_IDS;
+    public static final String ATTENTION_MASK = TextSpec.ATTENTION_MASK;
+    public static final String LAST_HIDDEN_STATE = ModalitySpec.LAST_HIDDEN_STATE;
 
     private static final String BATCH = "batch";
     private static final String SEQUENCE = "sequence";
