@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,61 +42,6 @@ class TextData2VecTrainerTest {
             }
             assertThat(last).as("loss after 15 steps vs the first (%s)", first).isLessThan(first * 0.7);
             assertThat(trainer.completedSteps()).isEqualTo(15);
-        }
-    }
-
-    @Test
-    @DisplayName("after training, the exported ONNX model computes what the training model computes (max abs diff <= 1e-4)")
-    void exportParity() {
-        ModelStore store = new ModelStore(dir.resolve("models"));
-        ModelManifest base = TinyText.seededStore(store.root());
-        try (TextData2VecTrainer trainer = TextData2VecTrainer.fromStore(store, base, TinyText.testConfig().build())) {
-            for (int i = 0; i < 5; i++) {
-                trainer.step(TinyText.sentences(8, i * 8));
-            }
-            ModelManifest exported = trainer.exportTo(store);
-            assertThat(exported.version()).as("a new version").isEqualTo(base.version() + 1);
-            List<String> probe = List.of("a probe nobody trained on", "", "Grüße, 東京 🙂 and a longer text to pad the batch");
-            double diff = trainer.exportParity(exported, probe);
-            assertThat(diff).as("max |DJL - ONNX| on the probe").isLessThanOrEqualTo(1e-4);
-            assertThat(trainer.exportParity(base, probe)).as("the untrained base differs from the trained student")
-                    .isGreaterThan(1e-3);
-        }
-    }
-
-    @Test
-    @DisplayName("checkpoint, then a new trainer restores the same step count, identical weights and the same next step")
-    void checkpointRestore() {
-        ModelStore store = new ModelStore(dir.resolve("models"));
-        ModelManifest base = TinyText.seededStore(store.root());
-        Path checkpoints = dir.resolve("checkpoints");
-        TrainerConfig config = TinyText.testConfig().build();
-        TensorBundle student;
-        TensorBundle teacher;
-        StepResult next;
-        try (TextData2VecTrainer trainer = TextData2VecTrainer.fromStore(store, base, config)) {
-            for (int i = 0; i < 4; i++) {
-                trainer.step(TinyText.sentences(8, i * 8));
-            }
-            CheckpointInfo info = trainer.checkpoint(checkpoints, Map.of("offset.d2v.training.samples.0", "32"));
-            assertThat(info.step()).isEqualTo(4);
-            student = trainer.studentWeights();
-            teacher = trainer.teacherWeights();
-            next = trainer.step(TinyText.sentences(8, 100));
-        }
-        try (TextData2VecTrainer resumed = TextData2VecTrainer.fromStore(store, base, config)) {
-            Optional<CheckpointInfo> restored = resumed.restoreLatest(checkpoints);
-            assertThat(restored).as("a checkpoint restored").isPresent();
-            assertThat(restored.get().step()).as("its step").isEqualTo(4);
-            assertThat(restored.get().extra()).as("its extra").containsEntry("offset.d2v.training.samples.0", "32");
-            assertThat(resumed.completedSteps()).as("step count").isEqualTo(4);
-            assertSameWeights("student", resumed.studentWeights(), student);
-            assertSameWeights("teacher", resumed.teacherWeights(), teacher);
-            StepResult again = resumed.step(TinyText.sentences(8, 100));
-            assertThat(again.step()).isEqualTo(next.step());
-            // Masks and dropout come from (seed, step), head and moments from the checkpoint.
-            assertThat(again.loss()).as("the resumed run's next loss").isCloseTo(next.loss(),
-                    org.assertj.core.data.Offset.offset(1e-5));
         }
     }
 
@@ -134,29 +78,6 @@ class TextData2VecTrainerTest {
         Files.write(newest.directory().resolve(TrainingCheckpoint.STATE_FILE), new byte[] {'{'});
         try (TextData2VecTrainer resumed = TextData2VecTrainer.fromStore(store, base, config)) {
             assertThat(resumed.restoreLatest(checkpoints).orElseThrow().step()).as("truncated state file").isEqualTo(2);
-        }
-    }
-
-    @Test
-    @DisplayName("a trainer made on one thread trains, restores and evaluates on another (libtorch's grad mode is per thread)")
-    void otherThread() throws Exception {
-        ModelStore store = new ModelStore(dir.resolve("models"));
-        ModelManifest base = TinyText.seededStore(store.root());
-        Path checkpoints = dir.resolve("checkpoints");
-        try (TextData2VecTrainer trainer = TextData2VecTrainer.fromStore(store, base, TinyText.testConfig().build())) {
-            trainer.step(TinyText.sentences(8, 0));
-            trainer.checkpoint(checkpoints, Map.of());
-            java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
-            try {
-                StepResult r = other.submit(() -> trainer.step(TinyText.sentences(8, 8))).get();
-                assertThat(r.applied()).as("step on another thread applied").isTrue();
-                assertThat(other.submit(() -> trainer.restoreLatest(checkpoints)).get()).as("restored on another thread")
-                        .map(CheckpointInfo::step).contains(1L);
-                assertThat(other.submit(() -> trainer.heldOutLoss(TinyText.sentences(8, 50))).get())
-                        .as("held-out loss on another thread").isFinite();
-            } finally {
-                other.shutdownNow();
-            }
         }
     }
 
