@@ -2,6 +2,8 @@ package io.d2vstreams.schemas;
 
 import io.d2vstreams.avro.Modality;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -76,10 +78,11 @@ public final class Topics {
 
     /** Every topic the product owns, in a stable order. */
     public List<String> all() {
-        return List.of(
-                events(Modality.TEXT), events(Modality.IMAGE), events(Modality.AUDIO),
-                embeddings(Modality.TEXT), embeddings(Modality.IMAGE), embeddings(Modality.AUDIO),
-                deadLetters(), trainingSamples(), models(), backfill());
+        List<String> all = new ArrayList<>();
+        Arrays.stream(Modality.values()).map(this::events).forEach(all::add);
+        Arrays.stream(Modality.values()).map(this::embeddings).forEach(all::add);
+        all.addAll(List.of(deadLetters(), trainingSamples(), models(), backfill()));
+        return List.copyOf(all);
     }
 
     private static String lower(Enum<?> modality) {

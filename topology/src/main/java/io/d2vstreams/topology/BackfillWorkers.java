@@ -5,9 +5,6 @@ import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.runtime.ModelHolder;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
-import io.d2vstreams.runtime.audio.AudioSpec;
-import io.d2vstreams.runtime.image.ImageSpec;
-import io.d2vstreams.runtime.text.TextSpec;
 import io.d2vstreams.schemas.SchemaRegistryClient;
 import io.d2vstreams.schemas.SpecificAvroSerializer;
 import io.d2vstreams.schemas.Topics;
@@ -16,11 +13,8 @@ import io.d2vstreams.topology.backfill.BackfillLog;
 import io.d2vstreams.topology.backfill.BackfillMetrics;
 import io.d2vstreams.topology.backfill.BackfillWorker;
 import io.d2vstreams.topology.backfill.ShareThrottle;
-import io.d2vstreams.topology.internal.BatchEncoder;
 import io.d2vstreams.topology.internal.EventDecoder;
-import io.d2vstreams.topology.internal.MediaBatchEncoder;
 import io.d2vstreams.topology.internal.RecordAdmission;
-import io.d2vstreams.topology.internal.TextBatchEncoder;
 import io.d2vstreams.topology.internal.UriFetcher;
 import java.time.Duration;
 import java.util.Map;
@@ -66,35 +60,21 @@ final class BackfillWorkers implements BackfillCoordinator.Workers {
     public BackfillWorker open(Modality modality, int version, BackfillLog backfillLog) {
         ModelManifest manifest = store.version(modality, version).orElseThrow(() -> new IllegalStateException(
                 "cannot backfill " + modality + " v" + version + ": the version is not in the model store at " + store.root()));
-        EncoderOptions encoderOptions = options.apply(modality);
-        ModelHolder<?> holder;
-        BatchEncoder encoder;
-        switch (modality) {
-            case TEXT -> {
-                ModelHolder<String> text = new ModelHolder<>(loader.load(TextSpec.INSTANCE, manifest, encoderOptions));
-                holder = text;
-                encoder = new TextBatchEncoder(text);
-            }
-            case IMAGE -> {
-                ModelHolder<byte[]> image = new ModelHolder<>(loader.load(ImageSpec.INSTANCE, manifest, encoderOptions));
-                holder = image;
-                encoder = new MediaBatchEncoder(image);
-            }
-            case AUDIO -> {
-                ModelHolder<byte[]> audio = new ModelHolder<>(loader.load(AudioSpec.INSTANCE, manifest, encoderOptions));
-                holder = audio;
-                encoder = new MediaBatchEncoder(audio);
-            }
-            default -> throw new IllegalArgumentException("unknown modality " + modality);
-        }
-        EventDecoder decoder = EmbeddingPipeline.decoder(config, registry, modality, fetcher);
         Topics topics = config.topics();
         BackfillWorker.Settings settings = new BackfillWorker.Settings(groupId(config, modality, version),
                 Map.copyOf(config.clientProperties()), topics.events(modality), topics.embeddings(modality),
                 topics.backfill(), config.backfillBatchSize(), new ShareThrottle(config.backfillMaxShare()),
                 TRANSACTION_TIMEOUT);
+        return open(ServingSpec.of(modality), manifest, version, backfillLog, settings);
+    }
+
+    private <I> BackfillWorker open(ServingSpec<I> spec, ModelManifest manifest, int version, BackfillLog backfillLog,
+            BackfillWorker.Settings settings) {
+        Modality modality = spec.modality();
+        ModelHolder<I> holder = spec.open(loader, manifest, options.apply(modality));
+        EventDecoder decoder = spec.decoder(config, registry, fetcher);
         return new BackfillWorker(settings, modality, version, backfillLog,
-                new RecordAdmission(decoder, RecordLimits.of(config).bufferedBytes(modality)), encoder,
+                new RecordAdmission(decoder, RecordLimits.of(config).bufferedBytes(modality)), spec.batchEncoder(holder),
                 new SpecificAvroSerializer<>(registry), new SpecificAvroSerializer<>(registry), metrics, holder);
     }
 }

@@ -1,10 +1,7 @@
 package io.d2vstreams.topology;
 
-import io.d2vstreams.avro.AudioEvent;
 import io.d2vstreams.avro.BackfillEvent;
 import io.d2vstreams.avro.Embedding;
-import io.d2vstreams.avro.ImageEvent;
-import io.d2vstreams.avro.TextEvent;
 import io.d2vstreams.avro.TrainingSample;
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.Modality;
@@ -12,9 +9,6 @@ import io.d2vstreams.runtime.ModelHolder;
 import io.d2vstreams.runtime.ModelId;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
-import io.d2vstreams.runtime.audio.AudioSpec;
-import io.d2vstreams.runtime.image.ImageSpec;
-import io.d2vstreams.runtime.text.TextSpec;
 import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
@@ -24,12 +18,8 @@ import io.d2vstreams.schemas.Topics;
 import io.d2vstreams.topology.backfill.BackfillCoordinator;
 import io.d2vstreams.topology.internal.BatchEncoder;
 import io.d2vstreams.topology.internal.EventDecoder;
-import io.d2vstreams.topology.internal.MediaBatchEncoder;
-import io.d2vstreams.topology.internal.MediaEventDecoder;
 import io.d2vstreams.topology.internal.ServedModel;
 import io.d2vstreams.topology.internal.StreamsApp;
-import io.d2vstreams.topology.internal.TextBatchEncoder;
-import io.d2vstreams.topology.internal.TextEventDecoder;
 import io.d2vstreams.topology.internal.UriFetcher;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,16 +110,13 @@ public final class EmbeddingPipeline implements AutoCloseable {
             EncoderLoader loader = loaders.apply(store);
             follower = new ModelFollower(config, registry, store);
             follower.catchUp();
-            EncoderOptions textOptions = encoderOptions(config, Modality.TEXT);
-            EncoderOptions imageOptions = encoderOptions(config, Modality.IMAGE);
-            EncoderOptions audioOptions = encoderOptions(config, Modality.AUDIO);
-            ModelHolder<String> text = opened(opened, new ModelHolder<>(loader.load(TextSpec.INSTANCE,
-                    startingVersion(config, store, follower, Modality.TEXT), textOptions)));
-            ModelHolder<byte[]> image = opened(opened, new ModelHolder<>(loader.load(ImageSpec.INSTANCE,
-                    startingVersion(config, store, follower, Modality.IMAGE), imageOptions)));
-            ModelHolder<byte[]> audio = opened(opened, new ModelHolder<>(loader.load(AudioSpec.INSTANCE,
-                    startingVersion(config, store, follower, Modality.AUDIO), audioOptions)));
-            ServingModels models = new ServingModels(text, image, audio);
+            ServingModels.Builder slots = ServingModels.builder();
+            List<ServedModel<?>> served = new ArrayList<>();
+            for (Modality modality : Modality.values()) {
+                served.add(serve(ServingSpec.of(modality), loader, startingVersion(config, store, follower, modality),
+                        encoderOptions(config, modality), slots, opened));
+            }
+            ServingModels models = slots.build();
             for (Modality modality : Modality.values()) {
                 telemetry.metrics().watchModel(modality, models.holder(modality));
             }
@@ -147,10 +134,7 @@ public final class EmbeddingPipeline implements AutoCloseable {
                 telemetry.bind(sampling.get());
             }
             health.watch(embedding, sampling, models, telemetry.metrics()::recordsOut);
-            follower.follow(List.of(
-                    new ServedModel<>(Modality.TEXT, text, m -> loader.load(TextSpec.INSTANCE, m, textOptions)),
-                    new ServedModel<>(Modality.IMAGE, image, m -> loader.load(ImageSpec.INSTANCE, m, imageOptions)),
-                    new ServedModel<>(Modality.AUDIO, audio, m -> loader.load(AudioSpec.INSTANCE, m, audioOptions))));
+            follower.follow(served);
             if (config.backfillEnabled()) {
                 backfill = new BackfillCoordinator(new BackfillCoordinator.Settings(config.clientProperties(),
                         config.topics().backfill(), config.topics()::events, config.topics()::embeddings,
@@ -159,9 +143,9 @@ public final class EmbeddingPipeline implements AutoCloseable {
                         new SpecificAvroDeserializer<>(registry, BackfillEvent.class), new SpecificAvroSerializer<>(registry));
                 backfill.start();
             }
-            log.info("event=pipeline_started application_id={} text_model={} image_model={} audio_model={} sampling={} "
-                            + "startup_ms={}", config.applicationId(), text.current(), image.current(), audio.current(),
-                    config.samplingEnabled(), (System.nanoTime() - started) / 1_000_000);
+            log.info("event=pipeline_started application_id={} models=\"{}\" sampling={} startup_ms={}",
+                    config.applicationId(), models.describe(), config.samplingEnabled(),
+                    (System.nanoTime() - started) / 1_000_000);
             return new EmbeddingPipeline(config, registry, models, follower, embedding, sampling, telemetry, health,
                     Optional.ofNullable(backfill));
         } catch (RuntimeException e) {
@@ -176,9 +160,13 @@ public final class EmbeddingPipeline implements AutoCloseable {
         }
     }
 
-    private static <T extends AutoCloseable> T opened(List<AutoCloseable> opened, T resource) {
-        opened.add(resource);
-        return resource;
+    /** Opens the modality's starting version into its slot, to be closed with {@code opened} if start-up fails. */
+    private static <I> ServedModel<I> serve(ServingSpec<I> spec, EncoderLoader loader, ModelManifest version,
+            EncoderOptions options, ServingModels.Builder slots, List<AutoCloseable> opened) {
+        ModelHolder<I> holder = spec.open(loader, version, options);
+        opened.add(holder);
+        slots.put(spec, holder);
+        return spec.served(holder, loader, options);
     }
 
     /** The embedding topology this pipeline runs: the text, image and audio paths in one Streams app. */
@@ -214,36 +202,16 @@ public final class EmbeddingPipeline implements AutoCloseable {
 
     /** The modality's decoder: its Avro reader and its input limit, fetching URIs through {@code fetcher} (media only). */
     static EventDecoder decoder(PipelineConfig config, SchemaRegistryClient registry, Modality modality, UriFetcher fetcher) {
-        return switch (modality) {
-            case TEXT -> textDecoder(config, registry);
-            case IMAGE -> imageDecoder(config, registry, fetcher);
-            case AUDIO -> audioDecoder(config, registry, fetcher);
-        };
+        return ServingSpec.of(modality).decoder(config, registry, fetcher);
     }
 
     /** The modality's batch encoder over its serving slot. */
     static BatchEncoder batchEncoder(ServingModels models, Modality modality) {
-        return switch (modality) {
-            case TEXT -> new TextBatchEncoder(models.text());
-            case IMAGE -> new MediaBatchEncoder(models.image());
-            case AUDIO -> new MediaBatchEncoder(models.audio());
-        };
+        return batchEncoder(models, ServingSpec.of(modality));
     }
 
-    static TextEventDecoder textDecoder(PipelineConfig config, SchemaRegistryClient registry) {
-        return new TextEventDecoder(new SpecificAvroDeserializer<>(registry, TextEvent.class), config.inputLimit(Modality.TEXT));
-    }
-
-    static MediaEventDecoder<ImageEvent> imageDecoder(PipelineConfig config, SchemaRegistryClient registry,
-                                                              UriFetcher fetcher) {
-        return MediaEventDecoder.images(new SpecificAvroDeserializer<>(registry, ImageEvent.class),
-                config.inputLimit(Modality.IMAGE), PipelineConfig.IMAGE_MAX_BYTES, fetcher);
-    }
-
-    static MediaEventDecoder<AudioEvent> audioDecoder(PipelineConfig config, SchemaRegistryClient registry,
-                                                              UriFetcher fetcher) {
-        return MediaEventDecoder.audio(new SpecificAvroDeserializer<>(registry, AudioEvent.class),
-                config.inputLimit(Modality.AUDIO), PipelineConfig.AUDIO_MAX_BYTES, fetcher);
+    private static <I> BatchEncoder batchEncoder(ServingModels models, ServingSpec<I> spec) {
+        return spec.batchEncoder(models.holder(spec));
     }
 
     /**

@@ -7,12 +7,8 @@ import io.d2vstreams.devstack.DevStack;
 import io.d2vstreams.devstack.DevStackOptions;
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.Modality;
-import io.d2vstreams.runtime.ModelHolder;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
-import io.d2vstreams.runtime.audio.AudioSpec;
-import io.d2vstreams.runtime.image.ImageSpec;
-import io.d2vstreams.runtime.text.TextSpec;
 import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
@@ -100,9 +96,8 @@ class MediaEmbeddingTopologyTest {
     }
 
     private void openModels() {
-        models = new ServingModels(new ModelHolder<>(store.load(TextSpec.INSTANCE, text, EncoderOptions.defaults())),
-                new ModelHolder<>(store.load(ImageSpec.INSTANCE, image, EncoderOptions.defaults())),
-                new ModelHolder<>(store.load(AudioSpec.INSTANCE, audio, EncoderOptions.defaults())));
+        Map<Modality, ModelManifest> versions = Map.of(Modality.TEXT, text, Modality.IMAGE, image, Modality.AUDIO, audio);
+        models = ServingModels.open(EncoderLoader.from(store), versions::get, EncoderOptions.defaults());
         imageSerializer = new SpecificAvroSerializer<>(registry);
         audioSerializer = new SpecificAvroSerializer<>(registry);
         embeddingDeserializer = new SpecificAvroDeserializer<>(registry, Embedding.class);
@@ -296,8 +291,8 @@ class MediaEmbeddingTopologyTest {
         openModels();
         AtomicInteger imageEncodes = new AtomicInteger();
         AtomicInteger audioEncodes = new AtomicInteger();
-        BatchEncoder images = counting(new MediaBatchEncoder(models.image()), imageEncodes);
-        BatchEncoder clips = counting(new MediaBatchEncoder(models.audio()), audioEncodes);
+        BatchEncoder images = counting(new MediaBatchEncoder(models.holder(ServingSpec.IMAGE)), imageEncodes);
+        BatchEncoder clips = counting(new MediaBatchEncoder(models.holder(ServingSpec.AUDIO)), audioEncodes);
         UriFetcher noUris = new UriFetcher(UriPolicy.NONE);
         Topology topology = new Topology();
         EmbeddingTopology.addPath(topology, TOPICS, new EmbeddingTopology.ModalityPath(Modality.IMAGE,
@@ -335,7 +330,7 @@ class MediaEmbeddingTopologyTest {
     @DisplayName("after another batch failure, the one-by-one retry still dead-letters a refused image with its own reason")
     void oneByOneFallbackKeepsPreprocessReasons() {
         openModels();
-        BatchEncoder real = new MediaBatchEncoder(models.image());
+        BatchEncoder real = new MediaBatchEncoder(models.holder(ServingSpec.IMAGE));
         BatchEncoder failsOnBatches = payloads -> {
             if (payloads.size() > 1) {
                 throw new IllegalStateException("simulated failure of a whole batch");

@@ -7,11 +7,7 @@ import io.d2vstreams.devstack.DevStack;
 import io.d2vstreams.devstack.DevStackOptions;
 import io.d2vstreams.runtime.EncoderOptions;
 import io.d2vstreams.runtime.Modality;
-import io.d2vstreams.runtime.ModelHolder;
 import io.d2vstreams.runtime.ModelStore;
-import io.d2vstreams.runtime.audio.AudioSpec;
-import io.d2vstreams.runtime.image.ImageSpec;
-import io.d2vstreams.runtime.text.TextSpec;
 import io.d2vstreams.schemas.RegistryClientConfig;
 import io.d2vstreams.schemas.RestSchemaRegistryClient;
 import io.d2vstreams.schemas.SchemaRegistryClient;
@@ -82,10 +78,8 @@ final class PipelineTopologyFixture implements AutoCloseable {
     /** The topology of a pipeline configured with {@code settings} (on top of the defaults). */
     PipelineTopologyFixture(Backing backing, Map<String, String> settings) {
         ModelStore store = backing.store();
-        this.models = new ServingModels(
-                new ModelHolder<>(store.load(TextSpec.INSTANCE, store.latest(Modality.TEXT).orElseThrow(), EncoderOptions.defaults())),
-                new ModelHolder<>(store.load(ImageSpec.INSTANCE, store.latest(Modality.IMAGE).orElseThrow(), EncoderOptions.defaults())),
-                new ModelHolder<>(store.load(AudioSpec.INSTANCE, store.latest(Modality.AUDIO).orElseThrow(), EncoderOptions.defaults())));
+        this.models = ServingModels.open(EncoderLoader.from(store), m -> store.latest(m).orElseThrow(),
+                EncoderOptions.defaults());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "pipeline-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
