@@ -50,22 +50,6 @@ class ImageEncoderTest {
     }
 
     @Test
-    @DisplayName("vectors are unit length, one per image, as wide as the model, and differ between images")
-    void unitLength() {
-        float[][] vectors = encoder.embed(List.of(PNG, JPEG, SMALL));
-
-        assertThat(vectors).as("rows").hasNumberOfRows(3);
-        for (float[] v : vectors) {
-            assertThat(v).as("width").hasSize(64);
-            assertThat(TextEncoderTest.norm(v)).as("L2 norm").isCloseTo(1.0, within(1e-5));
-        }
-        assertThat(vectors[0]).as("PNG vs JPEG vector").isNotEqualTo(vectors[1]);
-        assertThat(encoder.dim()).as("dim").isEqualTo(64);
-        assertThat(encoder.id()).as("id").isEqualTo(v1.id());
-        assertThat(encoder.paddingEfficiency()).as("images never pad").isEqualTo(1.0);
-    }
-
-    @Test
     @DisplayName("the pooled vector is the mean of the patch tokens of last_hidden_state, the CLS token left out")
     void meanOfPatchTokens() throws Exception {
         ImagePreprocessor preprocessor = new ImagePreprocessor(ImagePreprocessorConfig.defaults().withSize(64, 64));
@@ -96,18 +80,6 @@ class ImageEncoderTest {
     }
 
     @Test
-    @DisplayName("a batch larger than maxBatch answers in input order, each image as it embeds alone")
-    void chunksKeepInputOrder() {
-        List<byte[]> images = List.of(PNG, JPEG, SMALL, TestMedia.image(30, 90, 4, "png"), JPEG);
-        try (Encoder<byte[]> small = store.load(ImageSpec.INSTANCE, v1, TestOptions.cpu().withMaxBatch(2))) {
-            float[][] together = small.embed(images);
-            for (int i = 0; i < images.size(); i++) {
-                assertThat(together[i]).as("image %d", i).containsExactly(encoder.embed(List.of(images.get(i)))[0], within(1e-5f));
-            }
-        }
-    }
-
-    @Test
     @DisplayName("a corrupt image in a batch is refused with its index, and rejectReason says why")
     void corruptImageRefused() {
         byte[] truncated = Arrays.copyOf(PNG, PNG.length / 3);
@@ -128,15 +100,4 @@ class ImageEncoderTest {
         assertThat(encoder.embed(List.of(PNG, JPEG))).as("the good images embed without the bad one").hasNumberOfRows(2);
     }
 
-    @Test
-    @DisplayName("close is idempotent and a closed encoder refuses to embed; an empty batch gives no vectors")
-    void closeOnce() {
-        assertThat(encoder.embed(List.of())).as("vectors of an empty batch").isEmpty();
-        Encoder<byte[]> e = store.load(ImageSpec.INSTANCE, v1, TestOptions.cpu());
-        e.close();
-        e.close();
-
-        assertThatThrownBy(() -> e.embed(List.of(PNG))).as("embed after close")
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
-    }
 }
