@@ -154,39 +154,6 @@ class MediaEmbeddingTopologyTest {
     }
 
     @Test
-    @DisplayName("embeds a batch of 16x16 PNGs, each tagged with the image model version, in input order")
-    void embedsImages() {
-        startPipelineTopology(Map.of(PipelineConfig.IMAGE_BATCH_MAX_SIZE, "3"));
-        for (int i = 0; i < 3; i++) {
-            input(IMAGES).pipeInput("i" + i, imageEvent("i" + i, TestMedia.png(i)));
-        }
-
-        List<Embedding> out = embeddings(Modality.IMAGE);
-        assertThat(out).extracting(Embedding::getId).as("one embedding per image, in order").containsExactly("i0", "i1", "i2");
-        assertThat(out).extracting(Embedding::getModelVersion).as("made by the image model").containsOnly(image.version());
-        assertThat(out.get(0).getModality()).isEqualTo(io.d2vstreams.avro.Modality.IMAGE);
-        assertThat(out.get(0).getVector()).as("vector length is the model's dim").hasSize(image.dim());
-        assertThat(out.get(2).getSourceOffset()).as("names its source offset").isEqualTo(2L);
-        assertThat(out.get(0).getVector()).as("different images, different vectors").isNotEqualTo(out.get(1).getVector());
-        assertThat(deadLetters()).as("nothing dead-lettered").isEmpty();
-    }
-
-    @Test
-    @DisplayName("embeds 0.5 s WAV clips, each tagged with the audio model version")
-    void embedsAudio() {
-        startPipelineTopology(Map.of(PipelineConfig.AUDIO_BATCH_MAX_SIZE, "2"));
-        input(AUDIO).pipeInput("a0", audioEvent("a0", TestMedia.halfSecondWav(220)));
-        input(AUDIO).pipeInput("a1", audioEvent("a1", TestMedia.halfSecondWav(880)));
-
-        List<Embedding> out = embeddings(Modality.AUDIO);
-        assertThat(out).extracting(Embedding::getId).as("one embedding per clip").containsExactly("a0", "a1");
-        assertThat(out).extracting(Embedding::getModelVersion).as("made by the audio model").containsOnly(audio.version());
-        assertThat(out.get(0).getModality()).isEqualTo(io.d2vstreams.avro.Modality.AUDIO);
-        assertThat(out.get(0).getVector()).hasSize(audio.dim());
-        assertThat(deadLetters()).as("nothing dead-lettered").isEmpty();
-    }
-
-    @Test
     @DisplayName("dead-letters bad images with a reason, the stage and a message that names the limit")
     void deadLettersBadImages() {
         startPipelineTopology(batchOfOne(Map.of(PipelineConfig.IMAGE_MAX_BYTES, "4096")));

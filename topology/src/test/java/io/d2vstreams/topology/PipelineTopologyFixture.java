@@ -92,6 +92,11 @@ final class PipelineTopologyFixture implements AutoCloseable {
         return driver.createInputTopic(TOPICS.events(modality), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    /** Moves the driver's wall clock, which the batches' wait-time punctuation runs on. */
+    void advanceWallClockTime(java.time.Duration by) {
+        driver.advanceWallClockTime(by);
+    }
+
     /** The embeddings of {@code modality} written since the last call. */
     List<TestRecord<String, byte[]>> embeddings(Modality modality) {
         return driver.createOutputTopic(TOPICS.embeddings(modality), new StringDeserializer(), new ByteArrayDeserializer())

@@ -222,47 +222,6 @@ class TextEmbeddingTopologyTest {
     }
 
     @Test
-    @DisplayName("holds records until the batch is full, then emits one embedding per record in input order")
-    void batchesBySize() {
-        startDriver(new BatchPolicy(4, Duration.ofHours(1)), 1000, null);
-        for (int i = 0; i < 3; i++) {
-            input().pipeInput("k" + i, event("k" + i, "sentence number " + i));
-        }
-        assertThat(embeddings().isEmpty()).as("a batch of 3 of 4 must wait").isTrue();
-
-        input().pipeInput("k3", event("k3", "the fourth sentence fills the batch"));
-
-        List<TestRecord<String, byte[]>> out = embeddings().readRecordsToList();
-        assertThat(out).extracting(TestRecord::key).as("one embedding per input, in input order")
-                .containsExactly("k0", "k1", "k2", "k3");
-        Embedding first = decode(out.get(0));
-        assertThat(first.getModelVersion()).as("the version that made it").isEqualTo(v1.version());
-        assertThat(first.getSourceTopic()).isEqualTo(EVENTS);
-        assertThat(first.getSourceOffset()).isEqualTo(0L);
-        assertThat(decode(out.get(3)).getSourceOffset()).isEqualTo(3L);
-        double norm = 0;
-        for (float x : first.getVector()) {
-            norm += x * x;
-        }
-        assertThat(Math.sqrt(norm)).as("vectors are L2-normalised").isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
-        assertThat(first.getVector()).hasSize(v1.dim());
-    }
-
-    @Test
-    @DisplayName("emits a partly filled batch once its oldest record has waited the maximum wait")
-    void batchesByWait() {
-        startDriver(new BatchPolicy(100, Duration.ofMillis(200)), 1000, null);
-        input().pipeInput("a", event("a", "alpha"));
-        input().pipeInput("b", event("b", "beta"));
-        driver.advanceWallClockTime(Duration.ofMillis(50));
-        assertThat(embeddings().isEmpty()).as("before the wait is over").isTrue();
-
-        driver.advanceWallClockTime(Duration.ofMillis(250));
-
-        assertThat(embeddings().readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("a", "b");
-    }
-
-    @Test
     @DisplayName("dead-letters every kind of bad input with its original bytes and reason headers")
     void deadLettersBadInput() {
         startDriver(new BatchPolicy(1, Duration.ofHours(1)), 20, null);
