@@ -5,6 +5,7 @@ import io.d2vstreams.runtime.Device;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.schemas.ClientSettings;
 import io.d2vstreams.schemas.ConfigSecrets;
+import io.d2vstreams.schemas.ProcessSettings;
 import io.d2vstreams.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -18,11 +19,9 @@ import org.apache.kafka.streams.StreamsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -32,13 +31,13 @@ import java.util.stream.Collectors;
  * through. A bad value fails fast with the key, the value and what was expected.
  */
 public final class PipelineConfig {
-    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String BOOTSTRAP_SERVERS = ProcessSettings.BOOTSTRAP_SERVERS;
     private static final String BOOTSTRAP_SERVERS_DOC = "Kafka cluster to read events from and write embeddings to.";
-    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String SCHEMA_REGISTRY_URL = ProcessSettings.SCHEMA_REGISTRY_URL;
     private static final String SCHEMA_REGISTRY_URL_DOC = "Confluent-compatible Schema Registry base URL (comma-separated for several).";
-    public static final String APPLICATION_ID = "application.id";
+    public static final String APPLICATION_ID = ProcessSettings.APPLICATION_ID;
     private static final String APPLICATION_ID_DOC = "Kafka Streams application id: the consumer group and the prefix of internal topics.";
-    public static final String TOPIC_PREFIX = "topic.prefix";
+    public static final String TOPIC_PREFIX = ProcessSettings.TOPIC_PREFIX;
     private static final String TOPIC_PREFIX_DOC = "Prefix of every topic the product owns (d2v.events.text, ...).";
     public static final String TOPIC_PARTITIONS = "topic.partitions";
     private static final String TOPIC_PARTITIONS_DOC = "Partitions of the topics created at start-up when missing; more partitions allow more pipeline instances.";
@@ -245,10 +244,7 @@ public final class PipelineConfig {
     private static final Set<String> OWN_KEYS = DEFINITION.names().stream()
             .filter(key -> !SHARED_WITH_KAFKA.contains(key)).collect(Collectors.toUnmodifiableSet());
 
-    private final String bootstrapServers;
-    private final String schemaRegistryUrl;
-    private final String applicationId;
-    private final Topics topics;
+    private final ProcessSettings process;
     private final int topicPartitions;
     private final short topicReplicationFactor;
     private final Path modelStoreDir;
@@ -274,18 +270,10 @@ public final class PipelineConfig {
     private final String processingGuarantee;
     private final int sessionTimeoutMs;
     private final int heartbeatIntervalMs;
-    private final ClientSettings clients;
-    private final Map<String, String> originals;
-    private final Map<String, Object> values;
 
     private PipelineConfig(Map<String, String> settings) {
-        AbstractConfig parsed = new AbstractConfig(DEFINITION, settings, false);
-        this.values = Map.copyOf(parsed.values().entrySet().stream().filter(e -> e.getValue() != null)
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
-        this.bootstrapServers = parsed.getString(BOOTSTRAP_SERVERS);
-        this.schemaRegistryUrl = parsed.getString(SCHEMA_REGISTRY_URL);
-        this.applicationId = parsed.getString(APPLICATION_ID);
-        this.topics = new Topics(parsed.getString(TOPIC_PREFIX));
+        this.process = ProcessSettings.parse(DEFINITION, settings, OWN_KEYS);
+        AbstractConfig parsed = process.parsed();
         this.topicPartitions = parsed.getInt(TOPIC_PARTITIONS);
         this.topicReplicationFactor = parsed.getShort(TOPIC_REPLICATION_FACTOR);
         this.modelStoreDir = Path.of(parsed.getString(MODEL_STORE_DIR));
@@ -320,8 +308,6 @@ public final class PipelineConfig {
             throw new ConfigException(HEARTBEAT_INTERVAL_MS, heartbeatIntervalMs,
                     "must be lower than " + SESSION_TIMEOUT_MS + " (" + sessionTimeoutMs + ")");
         }
-        this.clients = ClientSettings.split(settings, OWN_KEYS);
-        this.originals = Map.copyOf(settings);
     }
 
     /**
@@ -339,22 +325,19 @@ public final class PipelineConfig {
 
     /** A copy of this config with some settings replaced; used by the embedded stack and tests. */
     public PipelineConfig with(Map<String, String> overrides) {
-        Map<String, String> merged = new HashMap<>(originals);
-        merged.putAll(overrides);
-        return from(merged);
+        return from(process.with(overrides));
     }
 
     /** Properties for Kafka Streams: pass-through settings plus ours, our values winning. */
     public Map<String, Object> streamsProperties() {
-        Map<String, Object> props = new HashMap<>(clients.kafka());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        Map<String, Object> props = process.kafkaProperties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, process.applicationId());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         // Unprefixed, so that a main.consumer.* or consumer.* setting still wins by Kafka Streams' own
         // precedence. Only the classic group protocol takes these from the client: with the streams
         // protocol (KIP-1071) the broker's group.streams.* settings decide.
-        if (clients.kafka().getOrDefault(StreamsConfig.GROUP_PROTOCOL_CONFIG, StreamsConfig.DEFAULT_GROUP_PROTOCOL)
+        if (process.passThrough().getOrDefault(StreamsConfig.GROUP_PROTOCOL_CONFIG, StreamsConfig.DEFAULT_GROUP_PROTOCOL)
                 .trim().equalsIgnoreCase(StreamsConfig.DEFAULT_GROUP_PROTOCOL)) {
             props.put(SESSION_TIMEOUT_MS, sessionTimeoutMs);
             props.put(HEARTBEAT_INTERVAL_MS, heartbeatIntervalMs);
@@ -364,10 +347,9 @@ public final class PipelineConfig {
 
     /** Properties for plain Kafka clients (admin, producers, consumers) of this process. */
     public Map<String, Object> clientProperties() {
-        Map<String, Object> props = new HashMap<>(clients.kafka());
+        Map<String, Object> props = process.kafkaProperties();
         props.keySet().removeIf(key -> key.equals(APPLICATION_ID) || key.equals(PROCESSING_GUARANTEE)
                 || key.equals(STREAM_THREADS));
-        props.put(BOOTSTRAP_SERVERS, bootstrapServers);
         return props;
     }
 
@@ -376,23 +358,23 @@ public final class PipelineConfig {
      * and the other keys the registry client defines, split as {@link ClientSettings} does for the trainer too.
      */
     public Map<String, String> registryProperties() {
-        return clients.registry(schemaRegistryUrl);
+        return process.registryProperties();
     }
 
     public String bootstrapServers() {
-        return bootstrapServers;
+        return process.bootstrapServers();
     }
 
     public String schemaRegistryUrl() {
-        return schemaRegistryUrl;
+        return process.schemaRegistryUrl();
     }
 
     public String applicationId() {
-        return applicationId;
+        return process.applicationId();
     }
 
     public Topics topics() {
-        return topics;
+        return process.topics();
     }
 
     public int topicPartitions() {
@@ -509,6 +491,6 @@ public final class PipelineConfig {
      * trainer's config does): passwords, JAAS configs, registry user info, and the user info of a URL.
      */
     public Map<String, String> describe() {
-        return ConfigSecrets.described(originals, values);
+        return process.describe();
     }
 }

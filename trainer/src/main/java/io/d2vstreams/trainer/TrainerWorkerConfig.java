@@ -2,21 +2,19 @@ package io.d2vstreams.trainer;
 
 import io.d2vstreams.runtime.Device;
 import io.d2vstreams.runtime.Modality;
-import io.d2vstreams.schemas.ClientSettings;
 import io.d2vstreams.schemas.ConfigSecrets;
+import io.d2vstreams.schemas.ProcessSettings;
 import io.d2vstreams.schemas.Topics;
 import io.d2vstreams.trainer.gate.GateThresholds;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -37,13 +35,13 @@ import org.apache.kafka.common.config.ConfigException;
  * names such as {@code batch.size} are Kafka client settings.
  */
 public final class TrainerWorkerConfig {
-    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String BOOTSTRAP_SERVERS = ProcessSettings.BOOTSTRAP_SERVERS;
     private static final String BOOTSTRAP_SERVERS_DOC = "Kafka cluster to read training samples from and announce models on.";
-    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String SCHEMA_REGISTRY_URL = ProcessSettings.SCHEMA_REGISTRY_URL;
     private static final String SCHEMA_REGISTRY_URL_DOC = "Confluent-compatible Schema Registry base URL (comma-separated for several).";
-    public static final String APPLICATION_ID = "application.id";
+    public static final String APPLICATION_ID = ProcessSettings.APPLICATION_ID;
     private static final String APPLICATION_ID_DOC = "Names the trainer; each modality's loop has its own consumer group <application.id>-<modality> (d2v-trainer-text, d2v-trainer-image, d2v-trainer-audio).";
-    public static final String TOPIC_PREFIX = "topic.prefix";
+    public static final String TOPIC_PREFIX = ProcessSettings.TOPIC_PREFIX;
     private static final String TOPIC_PREFIX_DOC = "Prefix of the product's topics (<prefix>training.samples, <prefix>models).";
     public static final String MODEL_STORE_DIR = "model.store.dir";
     private static final String MODEL_STORE_DIR_DOC = "Model store shared with the pipeline: each modality's loop starts from its ACTIVE (else newest) version and writes new ones there.";
@@ -172,10 +170,7 @@ public final class TrainerWorkerConfig {
     /** Our own keys: these are not forwarded to any client (bootstrap.servers is set from its parsed value). */
     private static final Set<String> OWN_KEYS = Set.copyOf(DEFINITION.names());
 
-    private final String bootstrapServers;
-    private final String schemaRegistryUrl;
-    private final String applicationId;
-    private final Topics topics;
+    private final ProcessSettings process;
     private final Path modelStoreDir;
     private final long modelSeed;
     private final List<Modality> modalities;
@@ -196,17 +191,10 @@ public final class TrainerWorkerConfig {
     private final String metricsHost;
     private final int gateHeldOutMin;
     private final GateThresholds gate;
-    private final ClientSettings clients;
-    private final Map<String, String> originals;
-    private final Map<String, Object> values;
 
     private TrainerWorkerConfig(Map<String, String> settings) {
-        AbstractConfig parsed = new AbstractConfig(DEFINITION, settings, false);
-        this.values = new TreeMap<>(parsed.values());
-        this.bootstrapServers = parsed.getString(BOOTSTRAP_SERVERS);
-        this.schemaRegistryUrl = parsed.getString(SCHEMA_REGISTRY_URL);
-        this.applicationId = parsed.getString(APPLICATION_ID);
-        this.topics = new Topics(parsed.getString(TOPIC_PREFIX));
+        this.process = ProcessSettings.parse(DEFINITION, settings, OWN_KEYS);
+        AbstractConfig parsed = process.parsed();
         this.modelStoreDir = Path.of(parsed.getString(MODEL_STORE_DIR));
         this.modelSeed = parsed.getLong(MODEL_SEED);
         this.modalities = parseModalities(parsed.getString(MODALITIES));
@@ -262,8 +250,6 @@ public final class TrainerWorkerConfig {
         }
         this.gate = new GateThresholds(parsed.getDouble(GATE_PARITY_MAX), parsed.getDouble(GATE_LOSS_MAX_RATIO),
                 parsed.getDouble(GATE_VARIANCE_MIN), parsed.getDouble(GATE_EFFECTIVE_RANK_MIN));
-        this.clients = ClientSettings.split(settings, OWN_KEYS);
-        this.originals = Map.copyOf(settings);
     }
 
     /**
@@ -281,9 +267,7 @@ public final class TrainerWorkerConfig {
 
     /** A copy with some settings replaced (the embedded stack, a demo, tests). */
     public TrainerWorkerConfig with(Map<String, String> overrides) {
-        Map<String, String> merged = new HashMap<>(originals);
-        merged.putAll(overrides);
-        return from(merged);
+        return from(process.with(overrides));
     }
 
     /**
@@ -308,9 +292,7 @@ public final class TrainerWorkerConfig {
 
     /** Properties for this process's Kafka clients: pass-through settings plus the bootstrap servers. */
     public Map<String, Object> clientProperties() {
-        Map<String, Object> props = new HashMap<>(clients.kafka());
-        props.put(BOOTSTRAP_SERVERS, bootstrapServers);
-        return props;
+        return process.kafkaProperties();
     }
 
     /**
@@ -319,12 +301,12 @@ public final class TrainerWorkerConfig {
      * {@code http.connect.timeout.ms}...).
      */
     public Map<String, String> registryProperties() {
-        return clients.registry(schemaRegistryUrl);
+        return process.registryProperties();
     }
 
     /** The consumer group of a modality's loop: {@code <application.id>-<modality>}, e.g. {@code d2v-trainer-image}. */
     public String groupId(Modality modality) {
-        return applicationId + "-" + modality.folderName();
+        return process.applicationId() + "-" + modality.folderName();
     }
 
     /** The TEXT loop's consumer group: {@code <application.id>-text}. */
@@ -348,19 +330,19 @@ public final class TrainerWorkerConfig {
     }
 
     public String bootstrapServers() {
-        return bootstrapServers;
+        return process.bootstrapServers();
     }
 
     public String schemaRegistryUrl() {
-        return schemaRegistryUrl;
+        return process.schemaRegistryUrl();
     }
 
     public String applicationId() {
-        return applicationId;
+        return process.applicationId();
     }
 
     public Topics topics() {
-        return topics;
+        return process.topics();
     }
 
     public Path modelStoreDir() {
@@ -461,7 +443,7 @@ public final class TrainerWorkerConfig {
      * URL such as {@code schema.registry.url}.
      */
     public Map<String, String> describe() {
-        return ConfigSecrets.described(originals, values);
+        return process.describe();
     }
 
     /**
