@@ -11,6 +11,7 @@ import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.audio.AudioParameters;
 import io.d2vstreams.trainer.internal.Dropout;
 import io.d2vstreams.trainer.internal.ModelParameters;
+import io.d2vstreams.trainer.internal.TrainableModel;
 import io.d2vstreams.trainer.internal.NdTensors;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,7 +70,7 @@ import java.util.function.Predicate;
  * <p>Native memory: the parameters belong to this model's manager ({@link #close()} frees them);
  * a forward pass creates its arrays in the manager it is given, which the caller closes.
  */
-public final class AudioData2VecModel implements AutoCloseable {
+public final class AudioData2VecModel implements TrainableModel {
 
     /**
      * What one forward pass yields; the hidden states are {@code [clips, frames, hidden]}.
@@ -150,11 +151,13 @@ public final class AudioData2VecModel implements AutoCloseable {
     }
 
     /** Every parameter by Hugging Face name, the mask embedding last when there is one (live arrays: never close them). */
+    @Override
     public Map<String, NDArray> parameters() {
         return params.asMap();
     }
 
     /** Names of the parameters that are another model's arrays (see {@link #copy}). */
+    @Override
     public Set<String> sharedNames() {
         return params.sharedNames();
     }
@@ -168,6 +171,7 @@ public final class AudioData2VecModel implements AutoCloseable {
      * The exported weights under their Hugging Face names, copied to the heap: every parameter of
      * the serving graph, without the training-only mask embedding (see the class comment).
      */
+    @Override
     public TensorBundle toBundle() {
         return params.toBundle();
     }

@@ -12,6 +12,7 @@ import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.trainer.internal.Dropout;
 import io.d2vstreams.trainer.internal.ModelParameters;
+import io.d2vstreams.trainer.internal.TrainableModel;
 import io.d2vstreams.trainer.internal.NdTensors;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +55,7 @@ import java.util.function.Predicate;
  * <p>Native memory: the parameters belong to this model's manager ({@link #close()} frees them);
  * a forward pass creates its arrays in the manager it is given, which the caller closes.
  */
-public final class ImageData2VecModel implements AutoCloseable {
+public final class ImageData2VecModel implements TrainableModel {
 
     /**
      * What one forward pass yields, all {@code [batch, 1 + patches, hidden]}, the CLS token first.
@@ -133,11 +134,13 @@ public final class ImageData2VecModel implements AutoCloseable {
     }
 
     /** Every parameter by Hugging Face name, the mask token last when there is one (live arrays: never close them). */
+    @Override
     public Map<String, NDArray> parameters() {
         return params.asMap();
     }
 
     /** Names of the parameters that are another model's arrays (see {@link #copy}). */
+    @Override
     public Set<String> sharedNames() {
         return params.sharedNames();
     }
@@ -151,6 +154,7 @@ public final class ImageData2VecModel implements AutoCloseable {
      * The exported weights under their Hugging Face names, copied to the heap: every parameter of
      * the serving graph, without the training-only mask token (see the class comment).
      */
+    @Override
     public TensorBundle toBundle() {
         return params.toBundle();
     }

@@ -11,6 +11,7 @@ import io.d2vstreams.runtime.text.TextEncoderConfig;
 import io.d2vstreams.runtime.text.TextParameters;
 import io.d2vstreams.trainer.internal.Dropout;
 import io.d2vstreams.trainer.internal.ModelParameters;
+import io.d2vstreams.trainer.internal.TrainableModel;
 import io.d2vstreams.trainer.internal.NdTensors;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,7 +36,7 @@ import java.util.function.Predicate;
  * <p>Native memory: the parameters belong to this model's manager ({@link #close()} frees them);
  * a forward pass creates its arrays in the manager it is given, which the caller closes.
  */
-public final class TextData2VecModel implements AutoCloseable {
+public final class TextData2VecModel implements TrainableModel {
 
     /**
      * What one forward pass yields, all {@code [batch, sequence, hidden]}.
@@ -81,16 +82,19 @@ public final class TextData2VecModel implements AutoCloseable {
     }
 
     /** Every parameter by Hugging Face name, in graph order (live arrays: never close them). */
+    @Override
     public Map<String, NDArray> parameters() {
         return params.asMap();
     }
 
     /** Names of the parameters that are another model's arrays (see {@link #copy}). */
+    @Override
     public Set<String> sharedNames() {
         return params.sharedNames();
     }
 
     /** The current weights under their Hugging Face names, copied to the heap. */
+    @Override
     public TensorBundle toBundle() {
         return params.toBundle();
     }

@@ -18,6 +18,7 @@ import io.d2vstreams.trainer.TrainerConfig;
 import io.d2vstreams.trainer.audio.AudioBatch;
 import io.d2vstreams.trainer.audio.AudioData2VecModel;
 import io.d2vstreams.trainer.internal.Data2VecEncoder;
+import io.d2vstreams.trainer.internal.ModelEncoder;
 import io.d2vstreams.trainer.internal.Data2VecModality;
 import io.d2vstreams.trainer.internal.Dropout;
 import io.d2vstreams.trainer.internal.NdTensors;
@@ -31,7 +32,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -247,49 +247,33 @@ public final class AudioModality implements Data2VecModality<byte[], AudioModali
     }
 
     /** {@link AudioData2VecModel} as the core trains it: the student hears masked frames as {@code masked_spec_embed}. */
-    private record Encoder(AudioData2VecModel model) implements Data2VecEncoder<Clips, SpanMasker.BatchMask> {
+    private static final class Encoder extends ModelEncoder<AudioData2VecModel, Clips, SpanMasker.BatchMask> {
 
-        @Override
-        public Map<String, NDArray> parameters() {
-            return model.parameters();
-        }
-
-        @Override
-        public Set<String> sharedNames() {
-            return model.sharedNames();
-        }
-
-        @Override
-        public TensorBundle toBundle() {
-            return model.toBundle();
+        Encoder(AudioData2VecModel model) {
+            super(model);
         }
 
         @Override
         public Data2VecEncoder<Clips, SpanMasker.BatchMask> teacherCopy(NDManager parent, Predicate<String> share) {
-            return new Encoder(model.copy(parent, share));
+            return new Encoder(model().copy(parent, share));
         }
 
         @Override
         public NDArray maskedLastHiddenState(NDManager scope, Clips clips, SpanMasker.BatchMask mask, Dropout dropout) {
-            return model.forward(scope, clips.require(), mask.values(), dropout).lastHiddenState();
+            return model().forward(scope, clips.require(), mask.values(), dropout).lastHiddenState();
         }
 
         /** With the valid-frame mask: padding stays out of the instance norm's statistics. */
         @Override
         public LayerOutputs layerOutputs(NDManager scope, Clips clips, TrainerConfig.TargetLayer kind) {
-            AudioData2VecModel.Output out = model.forward(scope, clips.require());
+            AudioData2VecModel.Output out = model().forward(scope, clips.require());
             return new LayerOutputs(kind == TrainerConfig.TargetLayer.FFN_OUTPUT ? out.ffnOutputs() : out.blockOutputs(),
                     out.validMask());
         }
 
         @Override
         public NDArray lastHiddenState(NDManager scope, Clips clips) {
-            return model.forward(scope, clips.require()).lastHiddenState();
-        }
-
-        @Override
-        public void close() {
-            model.close();
+            return model().forward(scope, clips.require()).lastHiddenState();
         }
     }
 }

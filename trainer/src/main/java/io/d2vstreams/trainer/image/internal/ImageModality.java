@@ -17,6 +17,7 @@ import io.d2vstreams.trainer.TrainerConfig;
 import io.d2vstreams.trainer.image.ImageBatch;
 import io.d2vstreams.trainer.image.ImageData2VecModel;
 import io.d2vstreams.trainer.internal.Data2VecEncoder;
+import io.d2vstreams.trainer.internal.ModelEncoder;
 import io.d2vstreams.trainer.internal.Data2VecModality;
 import io.d2vstreams.trainer.internal.Dropout;
 import io.d2vstreams.trainer.internal.NdTensors;
@@ -223,50 +224,34 @@ public final class ImageModality implements Data2VecModality<byte[], ImageBatch,
     }
 
     /** {@link ImageData2VecModel} as the core trains it: the student sees masked patches as the mask token. */
-    private record Encoder(ImageData2VecModel model) implements Data2VecEncoder<ImageBatch, BlockMasker.BatchMask> {
+    private static final class Encoder extends ModelEncoder<ImageData2VecModel, ImageBatch, BlockMasker.BatchMask> {
 
-        @Override
-        public Map<String, NDArray> parameters() {
-            return model.parameters();
-        }
-
-        @Override
-        public Set<String> sharedNames() {
-            return model.sharedNames();
-        }
-
-        @Override
-        public TensorBundle toBundle() {
-            return model.toBundle();
+        Encoder(ImageData2VecModel model) {
+            super(model);
         }
 
         @Override
         public Data2VecEncoder<ImageBatch, BlockMasker.BatchMask> teacherCopy(NDManager parent, Predicate<String> share) {
-            return new Encoder(model.copy(parent, share));
+            return new Encoder(model().copy(parent, share));
         }
 
         @Override
         public NDArray maskedLastHiddenState(NDManager scope, ImageBatch batch, BlockMasker.BatchMask mask,
                 Dropout dropout) {
-            return model.forward(scope, batch, mask.values(), dropout).lastHiddenState();
+            return model().forward(scope, batch, mask.values(), dropout).lastHiddenState();
         }
 
         /** No valid mask: every image fills every patch. */
         @Override
         public LayerOutputs layerOutputs(NDManager scope, ImageBatch batch, TrainerConfig.TargetLayer kind) {
-            ImageData2VecModel.Output out = model.forward(scope, batch);
+            ImageData2VecModel.Output out = model().forward(scope, batch);
             return new LayerOutputs(kind == TrainerConfig.TargetLayer.FFN_OUTPUT ? out.ffnOutputs() : out.blockOutputs(),
                     null);
         }
 
         @Override
         public NDArray lastHiddenState(NDManager scope, ImageBatch batch) {
-            return model.forward(scope, batch).lastHiddenState();
-        }
-
-        @Override
-        public void close() {
-            model.close();
+            return model().forward(scope, batch).lastHiddenState();
         }
     }
 }

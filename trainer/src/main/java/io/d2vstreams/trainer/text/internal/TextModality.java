@@ -12,6 +12,7 @@ import io.d2vstreams.runtime.text.TextParameters;
 import io.d2vstreams.runtime.text.TextSpec;
 import io.d2vstreams.trainer.TrainerConfig;
 import io.d2vstreams.trainer.internal.Data2VecEncoder;
+import io.d2vstreams.trainer.internal.ModelEncoder;
 import io.d2vstreams.trainer.internal.Data2VecModality;
 import io.d2vstreams.trainer.internal.Dropout;
 import io.d2vstreams.trainer.internal.OnnxParity;
@@ -22,7 +23,6 @@ import io.d2vstreams.trainer.text.TextData2VecModel;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
 
@@ -148,49 +148,33 @@ public final class TextModality implements Data2VecModality<String, TextBatch, M
     }
 
     /** {@link TextData2VecModel} as the core trains it: the student sees the masked token ids. */
-    private record Encoder(TextData2VecModel model) implements Data2VecEncoder<TextBatch, MaskedBatch> {
+    private static final class Encoder extends ModelEncoder<TextData2VecModel, TextBatch, MaskedBatch> {
 
-        @Override
-        public Map<String, NDArray> parameters() {
-            return model.parameters();
-        }
-
-        @Override
-        public Set<String> sharedNames() {
-            return model.sharedNames();
-        }
-
-        @Override
-        public TensorBundle toBundle() {
-            return model.toBundle();
+        Encoder(TextData2VecModel model) {
+            super(model);
         }
 
         @Override
         public Data2VecEncoder<TextBatch, MaskedBatch> teacherCopy(NDManager parent, Predicate<String> share) {
-            return new Encoder(model.copy(parent, share));
+            return new Encoder(model().copy(parent, share));
         }
 
         @Override
         public NDArray maskedLastHiddenState(NDManager scope, TextBatch batch, MaskedBatch mask, Dropout dropout) {
-            return model.forward(scope, batch.withIds(mask.ids()), dropout).lastHiddenState();
+            return model().forward(scope, batch.withIds(mask.ids()), dropout).lastHiddenState();
         }
 
         /** No valid mask: layer norm works per position, so padding does not touch real positions' targets. */
         @Override
         public LayerOutputs layerOutputs(NDManager scope, TextBatch batch, TrainerConfig.TargetLayer kind) {
-            TextData2VecModel.Output out = model.forward(scope, batch);
+            TextData2VecModel.Output out = model().forward(scope, batch);
             return new LayerOutputs(kind == TrainerConfig.TargetLayer.FFN_OUTPUT ? out.ffnOutputs() : out.blockOutputs(),
                     null);
         }
 
         @Override
         public NDArray lastHiddenState(NDManager scope, TextBatch batch) {
-            return model.forward(scope, batch).lastHiddenState();
-        }
-
-        @Override
-        public void close() {
-            model.close();
+            return model().forward(scope, batch).lastHiddenState();
         }
     }
 }
