@@ -10,15 +10,13 @@ import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.audio.AudioParameters;
 import io.d2vstreams.trainer.internal.Dropout;
-import io.d2vstreams.trainer.internal.ModelParameters;
-import io.d2vstreams.trainer.internal.TrainableModel;
 import io.d2vstreams.trainer.internal.NdTensors;
+import io.d2vstreams.trainer.nn.ModelParameters;
+import io.d2vstreams.trainer.nn.TrainableModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
 
@@ -70,7 +68,7 @@ import java.util.function.Predicate;
  * <p>Native memory: the parameters belong to this model's manager ({@link #close()} frees them);
  * a forward pass creates its arrays in the manager it is given, which the caller closes.
  */
-public final class AudioData2VecModel implements TrainableModel {
+public final class AudioData2VecModel extends TrainableModel {
 
     /**
      * What one forward pass yields; the hidden states are {@code [clips, frames, hidden]}.
@@ -92,12 +90,11 @@ public final class AudioData2VecModel implements TrainableModel {
     private static final float TORCH_LAYER_NORM_EPS = 1e-5f;
 
     private final AudioEncoderConfig config;
-    private final ModelParameters params;
     private final float attentionScale;
 
     private AudioData2VecModel(AudioEncoderConfig config, ModelParameters params) {
+        super(params);
         this.config = config;
-        this.params = params;
         this.attentionScale = (float) Math.sqrt(config.headSize());
     }
 
@@ -143,37 +140,16 @@ public final class AudioData2VecModel implements TrainableModel {
      * hears the whole clip.
      */
     public AudioData2VecModel copy(NDManager parent, Predicate<String> share) {
-        return new AudioData2VecModel(config, params.teacherCopy(parent, share));
+        return new AudioData2VecModel(config, params().teacherCopy(parent, share));
     }
 
     public AudioEncoderConfig config() {
         return config;
     }
 
-    /** Every parameter by Hugging Face name, the mask embedding last when there is one (live arrays: never close them). */
-    @Override
-    public Map<String, NDArray> parameters() {
-        return params.asMap();
-    }
-
-    /** Names of the parameters that are another model's arrays (see {@link #copy}). */
-    @Override
-    public Set<String> sharedNames() {
-        return params.sharedNames();
-    }
-
     /** Whether {@link #forward} accepts a frame mask. */
     public boolean hasMaskEmbedding() {
-        return params.has(AudioParameters.MASK_EMBED);
-    }
-
-    /**
-     * The exported weights under their Hugging Face names, copied to the heap: every parameter of
-     * the serving graph, without the training-only mask embedding (see the class comment).
-     */
-    @Override
-    public TensorBundle toBundle() {
-        return params.toBundle();
+        return params().has(AudioParameters.MASK_EMBED);
     }
 
     /** Evaluation-mode forward pass of whole clips; arrays are created in {@code scope}. */
@@ -214,7 +190,7 @@ public final class AudioData2VecModel implements TrainableModel {
         NDArray x = projection(featureEncoder(samples));
         if (frameMask != null) {
             // hidden·(1 − m) + masked_spec_embed·m: Hugging Face's hidden_states[mask] = masked_spec_embed.
-            x = params.replaceMasked(scope, x, frameMask, b, frames);
+            x = params().replaceMasked(scope, x, frameMask, b, frames);
         }
         NDArray encoderInput = x.mul(validColumn);
         x = encoderInput.add(positionalConvolutions(encoderInput, validMask.reshape(b, 1, frames)));
@@ -234,12 +210,6 @@ public final class AudioData2VecModel implements TrainableModel {
             blocks.add(x);
         }
         return new Output(List.copyOf(blocks), List.copyOf(ffns), x, encoderInput, validMask, valid);
-    }
-
-    /** Frees the parameters this model owns (not the ones it shares from another model). */
-    @Override
-    public void close() {
-        params.close();
     }
 
     /** {@code [clips, 1, samples]} → {@code [clips, frames, conv_dim[-1]]}: per layer Conv1d, LayerNorm over channels, GELU. */
@@ -308,11 +278,11 @@ public final class AudioData2VecModel implements TrainableModel {
     }
 
     private NDArray linear(NDArray x, String module) {
-        return params.linear(x, module);
+        return params().linear(x, module);
     }
 
     private NDArray layerNorm(NDArray x, String module, double eps) {
-        return params.layerNorm(x, module, eps);
+        return params().layerNorm(x, module, eps);
     }
 
     /** Exact (erf) GELU, {@code hidden_act="gelu"} and {@code feat_extract_activation="gelu"}. */
@@ -321,7 +291,7 @@ public final class AudioData2VecModel implements TrainableModel {
     }
 
     private NDArray param(String name) {
-        return params.get(name);
+        return params().get(name);
     }
 
     private void requireMask(float[] frameMask, float[] validValues) {

@@ -11,14 +11,12 @@ import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImageParameters;
 import io.d2vstreams.trainer.internal.Dropout;
-import io.d2vstreams.trainer.internal.ModelParameters;
-import io.d2vstreams.trainer.internal.TrainableModel;
 import io.d2vstreams.trainer.internal.NdTensors;
+import io.d2vstreams.trainer.nn.ModelParameters;
+import io.d2vstreams.trainer.nn.TrainableModel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
 
@@ -55,7 +53,7 @@ import java.util.function.Predicate;
  * <p>Native memory: the parameters belong to this model's manager ({@link #close()} frees them);
  * a forward pass creates its arrays in the manager it is given, which the caller closes.
  */
-public final class ImageData2VecModel implements TrainableModel {
+public final class ImageData2VecModel extends TrainableModel {
 
     /**
      * What one forward pass yields, all {@code [batch, 1 + patches, hidden]}, the CLS token first.
@@ -71,14 +69,13 @@ public final class ImageData2VecModel implements TrainableModel {
     private static final double MASK_TOKEN_STD = 0.02;
 
     private final ImageEncoderConfig config;
-    private final ModelParameters params;
     /** BEiT's relative position index, or null without relative position bias. */
     private final long[] relativePositionIndex;
     private final float attentionScale;
 
     private ImageData2VecModel(ImageEncoderConfig config, ModelParameters params) {
+        super(params);
         this.config = config;
-        this.params = params;
         this.attentionScale = (float) Math.sqrt(config.headSize());
         this.relativePositionIndex = hasRelativeBias(config)
                 ? ImageParameters.relativePositionIndex(config.patchesPerSide())
@@ -126,37 +123,16 @@ public final class ImageData2VecModel implements TrainableModel {
      * always sees the whole image.
      */
     public ImageData2VecModel copy(NDManager parent, Predicate<String> share) {
-        return new ImageData2VecModel(config, params.teacherCopy(parent, share));
+        return new ImageData2VecModel(config, params().teacherCopy(parent, share));
     }
 
     public ImageEncoderConfig config() {
         return config;
     }
 
-    /** Every parameter by Hugging Face name, the mask token last when there is one (live arrays: never close them). */
-    @Override
-    public Map<String, NDArray> parameters() {
-        return params.asMap();
-    }
-
-    /** Names of the parameters that are another model's arrays (see {@link #copy}). */
-    @Override
-    public Set<String> sharedNames() {
-        return params.sharedNames();
-    }
-
     /** Whether {@link #forward} accepts a patch mask. */
     public boolean hasMaskToken() {
-        return params.has(ImageParameters.MASK_TOKEN);
-    }
-
-    /**
-     * The exported weights under their Hugging Face names, copied to the heap: every parameter of
-     * the serving graph, without the training-only mask token (see the class comment).
-     */
-    @Override
-    public TensorBundle toBundle() {
-        return params.toBundle();
+        return params().has(ImageParameters.MASK_TOKEN);
     }
 
     /** Evaluation-mode forward pass of whole images; arrays are created in {@code scope}. */
@@ -197,7 +173,7 @@ public final class ImageData2VecModel implements TrainableModel {
                 throw new IllegalArgumentException("a patch mask needs " + b * patches + " values, got " + patchMask.length);
             }
             // embeddings·(1 − w) + mask_token·w, Hugging Face's Data2VecVisionEmbeddings.
-            x = params.replaceMasked(scope, x, patchMask, b, patches);
+            x = params().replaceMasked(scope, x, patchMask, b, patches);
         }
         NDArray cls = scope.zeros(new Shape(b, 1, h)).add(param(ImageParameters.CLS_TOKEN));
         x = cls.concat(x, 1);
@@ -239,12 +215,6 @@ public final class ImageData2VecModel implements TrainableModel {
         return new Output(List.copyOf(blocks), List.copyOf(ffns), last);
     }
 
-    /** Frees the parameters this model owns (not the ones it shares from another model). */
-    @Override
-    public void close() {
-        params.close();
-    }
-
     /** Scaled dot-product attention over all heads with an optional additive bias {@code [heads, t, t]}. */
     private NDArray selfAttention(String l, NDArray x, NDArray bias, int b, int t, Dropout dropout) {
         int heads = config.numAttentionHeads();
@@ -269,15 +239,15 @@ public final class ImageData2VecModel implements TrainableModel {
     }
 
     private NDArray linear(NDArray x, String module) {
-        return params.linear(x, module);
+        return params().linear(x, module);
     }
 
     private NDArray layerNorm(NDArray x, String module) {
-        return params.layerNorm(x, module, config.layerNormEps());
+        return params().layerNorm(x, module, config.layerNormEps());
     }
 
     private NDArray param(String name) {
-        return params.get(name);
+        return params().get(name);
     }
 
     private static boolean hasRelativeBias(ImageEncoderConfig c) {

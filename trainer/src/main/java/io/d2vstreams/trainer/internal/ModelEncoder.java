@@ -2,6 +2,7 @@ package io.d2vstreams.trainer.internal;
 
 import ai.djl.ndarray.NDArray;
 import io.d2vstreams.runtime.TensorBundle;
+import io.d2vstreams.trainer.nn.TrainableModel;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;

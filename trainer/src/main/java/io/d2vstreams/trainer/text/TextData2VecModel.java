@@ -10,15 +10,13 @@ import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.text.TextEncoderConfig;
 import io.d2vstreams.runtime.text.TextParameters;
 import io.d2vstreams.trainer.internal.Dropout;
-import io.d2vstreams.trainer.internal.ModelParameters;
-import io.d2vstreams.trainer.internal.TrainableModel;
 import io.d2vstreams.trainer.internal.NdTensors;
+import io.d2vstreams.trainer.nn.ModelParameters;
+import io.d2vstreams.trainer.nn.TrainableModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -36,7 +34,7 @@ import java.util.function.Predicate;
  * <p>Native memory: the parameters belong to this model's manager ({@link #close()} frees them);
  * a forward pass creates its arrays in the manager it is given, which the caller closes.
  */
-public final class TextData2VecModel implements TrainableModel {
+public final class TextData2VecModel extends TrainableModel {
 
     /**
      * What one forward pass yields, all {@code [batch, sequence, hidden]}.
@@ -49,12 +47,11 @@ public final class TextData2VecModel implements TrainableModel {
     public record Output(List<NDArray> blockOutputs, List<NDArray> ffnOutputs, NDArray lastHiddenState) {}
 
     private final TextEncoderConfig config;
-    private final ModelParameters params;
     private final float attentionScale;
 
     private TextData2VecModel(TextEncoderConfig config, ModelParameters params) {
+        super(params);
         this.config = config;
-        this.params = params;
         this.attentionScale = (float) Math.sqrt(config.headSize());
     }
 
@@ -74,29 +71,11 @@ public final class TextData2VecModel implements TrainableModel {
      * copies without gradient in a new sub-manager of {@code parent}.
      */
     public TextData2VecModel copy(NDManager parent, Predicate<String> share) {
-        return new TextData2VecModel(config, params.teacherCopy(parent, share));
+        return new TextData2VecModel(config, params().teacherCopy(parent, share));
     }
 
     public TextEncoderConfig config() {
         return config;
-    }
-
-    /** Every parameter by Hugging Face name, in graph order (live arrays: never close them). */
-    @Override
-    public Map<String, NDArray> parameters() {
-        return params.asMap();
-    }
-
-    /** Names of the parameters that are another model's arrays (see {@link #copy}). */
-    @Override
-    public Set<String> sharedNames() {
-        return params.sharedNames();
-    }
-
-    /** The current weights under their Hugging Face names, copied to the heap. */
-    @Override
-    public TensorBundle toBundle() {
-        return params.toBundle();
     }
 
     /** Evaluation-mode forward pass (no dropout); arrays are created in {@code scope}. */
@@ -135,12 +114,6 @@ public final class TextData2VecModel implements TrainableModel {
         return new Output(List.copyOf(blocks), List.copyOf(ffns), x);
     }
 
-    /** Frees the parameters this model owns (not the ones it shares from another model). */
-    @Override
-    public void close() {
-        params.close();
-    }
-
     /** Scaled dot-product attention over all heads; {@code [b, t, hidden]} in and out. */
     private NDArray selfAttention(String p, NDArray x, NDArray mask, int b, int t, Dropout dropout) {
         int heads = config.numAttentionHeads();
@@ -153,15 +126,15 @@ public final class TextData2VecModel implements TrainableModel {
     }
 
     private NDArray embed(NDArray ids, String table) {
-        return Embedding.embedding(ids, params.get(table), SparseFormat.DENSE).singletonOrThrow();
+        return Embedding.embedding(ids, params().get(table), SparseFormat.DENSE).singletonOrThrow();
     }
 
     private NDArray linear(NDArray x, String module) {
-        return params.linear(x, module);
+        return params().linear(x, module);
     }
 
     private NDArray layerNorm(NDArray x, String module) {
-        return params.layerNorm(x, module, config.layerNormEps());
+        return params().layerNorm(x, module, config.layerNormEps());
     }
 
     /** 0 where a position may be attended to, float32's lowest value where it is padding. */

@@ -1,4 +1,4 @@
-package io.d2vstreams.trainer.internal;
+package io.d2vstreams.trainer.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import io.d2vstreams.runtime.TensorBundle;
+import io.d2vstreams.trainer.internal.NdTensors;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
