@@ -1,6 +1,7 @@
 package io.d2vstreams.runtime.audio;
 
 import io.d2vstreams.runtime.preprocess.Bytes;
+import io.d2vstreams.runtime.preprocess.MediaPreprocessor;
 import io.d2vstreams.runtime.preprocess.PreprocessException;
 import io.d2vstreams.runtime.preprocess.PreprocessException.Reason;
 import java.nio.FloatBuffer;
@@ -20,7 +21,7 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe: one instance per model, shared by all threads.
  */
-public final class AudioPreprocessor {
+public final class AudioPreprocessor implements MediaPreprocessor {
 
     private final AudioPreprocessorConfig config;
 
@@ -38,6 +39,7 @@ public final class AudioPreprocessor {
     }
 
     /** Preprocesses one clip into a new array of exactly its output length. */
+    @Override
     public float[] preprocess(byte[] bytes) throws PreprocessException {
         Processed p = process(bytes);
         return p.samples.length == p.info.samples() ? p.samples : Arrays.copyOf(p.samples, p.info.samples());

@@ -1,5 +1,6 @@
 package io.d2vstreams.runtime.image;
 
+import io.d2vstreams.runtime.preprocess.MediaPreprocessor;
 import io.d2vstreams.runtime.preprocess.PreprocessException;
 import io.d2vstreams.runtime.preprocess.PreprocessException.Reason;
 import java.nio.FloatBuffer;
@@ -13,7 +14,7 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe: one instance per model, shared by all threads.
  */
-public final class ImagePreprocessor {
+public final class ImagePreprocessor implements MediaPreprocessor {
 
     private final ImagePreprocessorConfig config;
     private final ImageDecoder decoder;
@@ -47,6 +48,7 @@ public final class ImagePreprocessor {
     }
 
     /** Preprocesses one image into a new array of {@link #outputLength()} floats. */
+    @Override
     public float[] preprocess(byte[] bytes) throws PreprocessException {
         float[] out = new float[outputLength()];
         preprocessInto(bytes, FloatBuffer.wrap(out));

@@ -85,15 +85,7 @@ public final class AudioEncoder extends OrtEncoder<byte[]> {
      */
     @Override
     public Optional<String> rejectReason(byte[] input) {
-        if (input == null) {
-            return Optional.of("audio is null");
-        }
-        try {
-            preprocessor.preprocess(input);
-            return Optional.empty();
-        } catch (PreprocessException e) {
-            return Optional.of(e.getMessage());
-        }
+        return input == null ? Optional.of("audio is null") : preprocessor.rejectReason(input);
     }
 
     /**

@@ -82,15 +82,7 @@ public final class ImageEncoder extends OrtEncoder<byte[]> {
      */
     @Override
     public Optional<String> rejectReason(byte[] input) {
-        if (input == null) {
-            return Optional.of("image is null");
-        }
-        try {
-            preprocessor.preprocess(input);
-            return Optional.empty();
-        } catch (PreprocessException e) {
-            return Optional.of(e.getMessage());
-        }
+        return input == null ? Optional.of("image is null") : preprocessor.rejectReason(input);
     }
 
     /**

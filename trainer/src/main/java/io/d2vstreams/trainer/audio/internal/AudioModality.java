@@ -180,12 +180,7 @@ public final class AudioModality implements Data2VecModality<byte[], AudioModali
     /** The reason preprocessing refuses the clip, as {@link #batch} would. */
     @Override
     public Optional<String> rejectReason(byte[] input) {
-        try {
-            preprocessor.preprocess(input);
-            return Optional.empty();
-        } catch (PreprocessException e) {
-            return Optional.of(e.getMessage());
-        }
+        return preprocessor.rejectReason(input);
     }
 
     @Override

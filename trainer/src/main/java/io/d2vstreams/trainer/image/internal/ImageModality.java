@@ -163,12 +163,7 @@ public final class ImageModality implements Data2VecModality<byte[], ImageBatch,
      */
     @Override
     public Optional<String> rejectReason(byte[] input) {
-        try {
-            preprocessor.preprocessInto(input, FloatBuffer.allocate(preprocessor.outputLength()));
-            return Optional.empty();
-        } catch (PreprocessException e) {
-            return Optional.of(e.getMessage());
-        }
+        return preprocessor.rejectReason(input);
     }
 
     @Override
