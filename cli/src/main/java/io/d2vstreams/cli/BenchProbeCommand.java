@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.d2vstreams.cli.bench.LearningPlots;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.trainer.TrainerConfig;
+import io.d2vstreams.trainer.TrainingModality;
 import io.d2vstreams.trainer.bench.LinearProbeBench;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -89,11 +90,7 @@ final class BenchProbeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.quietUnlessVerbose(spec);
-        TrainerConfig defaults = (switch (modality) {
-            case IMAGE -> TrainerConfig.imageBuilder();
-            case AUDIO -> TrainerConfig.audioBuilder();
-            default -> TrainerConfig.builder();
-        }).build();
+        TrainerConfig defaults = TrainingModality.of(modality).trainingDefaults().build();
         if (seeds < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seeds must be at least 1, got " + seeds);
         }
@@ -104,9 +101,9 @@ final class BenchProbeCommand implements Callable<Integer> {
             runs.add(new LearningPlots.SeededProbe(runSeed, r));
             out.printf(Locale.ROOT, "seed %d: probe accuracy (%d train, %d test %s): seeded v%d %.3f, trained v%d %.3f (%+.1f points)%n",
                     runSeed, r.trainExamples(), r.testExamples(), switch (modality) {
+                        case TEXT -> "sentences";
                         case IMAGE -> "images";
                         case AUDIO -> "clips";
-                        default -> "sentences";
                     },
                     r.initialVersion(), r.probeAccuracyInitial(), r.trainedVersion(), r.probeAccuracyTrained(), r.pointsGained());
             out.printf(Locale.ROOT, "seed %d: held-out data2vec loss: %.4f before, %.4f after %d steps of batch %d; %.1f s in all%n",
@@ -165,11 +162,7 @@ final class BenchProbeCommand implements Callable<Integer> {
         try (TemporaryDirectory work = TemporaryDirectory.create("d2v-bench-probe");
              StderrProgress progress = new StderrProgress("data2vec steps, seed " + runSeed)) {
             LinearProbeBench.Options options = LinearProbeBench.Options.of(steps, configFor(defaults, runSeed));
-            return switch (modality) {
-                case IMAGE -> LinearProbeBench.runImages(options, work.path(), progress::update);
-                case AUDIO -> LinearProbeBench.runAudio(options, work.path(), progress::update);
-                default -> LinearProbeBench.run(options, work.path(), progress::update);
-            };
+            return LinearProbeBench.run(modality, options, work.path(), progress::update);
         }
     }
 

@@ -5,6 +5,7 @@ import io.d2vstreams.cli.bench.LearningPlots;
 import io.d2vstreams.runtime.Device;
 import io.d2vstreams.runtime.Modality;
 import io.d2vstreams.trainer.TrainerConfig;
+import io.d2vstreams.trainer.TrainingModality;
 import io.d2vstreams.trainer.bench.TrainerBench;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -65,21 +66,13 @@ final class BenchTrainerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.quietUnlessVerbose(spec);
-        TrainerConfig.Builder settings = switch (modality) {
-            case IMAGE -> TrainerConfig.imageBuilder();
-            case AUDIO -> TrainerConfig.audioBuilder();
-            default -> TrainerConfig.builder();
-        };
+        TrainerConfig.Builder settings = TrainingModality.of(modality).trainingDefaults();
         TrainerConfig config = settings.batchSize(batch).maxTokens(maxTokens).maxAudioSeconds(maxSeconds).device(device)
                 .build();
         TrainerBench.Result r;
         try (TemporaryDirectory work = TemporaryDirectory.create("d2v-bench-trainer")) {
             TrainerBench.Options options = new TrainerBench.Options(steps, warmup, evalEvery, 64, config);
-            r = switch (modality) {
-                case IMAGE -> TrainerBench.runImages(options, work.path());
-                case AUDIO -> TrainerBench.runAudio(options, work.path());
-                default -> TrainerBench.run(options, work.path());
-            };
+            r = TrainerBench.run(modality, options, work.path());
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "trainer (%s): batch %d, %d steps, %.1f ms/step (p50 %.1f, p90 %.1f), %.1f samples/s on %d cpus%n",

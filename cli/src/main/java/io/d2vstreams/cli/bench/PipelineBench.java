@@ -171,7 +171,7 @@ public final class PipelineBench {
                     PipelineConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
                     PipelineConfig.APPLICATION_ID, APPLICATION_ID,
                     PipelineConfig.TOPIC_PARTITIONS, Integer.toString(options.partitions()),
-                    batchSizeKey(options.modality()), Integer.toString(options.batch()),
+                    PipelineConfig.batchMaxSizeKey(options.modality()), Integer.toString(options.batch()),
                     PipelineConfig.ENCODER_THREADS, Integer.toString(options.threads()),
                     PipelineConfig.SAMPLING_ENABLED, "false",
                     PipelineConfig.PROCESSING_GUARANTEE, options.guarantee(),
@@ -263,13 +263,6 @@ public final class PipelineBench {
         };
     }
 
-    private static String batchSizeKey(Modality modality) {
-        return switch (modality) {
-            case TEXT -> PipelineConfig.TEXT_BATCH_MAX_SIZE;
-            case IMAGE -> PipelineConfig.IMAGE_BATCH_MAX_SIZE;
-            case AUDIO -> PipelineConfig.AUDIO_BATCH_MAX_SIZE;
-        };
-    }
 
     /** Reads embeddings until every expected id has exactly one; records each one's latency. */
     private static final class Embedded {

@@ -100,6 +100,15 @@ public final class LinearProbeBench {
 
     private LinearProbeBench() {}
 
+    /** Runs the probe of {@code modality}; see {@link #run(Options, Path, Progress)}. */
+    public static Result run(Modality modality, Options options, Path workDir, Progress progress) {
+        return switch (modality) {
+            case TEXT -> run(options, workDir, progress);
+            case IMAGE -> runImages(options, workDir, progress);
+            case AUDIO -> runAudio(options, workDir, progress);
+        };
+    }
+
     /** Runs the TEXT measurement with a fresh seeded model in a store under {@code workDir}. */
     public static Result run(Options options, Path workDir, Progress progress) {
         return run(Task.TEXT, options, workDir, progress);

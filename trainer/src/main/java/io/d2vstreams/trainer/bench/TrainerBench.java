@@ -74,6 +74,15 @@ public final class TrainerBench {
 
     private TrainerBench() {}
 
+    /** Runs the measurement of {@code modality} with a fresh seeded model under {@code workDir}. */
+    public static Result run(Modality modality, Options options, Path workDir) {
+        return switch (modality) {
+            case TEXT -> run(options, workDir);
+            case IMAGE -> runImages(options, workDir);
+            case AUDIO -> runAudio(options, workDir);
+        };
+    }
+
     /** Runs the TEXT measurement with a fresh seeded model under {@code workDir} (a model store is made there). */
     public static Result run(Options options, Path workDir) {
         ModelStore store = new ModelStore(workDir.resolve("models"));
