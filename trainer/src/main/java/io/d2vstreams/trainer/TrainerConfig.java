@@ -180,7 +180,7 @@ public record TrainerConfig(
      * {@code maxTokens} do not apply to images.
      *
      * <p>The learning rate is sized for the seeded tiny encoder: 3e-3 after 20 warm-up steps. At
-     * text's 5e-4 after 100 the tiny vision model's held-out loss does not move in 300 steps
+     * text's 5e-4 after 100 the tiny image model's held-out loss does not move in 300 steps
      * (8.00 → 8.0 to 8.3: every masked patch is the same mask token, and Adam moves the small
      * position parameters that tell masked patches apart by about lr per step); at 3e-3 it falls
      * by a third (measured with {@code d2v bench trainer --modality image --steps 300}, see

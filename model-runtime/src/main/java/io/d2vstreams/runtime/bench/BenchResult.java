@@ -20,7 +20,7 @@ import java.util.Map;
  * @param encoderRps timed inputs per second of the timed loop
  * @param latencyP50Ms median wall time of one embed call
  * @param latencyP99Ms 99th percentile (nearest rank) of the same
- * @param gflops executed FLOPs ({@link TransformerFlops}, plus the vision and audio front ends)
+ * @param gflops executed FLOPs ({@link TransformerFlops}, plus the image and audio front ends)
  *        per second of the timed loop
  * @param gemmPeakGflops the float32 MatMul rate ORT reached with the same settings ({@link GemmPeak})
  * @param computeEfficiency gflops / gemmPeakGflops

@@ -20,7 +20,7 @@ import io.d2vstreams.runtime.text.TextEncoderConfig;
  * LayerNorm, softmax, GELU, biases and residuals are O(T·H) per layer and left out (under 1 %
  * of the total at H ≥ 64). The count is of what the hardware executes, padding included:
  * padding's share of it is reported separately as padding efficiency. The front ends of the
- * vision and audio models (patch embedding, feature encoder) are counted by their workloads.
+ * image and audio models (patch embedding, feature encoder) are counted by their workloads.
  *
  * @param layers L
  * @param hidden H

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * Imports a Hugging Face data2vec checkpoint from a local folder into the model store as the
  * next version of its modality. The folder is what {@code save_pretrained(...,
  * safe_serialization=True)} writes: {@code config.json}, {@code model.safetensors}, and
- * {@code tokenizer.json} (text) or {@code preprocessor_config.json} (vision, audio).
+ * {@code tokenizer.json} (text) or {@code preprocessor_config.json} (image, audio).
  *
  * <p>Nothing reaches the store unless the whole checkpoint is consistent: the config parses into
  * a model the ONNX writer builds, every tensor it calls for is present with its shape, and the

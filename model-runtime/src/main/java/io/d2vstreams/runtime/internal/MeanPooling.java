@@ -24,7 +24,7 @@ public final class MeanPooling {
 
     /**
      * Pools positions {@code from} (inclusive) to {@code to} (exclusive) of row {@code row}: the
-     * form for outputs whose leading positions are not content (a vision encoder's CLS token).
+     * form for outputs whose leading positions are not content (an image encoder's CLS token).
      *
      * @param states the model output, row-major [rows, positions, width], read with absolute gets
      * @param positions the padded length of every row

@@ -33,7 +33,7 @@ public interface Data2VecModality<I, B, M> extends AutoCloseable {
     /** The encoder's layer count, which caps top-K. */
     int numHiddenLayers();
 
-    /** How each teacher layer is normalised before the average (§3.3: LAYER for text and vision, INSTANCE for speech). */
+    /** How each teacher layer is normalised before the average (§3.3: LAYER for text and images, INSTANCE for audio). */
     TargetBuilder.Norm targetNorm();
 
     /** The modality's own fields for the {@code trainer_started} log line, {@code key=value} separated by spaces. */

@@ -17,7 +17,7 @@ public final class Seeds {
     public static final long HELD_OUT = 3;
     /** Initialisation of the regression head. */
     public static final long HEAD_INIT = 4;
-    /** Initialisation of the vision student's mask token. */
+    /** Initialisation of the image student's mask token. */
     public static final long MASK_TOKEN_INIT = 5;
 
     private Seeds() {}

@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * data2vec's training targets (Baevski et al. 2022, §3.3): the average of the teacher's top K
  * layer outputs, each normalised first so that no single layer dominates and the targets do not
- * collapse to a constant. Text and vision use a parameter-free layer norm over the channels of
+ * collapse to a constant. Text and images use a parameter-free layer norm over the channels of
  * each position ({@code F.layer_norm(tl, tl.shape[-1:])}, fairseq {@code layer_norm_target_layer});
  * speech uses instance norm over time per channel ({@code F.instance_norm}). Both use PyTorch's
  * default ε = 1e-5 and the biased variance.

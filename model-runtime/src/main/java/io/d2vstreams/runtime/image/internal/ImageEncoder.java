@@ -56,7 +56,7 @@ public final class ImageEncoder extends OrtEncoder<byte[]> {
      * Opens the encoder over a verified model.
      *
      * @throws IllegalArgumentException when the preprocessing does not produce what the model
-     *     takes, or the model's inputs or outputs do not fit a vision encoder
+     *     takes, or the model's inputs or outputs do not fit an image encoder
      * @throws OrtException when ONNX Runtime cannot load the model
      */
     public static ImageEncoder open(ModelId id, ImageEncoderConfig config, byte[] onnxModel,

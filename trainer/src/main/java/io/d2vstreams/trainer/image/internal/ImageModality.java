@@ -188,7 +188,7 @@ public final class ImageModality implements Data2VecModality<byte[], ImageBatch,
         return servingLastHiddenState(onnxModel, batch);
     }
 
-    /** {@code last_hidden_state} of a vision {@code model.onnx} on ONNX Runtime, row-major {@code [images, 1 + patches, hidden]}. */
+    /** {@code last_hidden_state} of an image {@code model.onnx} on ONNX Runtime, row-major {@code [images, 1 + patches, hidden]}. */
     public static float[] servingLastHiddenState(byte[] onnxModel, ImageBatch batch) {
         return OnnxParity.lastHiddenState(onnxModel, Map.of(ImageSpec.PIXEL_VALUES, OnnxParity.Feed.floats(batch.values(), batch.shape())));
     }
