@@ -60,6 +60,39 @@ class ModalitySpecContractTest {
         }
     }
 
+    @Test
+    @DisplayName("each Hugging Face model_type names one spec, and an import reads a config of that type as its modality")
+    void modelTypesNameOneModality() {
+        List<String> all = ModalitySpecs.all().stream().flatMap(spec -> spec.modelTypes().stream()).toList();
+        assertThat(all).as("model types of every spec").doesNotHaveDuplicates().isNotEmpty();
+        for (ModalitySpec<?, ?, ?> spec : ModalitySpecs.all()) {
+            assertThat(spec.modelTypes()).as("%s model types", spec.modality()).isNotEmpty();
+            for (String type : spec.modelTypes()) {
+                assertThat(io.d2vstreams.runtime.importer.CheckpointImporter.modalityOf(Map.of("model_type", type)))
+                        .as("the modality of model_type %s", type).contains(spec.modality());
+            }
+        }
+        assertThat(io.d2vstreams.runtime.importer.CheckpointImporter.modalityOf(Map.of("model_type", "bert")))
+                .as("a model type no spec names").isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modalities")
+    @DisplayName("the tensor shapes an import must find are exactly those of the seeded weights")
+    void shapesAreTheSeededWeights(Samples<?> samples) {
+        checkShapes(samples.spec());
+    }
+
+    private <C extends EncoderConfig> void checkShapes(ModalitySpec<C, ?, ?> spec) {
+        C config = spec.config(ModelSize.TINY);
+        TensorBundle seeded = spec.seededWeights(config, 3);
+        Map<String, long[]> shapes = spec.shapes(config);
+        assertThat(shapes.keySet()).as("tensor names").containsExactlyInAnyOrderElementsOf(seeded.names());
+        for (String name : seeded.names()) {
+            assertThat(shapes.get(name)).as("shape of %s", name).containsExactly(seeded.get(name).shape());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("modalities")
     @DisplayName("a seeded version holds the model, its config and the spec's preprocessing file, in the modality's folder")

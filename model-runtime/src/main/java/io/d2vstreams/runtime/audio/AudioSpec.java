@@ -44,6 +44,16 @@ public final class AudioSpec extends ModalitySpec<AudioEncoderConfig, AudioPrepr
     }
 
     @Override
+    public Map<String, long[]> shapes(AudioEncoderConfig config) {
+        return AudioParameters.shapes(config);
+    }
+
+    @Override
+    public List<String> modelTypes() {
+        return List.of(AudioEncoderConfig.MODEL_TYPE);
+    }
+
+    @Override
     public AudioPreprocessorConfig defaultPreprocessing(AudioEncoderConfig config) {
         return AudioPreprocessorConfig.defaults();
     }

@@ -42,6 +42,16 @@ public final class ImageSpec extends ModalitySpec<ImageEncoderConfig, ImagePrepr
     }
 
     @Override
+    public Map<String, long[]> shapes(ImageEncoderConfig config) {
+        return ImageParameters.shapes(config);
+    }
+
+    @Override
+    public List<String> modelTypes() {
+        return List.of(ImageEncoderConfig.MODEL_TYPE);
+    }
+
+    @Override
     public ImagePreprocessorConfig defaultPreprocessing(ImageEncoderConfig config) {
         return ImagePreprocessorConfig.defaultsFor(config);
     }

@@ -1,19 +1,14 @@
 package io.d2vstreams.runtime.importer;
 
+import io.d2vstreams.runtime.EncoderConfig;
 import io.d2vstreams.runtime.Modality;
+import io.d2vstreams.runtime.ModalitySpecs;
 import io.d2vstreams.runtime.ModelManifest;
 import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.TruncationPolicy;
-import io.d2vstreams.runtime.audio.AudioEncoderConfig;
-import io.d2vstreams.runtime.audio.AudioParameters;
-import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
-import io.d2vstreams.runtime.audio.AudioSpec;
-import io.d2vstreams.runtime.image.ImageEncoderConfig;
-import io.d2vstreams.runtime.image.ImageParameters;
-import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
-import io.d2vstreams.runtime.image.ImageSpec;
 import io.d2vstreams.runtime.internal.Json;
+import io.d2vstreams.runtime.spi.ModalitySpec;
 import io.d2vstreams.runtime.text.TextEncoderConfig;
 import io.d2vstreams.runtime.text.TextParameters;
 import io.d2vstreams.runtime.text.TextSpec;
@@ -102,8 +97,7 @@ public final class CheckpointImporter {
             String name = request.name().orElseGet(() -> dir.toAbsolutePath().normalize().getFileName().toString());
             ModelManifest manifest = switch (modality) {
                 case TEXT -> importText(dir, hfConfig, name, progress);
-                case IMAGE -> importImage(dir, hfConfig, name, progress);
-                case AUDIO -> importAudio(dir, hfConfig, name, progress);
+                case IMAGE, AUDIO -> importMedia(ModalitySpecs.of(modality), dir, hfConfig, name, progress);
             };
             LOG.info("event=checkpoint_imported source={} modality={} model={} version={} dim={}",
                     dir, modality, manifest.name(), manifest.version(), manifest.dim());
@@ -119,12 +113,8 @@ public final class CheckpointImporter {
         if (type == null) {
             return Optional.empty();
         }
-        return switch (type.toString()) {
-            case TextEncoderConfig.MODEL_TYPE, "roberta" -> Optional.of(Modality.TEXT);
-            case ImageEncoderConfig.MODEL_TYPE -> Optional.of(Modality.IMAGE);
-            case AudioEncoderConfig.MODEL_TYPE -> Optional.of(Modality.AUDIO);
-            default -> Optional.empty();
-        };
+        return ModalitySpecs.all().stream().filter(spec -> spec.modelTypes().contains(type.toString()))
+                .map(ModalitySpec::modality).findFirst();
     }
 
     private ModelManifest importText(Path dir, Map<String, Object> hfConfig, String name, Progress progress)
@@ -135,33 +125,20 @@ public final class CheckpointImporter {
         return store.add(TextSpec.INSTANCE, name, config, weights, tokenizer);
     }
 
-    private ModelManifest importImage(Path dir, Map<String, Object> hfConfig, String name, Progress progress)
-            throws IOException {
-        ImageEncoderConfig config = parseConfig(dir, () -> ImageEncoderConfig.fromHuggingFace(hfConfig));
+    /**
+     * An image or audio checkpoint: its config, its {@code preprocessor_config.json} (the data2vec
+     * defaults when it has none), and every tensor the spec's encoder uses.
+     */
+    private <C extends EncoderConfig, P> ModelManifest importMedia(ModalitySpec<C, P, ?> spec, Path dir,
+            Map<String, Object> hfConfig, String name, Progress progress) throws IOException {
+        C config = parseConfig(dir, () -> spec.fromHuggingFace(hfConfig));
         Optional<byte[]> json = readPreprocessorConfig(dir);
-        ImagePreprocessorConfig preprocessing = json.isEmpty()
-                ? ImagePreprocessorConfig.defaultsFor(config)
-                : parsePreprocessing(dir, () -> ImagePreprocessorConfig.fromPreprocessorConfigJson(json.get(),
-                        dir.resolve(ModelStore.PREPROCESSOR_FILE).toString()));
-        TensorBundle weights = CheckpointWeights.read(dir, ImageParameters.shapes(config), progress);
+        P preprocessing = json.isEmpty()
+                ? spec.defaultPreprocessing(config)
+                : parsePreprocessing(dir, () -> spec.readPreprocessing(config, json.get()));
+        TensorBundle weights = CheckpointWeights.read(dir, spec.shapes(config), progress);
         try {
-            return store.add(ImageSpec.INSTANCE, name, config, weights, preprocessing);
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointException(dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private ModelManifest importAudio(Path dir, Map<String, Object> hfConfig, String name, Progress progress)
-            throws IOException {
-        AudioEncoderConfig config = parseConfig(dir, () -> AudioEncoderConfig.fromHuggingFace(hfConfig));
-        Optional<byte[]> json = readPreprocessorConfig(dir);
-        AudioPreprocessorConfig preprocessing = json.isEmpty()
-                ? AudioPreprocessorConfig.defaults()
-                : parsePreprocessing(dir, () -> AudioPreprocessorConfig.fromPreprocessorConfigJson(json.get(),
-                        dir.resolve(ModelStore.PREPROCESSOR_FILE).toString()));
-        TensorBundle weights = CheckpointWeights.read(dir, AudioParameters.shapes(config), progress);
-        try {
-            return store.add(AudioSpec.INSTANCE, name, config, weights, preprocessing);
+            return store.add(spec, name, config, weights, preprocessing);
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(dir + ": " + e.getMessage(), e);
         }
@@ -215,7 +192,8 @@ public final class CheckpointImporter {
         }
         return declared.orElseThrow(() -> new CheckpointException(request.directory().resolve(ModelStore.CONFIG_FILE)
                 + " has model_type " + hfConfig.get("model_type") + ", which names no data2vec modality"
-                + " (data2vec-text, roberta, data2vec-vision, data2vec-audio); pass the modality explicitly"));
+                + " (" + String.join(", ", ModalitySpecs.all().stream().flatMap(spec -> spec.modelTypes().stream()).toList())
+                + "); pass the modality explicitly"));
     }
 
     private static Map<String, Object> readConfig(Path dir) throws IOException {

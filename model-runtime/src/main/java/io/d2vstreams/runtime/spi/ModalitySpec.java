@@ -91,6 +91,15 @@ public abstract class ModalitySpec<C extends EncoderConfig, P, I> {
     /** Seeded weights for the config, under their Hugging Face names. */
     public abstract TensorBundle seededWeights(C config, long seed);
 
+    /** The shape of every tensor the config's encoder uses, by Hugging Face name: what an import must find. */
+    public abstract Map<String, long[]> shapes(C config);
+
+    /**
+     * The Hugging Face {@code model_type} values that say a checkpoint is of this modality when an
+     * import does not name one.
+     */
+    public abstract List<String> modelTypes();
+
     /** The preprocessing a version of this config gets when nobody supplies one. */
     public abstract P defaultPreprocessing(C config);
 

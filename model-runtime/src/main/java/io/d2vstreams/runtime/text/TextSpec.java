@@ -48,6 +48,16 @@ public final class TextSpec extends ModalitySpec<TextEncoderConfig, byte[], Stri
     }
 
     @Override
+    public Map<String, long[]> shapes(TextEncoderConfig config) {
+        return TextParameters.shapes(config);
+    }
+
+    @Override
+    public List<String> modelTypes() {
+        return List.of(TextEncoderConfig.MODEL_TYPE, "roberta");
+    }
+
+    @Override
     public byte[] defaultPreprocessing(TextEncoderConfig config) {
         return ByteLevelBpeTokenizer.json();
     }
