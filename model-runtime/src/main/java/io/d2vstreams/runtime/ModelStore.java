@@ -45,12 +45,6 @@ public final class ModelStore {
     public static final String TOKENIZER_FILE = "tokenizer.json";
     /** Hugging Face image processor or feature extractor config (image and audio models). */
     public static final String PREPROCESSOR_FILE = "preprocessor_config.json";
-    /** Family name of the seeded text default. */
-    public static final String DEFAULT_TEXT_NAME = "data2vec-text-tiny";
-    /** Family name of the seeded image default. */
-    public static final String DEFAULT_IMAGE_NAME = "data2vec-vision-tiny";
-    /** Family name of the seeded audio default. */
-    public static final String DEFAULT_AUDIO_NAME = "data2vec-audio-tiny";
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelStore.class);
     private static final Pattern VERSION_DIR = Pattern.compile("v([1-9][0-9]{0,8})");

@@ -44,9 +44,9 @@ class ModelSizeTest {
     void namesAndDefaults() {
         assertThat(ModelSize.TINY.text()).isEqualTo(TextEncoderConfig.tiny(ModelSize.TINY.text().vocabSize()));
         assertThat(ModelSize.TINY.image()).isEqualTo(ImageEncoderConfig.tiny());
-        assertThat(ModelSize.TINY.modelName(Modality.TEXT)).isEqualTo(ModelStore.DEFAULT_TEXT_NAME);
-        assertThat(ModelSize.TINY.modelName(Modality.IMAGE)).isEqualTo(ModelStore.DEFAULT_IMAGE_NAME);
-        assertThat(ModelSize.TINY.modelName(Modality.AUDIO)).isEqualTo(ModelStore.DEFAULT_AUDIO_NAME);
+        assertThat(ModelSize.TINY.modelName(Modality.TEXT)).isEqualTo("data2vec-text-tiny");
+        assertThat(ModelSize.TINY.modelName(Modality.IMAGE)).isEqualTo("data2vec-vision-tiny");
+        assertThat(ModelSize.TINY.modelName(Modality.AUDIO)).isEqualTo("data2vec-audio-tiny");
         assertThat(ModelSize.BASE.modelName(Modality.AUDIO)).isEqualTo("data2vec-audio-base-seeded");
         assertThat(ModelSize.BASE.text().hiddenSize()).isEqualTo(768);
         assertThat(ModelSize.BASE.text().maxTokens()).isEqualTo(512);
