@@ -1,6 +1,9 @@
 package io.d2vstreams.topology;
 
 import io.d2vstreams.runtime.Modality;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * How large each kind of record of the pipeline may be, in bytes, derived from the content limits
@@ -16,12 +19,10 @@ import io.d2vstreams.runtime.Modality;
  * A record that does not fit where it must go would fail the task when it is written, and fail it
  * again after every restart; the processor checks each record against these limits first.
  *
- * @param textInputBytes  {@code max.message.bytes} of the text input topic
- * @param imageInputBytes {@code max.message.bytes} of the image input topic
- * @param audioInputBytes {@code max.message.bytes} of the audio input topic
- * @param fetchedBytes    the most content bytes one URI yields ({@code uri.max.bytes})
+ * @param inputBytes   {@code max.message.bytes} of each modality's input topic
+ * @param fetchedBytes the most content bytes one URI yields ({@code uri.max.bytes})
  */
-public record RecordLimits(int textInputBytes, int imageInputBytes, int audioInputBytes, int fetchedBytes) {
+public record RecordLimits(Map<Modality, Integer> inputBytes, int fetchedBytes) {
     /** Kafka's default {@code message.max.bytes} (1 MiB + 12 bytes for the record batch overhead). */
     public static final int BROKER_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
     /**
@@ -30,36 +31,52 @@ public record RecordLimits(int textInputBytes, int imageInputBytes, int audioInp
      */
     public static final int ENVELOPE_BYTES = 64 * 1024;
 
+    public RecordLimits {
+        inputBytes = Map.copyOf(new EnumMap<>(inputBytes));
+        for (Modality modality : Modality.values()) {
+            if (!inputBytes.containsKey(modality)) {
+                throw new IllegalArgumentException("no input topic limit for " + modality);
+            }
+        }
+    }
+
+    /**
+     * Media topics take their content limit plus the envelope; text's, whose limit counts code
+     * points, keeps the broker's default.
+     */
     public static RecordLimits of(PipelineConfig config) {
-        return new RecordLimits(BROKER_DEFAULT_MAX_MESSAGE_BYTES, withEnvelope(config.inputLimit(Modality.IMAGE)),
-                withEnvelope(config.inputLimit(Modality.AUDIO)), config.uriPolicy().maxBytes());
+        Map<Modality, Integer> inputBytes = new EnumMap<>(Modality.class);
+        for (Modality modality : Modality.values()) {
+            inputBytes.put(modality, ServingSpec.of(modality).carriesMedia()
+                    ? withEnvelope(config.inputLimit(modality)) : BROKER_DEFAULT_MAX_MESSAGE_BYTES);
+        }
+        return new RecordLimits(inputBytes, config.uriPolicy().maxBytes());
     }
 
     /** {@code max.message.bytes} of the modality's input topic. */
     public int inputBytes(Modality modality) {
-        return switch (modality) {
-            case TEXT -> textInputBytes;
-            case IMAGE -> imageInputBytes;
-            case AUDIO -> audioInputBytes;
-        };
+        return inputBytes.get(modality);
     }
 
-    /** The largest buffered record of the modality: its original value and its content, with room for the rest. */
+    /**
+     * The largest buffered record of the modality: its original value and its content (fetched,
+     * for a media URI), with room for the rest.
+     */
     public int bufferedBytes(Modality modality) {
-        long content = modality == Modality.TEXT ? textInputBytes : Math.max(inputBytes(modality), fetchedBytes);
+        long content = ServingSpec.of(modality).carriesMedia() ? Math.max(inputBytes(modality), fetchedBytes)
+                : inputBytes(modality);
         return saturated((long) inputBytes(modality) + content + ENVELOPE_BYTES);
     }
 
     /** {@code max.message.bytes} of {@code d2v.dlq} and {@code d2v.training.samples}: any input record and its headers. */
     public int derivedBytes() {
-        long largestInput = Math.max(textInputBytes, Math.max(imageInputBytes, audioInputBytes));
+        long largestInput = inputBytes.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
         return saturated(largestInput + ENVELOPE_BYTES);
     }
 
     /** The producer's {@code max.request.size}: the largest record the pipeline writes anywhere. */
     public int largestWrittenBytes() {
-        int buffered = Math.max(bufferedBytes(Modality.TEXT), Math.max(bufferedBytes(Modality.IMAGE),
-                bufferedBytes(Modality.AUDIO)));
+        int buffered = Arrays.stream(Modality.values()).mapToInt(this::bufferedBytes).max().orElseThrow();
         return Math.max(buffered, derivedBytes());
     }
 

@@ -35,13 +35,13 @@ import java.util.function.Function;
  */
 final class ServingSpec<I> {
 
-    static final ServingSpec<String> TEXT = new ServingSpec<>(TextSpec.INSTANCE, TextBatchEncoder::new,
+    static final ServingSpec<String> TEXT = new ServingSpec<>(TextSpec.INSTANCE, false, TextBatchEncoder::new,
             (config, registry, fetcher) -> new TextEventDecoder(new SpecificAvroDeserializer<>(registry, TextEvent.class),
                     config.inputLimit(Modality.TEXT)));
-    static final ServingSpec<byte[]> IMAGE = new ServingSpec<>(ImageSpec.INSTANCE, MediaBatchEncoder::new,
+    static final ServingSpec<byte[]> IMAGE = new ServingSpec<>(ImageSpec.INSTANCE, true, MediaBatchEncoder::new,
             (config, registry, fetcher) -> MediaEventDecoder.images(new SpecificAvroDeserializer<>(registry, ImageEvent.class),
                     config.inputLimit(Modality.IMAGE), PipelineConfig.IMAGE_MAX_BYTES, fetcher));
-    static final ServingSpec<byte[]> AUDIO = new ServingSpec<>(AudioSpec.INSTANCE, MediaBatchEncoder::new,
+    static final ServingSpec<byte[]> AUDIO = new ServingSpec<>(AudioSpec.INSTANCE, true, MediaBatchEncoder::new,
             (config, registry, fetcher) -> MediaEventDecoder.audio(new SpecificAvroDeserializer<>(registry, AudioEvent.class),
                     config.inputLimit(Modality.AUDIO), PipelineConfig.AUDIO_MAX_BYTES, fetcher));
 
@@ -51,12 +51,14 @@ final class ServingSpec<I> {
     }
 
     private final ModalitySpec<?, ?, I> spec;
+    private final boolean carriesMedia;
     private final Function<ModelHolder<I>, BatchEncoder> batchEncoder;
     private final DecoderFactory decoder;
 
-    private ServingSpec(ModalitySpec<?, ?, I> spec, Function<ModelHolder<I>, BatchEncoder> batchEncoder,
-            DecoderFactory decoder) {
+    private ServingSpec(ModalitySpec<?, ?, I> spec, boolean carriesMedia,
+            Function<ModelHolder<I>, BatchEncoder> batchEncoder, DecoderFactory decoder) {
         this.spec = spec;
+        this.carriesMedia = carriesMedia;
         this.batchEncoder = batchEncoder;
         this.decoder = decoder;
     }
@@ -71,6 +73,14 @@ final class ServingSpec<I> {
 
     Modality modality() {
         return spec.modality();
+    }
+
+    /**
+     * Whether its events carry a media file, inline or by URI, limited in bytes
+     * ({@code <modality>.max.bytes}); text's limit counts code points, and its events are never fetched.
+     */
+    boolean carriesMedia() {
+        return carriesMedia;
     }
 
     /** A serving slot holding {@code version}, opened (checksums, session, probe) through {@code loader}. */

@@ -50,7 +50,7 @@ final class AvroEventReader<E> {
         }
         if (event == null) {
             return new Read.Refused<>(Decoded.Rejected.of(DeadLetterReason.TOMBSTONE,
-                    "value is null (a tombstone); a " + typeName + " in the Confluent wire format was expected"));
+                    "value is null (a tombstone); expected: " + typeName + " in the Confluent wire format"));
         }
         CharSequence id = idOf.apply(event);
         if (id == null || id.toString().isBlank()) {
