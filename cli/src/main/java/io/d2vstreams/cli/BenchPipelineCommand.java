@@ -92,6 +92,11 @@ final class BenchPipelineCommand implements Callable<Integer> {
             description = "A setting of that trainer (repeatable), e.g. trainer.concurrent.steps=3.")
     Map<String, String> trainerSettings = new LinkedHashMap<>();
 
+    @Option(names = "--pipeline-setting", paramLabel = "KEY=VALUE",
+            description = "A setting of the measured pipeline on top of the bench's own (repeatable), e.g. "
+                    + "commit.interval.ms=200 or main.consumer.max.partition.fetch.bytes=8388608.")
+    Map<String, String> pipelineSettings = new LinkedHashMap<>();
+
     @Option(names = "--backfill", paramLabel = "H",
             description = "Measure with a backfill beside the timed round: H history records are embedded first, then a "
                     + "second version is announced, so the timed round runs on it while its backfill re-embeds the "
@@ -117,7 +122,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
             result = PipelineBench.runInTemporaryDirectory(new PipelineBench.Options(modality, records, batch, intraOp,
                     partitions, seed, rate, guarantee, standIn, Path.of("."), done -> progress.update(done, records),
                     train, trainerSettings,
-                    backfillHistory == null ? null : new PipelineBench.Backfill(backfillHistory, backfillShare)));
+                    backfillHistory == null ? null : new PipelineBench.Backfill(backfillHistory, backfillShare),
+                    pipelineSettings));
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(table(result));
@@ -130,7 +136,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
     private int runSweep(int intraOp) throws Exception {
         PipelineBench.Options template = new PipelineBench.Options(modality, records, batches.get(0), intraOp, partitions,
-                seed, 0, guarantee, standIn, Path.of("."), null);
+                seed, 0, guarantee, standIn, Path.of("."), null, List.of(), Map.of(), null, pipelineSettings);
         int total = batches.size() * (1 + PipelineSweep.LOADS.size());
         List<PipelineSweep.BatchPoint> points;
         try (StderrProgress progress = new StderrProgress("sweep")) {

@@ -80,10 +80,21 @@ public final class PipelineBench {
      *                  pipeline alone
      * @param trainerSettings that trainer's settings on top of its defaults ({@code trainer.concurrent.steps}, say)
      * @param backfill  measure with a backfill running beside the live stream; null for none
+     * @param pipelineSettings the measured pipeline's settings on top of the bench's own
+     *                  ({@code commit.interval.ms}, {@code main.consumer.max.partition.fetch.bytes}, say)
      */
     public record Options(Modality modality, int records, int batch, int threads, int partitions, long seed,
                           double rate, String guarantee, boolean standIn, Path workDir, IntConsumer progress,
-                          List<Modality> train, Map<String, String> trainerSettings, Backfill backfill) {
+                          List<Modality> train, Map<String, String> trainerSettings, Backfill backfill,
+                          Map<String, String> pipelineSettings) {
+        /** With the bench's own pipeline settings. */
+        public Options(Modality modality, int records, int batch, int threads, int partitions, long seed,
+                       double rate, String guarantee, boolean standIn, Path workDir, IntConsumer progress,
+                       List<Modality> train, Map<String, String> trainerSettings, Backfill backfill) {
+            this(modality, records, batch, threads, partitions, seed, rate, guarantee, standIn, workDir, progress,
+                    train, trainerSettings, backfill, Map.of());
+        }
+
         /** Without a backfill. */
         public Options(Modality modality, int records, int batch, int threads, int partitions, long seed,
                        double rate, String guarantee, boolean standIn, Path workDir, IntConsumer progress,
@@ -102,6 +113,7 @@ public final class PipelineBench {
         public Options {
             train = List.copyOf(train);
             trainerSettings = Map.copyOf(trainerSettings);
+            pipelineSettings = Map.copyOf(pipelineSettings);
             Objects.requireNonNull(modality, "modality");
             if (records < 1 || batch < 1 || threads < 1 || partitions < 1) {
                 throw new IllegalArgumentException("records, batch, threads and partitions must each be at least 1; got "
@@ -118,13 +130,13 @@ public final class PipelineBench {
         /** The same run in another work folder. */
         Options in(Path dir) {
             return new Options(modality, records, batch, threads, partitions, seed, rate, guarantee, standIn, dir, progress,
-                    train, trainerSettings, backfill);
+                    train, trainerSettings, backfill, pipelineSettings);
         }
 
         /** The same run with another batch size and rate. */
         Options with(int otherBatch, double otherRate) {
             return new Options(modality, records, otherBatch, threads, partitions, seed, otherRate, guarantee, standIn,
-                    workDir, progress, train, trainerSettings, backfill);
+                    workDir, progress, train, trainerSettings, backfill, pipelineSettings);
         }
     }
 
@@ -150,6 +162,28 @@ public final class PipelineBench {
     private PipelineBench() {
     }
 
+    /**
+     * The measured pipeline's config: the bench's own settings (its cluster, application id,
+     * partitions, the modality's batch size, threads, guarantee; no sampling, no metrics port),
+     * then {@link Options#pipelineSettings}, then the backfill share of {@link Options#backfill}.
+     */
+    static PipelineConfig pipelineConfig(Options options, String bootstrapServers, String registryUrl, Path storeRoot) {
+        PipelineConfig config = PipelineConfig.from(Map.of(
+                PipelineConfig.BOOTSTRAP_SERVERS, bootstrapServers,
+                PipelineConfig.SCHEMA_REGISTRY_URL, registryUrl,
+                PipelineConfig.APPLICATION_ID, APPLICATION_ID,
+                PipelineConfig.TOPIC_PARTITIONS, Integer.toString(options.partitions()),
+                PipelineConfig.batchMaxSizeKey(options.modality()), Integer.toString(options.batch()),
+                PipelineConfig.ENCODER_THREADS, Integer.toString(options.threads()),
+                PipelineConfig.SAMPLING_ENABLED, "false",
+                PipelineConfig.PROCESSING_GUARANTEE, options.guarantee(),
+                PipelineConfig.METRICS_PORT, "-1",
+                PipelineConfig.MODEL_STORE_DIR, storeRoot.toString())).with(options.pipelineSettings());
+        return options.backfill() != null && options.backfill().share() > 0
+                ? config.with(Map.of(PipelineConfig.BACKFILL_MAX_SHARE, Double.toString(options.backfill().share())))
+                : config;
+    }
+
     public static PipelineBenchResult run(Options options) throws Exception {
         ModelStore store = new ModelStore(options.workDir().resolve("models"));
         ModelManifest model = store.initDefault(options.modality(), PipelineConfig.defaults().modelSeed());
@@ -166,20 +200,7 @@ public final class PipelineBench {
 
         try (DevStack stack = DevStack.start(DevStackOptions.builder(options.workDir().resolve("stack"))
                 .kafkaPort(0).registryPort(0).build())) {
-            PipelineConfig base = PipelineConfig.from(Map.of(
-                    PipelineConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
-                    PipelineConfig.SCHEMA_REGISTRY_URL, stack.registryUrl(),
-                    PipelineConfig.APPLICATION_ID, APPLICATION_ID,
-                    PipelineConfig.TOPIC_PARTITIONS, Integer.toString(options.partitions()),
-                    PipelineConfig.batchMaxSizeKey(options.modality()), Integer.toString(options.batch()),
-                    PipelineConfig.ENCODER_THREADS, Integer.toString(options.threads()),
-                    PipelineConfig.SAMPLING_ENABLED, "false",
-                    PipelineConfig.PROCESSING_GUARANTEE, options.guarantee(),
-                    PipelineConfig.METRICS_PORT, "-1",
-                    PipelineConfig.MODEL_STORE_DIR, store.root().toString()));
-            PipelineConfig config = options.backfill() != null && options.backfill().share() > 0
-                    ? base.with(Map.of(PipelineConfig.BACKFILL_MAX_SHARE, Double.toString(options.backfill().share())))
-                    : base;
+            PipelineConfig config = pipelineConfig(options, stack.bootstrapServers(), stack.registryUrl(), store.root());
             try (EmbeddingPipeline pipeline = options.standIn()
                     ? EmbeddingPipeline.start(config, StandInEncoders::new) : EmbeddingPipeline.start(config);
                  SchemaRegistryClient registry = new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(
