@@ -291,6 +291,19 @@ public final class EmbeddingPipeline implements AutoCloseable {
         return embedding.state();
     }
 
+    /**
+     * Stops embedding until {@link #resumeEmbedding}: the embedding app keeps its partitions and
+     * fetches ahead, but processes no record and sends no batch by its wait ({@code KafkaStreams#pause}).
+     * The pipeline bench builds a backlog with it, so that it times the pipeline, not its producer.
+     */
+    public void pauseEmbedding() {
+        embedding.pause();
+    }
+
+    public void resumeEmbedding() {
+        embedding.resume();
+    }
+
     /** Blocks until every streams client of the pipeline is RUNNING. */
     public void awaitRunning(Duration timeout) throws TimeoutException, InterruptedException {
         embedding.awaitRunning(timeout);

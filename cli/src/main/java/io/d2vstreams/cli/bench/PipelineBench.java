@@ -228,21 +228,32 @@ public final class PipelineBench {
 
                 // Generated before the clock starts: the bench times the pipeline, not the generator.
                 List<EventInput> timed = EventInputs.generated(options.modality(), options.records(), options.seed() + 2, "timed-");
+                EventProducer.Schedule schedule = schedule(options.rate());
+                CompletableFuture<Void> sending = CompletableFuture.completedFuture(null);
+                if (options.rate() == 0) {
+                    // A backlog is in the topic before the clock starts, so that the producer (its
+                    // serialization, the in-process broker's appends) cannot set the pace instead.
+                    pipeline.pauseEmbedding();
+                    producer.send(events, options.modality(), timed, done -> { }, schedule);
+                }
                 CpuSplit.Snapshot cpuStart = CpuSplit.Snapshot.take();
                 Map<Modality, Long> stepsBefore = training == null ? Map.of() : training.steps();
                 long started = System.nanoTime();
-                // Produced beside the reading, so that a record's latency ends when its embedding is readable.
-                EventProducer.Schedule schedule = schedule(options.rate());
-                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
-                    try {
-                        producer.send(events, options.modality(), timed, done -> { }, schedule);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted while producing", e);
-                    } catch (ExecutionException e) {
-                        throw new IllegalStateException("producing failed: " + e.getCause(), e.getCause());
-                    }
-                });
+                if (options.rate() == 0) {
+                    pipeline.resumeEmbedding();
+                } else {
+                    // Produced beside the reading, so that a record's latency ends when its embedding is readable.
+                    sending = CompletableFuture.runAsync(() -> {
+                        try {
+                            producer.send(events, options.modality(), timed, done -> { }, schedule);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException("interrupted while producing", e);
+                        } catch (ExecutionException e) {
+                            throw new IllegalStateException("producing failed: " + e.getCause(), e.getCause());
+                        }
+                    });
+                }
                 long[] latencies = embedded.drain(consumer, "timed-", options.records(), options.progress());
                 double seconds = (System.nanoTime() - started) / 1e9;
                 Map<String, Double> threadTime = StreamThreadTime.of(APPLICATION_ID);

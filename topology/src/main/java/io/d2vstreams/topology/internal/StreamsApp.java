@@ -95,6 +95,15 @@ public final class StreamsApp implements AutoCloseable {
         return streams.state();
     }
 
+    /** Stops processing (Kafka Streams keeps its group membership and fetches ahead) until {@link #resume}. */
+    public void pause() {
+        streams.pause();
+    }
+
+    public void resume() {
+        streams.resume();
+    }
+
     @Override
     public void close() {
         streams.close(Duration.ofSeconds(30));
