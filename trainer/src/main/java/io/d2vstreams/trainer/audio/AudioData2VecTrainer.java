@@ -6,6 +6,7 @@ import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.audio.AudioEncoderConfig;
 import io.d2vstreams.runtime.audio.AudioPreprocessorConfig;
+import io.d2vstreams.runtime.audio.AudioSpec;
 import io.d2vstreams.trainer.Data2VecTrainer;
 import io.d2vstreams.trainer.ForwardingData2VecTrainer;
 import io.d2vstreams.trainer.StepResult;
@@ -13,8 +14,6 @@ import io.d2vstreams.trainer.TrainerConfig;
 import io.d2vstreams.trainer.audio.internal.AudioModality;
 import io.d2vstreams.trainer.internal.Data2VecTrainingCore;
 import io.d2vstreams.trainer.internal.VersionFiles;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * Continual data2vec training of an audio encoder (Baevski et al. 2022, §4.2): the student
@@ -53,18 +52,7 @@ public final class AudioData2VecTrainer extends ForwardingData2VecTrainer<byte[]
             throw new IllegalArgumentException(base.id() + " is a " + base.modality() + " model, not an AUDIO one");
         }
         AudioEncoderConfig audioConfig = AudioEncoderConfig.fromHuggingFace(base.config());
-        AudioPreprocessorConfig preprocessing;
-        if (base.sha256ByFile().containsKey(ModelStore.PREPROCESSOR_FILE)) {
-            try {
-                preprocessing = AudioPreprocessorConfig.fromPreprocessorConfigJson(
-                        VersionFiles.read(base, ModelStore.PREPROCESSOR_FILE), ModelStore.PREPROCESSOR_FILE);
-            } catch (IOException e) {
-                throw new UncheckedIOException(base.id() + ": " + ModelStore.PREPROCESSOR_FILE + " is unreadable", e);
-            }
-        } else {
-            // What ModelStore.load serves such a version with.
-            preprocessing = AudioPreprocessorConfig.defaults();
-        }
+        AudioPreprocessorConfig preprocessing = VersionFiles.preprocessing(AudioSpec.INSTANCE, audioConfig, base);
         return new AudioData2VecTrainer(base.name(), audioConfig, store.readWeights(base), preprocessing, config);
     }
 

@@ -6,14 +6,13 @@ import io.d2vstreams.runtime.ModelStore;
 import io.d2vstreams.runtime.TensorBundle;
 import io.d2vstreams.runtime.image.ImageEncoderConfig;
 import io.d2vstreams.runtime.image.ImagePreprocessorConfig;
+import io.d2vstreams.runtime.image.ImageSpec;
 import io.d2vstreams.trainer.Data2VecTrainer;
 import io.d2vstreams.trainer.ForwardingData2VecTrainer;
 import io.d2vstreams.trainer.TrainerConfig;
 import io.d2vstreams.trainer.image.internal.ImageModality;
 import io.d2vstreams.trainer.internal.Data2VecTrainingCore;
 import io.d2vstreams.trainer.internal.VersionFiles;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * Continual data2vec training of an image encoder (Baevski et al. 2022, §4.1): the student encodes
@@ -47,18 +46,7 @@ public final class ImageData2VecTrainer extends ForwardingData2VecTrainer<byte[]
             throw new IllegalArgumentException(base.id() + " is a " + base.modality() + " model, not an IMAGE one");
         }
         ImageEncoderConfig imageConfig = ImageEncoderConfig.fromHuggingFace(base.config());
-        ImagePreprocessorConfig preprocessing;
-        if (base.sha256ByFile().containsKey(ModelStore.PREPROCESSOR_FILE)) {
-            try {
-                preprocessing = ImagePreprocessorConfig.fromPreprocessorConfigJson(
-                        VersionFiles.read(base, ModelStore.PREPROCESSOR_FILE), ModelStore.PREPROCESSOR_FILE);
-            } catch (IOException e) {
-                throw new UncheckedIOException(base.id() + ": " + ModelStore.PREPROCESSOR_FILE + " is unreadable", e);
-            }
-        } else {
-            // What ModelStore.load serves such a version with.
-            preprocessing = ImagePreprocessorConfig.defaultsFor(imageConfig);
-        }
+        ImagePreprocessorConfig preprocessing = VersionFiles.preprocessing(ImageSpec.INSTANCE, imageConfig, base);
         return new ImageData2VecTrainer(base.name(), imageConfig, store.readWeights(base), preprocessing, config);
     }
 
