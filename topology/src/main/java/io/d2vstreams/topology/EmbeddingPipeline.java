@@ -110,13 +110,10 @@ public final class EmbeddingPipeline implements AutoCloseable {
             EncoderLoader loader = loaders.apply(store);
             follower = new ModelFollower(config, registry, store);
             follower.catchUp();
-            ServingModels.Builder slots = ServingModels.builder();
-            List<ServedModel<?>> served = new ArrayList<>();
-            for (Modality modality : Modality.values()) {
-                served.add(serve(ServingSpec.of(modality), loader, startingVersion(config, store, follower, modality),
-                        encoderOptions(config, modality), slots, opened));
-            }
-            ServingModels models = slots.build();
+            ModelFollower caughtUp = follower; // effectively final, for the lambda
+            ServingModels models = ServingModels.open(loader, modality -> startingVersion(config, store, caughtUp, modality),
+                    modality -> encoderOptions(config, modality));
+            opened.add(models);
             for (Modality modality : Modality.values()) {
                 telemetry.metrics().watchModel(modality, models.holder(modality));
             }
@@ -134,7 +131,8 @@ public final class EmbeddingPipeline implements AutoCloseable {
                 telemetry.bind(sampling.get());
             }
             health.watch(embedding, sampling, models, telemetry.metrics()::recordsOut);
-            follower.follow(served);
+            follower.follow(Arrays.stream(Modality.values()).<ServedModel<?>>map(modality -> served(ServingSpec.of(modality),
+                    models, loader, encoderOptions(config, modality))).toList());
             if (config.backfillEnabled()) {
                 backfill = new BackfillCoordinator(new BackfillCoordinator.Settings(config.clientProperties(),
                         config.topics().backfill(), config.topics()::events, config.topics()::embeddings,
@@ -160,13 +158,10 @@ public final class EmbeddingPipeline implements AutoCloseable {
         }
     }
 
-    /** Opens the modality's starting version into its slot, to be closed with {@code opened} if start-up fails. */
-    private static <I> ServedModel<I> serve(ServingSpec<I> spec, EncoderLoader loader, ModelManifest version,
-            EncoderOptions options, ServingModels.Builder slots, List<AutoCloseable> opened) {
-        ModelHolder<I> holder = spec.open(loader, version, options);
-        opened.add(holder);
-        slots.put(spec, holder);
-        return spec.served(holder, loader, options);
+    /** The follower's handle on the modality's slot: later versions open as its first did. */
+    private static <I> ServedModel<I> served(ServingSpec<I> spec, ServingModels models, EncoderLoader loader,
+            EncoderOptions options) {
+        return spec.served(models.holder(spec), loader, options);
     }
 
     /** The embedding topology this pipeline runs: the text, image and audio paths in one Streams app. */

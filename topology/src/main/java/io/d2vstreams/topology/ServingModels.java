@@ -27,10 +27,19 @@ public final class ServingModels implements AutoCloseable {
 
     /** Every modality's slot holding {@code versions.apply(modality)}; what opened is closed again if one fails. */
     static ServingModels open(EncoderLoader loader, Function<Modality, ModelManifest> versions, EncoderOptions options) {
+        return open(loader, versions, modality -> options);
+    }
+
+    /**
+     * Every modality's slot holding {@code versions.apply(modality)}, opened with that modality's
+     * options; what opened is closed again if one fails.
+     */
+    static ServingModels open(EncoderLoader loader, Function<Modality, ModelManifest> versions,
+            Function<Modality, EncoderOptions> options) {
         Builder slots = builder();
         try {
             for (Modality modality : Modality.values()) {
-                slots.open(ServingSpec.of(modality), loader, versions.apply(modality), options);
+                slots.open(ServingSpec.of(modality), loader, versions.apply(modality), options.apply(modality));
             }
             return slots.build();
         } catch (RuntimeException e) {
@@ -70,7 +79,7 @@ public final class ServingModels implements AutoCloseable {
     static final class Builder {
         private final Map<Modality, ModelHolder<?>> holders = new EnumMap<>(Modality.class);
 
-        <I> Builder put(ServingSpec<I> spec, ModelHolder<I> holder) {
+        private <I> Builder put(ServingSpec<I> spec, ModelHolder<I> holder) {
             holders.put(spec.modality(), Objects.requireNonNull(holder, spec.modality() + " holder"));
             return this;
         }
