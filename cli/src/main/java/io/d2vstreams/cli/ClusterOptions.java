@@ -43,12 +43,14 @@ final class ClusterOptions {
                     + "(security.protocol, sasl.*, ssl.*, basic.auth.*). D2V_* variables override it.")
     Path config;
 
+    private PipelineConfig settings;
+
     Map<String, Object> clientProperties() {
-        return settings(System.getenv()).clientProperties();
+        return settings().clientProperties();
     }
 
     SchemaRegistryClient registry() {
-        return new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(registryProperties(System.getenv())));
+        return new RestSchemaRegistryClient(RegistryClientConfig.fromProperties(settings().registryProperties()));
     }
 
     /**
@@ -61,7 +63,15 @@ final class ClusterOptions {
     }
 
     Topics topics() {
-        return settings(System.getenv()).topics();
+        return settings().topics();
+    }
+
+    /** {@link #settings(Map)} of this process's environment, read once: a command asks for several parts of it. */
+    private PipelineConfig settings() {
+        if (settings == null) {
+            settings = settings(System.getenv());
+        }
+        return settings;
     }
 
     /** The file, the environment over it, the options over both, parsed and split as the pipeline does. */

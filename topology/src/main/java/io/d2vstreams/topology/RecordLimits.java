@@ -32,7 +32,7 @@ public record RecordLimits(Map<Modality, Integer> inputBytes, int fetchedBytes) 
     public static final int ENVELOPE_BYTES = 64 * 1024;
 
     public RecordLimits {
-        inputBytes = Map.copyOf(new EnumMap<>(inputBytes));
+        inputBytes = Map.copyOf(inputBytes);
         for (Modality modality : Modality.values()) {
             if (!inputBytes.containsKey(modality)) {
                 throw new IllegalArgumentException("no input topic limit for " + modality);

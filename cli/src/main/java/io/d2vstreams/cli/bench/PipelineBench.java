@@ -229,8 +229,9 @@ public final class PipelineBench {
                 // Generated before the clock starts: the bench times the pipeline, not the generator.
                 List<EventInput> timed = EventInputs.generated(options.modality(), options.records(), options.seed() + 2, "timed-");
                 EventProducer.Schedule schedule = schedule(options.rate());
+                boolean backlog = options.rate() == 0;
                 CompletableFuture<Void> sending = CompletableFuture.completedFuture(null);
-                if (options.rate() == 0) {
+                if (backlog) {
                     // A backlog is in the topic before the clock starts, so that the producer (its
                     // serialization, the in-process broker's appends) cannot set the pace instead.
                     pipeline.pauseEmbedding();
@@ -239,7 +240,7 @@ public final class PipelineBench {
                 CpuSplit.Snapshot cpuStart = CpuSplit.Snapshot.take();
                 Map<Modality, Long> stepsBefore = training == null ? Map.of() : training.steps();
                 long started = System.nanoTime();
-                if (options.rate() == 0) {
+                if (backlog) {
                     pipeline.resumeEmbedding();
                 } else {
                     // Produced beside the reading, so that a record's latency ends when its embedding is readable.
